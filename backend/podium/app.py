@@ -1,0 +1,103 @@
+"""create_app(): the one place where everything is wired."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from redis.asyncio import Redis
+
+from podium.core.env import Env
+from podium.core.events import Publisher
+from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from podium.db.migrate import require_migrated
+from podium.db.session import create_engine, create_sessionmaker
+from podium.graphql.http import GraphQLController
+from podium.graphql.schema import schema
+from podium.leaderboards import service as leaderboards
+from podium.leaderboards.store import BoardStore, MemoryBoardStore, RedisBoardStore
+from podium.realtime.bus import Bus
+from podium.realtime.hub import Hub
+from podium.settings import Settings, get_settings
+from podium.web import healthz, pwa
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    env: Env
+    bus: Bus
+    hub: Hub
+    redis: Redis | None
+
+
+class _BusPublisher:
+    """Publishes through the bus; a dropped Redis must not fail the write that already committed."""
+
+    def __init__(self) -> None:
+        self.bus: Bus | None = None
+
+    async def publish(self, channel: str, message: str) -> None:
+        assert self.bus is not None
+        await self.bus.publish(channel, message)
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    engine = create_engine(settings.database)
+    redis = Redis.from_url(settings.redis.url) if settings.redis.url else None
+    boards: BoardStore = RedisBoardStore(redis, settings.redis.prefix) if redis else MemoryBoardStore()
+    limiter: RateLimiter = RedisRateLimiter(redis, settings.redis.prefix) if redis else MemoryRateLimiter()
+    publisher = _BusPublisher()
+    env = Env(settings=settings, db=create_sessionmaker(engine), publisher=publisher, boards=boards, limiter=limiter)
+    hub_ref: list[Hub] = []
+
+    async def on_reconnect() -> None:
+        # Updates may have been lost with the connection: rebuild boards from SQL, re-send every view.
+        await leaderboards.rebuild_all(env)
+        hub_ref[0].resnapshot_all()
+
+    bus = Bus(
+        settings.redis.url or "memory://",
+        prefix=settings.redis.prefix,
+        dispatch=lambda channel, message: hub_ref[0].dispatch(channel, message),
+        on_reconnect=on_reconnect,
+    )
+    publisher.bus = bus
+    hub = Hub(schema._schema, frame_interval=settings.realtime.frame_interval, clock=env.clock, watch=bus.watch, unwatch=bus.unwatch)
+    hub_ref.append(hub)
+    return Runtime(settings, env, bus, hub, redis)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    runtime = build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = runtime.env.db.kw["bind"]
+        await require_migrated(engine, settings.database.resolved_url)
+        await runtime.bus.start()
+        try:
+            yield
+        finally:
+            await runtime.hub.close()
+            await runtime.bus.stop()
+            if runtime.redis is not None:
+                await runtime.redis.aclose()
+            await engine.dispose()
+
+    app = Litestar(
+        route_handlers=[GraphQLController, healthz, pwa],
+        lifespan=[lifespan],
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude="/graphql"),
+        openapi_config=None,
+        debug=False,
+    )
+    app.state.runtime = runtime
+    return app

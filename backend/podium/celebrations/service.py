@@ -1,0 +1,129 @@
+"""Celebrations: someone overtook someone, or reached a milestone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode
+from podium.core.events import encode_event, org_channel, transaction
+from podium.core.i18n import Locale, translate
+from podium.core.periods import PeriodKind, window
+from podium.core.policies import Viewer
+from podium.celebrations.models import Celebration
+from podium.orgs import service as orgs
+from podium.orgs.service import PublicUser
+
+
+class Kind(StrEnum):
+    OVERTAKE = "overtake"
+    MILESTONE = "milestone"
+
+
+@dataclass(frozen=True)
+class CelebrationView:
+    id: int
+    kind: Kind
+    user: PublicUser
+    other_user: PublicUser | None
+    threshold: int | None
+    points: int
+    created_at: datetime
+
+    def message(self, locale: Locale) -> str:
+        return translate(
+            f"celebration.{self.kind.name}",
+            locale,
+            name=self.user.name,
+            other=self.other_user.name if self.other_user else "",
+            threshold=self.threshold or 0,
+            board=translate("board.MONTH", locale),
+        )
+
+
+async def after_points(
+    env: Env,
+    *,
+    viewer: Viewer,
+    occurred_at: datetime,
+    old_points: int,
+    new_points: int,
+    passed_user_id: int | None,
+    milestones: list[int],
+) -> list[int]:
+    """Store what a change of monthly points is worth celebrating and announce it; returns new ids."""
+    async with env.db() as session:
+        month = window(PeriodKind.MONTH, await orgs.org_time_zone(session, viewer.org_id), occurred_at)
+    found: list[tuple[Kind, int | None, int | None, str]] = []
+    if passed_user_id is not None:
+        found.append((Kind.OVERTAKE, passed_user_id, None, f"o:{viewer.user_id}:{passed_user_id}:{month.key}"))
+    for threshold in milestones:
+        if old_points < threshold <= new_points:
+            found.append((Kind.MILESTONE, None, threshold, f"m:{viewer.user_id}:{threshold}:{month.key}"))
+    new_ids: list[int] = []
+    for kind, other_user_id, threshold, dedupe_key in found:
+        celebration = Celebration(
+            org_id=viewer.org_id,
+            kind=kind.value,
+            user_id=viewer.user_id,
+            other_user_id=other_user_id,
+            threshold=threshold,
+            points=new_points,
+            period_key=month.key,
+            dedupe_key=dedupe_key,
+            created_at=env.clock(),
+        )
+        new_ids += await _store(env, viewer.org_id, celebration)
+    return new_ids
+
+
+async def _store(env: Env, org_id: int, celebration: Celebration) -> list[int]:
+    try:
+        async with transaction(env.db) as tx:
+            tx.session.add(celebration)
+            await tx.session.flush()
+            cid = celebration.id
+    except IntegrityError:
+        return []  # celebrated already: each happens once
+    await env.publisher.publish(org_channel(org_id), encode_event("celebration", id=cid))
+    return [cid]
+
+
+async def load(env: Env, org_id: int, celebration_ids: list[int]) -> list[CelebrationView]:
+    async with env.db() as session:
+        query = select(Celebration).where(Celebration.id.in_(celebration_ids), Celebration.org_id == org_id)
+        rows = (await session.scalars(query)).all()
+        people = await orgs.public_users(session, org_id)
+    return [_view(c, people) for c in sorted(rows, key=lambda c: c.id) if c.user_id in people]
+
+
+def _view(c: Celebration, people: dict[int, PublicUser]) -> CelebrationView:
+    return CelebrationView(
+        id=c.id,
+        kind=Kind(c.kind),
+        user=people[c.user_id],
+        other_user=people.get(c.other_user_id) if c.other_user_id else None,
+        threshold=c.threshold,
+        points=c.points,
+        created_at=c.created_at,
+    )
+
+
+async def recent(env: Env, viewer: Viewer, first: int = 10) -> list[CelebrationView]:
+    if not 1 <= first <= 50:
+        raise DomainError.one(ErrorCode.OUT_OF_RANGE, "first", min=1, max=50)
+    async with env.db() as session:
+        query = (
+            select(Celebration)
+            .where(Celebration.org_id == viewer.org_id)
+            .order_by(Celebration.created_at.desc(), Celebration.id.desc())
+            .limit(first)
+        )
+        rows = (await session.scalars(query)).all()
+        people = await orgs.public_users(session, viewer.org_id)
+    return [_view(c, people) for c in rows if c.user_id in people]

@@ -1,0 +1,165 @@
+"""The `podium` command."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from podium.settings import get_settings
+
+
+def _serve(host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "podium.app:create_app",
+        factory=True,
+        host=host or settings.http.host,
+        port=port or settings.http.port,
+        # Compression per connection would defeat serialize-once fan-out (shared/PITFALLS.md).
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@click.group()
+def main() -> None:
+    """Podium: sales performance management with live leaderboards."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (PODIUM_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (PODIUM_PORT, default 8000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the app (the database must be migrated)."""
+    _serve(host, port)
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from podium.db.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database.resolved_url)
+    click.echo(f"Database is up to date ({_redacted(settings.database.resolved_url)}).")
+
+
+def _redacted(url: str) -> str:
+    if "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"
+
+
+async def _seed() -> bool:
+    from podium.app import build_runtime
+    from podium.demo import seed
+
+    runtime = build_runtime(get_settings())
+    await runtime.bus.start()
+    try:
+        return await seed(runtime.env)
+    finally:
+        await runtime.bus.stop()
+        if runtime.redis is not None:
+            await runtime.redis.aclose()
+
+
+@main.command()
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.option("--no-serve", is_flag=True, help="Only migrate and seed.")
+def demo(host: str | None, port: int | None, no_serve: bool) -> None:
+    """Migrate, create the demo company (once) and serve it."""
+    from podium.db.migrate import upgrade
+    from podium.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    settings = get_settings()
+    upgrade(settings.database.resolved_url)
+    click.echo("Seeding demo data…" if asyncio.run(_seed()) else "Demo data already present.")
+    url = f"http://{host or settings.http.host}:{port or settings.http.port}"
+    click.echo(f"\n  Podium demo: {url}   (office TV: {url}/tv)")
+    for email, _name, role in DEMO_LOGINS:
+        click.echo(f"  {role.value:<8} {email:<22} password: {DEMO_PASSWORD}")
+    click.echo("")
+    if not no_serve:
+        _serve(host, port)
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["admin", "manager", "rep"]), default="rep")
+@click.option("--org", "org_slug", default="demo", help="Slug of the org; created when missing.")
+@click.option("--team", default=None, help="Team name in that org; created when missing.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(email: str, name: str, role: str, org_slug: str, team: str | None, password: str) -> None:
+    """Create a person (and their org and team when they do not exist yet)."""
+    from podium.core.errors import DomainError
+
+    try:
+        asyncio.run(_create_user(email, name, role, org_slug, team, password))
+    except DomainError as exc:
+        raise click.ClickException(f"Invalid input: {exc}") from exc
+    click.echo(f"Created {role} {email}.")
+
+
+async def _create_user(email: str, name: str, role: str, org_slug: str, team_name: str | None, password: str) -> None:
+    from sqlalchemy import select
+
+    from podium.app import build_runtime
+    from podium.core.events import transaction
+    from podium.core.policies import Role
+    from podium.orgs import service as orgs
+    from podium.orgs.models import Org, Team
+
+    runtime = build_runtime(get_settings())
+    env = runtime.env
+    async with transaction(env.db) as tx:
+        org = await tx.session.scalar(select(Org).where(Org.slug == org_slug))
+        if org is None:
+            org = await orgs.create_org(tx.session, env, name=org_slug, slug=org_slug, time_zone="Asia/Shanghai")
+        team_id = None
+        if team_name:
+            team = await tx.session.scalar(select(Team).where(Team.org_id == org.id, Team.name == team_name))
+            team_id = (team or await orgs.create_team(tx.session, org_id=org.id, name=team_name)).id
+        await orgs.create_user(tx.session, env, org_id=org.id, email=email, name=name, password=password, role=Role(role), team_id=team_id)
+
+
+@main.command("vapid-keys")
+def vapid_keys() -> None:
+    """Print a new VAPID key pair for Web Push, as environment variables."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_numbers().private_value.to_bytes(32, "big")
+    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
+    click.echo(f"PODIUM_VAPID_PRIVATE_KEY={b64(private)}")
+    click.echo(f"PODIUM_VAPID_PUBLIC_KEY={b64(public)}")
+
+
+@main.command("export-schema")
+@click.argument("path", default="-")
+def export_schema(path: str) -> None:
+    """Write the GraphQL schema (SDL) to PATH, or stdout."""
+    from podium.graphql.schema import schema
+
+    text = schema.as_str() + "\n"
+    if path == "-":
+        sys.stdout.write(text)
+    else:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""What services need from the outside world, wired once in create_app()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from podium.core.clock import Clock, utcnow
+from podium.core.events import Publisher
+from podium.settings import Settings
+
+if TYPE_CHECKING:
+    from podium.core.ratelimit import RateLimiter
+    from podium.leaderboards.store import BoardStore
+
+
+@dataclass
+class Env:
+    settings: Settings
+    db: async_sessionmaker[AsyncSession]
+    publisher: Publisher
+    boards: BoardStore
+    limiter: RateLimiter
+    clock: Clock = utcnow

@@ -1,0 +1,55 @@
+"""Domain errors: expected failures a user can fix, carried as data to the API layer."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    TOO_LONG = "TOO_LONG"
+    IN_FUTURE = "IN_FUTURE"
+    TOO_OLD = "TOO_OLD"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    RATE_LIMITED = "RATE_LIMITED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: ErrorCode
+    field: str | None = None
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class DomainError(Exception):
+    """Raised by services for input or permission problems; never for bugs."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__(", ".join(f"{p.field or '-'}:{p.code}" for p in problems))
+        self.problems = list(problems)
+
+    @classmethod
+    def one(cls, code: ErrorCode, field: str | None = None, **params: Any) -> DomainError:
+        return cls(Problem(code, field, params))
+
+
+class Problems:
+    """Collects every problem of one input, so a form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, code: ErrorCode, field: str | None = None, **params: Any) -> None:
+        self.items.append(Problem(code, field, params))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise DomainError(*self.items)

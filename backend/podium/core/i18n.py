@@ -1,0 +1,78 @@
+"""Server-side messages in Simplified Chinese and English, chosen by the caller's locale."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Locale(StrEnum):
+    EN = "en"
+    ZH_CN = "zh-CN"
+
+
+DEFAULT_LOCALE = Locale.ZH_CN
+
+MESSAGES: dict[str, dict[Locale, str]] = {
+    "REQUIRED": {Locale.EN: "This field is required.", Locale.ZH_CN: "此项为必填项。"},
+    "INVALID": {Locale.EN: "This value is not valid.", Locale.ZH_CN: "该值无效。"},
+    "OUT_OF_RANGE": {
+        Locale.EN: "Must be between {min} and {max}.",
+        Locale.ZH_CN: "必须介于 {min} 和 {max} 之间。",
+    },
+    "TOO_LONG": {
+        Locale.EN: "At most {max} characters.",
+        Locale.ZH_CN: "最多 {max} 个字符。",
+    },
+    "IN_FUTURE": {
+        Locale.EN: "This time is in the future.",
+        Locale.ZH_CN: "该时间在未来。",
+    },
+    "TOO_OLD": {
+        Locale.EN: "This time is more than {days} days ago.",
+        Locale.ZH_CN: "该时间早于 {days} 天前。",
+    },
+    "NOT_FOUND": {Locale.EN: "Not found.", Locale.ZH_CN: "未找到。"},
+    "FORBIDDEN": {
+        Locale.EN: "You are not allowed to do this.",
+        Locale.ZH_CN: "您没有权限执行此操作。",
+    },
+    "INVALID_CREDENTIALS": {
+        Locale.EN: "Wrong email or password.",
+        Locale.ZH_CN: "邮箱或密码错误。",
+    },
+    "RATE_LIMITED": {
+        Locale.EN: "Too many attempts. Try again in a few minutes.",
+        Locale.ZH_CN: "尝试次数过多，请几分钟后再试。",
+    },
+    "UNAUTHENTICATED": {Locale.EN: "Please sign in.", Locale.ZH_CN: "请先登录。"},
+    "celebration.OVERTAKE": {
+        Locale.EN: "{name} overtook {other} on the {board} board!",
+        Locale.ZH_CN: "{name} 在{board}榜上超越了 {other}！",
+    },
+    "celebration.MILESTONE": {
+        Locale.EN: "{name} reached {threshold} points this month!",
+        Locale.ZH_CN: "{name} 本月积分达到 {threshold} 分！",
+    },
+    "board.MONTH": {Locale.EN: "monthly", Locale.ZH_CN: "月度"},
+}
+
+
+def parse_locale(raw: str | None) -> Locale:
+    """Map an Accept-Language value or stored locale to one we speak."""
+    if not raw:
+        return DEFAULT_LOCALE
+    first = raw.split(",")[0].strip().lower()
+    if first.startswith("zh"):
+        return Locale.ZH_CN
+    if first.startswith("en"):
+        return Locale.EN
+    return DEFAULT_LOCALE
+
+
+def translate(key: str, locale: Locale, **params: Any) -> str:
+    template = MESSAGES.get(key, {}).get(locale) or MESSAGES.get(key, {}).get(Locale.EN) or key
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

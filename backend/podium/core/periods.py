@@ -1,0 +1,50 @@
+"""Calendar windows (day, ISO week, month) in an org's time zone, as UTC bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class PeriodKind(StrEnum):
+    TODAY = "today"
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: PeriodKind
+    key: str
+    start: datetime
+    end: datetime
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+def window(kind: PeriodKind, time_zone: str, at: datetime) -> Window:
+    zone = ZoneInfo(time_zone)
+    local = at.astimezone(zone)
+    day = local.date()
+    if kind is PeriodKind.TODAY:
+        first, last = day, day + timedelta(days=1)
+        key = f"d{first.isoformat()}"
+    elif kind is PeriodKind.WEEK:
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=7)
+        key = f"w{first.isoformat()}"
+    else:
+        first = day.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1)
+        key = f"m{first.year:04d}-{first.month:02d}"
+    # Midnight is built in the zone and then converted, so DST days are 23 or 25 hours long.
+    start = datetime(first.year, first.month, first.day, tzinfo=zone).astimezone(UTC)
+    end = datetime(last.year, last.month, last.day, tzinfo=zone).astimezone(UTC)
+    return Window(kind, key, start, end)
+
+
+def windows(time_zone: str, at: datetime) -> list[Window]:
+    return [window(kind, time_zone, at) for kind in PeriodKind]

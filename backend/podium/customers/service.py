@@ -1,0 +1,74 @@
+"""Finding customers: nearest first for a rep standing somewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.policies import Viewer
+from podium.customers.geo import distance_m
+from podium.customers.models import Customer
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    customer: Customer
+    distance_m: float | None
+
+
+def check_coordinates(problems: Problems, latitude: float, longitude: float, prefix: str = "") -> None:
+    if not -90 <= latitude <= 90:
+        problems.add(ErrorCode.OUT_OF_RANGE, f"{prefix}latitude", min=-90, max=90)
+    if not -180 <= longitude <= 180:
+        problems.add(ErrorCode.OUT_OF_RANGE, f"{prefix}longitude", min=-180, max=180)
+
+
+async def find_customers(
+    env: Env,
+    viewer: Viewer,
+    *,
+    near: tuple[float, float] | None = None,
+    search: str | None = None,
+    first: int = 20,
+) -> list[CustomerView]:
+    problems = Problems()
+    if not 1 <= first <= MAX_PAGE:
+        problems.add(ErrorCode.OUT_OF_RANGE, "first", min=1, max=MAX_PAGE)
+    if near is not None:
+        check_coordinates(problems, *near, prefix="near.")
+    if search is not None and len(search) > 200:
+        problems.add(ErrorCode.TOO_LONG, "search", max=200)
+    problems.raise_if_any()
+    query = select(Customer).where(Customer.org_id == viewer.org_id)
+    if search and search.strip():
+        pattern = "%" + search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            func.lower(Customer.name).like(pattern, escape="\\") | func.lower(Customer.address).like(pattern, escape="\\")
+        )
+    async with env.db() as session:
+        if near is None:
+            rows = (await session.scalars(query.order_by(Customer.name).limit(first))).all()
+            return [CustomerView(c, None) for c in rows]
+        # Distances are computed here rather than in SQL so SQLite and PostgreSQL agree to the metre;
+        # an org's customers fit in memory many times over.
+        rows = (await session.scalars(query)).all()
+    ranked = sorted((CustomerView(c, distance_m(near[0], near[1], c.latitude, c.longitude)) for c in rows), key=_by_distance)
+    return ranked[:first]
+
+
+def _by_distance(view: CustomerView) -> float:
+    return view.distance_m or 0.0
+
+
+async def customer_in_org(session: AsyncSession, viewer: Viewer, customer_id: int) -> Customer:
+    """The customer, or NOT_FOUND when it does not exist or belongs to another org (indistinguishable)."""
+    customer = await session.get(Customer, customer_id)
+    if customer is None or customer.org_id != viewer.org_id:
+        raise DomainError.one(ErrorCode.NOT_FOUND, "customerId")
+    return customer

@@ -1,0 +1,124 @@
+"""Demo data that looks like a real company: three teams, twenty reps, customers around Shanghai, weeks of visits."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from podium.core.env import Env
+from podium.core.events import transaction
+from podium.core.i18n import Locale
+from podium.core.policies import Role
+from podium.customers.models import Customer
+from podium.orgs import service as orgs
+from podium.orgs.models import Org
+from podium.visits import service as visits
+
+DEMO_PASSWORD = "podium-demo"
+DEMO_SLUG = "demo"
+CENTER = (31.2304, 121.4737)  # People's Square, Shanghai
+TIME_ZONE = "Asia/Shanghai"
+TEAMS = ("浦东战队 Pudong", "徐汇战队 Xuhui", "静安战队 Jing'an")
+REP_NAMES = (
+    "李伟", "王芳", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄婷", "周杰", "吴昊",
+    "徐丽", "孙强", "马超", "朱琳", "胡军", "郭佳", "何欣", "林峰", "罗雪", "高远",
+)
+COMPANY_WORDS = ("华信", "东方", "新源", "远航", "恒通", "博达", "金桥", "瑞丰", "星辰", "天合", "中科", "锦程", "汇丰", "卓越", "海纳")
+COMPANY_KINDS = ("科技", "医疗器械", "精密仪器", "物流", "电子", "贸易", "生物", "自动化", "新材料", "信息")
+STREETS = ("南京西路", "淮海中路", "世纪大道", "漕溪北路", "延安西路", "长寿路", "张杨路", "虹桥路", "四川北路", "龙华中路")
+DEMO_LOGINS = (
+    ("admin@example.com", "管理员 Admin", Role.ADMIN),
+    ("manager@example.com", "陈经理 Manager Chen", Role.MANAGER),
+    ("rep@example.com", "李伟 Li Wei", Role.REP),
+)
+
+
+async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool:
+    """Create the demo org once; False when it already exists."""
+    rng = random.Random(20261122)
+    now = now or env.clock()
+    async with env.db() as session:
+        if await session.scalar(select(Org.id).where(Org.slug == DEMO_SLUG)):
+            return False
+    async with transaction(env.db) as tx:
+        org = await orgs.create_org(tx.session, env, name="澎湃仪器 Podium Instruments", slug=DEMO_SLUG, time_zone=TIME_ZONE)
+        teams = [await orgs.create_team(tx.session, org_id=org.id, name=name) for name in TEAMS]
+        logins = [
+            await orgs.create_user(
+                tx.session, env, org_id=org.id, email=email, name=name, password=DEMO_PASSWORD, role=role,
+                team_id=None if role is Role.ADMIN else teams[0].id, locale=Locale.ZH_CN,
+            )
+            for email, name, role in DEMO_LOGINS
+        ]
+        demo_rep = logins[-1]
+        reps = [demo_rep]
+        for index, name in enumerate(REP_NAMES[1:], start=1):
+            reps.append(
+                await orgs.create_user(
+                    tx.session, env, org_id=org.id, email=f"rep{index:02d}@example.com", name=name,
+                    password=DEMO_PASSWORD, role=Role.REP, team_id=teams[index % len(teams)].id,
+                )
+            )
+        customers = []
+        for index in range(150):
+            lat = CENTER[0] + rng.uniform(-0.12, 0.12)
+            lon = CENTER[1] + rng.uniform(-0.14, 0.14)
+            customer = Customer(
+                org_id=org.id,
+                name=f"上海{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_KINDS)}有限公司 #{index + 1:03d}",
+                address=f"上海市{rng.choice(STREETS)}{rng.randint(1, 1999)}号",
+                latitude=round(lat, 6),
+                longitude=round(lon, 6),
+                geofence_radius_m=300,
+                tier=rng.choice("AABBBCC"),
+            )
+            tx.session.add(customer)
+            customers.append(customer)
+        await tx.session.flush()
+        rep_viewers = [orgs.viewer_of(r) for r in reps]
+        customer_points = [(c.id, c.latitude, c.longitude) for c in customers]
+    await _history(env, rng, rep_viewers, customer_points, now, days)
+    return True
+
+
+async def _history(env: Env, rng: random.Random, reps: list, customers: list, now: datetime, days: int) -> None:  # type: ignore[type-arg]
+    zone = ZoneInfo(TIME_ZONE)
+    today = now.astimezone(zone).date()
+    base_clock = env.clock
+    # Some reps are simply busier: the boards have a shape from the first minute.
+    zeal = {r.user_id: rng.uniform(0.3, 1.0) for r in reps}
+    zeal[reps[0].user_id] = 0.55  # the demo rep sits mid-table, with room to climb
+    try:
+        for back in range(days, -1, -1):
+            day = today - timedelta(days=back)
+            if day.weekday() >= 5 and rng.random() < 0.7:
+                continue
+            for rep in reps:
+                count = sum(1 for _ in range(7) if rng.random() < zeal[rep.user_id] * 0.8)
+                if back == 0:
+                    count = min(count, 2)
+                for _ in range(count):
+                    hour, minute = rng.randint(9, 17), rng.randint(0, 59)
+                    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+                    if moment > now:
+                        continue
+                    cid, lat, lon = rng.choice(customers)
+                    inside = rng.random() < 0.88
+                    spread = 0.0012 if inside else 0.02
+                    data = visits.VisitInput(
+                        client_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                        customer_id=cid,
+                        latitude=lat + rng.uniform(-spread, spread),
+                        longitude=lon + rng.uniform(-spread, spread),
+                        accuracy_m=round(rng.uniform(5, 40), 1),
+                        occurred_at=moment,
+                        note=rng.choice(("", "", "客户对新品感兴趣", "约了下周演示", "需要报价单", "Follow-up on the quote")),
+                    )
+                    env.clock = lambda moment=moment: moment + timedelta(minutes=1)
+                    await visits.log_visit(env, rep, data)
+    finally:
+        env.clock = base_clock

@@ -1,0 +1,47 @@
+"""What every resolver gets: the services' Env, the caller, their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import strawberry
+
+from podium.core.env import Env
+from podium.core.i18n import Locale
+from podium.core.policies import Viewer, require_viewer
+
+if TYPE_CHECKING:
+    from podium.realtime.hub import Hub
+
+
+@dataclass
+class CookieChange:
+    token: str | None  # None clears the cookie
+
+
+@dataclass
+class Context:
+    env: Env
+    hub: Hub
+    viewer: Viewer | None
+    locale: Locale
+    client_address: str = "unknown"
+    session_token: str | None = None
+    cookie_changes: list[CookieChange] = field(default_factory=list)
+
+    def require_viewer(self) -> Viewer:
+        return require_viewer(self.viewer)
+
+
+@dataclass
+class LiveContext:
+    """Context of a shared execution: no single caller, only what the whole group has in common."""
+
+    env: Env
+    hub: Hub
+    locale: Locale
+    viewer: None = None
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,26 @@
+"""Parsed and validated documents, cached: the WebSocket path parses each distinct document once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+from podium.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, schema
+
+_RULES = (*specified_rules, depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
+MAX_QUERY_BYTES = 20_000
+
+
+@lru_cache(maxsize=256)
+def prepare(query: str, graphql_schema: GraphQLSchema = schema._schema) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    if len(query) > MAX_QUERY_BYTES:
+        return None, (GraphQLError("Document too large."),)
+    try:
+        document = parse(query, max_tokens=MAX_TOKENS)
+    except GraphQLError as error:
+        return None, (error,)
+    errors = validate(graphql_schema, document, _RULES)
+    return (None, tuple(errors)) if errors else (document, ())

@@ -1,0 +1,107 @@
+"""GraphQL over HTTP (POST) and WebSocket at /graphql, and GraphiQL in development."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graphql import GraphQLError
+from litestar import Controller, Request, Response, WebSocket, get, post, websocket
+from litestar.datastructures import Cookie
+from litestar.exceptions import HTTPException
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.types.graphql import OperationType
+
+from podium.core.i18n import parse_locale
+from podium.graphql.context import Context
+from podium.graphql.schema import schema
+from podium.orgs import service as orgs
+from podium.realtime.ws import handle_socket
+
+SESSION_COOKIE = "podium_session"
+MAX_BODY = 1_048_576
+ALLOWED = {OperationType.QUERY, OperationType.MUTATION}
+
+
+async def build_context(connection: Request[Any, Any, Any] | WebSocket[Any, Any, Any]) -> Context:
+    runtime = connection.app.state.runtime
+    token = connection.cookies.get(SESSION_COOKIE)
+    viewer = await orgs.viewer_for_token(runtime.env, token)
+    locale = viewer.locale if viewer else parse_locale(connection.headers.get("accept-language"))
+    client = connection.client.host if connection.client else "unknown"
+    return Context(env=runtime.env, hub=runtime.hub, viewer=viewer, locale=locale, client_address=client, session_token=token)
+
+
+def _origin_ok(request: Request[Any, Any, Any]) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = request.headers.get("host", "")
+    return origin in {f"http://{host}", f"https://{host}"} or origin in request.app.state.runtime.settings.http.allowed_origins
+
+
+class GraphQLController(Controller):
+    path = "/graphql"
+
+    @post(request_max_body_size=MAX_BODY, status_code=200)
+    async def execute(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            # JSON only: a cross-site form can never carry the session cookie into a mutation.
+            raise HTTPException(status_code=415, detail="Send application/json.")
+        if not _origin_ok(request):
+            raise HTTPException(status_code=403, detail="Origin not allowed.")
+        try:
+            body = json.loads(await request.body())
+            query = body["query"]
+            variables = body.get("variables") or {}
+            operation_name = body.get("operationName")
+            if not isinstance(query, str) or not isinstance(variables, dict):
+                raise TypeError
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return _json({"errors": [GraphQLError("Send a JSON object with a `query` string.").formatted]}, 400)
+        context = await build_context(request)
+        result = await schema.execute(
+            query, variables, context, operation_name=operation_name, allowed_operation_types=ALLOWED
+        )
+        payload: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [e.formatted for e in result.errors]
+        response = _json(payload, 200)
+        secure = request.app.state.runtime.settings.http.secure_cookies
+        days = request.app.state.runtime.settings.security.session_days
+        for change in context.cookie_changes:
+            response.set_cookie(
+                Cookie(
+                    key=SESSION_COOKIE,
+                    value=change.token or "",
+                    max_age=days * 86400 if change.token else 0,
+                    httponly=True,
+                    samesite="lax",
+                    secure=secure,
+                    path="/",
+                )
+            )
+        return response
+
+    @get(include_in_schema=False)
+    async def ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+        if not request.app.state.runtime.settings.http.graphiql:
+            raise HTTPException(status_code=404)
+        return Response(get_graphql_ide_html("graphiql"), media_type="text/html")
+
+    @websocket()
+    async def socket(self, socket: WebSocket[Any, Any, Any]) -> None:
+        settings = socket.app.state.runtime.settings
+        await handle_socket(
+            socket,
+            context_for=build_context,
+            allowed_origins=settings.http.allowed_origins,
+            shared=settings.realtime.shared_fanout,
+            max_subscriptions=settings.realtime.max_subscriptions,
+            init_timeout=settings.realtime.init_timeout,
+        )
+
+
+def _json(payload: dict[str, Any], status: int) -> Response[bytes]:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return Response(body, status_code=status, media_type="application/json")

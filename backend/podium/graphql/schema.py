@@ -1,0 +1,65 @@
+"""The schema, composed from each capability's fragment."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from podium.celebrations import graphql as celebrations
+from podium.core.errors import DomainError
+from podium.customers import graphql as customers
+from podium.graphql.errors import localize_graphql_errors
+from podium.leaderboards import graphql as leaderboards
+from podium.orgs import graphql as orgs
+from podium.points import graphql as points
+from podium.realtime.hub import LiveSpec
+from podium.visits import graphql as visits
+
+MAX_DEPTH = 10
+MAX_ALIASES = 20
+MAX_TOKENS = 2_000
+
+Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation))
+Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription))
+
+# Subscription fields served by the shared live views (one execution per group of subscribers).
+LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
+    "leaderboardChanged": leaderboards.board_live,
+    "celebrations": celebrations.celebrations_live,
+}
+
+
+class PodiumSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        context = execution_context.context if execution_context else None
+        locale = getattr(context, "locale", None)
+        if locale is not None:
+            localize_graphql_errors(errors, locale)
+        # A domain error is the caller's mistake, not ours: no stack trace in the log.
+        super().process_errors([e for e in errors if not isinstance(e.original_error, DomainError)], execution_context)
+
+
+def build_schema() -> PodiumSchema:
+    return PodiumSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[
+            # Factories: each schema gets caches of its own (see shared/PITFALLS.md).
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,138 @@
+"""Leaderboards: a query, and a subscription that sends the whole board first and then each change."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Hashable
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode
+from podium.core.events import org_channel
+from podium.core.periods import PeriodKind
+from podium.graphql.context import Info
+from podium.leaderboards import service
+from podium.leaderboards.service import Board, BoardRef, Scope
+from podium.orgs.graphql import Team, User
+
+PeriodEnum = strawberry.enum(PeriodKind, name="Period")
+ScopeEnum = strawberry.enum(Scope, name="BoardScope")
+MAX_ENTRIES = 500
+
+
+@strawberry.type
+class LeaderboardEntry:
+    rank: int
+    points: int
+    user: User
+
+
+@strawberry.type
+class Leaderboard:
+    period: PeriodEnum
+    scope: ScopeEnum
+    team: Team | None
+    period_key: str
+    starts_at: datetime
+    ends_at: datetime
+    version: int = strawberry.field(description="Grows with every change; a frame with a lower version is stale.")
+    changed_user_ids: list[strawberry.ID] = strawberry.field(description="Whose points changed since the previous frame.")
+    all_entries: strawberry.Private[list[LeaderboardEntry]]
+
+    @strawberry.field(description="Ranked, highest first; equal points share a rank.")
+    def entries(self, first: int = 100) -> list[LeaderboardEntry]:
+        if not 1 <= first <= MAX_ENTRIES:
+            raise DomainError.one(ErrorCode.OUT_OF_RANGE, "first", min=1, max=MAX_ENTRIES)
+        return self.all_entries[:first]
+
+    @classmethod
+    def of(cls, board: Board) -> Leaderboard:
+        team = Team(id=strawberry.ID(str(board.ref.team_id)), name=board.team_name or "") if board.ref.team_id else None
+        return cls(
+            period=board.ref.kind,
+            scope=board.ref.scope,
+            team=team,
+            period_key=board.window.key,
+            starts_at=board.window.start,
+            ends_at=board.window.end,
+            version=board.version,
+            changed_user_ids=[strawberry.ID(str(u)) for u in board.changed_user_ids],
+            all_entries=[LeaderboardEntry(rank=e.rank, points=e.points, user=User.of(e.user)) for e in board.entries],
+        )
+
+
+class BoardLive:
+    """The live view of one board for one visibility scope."""
+
+    stream = False
+
+    def __init__(self, env: Env, ref: BoardRef) -> None:
+        self.env = env
+        self.ref = ref
+        self._previous: Board | None = None
+        self._window_end: datetime | None = None
+
+    @property
+    def key(self) -> Hashable:
+        return ("board", self.ref)
+
+    @property
+    def channel(self) -> str:
+        return org_channel(self.ref.org_id)
+
+    def relevant(self, event: dict[str, Any]) -> bool:
+        return event.get("kind") == "points" and (self.ref.team_id is None or event.get("team") == self.ref.team_id)
+
+    async def snapshot(self) -> Leaderboard:
+        board = await service.read_board(self.env, self.ref)
+        changed = board.with_changes_since(self._previous)
+        self._previous = board
+        self._window_end = board.window.end
+        return Leaderboard.of(changed)
+
+    async def values_for(self, event: dict[str, Any]) -> list[Any]:
+        return []
+
+    def refresh_at(self, value: Any) -> datetime | None:
+        return self._window_end  # a new day, week or month starts an empty board
+
+
+async def board_live(info_context: Any, args: dict[str, Any]) -> BoardLive:
+    """The topic for leaderboardChanged(period, scope, teamId), after the viewer's access is checked."""
+    viewer = info_context.require_viewer()
+    team_id = _team_id(args.get("teamId"))
+    ref = await service.resolve_board(info_context.env, viewer, PeriodKind(args["period"]), Scope(args["scope"]), team_id)
+    return BoardLive(info_context.env, ref)
+
+
+def _team_id(raw: Any) -> int | None:
+    if raw is None:
+        return None
+    raw = str(raw)
+    if not raw.isdigit() or len(raw) > 18:
+        raise DomainError.one(ErrorCode.NOT_FOUND, "teamId")
+    return int(raw)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A board as it stands now.")
+    async def leaderboard(
+        self, info: Info, period: PeriodEnum, scope: ScopeEnum, team_id: strawberry.ID | None = None  # type: ignore[valid-type]
+    ) -> Leaderboard:
+        ctx = info.context
+        ref = await service.resolve_board(ctx.env, ctx.require_viewer(), PeriodKind(period), Scope(scope), _team_id(team_id))
+        return Leaderboard.of(await service.read_board(ctx.env, ref))
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="The whole board at once, then the whole board again at each change (coalesced).")
+    async def leaderboard_changed(
+        self, info: Info, period: PeriodEnum, scope: ScopeEnum, team_id: strawberry.ID | None = None  # type: ignore[valid-type]
+    ) -> AsyncGenerator[Leaderboard, None]:
+        spec = await board_live(info.context, {"period": period, "scope": scope, "teamId": team_id})
+        async for board in info.context.hub.listen(spec):
+            yield board

@@ -1,0 +1,171 @@
+"""Leaderboards: who stands where, today, this week and this month, for a team or the org."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode
+from podium.core.periods import PeriodKind, Window, window
+from podium.core.policies import Role, Viewer, require_team_access
+from podium.leaderboards.store import Score
+from podium.orgs import service as orgs
+from podium.orgs.service import PublicUser
+from podium.points import ledger
+from podium.points.ledger import Span
+
+# Boards outlive their period so "last month" can still be read; after that they are rebuilt on demand.
+RETENTION = timedelta(days=40)
+
+
+class Scope(StrEnum):
+    ORG = "org"
+    TEAM = "team"
+
+
+@dataclass(frozen=True)
+class BoardRef:
+    org_id: int
+    kind: PeriodKind
+    team_id: int | None = None
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.TEAM if self.team_id is not None else Scope.ORG
+
+    def key(self, win: Window) -> str:
+        scope = f"t{self.team_id}" if self.team_id is not None else "o"
+        return f"{self.org_id}:{scope}:{win.key}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    rank: int
+    points: int
+    user: PublicUser
+
+
+@dataclass(frozen=True)
+class Board:
+    ref: BoardRef
+    window: Window
+    team_name: str | None
+    # Number of ledger entries behind the board: grows with every change, equal on every instance.
+    version: int
+    entries: tuple[Entry, ...]
+    changed_user_ids: tuple[int, ...] = field(default=())
+
+    def with_changes_since(self, previous: Board | None) -> Board:
+        if previous is None or previous.window.key != self.window.key:
+            return self
+        before = {e.user.id: e.points for e in previous.entries}
+        changed = tuple(e.user.id for e in self.entries if before.get(e.user.id) != e.points)
+        return replace(self, changed_user_ids=changed)
+
+
+@dataclass(frozen=True)
+class MonthMove:
+    """A person's monthly org-board points before and after an award, and whom they passed."""
+
+    old_points: int
+    new_points: int
+    passed_user_id: int | None
+
+
+async def resolve_board(
+    env: Env, viewer: Viewer, kind: PeriodKind, scope: Scope, team_id: int | None
+) -> BoardRef:
+    """The board the viewer asked for, after checking they may see it."""
+    if scope is Scope.ORG:
+        if team_id is not None:
+            raise DomainError.one(ErrorCode.INVALID, "teamId")
+        return BoardRef(viewer.org_id, kind)
+    team_id = team_id if team_id is not None else viewer.team_id
+    if team_id is None:
+        raise DomainError.one(ErrorCode.REQUIRED, "teamId")
+    require_team_access(viewer, team_id)
+    async with env.db() as session:
+        if await orgs.team_in_org(session, viewer.org_id, team_id) is None:
+            raise DomainError.one(ErrorCode.NOT_FOUND, "teamId")
+    return BoardRef(viewer.org_id, kind, team_id)
+
+
+def _ttl(env: Env, win: Window) -> int:
+    return max(60, int((win.end + RETENTION - env.clock()).total_seconds()))
+
+
+async def _ensure_built(env: Env, session: AsyncSession, ref: BoardRef, win: Window) -> None:
+    key = ref.key(win)
+    if await env.boards.is_built(key):
+        return
+    rows = await ledger.totals_by_user(session, ref.org_id, Span(win.start, win.end, ref.team_id))
+    await env.boards.apply(key, [Score(uid, int(total), int(n)) for uid, total, n in rows], _ttl(env, win))
+    await env.boards.mark_built(key, _ttl(env, win))
+
+
+async def read_board(env: Env, ref: BoardRef, at: datetime | None = None) -> Board:
+    async with env.db() as session:
+        time_zone = await orgs.org_time_zone(session, ref.org_id)
+        win = window(ref.kind, time_zone, at or env.clock())
+        await _ensure_built(env, session, ref, win)
+        people = await orgs.public_users(session, ref.org_id, team_id=ref.team_id)
+        team_name = None
+        if ref.team_id is not None:
+            team = await orgs.team_in_org(session, ref.org_id, ref.team_id)
+            team_name = team.name if team else None
+    scores = {s.member: s for s in await env.boards.read(ref.key(win))}
+    # Everyone who sells is on the board from the first day, at zero; others once they score.
+    standing = [
+        (scores[uid].points if uid in scores else 0, person)
+        for uid, person in people.items()
+        if uid in scores or person.role is Role.REP
+    ]
+    standing.sort(key=lambda item: (-item[0], item[1].name, item[1].id))
+    entries: list[Entry] = []
+    for position, (points, person) in enumerate(standing, start=1):
+        rank = entries[-1].rank if entries and entries[-1].points == points else position
+        entries.append(Entry(rank, points, person))
+    version = sum(s.entries for s in scores.values())
+    return Board(ref, win, team_name, version, tuple(entries))
+
+
+async def record_points(
+    env: Env, *, org_id: int, user_id: int, team_id: int | None, occurred_at: datetime, points: int
+) -> MonthMove:
+    """Bring every board the entry touches up to the ledger; report the monthly move."""
+    async with env.db() as session:
+        time_zone = await orgs.org_time_zone(session, org_id)
+        wins = [window(kind, time_zone, occurred_at) for kind in PeriodKind]
+        refs = [BoardRef(org_id, w.kind) for w in wins]
+        if team_id is not None:
+            refs += [BoardRef(org_id, w.kind, team_id) for w in wins]
+        for ref in refs:
+            await _ensure_built(env, session, ref, _window_of(ref, wins))
+        spans = [Span(_window_of(ref, wins).start, _window_of(ref, wins).end, ref.team_id) for ref in refs]
+        totals = await ledger.user_totals(session, user_id, spans)
+    month_ref = BoardRef(org_id, PeriodKind.MONTH)
+    month_win = _window_of(month_ref, wins)
+    before = await env.boards.read(month_ref.key(month_win))
+    for i, ref in enumerate(refs):
+        win = _window_of(ref, wins)
+        score = Score(user_id, *totals[i])
+        await env.boards.apply(ref.key(win), [score], _ttl(env, win))
+    new_points = totals[refs.index(month_ref)][0]
+    old_points = new_points - points
+    passed = [s for s in before if s.member != user_id and old_points <= s.points < new_points]
+    # The one just passed is the highest of those now behind.
+    top = max(passed, key=lambda s: s.points).member if passed else None
+    return MonthMove(old_points, new_points, top)
+
+
+def _window_of(ref: BoardRef, wins: list[Window]) -> Window:
+    return next(w for w in wins if w.kind is ref.kind)
+
+
+async def rebuild_all(env: Env) -> None:
+    """Forget derived scores; every board is rebuilt from the ledger when next read."""
+    await env.boards.clear()

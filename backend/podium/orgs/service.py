@@ -1,0 +1,246 @@
+"""People and sessions: create accounts, sign in and out, resolve a session to a Viewer."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.events import transaction
+from podium.core.i18n import Locale, parse_locale
+from podium.core.passwords import hash_password, verify_password
+from podium.core.policies import Role, Viewer
+from podium.orgs.models import Org, Session, Team, User
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+AVATAR_COLORS = ("#6366f1", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6")
+LOGIN_WINDOW_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class PublicUser:
+    """What anyone in the org may see of a person (boards, celebrations)."""
+
+    id: int
+    name: str
+    role: Role
+    team_id: int | None
+    team_name: str | None
+
+    @property
+    def initials(self) -> str:
+        return initials(self.name)
+
+    @property
+    def avatar_color(self) -> str:
+        return AVATAR_COLORS[self.id % len(AVATAR_COLORS)]
+
+
+def initials(name: str) -> str:
+    parts = name.split()
+    if len(parts) >= 2:
+        return (parts[0][0] + parts[-1][0]).upper()
+    # Chinese names read best as their last two characters (the given name).
+    return name[-2:] if name and not name.isascii() else name[:2].upper()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def viewer_of(user: User) -> Viewer:
+    return Viewer(
+        user_id=user.id,
+        org_id=user.org_id,
+        team_id=user.team_id,
+        role=Role(user.role),
+        locale=parse_locale(user.locale),
+        name=user.name,
+    )
+
+
+async def create_org(session: AsyncSession, env: Env, *, name: str, slug: str, time_zone: str, currency: str = "CNY") -> Org:
+    org = Org(name=name, slug=slug, time_zone=time_zone, currency=currency, created_at=env.clock())
+    session.add(org)
+    await session.flush()
+    return org
+
+
+async def create_team(session: AsyncSession, *, org_id: int, name: str) -> Team:
+    team = Team(org_id=org_id, name=name)
+    session.add(team)
+    await session.flush()
+    return team
+
+
+async def create_user(
+    session: AsyncSession,
+    env: Env,
+    *,
+    org_id: int,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    team_id: int | None = None,
+    locale: Locale = Locale.ZH_CN,
+) -> User:
+    problems = Problems()
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > 320:
+        problems.add(ErrorCode.INVALID, "email")
+    if not name.strip():
+        problems.add(ErrorCode.REQUIRED, "name")
+    elif len(name) > 200:
+        problems.add(ErrorCode.TOO_LONG, "name", max=200)
+    if len(password) < 8:
+        problems.add(ErrorCode.OUT_OF_RANGE, "password", min=8, max=1024)
+    problems.raise_if_any()
+    user = User(
+        org_id=org_id,
+        team_id=team_id,
+        email=email,
+        name=name.strip(),
+        role=role.value,
+        password_hash=hash_password(password),
+        locale=locale.value,
+        created_at=env.clock(),
+    )
+    session.add(user)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise DomainError.one(ErrorCode.INVALID, "email") from exc
+    return user
+
+
+async def login(env: Env, *, email: str, password: str, client_address: str) -> tuple[Viewer, str]:
+    """Return the viewer and a new session token; the same error whether or not the email exists."""
+    email = email.strip().lower()
+    limit = env.settings.security.login_attempts
+    allowed_email = await env.limiter.hit(f"login:email:{email}", limit, LOGIN_WINDOW_SECONDS)
+    allowed_addr = await env.limiter.hit(f"login:addr:{client_address}", limit * 5, LOGIN_WINDOW_SECONDS)
+    if not (allowed_email and allowed_addr):
+        raise DomainError.one(ErrorCode.RATE_LIMITED)
+    if len(password) > 1024:
+        raise DomainError.one(ErrorCode.INVALID_CREDENTIALS)
+    async with transaction(env.db) as tx:
+        user = await tx.session.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
+        if not verify_password(user.password_hash if user else None, password) or user is None:
+            raise DomainError.one(ErrorCode.INVALID_CREDENTIALS)
+        token = secrets.token_urlsafe(32)
+        now = env.clock()
+        tx.session.add(
+            Session(
+                token_hash=_token_hash(token),
+                user_id=user.id,
+                created_at=now,
+                expires_at=now + timedelta(days=env.settings.security.session_days),
+            )
+        )
+        viewer = viewer_of(user)
+    await env.limiter.reset(f"login:email:{email}")
+    return viewer, token
+
+
+async def logout(env: Env, token: str) -> None:
+    async with transaction(env.db) as tx:
+        await tx.session.execute(delete(Session).where(Session.token_hash == _token_hash(token)))
+
+
+async def viewer_for_token(env: Env, token: str | None) -> Viewer | None:
+    if not token or len(token) > 200:
+        return None
+    async with env.db() as session:
+        row = await session.execute(
+            select(User, Session.expires_at)
+            .join(Session, Session.user_id == User.id)
+            .where(Session.token_hash == _token_hash(token), User.is_active.is_(True))
+        )
+        found = row.first()
+    if found is None or found[1] <= env.clock():
+        return None
+    return viewer_of(found[0])
+
+
+async def set_locale(env: Env, viewer: Viewer, locale: Locale) -> Viewer:
+    async with transaction(env.db) as tx:
+        user = await tx.session.get_one(User, viewer.user_id)
+        user.locale = locale.value
+    return viewer_of(user)
+
+
+@dataclass(frozen=True)
+class Profile:
+    email: str
+    locale: Locale
+    org_id: int
+    org_name: str
+    time_zone: str
+    currency: str
+    user: PublicUser
+
+
+async def profile(env: Env, viewer: Viewer) -> Profile:
+    async with env.db() as session:
+        user = await session.get_one(User, viewer.user_id)
+        org = await session.get_one(Org, viewer.org_id)
+        team = await session.get(Team, user.team_id) if user.team_id else None
+    return Profile(
+        email=user.email,
+        locale=parse_locale(user.locale),
+        org_id=org.id,
+        org_name=org.name,
+        time_zone=org.time_zone,
+        currency=org.currency,
+        user=PublicUser(user.id, user.name, Role(user.role), user.team_id, team.name if team else None),
+    )
+
+
+_ZONES: dict[int, tuple[float, str]] = {}
+ZONE_CACHE_SECONDS = 60.0
+
+
+async def org_time_zone(session: AsyncSession, org_id: int) -> str:
+    """The org's zone; read on every award and board, so kept for a minute (it almost never changes)."""
+    cached = _ZONES.get(org_id)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    zone = await session.scalar(select(Org.time_zone).where(Org.id == org_id))
+    if zone is None:
+        raise LookupError(f"no org {org_id}")
+    _ZONES[org_id] = (time.monotonic() + ZONE_CACHE_SECONDS, zone)
+    return zone
+
+
+async def public_users(session: AsyncSession, org_id: int, *, team_id: int | None = None) -> dict[int, PublicUser]:
+    """Active people of an org (or one team), keyed by id."""
+    query = (
+        select(User.id, User.name, User.role, User.team_id, Team.name)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.org_id == org_id, User.is_active.is_(True))
+    )
+    if team_id is not None:
+        query = query.where(User.team_id == team_id)
+    rows = await session.execute(query)
+    return {uid: PublicUser(uid, name, Role(role), tid, tname) for uid, name, role, tid, tname in rows}
+
+
+async def team_in_org(session: AsyncSession, org_id: int, team_id: int) -> Team | None:
+    team = await session.get(Team, team_id)
+    return team if team is not None and team.org_id == org_id else None
+
+
+async def lock_user(session: AsyncSession, user_id: int) -> None:
+    """Serialize one person's ledger writes (daily caps); SQLite's BEGIN IMMEDIATE already does."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())

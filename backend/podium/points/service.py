@@ -1,0 +1,112 @@
+"""Awarding points into the ledger, and what a person has earned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.celebrations import service as celebrations
+from podium.core.env import Env
+from podium.core.events import Tx, encode_event, org_channel
+from podium.core.periods import PeriodKind, window
+from podium.core.policies import Viewer
+from podium.leaderboards import service as leaderboards
+from podium.orgs import service as orgs
+from podium.points import ledger
+from podium.points.models import PointRule, PointsEntry
+
+VERIFIED_VISIT = "verified_visit"
+DEFAULT_RULES = {VERIFIED_VISIT: PointRule(kind=VERIFIED_VISIT, points=10, daily_cap=50, milestones="100,250,500,1000")}
+
+
+@dataclass(frozen=True)
+class Summary:
+    today: int
+    week: int
+    month: int
+    total: int
+    month_rank: int | None
+    daily_cap: int
+    visit_points: int
+
+
+async def rule_for(session: AsyncSession, org_id: int, kind: str) -> PointRule:
+    rule = await session.scalar(select(PointRule).where(PointRule.org_id == org_id, PointRule.kind == kind))
+    return rule or DEFAULT_RULES[kind]
+
+
+def milestones_of(rule: PointRule) -> list[int]:
+    return sorted(int(x) for x in rule.milestones.split(",") if x.strip().isdigit())
+
+
+async def award_verified_visit(tx: Tx, env: Env, *, viewer: Viewer, visit_id: int, occurred_at: datetime) -> int:
+    """Points for a verified visit, within the rule's daily cap; the caller holds the person's lock."""
+    session = tx.session
+    rule = await rule_for(session, viewer.org_id, VERIFIED_VISIT)
+    day = window(PeriodKind.TODAY, await orgs.org_time_zone(session, viewer.org_id), occurred_at)
+    earned_today = await session.scalar(
+        select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
+            PointsEntry.user_id == viewer.user_id,
+            PointsEntry.rule_kind == VERIFIED_VISIT,
+            PointsEntry.occurred_at >= day.start,
+            PointsEntry.occurred_at < day.end,
+        )
+    )
+    awarded = max(0, min(rule.points, rule.daily_cap - int(earned_today or 0)))
+    if awarded == 0:
+        return 0
+    session.add(
+        PointsEntry(
+            org_id=viewer.org_id,
+            user_id=viewer.user_id,
+            team_id=viewer.team_id,
+            points=awarded,
+            rule_kind=VERIFIED_VISIT,
+            source_type="visit",
+            source_id=visit_id,
+            occurred_at=occurred_at,
+            created_at=env.clock(),
+        )
+    )
+
+    async def publish() -> None:
+        await points_changed(env, viewer=viewer, occurred_at=occurred_at, points=awarded, rule=rule)
+
+    tx.after_commit(publish)
+    return awarded
+
+
+async def points_changed(env: Env, *, viewer: Viewer, occurred_at: datetime, points: int, rule: PointRule) -> None:
+    """After commit: move the boards, celebrate, and tell every instance."""
+    move = await leaderboards.record_points(
+        env, org_id=viewer.org_id, user_id=viewer.user_id, team_id=viewer.team_id, occurred_at=occurred_at, points=points
+    )
+    await env.publisher.publish(org_channel(viewer.org_id), encode_event("points", user=viewer.user_id, team=viewer.team_id))
+    await celebrations.after_points(
+        env,
+        viewer=viewer,
+        occurred_at=occurred_at,
+        old_points=move.old_points,
+        new_points=move.new_points,
+        passed_user_id=move.passed_user_id,
+        milestones=milestones_of(rule),
+    )
+
+
+async def summary(env: Env, viewer: Viewer) -> Summary:
+    async with env.db() as session:
+        time_zone = await orgs.org_time_zone(session, viewer.org_id)
+        rule = await rule_for(session, viewer.org_id, VERIFIED_VISIT)
+        now = env.clock()
+        wins = [window(kind, time_zone, now) for kind in PeriodKind]
+        spans = [ledger.Span(w.start, w.end) for w in wins]
+        totals = await ledger.user_totals(session, viewer.user_id, spans)
+        total = await ledger.lifetime_total(session, viewer.user_id)
+    board = await leaderboards.read_board(env, leaderboards.BoardRef(viewer.org_id, PeriodKind.MONTH))
+    rank = next((e.rank for e in board.entries if e.user.id == viewer.user_id), None)
+    (today, _), (week, _), (month, _) = totals
+    return Summary(today, week, month, total, rank, rule.daily_cap, rule.points)

@@ -1,0 +1,274 @@
+"""GraphQL over WebSocket (graphql-transport-ws), with shared fan-out for live fields.
+
+Ours rather than strawberry's handler so that a subscription to a live field joins a
+shared group in the Hub (one execution per change for all its subscribers), every
+socket has a small latest-state outbox (a slow phone never holds up the others and
+never grows memory) and the handshake is refused before accept when the Origin is
+foreign or there is no session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+from graphql import FieldNode, OperationType, get_operation_ast
+from graphql.execution.values import get_argument_values, get_variable_values
+from litestar import WebSocket
+
+from podium.core.errors import DomainError
+from podium.core.i18n import translate
+from podium.graphql.context import Context, LiveContext
+from podium.graphql.documents import prepare
+from podium.graphql.schema import LIVE_FIELDS, schema
+
+log = logging.getLogger(__name__)
+
+PROTOCOL = "graphql-transport-ws"
+MAX_MESSAGE_BYTES = 64_000
+
+
+class Outbox:
+    """Frames waiting for one socket; a newer state replaces an unsent older one in place."""
+
+    def __init__(self, send: Callable[[str], Awaitable[None]], max_pending: int = 256) -> None:
+        self._send = send
+        self._pending: dict[Hashable, str] = {}
+        self._wake = asyncio.Event()
+        self._max_pending = max_pending
+        self._control = 0
+        self.closed = False
+        self.dropped = 0
+
+    def offer(self, key: Hashable, frame: str, *, replace: bool = True) -> None:
+        if self.closed:
+            return
+        if key not in self._pending and len(self._pending) >= self._max_pending:
+            # Only queued stream items can pile up; the oldest goes first.
+            self._pending.pop(next(iter(self._pending)))
+            self.dropped += 1
+        self._pending[key] = frame
+        self._wake.set()
+
+    def control(self, message: dict[str, Any]) -> None:
+        self._control += 1
+        self.offer(("control", self._control), json.dumps(message, ensure_ascii=False), replace=False)
+
+    def discard(self, subscription_id: str) -> None:
+        self._pending.pop(subscription_id, None)
+
+    async def run(self) -> None:
+        while not self.closed:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending and not self.closed:
+                key = next(iter(self._pending))
+                await self._send(self._pending.pop(key))
+
+
+def _origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
+    origin = socket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: no ambient cookies to abuse
+    host = socket.headers.get("host", "")
+    own = {f"http://{host}", f"https://{host}"}
+    return origin in own or origin in allowed
+
+
+class Connection:
+    def __init__(self, socket: WebSocket, context: Context, *, shared: bool, max_subscriptions: int, init_timeout: float) -> None:
+        self.socket = socket
+        self.context = context
+        self.shared = shared
+        self.max_subscriptions = max_subscriptions
+        self.init_timeout = init_timeout
+        self.outbox = Outbox(self._send_text)
+        self.subscriptions: dict[str, Callable[[], Awaitable[None]]] = {}
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.acknowledged = False
+
+    async def _send_text(self, frame: str) -> None:
+        await self.socket.send({"type": "websocket.send", "text": frame})
+
+    async def serve(self) -> None:
+        writer = asyncio.create_task(self.outbox.run())
+        try:
+            await self._receive_loop()
+        finally:
+            self.outbox.closed = True
+            writer.cancel()
+            for leave in list(self.subscriptions.values()):
+                await leave()
+            for task in list(self.tasks.values()):
+                task.cancel()
+
+    async def _receive_loop(self) -> None:
+        init_deadline = asyncio.get_running_loop().time() + self.init_timeout
+        while True:
+            timeout = None if self.acknowledged else max(0.0, init_deadline - asyncio.get_running_loop().time())
+            try:
+                message = await asyncio.wait_for(self.socket.receive(), timeout)
+            except TimeoutError:
+                await self._close(4408, "Connection initialisation timeout")
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            raw = message.get("text") or (message.get("bytes") or b"").decode("utf-8", "replace")
+            if len(raw) > MAX_MESSAGE_BYTES:
+                await self._close(4400, "Message too large")
+                return
+            try:
+                data = json.loads(raw)
+                kind = data["type"]
+            except (ValueError, KeyError, TypeError):
+                await self._close(4400, "Invalid message")
+                return
+            if not await self._handle(kind, data):
+                return
+
+    async def _handle(self, kind: str, data: dict[str, Any]) -> bool:
+        if kind == "connection_init":
+            if self.acknowledged:
+                await self._close(4429, "Too many initialisation requests")
+                return False
+            self.acknowledged = True
+            self.outbox.control({"type": "connection_ack"})
+        elif kind == "ping":
+            self.outbox.control({"type": "pong"})
+        elif kind == "pong":
+            pass
+        elif kind == "subscribe":
+            if not self.acknowledged:
+                await self._close(4401, "Unauthorized")
+                return False
+            sub_id = data.get("id")
+            payload = data.get("payload")
+            if not isinstance(sub_id, str) or not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+                await self._close(4400, "Invalid subscribe message")
+                return False
+            if sub_id in self.subscriptions or sub_id in self.tasks:
+                await self._close(4409, f"Subscriber for {sub_id} already exists")
+                return False
+            await self._subscribe(sub_id, payload)
+        elif kind == "complete":
+            sub_id = data.get("id")
+            await self._complete(sub_id if isinstance(sub_id, str) else "", notify=False)
+        else:
+            await self._close(4400, f"Unknown message type {kind!r}")
+            return False
+        return True
+
+    async def _close(self, code: int, reason: str) -> None:
+        self.outbox.closed = True
+        with contextlib.suppress(Exception):
+            await self.socket.send({"type": "websocket.close", "code": code, "reason": reason})
+
+    def _error(self, sub_id: str, errors: list[dict[str, Any]]) -> None:
+        self.outbox.control({"id": sub_id, "type": "error", "payload": errors})
+
+    async def _complete(self, sub_id: str, *, notify: bool) -> None:
+        leave = self.subscriptions.pop(sub_id, None)
+        if leave is not None:
+            await leave()
+        task = self.tasks.pop(sub_id, None)
+        if task is not None:
+            task.cancel()
+        self.outbox.discard(sub_id)
+        if notify:
+            self.outbox.control({"id": sub_id, "type": "complete"})
+
+    async def _subscribe(self, sub_id: str, payload: dict[str, Any]) -> None:
+        query: str = payload["query"]
+        variables = payload.get("variables") or {}
+        operation_name = payload.get("operationName")
+        document, errors = prepare(query)
+        if document is None:
+            self._error(sub_id, [e.formatted for e in errors])
+            return
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            self._error(sub_id, [{"message": "Unknown operation."}])
+            return
+        if len(self.subscriptions) + len(self.tasks) >= self.max_subscriptions:
+            self._error(sub_id, [{"message": "Too many subscriptions on this connection."}])
+            return
+        if operation.operation is not OperationType.SUBSCRIPTION:
+            self.tasks[sub_id] = asyncio.create_task(self._run_once(sub_id, query, variables, operation_name))
+            return
+        root = operation.selection_set.selections[0]
+        live = LIVE_FIELDS.get(root.name.value) if isinstance(root, FieldNode) else None
+        if not (self.shared and live):
+            self.tasks[sub_id] = asyncio.create_task(self._run_stream(sub_id, query, variables, operation_name))
+            return
+        graphql_schema = schema._schema
+        coerced = get_variable_values(graphql_schema, operation.variable_definitions or (), variables)
+        if isinstance(coerced, list):
+            self._error(sub_id, [e.formatted for e in coerced])
+            return
+        assert graphql_schema.subscription_type is not None and isinstance(root, FieldNode)
+        field_def = graphql_schema.subscription_type.fields[root.name.value]
+        try:
+            spec = await live(self.context, get_argument_values(field_def, root, coerced))
+        except DomainError as exc:
+            problem = exc.problems[0]
+            message = translate(problem.code.value, self.context.locale, **problem.params)
+            self._error(sub_id, [{"message": message, "extensions": {"code": problem.code.value, "field": problem.field}}])
+            return
+        except Exception as exc:  # bad ids and the like arrive as GraphQL errors
+            self._error(sub_id, [{"message": str(exc)}])
+            return
+        self.subscriptions[sub_id] = await self.context.hub.join(
+            spec,
+            document=document,
+            document_key=query,
+            operation_name=operation_name,
+            variables=coerced,
+            context=LiveContext(self.context.env, self.context.hub, self.context.locale),
+            context_key=self.context.locale,
+            sink=self.outbox,
+            subscription_id=sub_id,
+        )
+
+    async def _run_once(self, sub_id: str, query: str, variables: dict[str, Any], operation_name: str | None) -> None:
+        result = await schema.execute(query, variables, self.context, operation_name=operation_name)
+        self.outbox.control({"id": sub_id, "type": "next", "payload": _formatted(result)})
+        self.tasks.pop(sub_id, None)
+        self.outbox.control({"id": sub_id, "type": "complete"})
+
+    async def _run_stream(self, sub_id: str, query: str, variables: dict[str, Any], operation_name: str | None) -> None:
+        """strawberry's own execution, per subscriber: used for non-live fields and as the benchmark baseline."""
+        stream = await schema.subscribe(query, variables, self.context, operation_name=operation_name)
+        if not hasattr(stream, "__aiter__"):
+            self._error(sub_id, [e.formatted for e in stream.errors or []])  # type: ignore[union-attr]
+            self.tasks.pop(sub_id, None)
+            return
+        prefix = '{"id":' + json.dumps(sub_id) + ',"type":"next","payload":'
+        async for result in stream:  # type: ignore[union-attr]
+            frame = prefix + json.dumps(_formatted(result), separators=(",", ":"), ensure_ascii=False) + "}"
+            self.outbox.offer(sub_id, frame)
+        self.tasks.pop(sub_id, None)
+        self.outbox.control({"id": sub_id, "type": "complete"})
+
+
+def _formatted(result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        out["errors"] = [e.formatted for e in result.errors]
+    return out
+
+
+async def handle_socket(socket: WebSocket, *, context_for: Callable[[WebSocket], Awaitable[Context]], allowed_origins: tuple[str, ...], shared: bool, max_subscriptions: int, init_timeout: float) -> None:
+    subprotocols = [p.strip() for p in socket.headers.get("sec-websocket-protocol", "").split(",")]
+    if PROTOCOL not in subprotocols or not _origin_allowed(socket, allowed_origins):
+        await socket.close(code=4403, reason="Forbidden")
+        return
+    context = await context_for(socket)
+    if context.viewer is None:
+        await socket.close(code=4401, reason="Unauthorized")
+        return
+    await socket.accept(subprotocols=PROTOCOL)
+    await Connection(socket, context, shared=shared, max_subscriptions=max_subscriptions, init_timeout=init_timeout).serve()

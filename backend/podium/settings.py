@@ -1,0 +1,164 @@
+"""Typed settings read once from the environment (`PODIUM_*`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "podium.sqlite3"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(f"PODIUM_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if not raw:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in _env(name).split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    # SQLAlchemy async URL; empty means the embedded SQLite file under var/.
+    url: str = ""
+    # Log every SQL statement (development aid).
+    echo: bool = False
+
+    @property
+    def resolved_url(self) -> str:
+        if self.url:
+            return normalize_database_url(self.url)
+        DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_url.startswith("sqlite")
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    # redis:// URL; empty means in-process broadcast and in-process leaderboards.
+    url: str = ""
+    # Prefix of every Redis key and channel, so several deployments can share one Redis.
+    prefix: str = "podium"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Origins allowed to open the GraphQL WebSocket and to POST with a session cookie,
+    # besides the app's own origin (scheme://host:port of the request).
+    allowed_origins: tuple[str, ...] = ()
+    # Serve GraphiQL at GET /graphql.
+    graphiql: bool = True
+    # Mark the session cookie Secure (set behind HTTPS).
+    secure_cookies: bool = False
+    # Folder of the built PWA (pwa/dist).
+    pwa_dist: Path = REPO_ROOT / "pwa" / "dist"
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    # Secret for signing; set it in production. A random one is made per process otherwise,
+    # which is fine for sessions (they are stored hashed in the database, not signed).
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    session_days: int = 30
+    # Login attempts allowed per email and per client address in a 15-minute window.
+    login_attempts: int = 10
+
+
+@dataclass(frozen=True)
+class RealtimeSettings:
+    # Minimum seconds between two frames of the same board (bursts are coalesced).
+    frame_interval: float = 0.1
+    # Serialize each change once per (board, scope, document) and send the same bytes
+    # to every subscriber. False runs strawberry per subscriber (only for benchmarks).
+    shared_fanout: bool = True
+    # Subscriptions one WebSocket may hold.
+    max_subscriptions: int = 50
+    # Seconds a client has to send connection_init.
+    init_timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class WebPushSettings:
+    vapid_private_key: str = ""
+    vapid_public_key: str = ""
+    vapid_subject: str = "mailto:admin@example.com"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings
+    redis: RedisSettings
+    http: HttpSettings
+    security: SecuritySettings
+    realtime: RealtimeSettings
+    webpush: WebPushSettings
+    # development: GraphiQL on, verbose errors; production: neither.
+    environment: str = "development"
+
+    @property
+    def is_production_stack(self) -> bool:
+        return bool(self.redis.url)
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and pick the async driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url
+
+
+def load_settings() -> Settings:
+    environment = _env("ENV", "development")
+    security = SecuritySettings(
+        secret_key=_env("SECRET_KEY") or secrets.token_urlsafe(32),
+        session_days=int(_env("SESSION_DAYS", "30")),
+        login_attempts=int(_env("LOGIN_ATTEMPTS", "10")),
+    )
+    return Settings(
+        database=DatabaseSettings(url=_env("DATABASE_URL"), echo=_env_bool("DATABASE_ECHO", False)),
+        redis=RedisSettings(url=_env("REDIS_URL"), prefix=_env("REDIS_PREFIX", "podium")),
+        http=HttpSettings(
+            host=_env("HOST", "127.0.0.1"),
+            port=int(_env("PORT", "8000")),
+            allowed_origins=_env_list("ALLOWED_ORIGINS"),
+            graphiql=_env_bool("GRAPHIQL", environment != "production"),
+            secure_cookies=_env_bool("SECURE_COOKIES", environment == "production"),
+            pwa_dist=Path(_env("PWA_DIST") or (REPO_ROOT / "pwa" / "dist")),
+        ),
+        security=security,
+        realtime=RealtimeSettings(
+            frame_interval=float(_env("FRAME_INTERVAL", "0.1")),
+            shared_fanout=_env_bool("SHARED_FANOUT", True),
+            max_subscriptions=int(_env("MAX_SUBSCRIPTIONS", "50")),
+        ),
+        webpush=WebPushSettings(
+            vapid_private_key=_env("VAPID_PRIVATE_KEY"),
+            vapid_public_key=_env("VAPID_PUBLIC_KEY"),
+            vapid_subject=_env("VAPID_SUBJECT", "mailto:admin@example.com"),
+        ),
+        environment=environment,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

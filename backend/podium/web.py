@@ -1,0 +1,41 @@
+"""Serving the built PWA: hashed assets cached for good, everything else falls back to the app shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.response import File
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+NO_CACHE = "no-cache"
+
+
+@get("/{path:path}", include_in_schema=False)
+async def pwa(request: Request[Any, Any, Any], path: str) -> Response[Any]:
+    dist: Path = request.app.state.runtime.settings.http.pwa_dist
+    index = dist / "index.html"
+    relative = path.lstrip("/")
+    if relative:
+        candidate = (dist / relative).resolve()
+        if candidate.is_relative_to(dist.resolve()) and candidate.is_file():
+            cache = IMMUTABLE if relative.startswith("assets/") else NO_CACHE
+            headers = {"Cache-Control": cache}
+            if relative == "sw.js":
+                headers["Service-Worker-Allowed"] = "/"
+            return File(candidate, headers=headers, content_disposition_type="inline")
+        if "." in relative.rsplit("/", 1)[-1]:
+            raise NotFoundException()  # a missing file, not a client-side route
+    if not index.is_file():
+        return Response(
+            "The PWA is not built yet: run `make pwa` (or `make demo`).", status_code=503, media_type="text/plain"
+        )
+    return File(index, headers={"Cache-Control": NO_CACHE}, content_disposition_type="inline")
+
+
+@get("/healthz", include_in_schema=False)
+async def healthz(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    runtime = request.app.state.runtime
+    return {"ok": True, "bus": runtime.bus.connected.is_set(), "topics": len(runtime.hub.topics)}

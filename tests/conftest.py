@@ -1,0 +1,184 @@
+"""Fixtures: every test runs on the embedded default and on PostgreSQL + Redis.
+
+The production stack is used when reachable; with CI=true it must be, and a missing
+service fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import pytest
+import redis.asyncio as aioredis
+import uvicorn
+
+from podium.app import create_app
+from podium.db.migrate import upgrade
+from podium.settings import Settings, load_settings
+from tests.support import GraphQLClient, World, make_world
+
+PG_URL = os.environ.get("PODIUM_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("PODIUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PG_TEST_DB = "podium_test"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+_template: dict[str, Path] = {}
+_pg_ready: dict[str, str] = {}
+
+
+def _admin_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def _production_available() -> str | None:
+    """None when PostgreSQL and Redis answer, else why not."""
+    try:
+        conn = await asyncio.wait_for(asyncpg.connect(_admin_dsn(PG_URL)), 3)
+        await conn.close()
+    except Exception as exc:
+        return f"PostgreSQL at {PG_URL}: {exc}"
+    try:
+        client = aioredis.from_url(REDIS_URL)
+        await asyncio.wait_for(client.ping(), 3)
+        await client.aclose()
+    except Exception as exc:
+        return f"Redis at {REDIS_URL}: {exc}"
+    return None
+
+
+async def _prepare_postgres() -> str:
+    """A dedicated database, migrated once per run; tests empty its tables."""
+    if "url" in _pg_ready:
+        return _pg_ready["url"]
+    conn = await asyncpg.connect(_admin_dsn(PG_URL))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
+    finally:
+        await conn.close()
+    base, _, _ = PG_URL.rpartition("/")
+    url = f"{base}/{PG_TEST_DB}"
+    await asyncio.to_thread(upgrade, url.replace("postgresql://", "postgresql+asyncpg://"))
+    _pg_ready["url"] = url
+    return url
+
+
+async def _truncate_postgres(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        tables = [r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")]
+        await conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+async def _sqlite_template(tmp_root: Path) -> Path:
+    """Migrate one SQLite file per run; each test copies it (much faster than migrating again)."""
+    if "path" not in _template:
+        path = tmp_root / "template.sqlite3"
+        await asyncio.to_thread(upgrade, f"sqlite+aiosqlite:///{path}")
+        _template["path"] = path
+    return _template["path"]
+
+
+@dataclass
+class Stack:
+    name: str
+    settings: Settings
+
+
+@pytest.fixture(params=["embedded", "production"])
+async def stack(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
+    for name in list(os.environ):
+        if name.startswith("PODIUM_") and not name.startswith("PODIUM_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PODIUM_FRAME_INTERVAL", "0.05")
+    if request.param == "embedded":
+        database = tmp_path / "podium.sqlite3"
+        shutil.copy(await _sqlite_template(tmp_path_factory.getbasetemp()), database)
+        monkeypatch.setenv("PODIUM_DATABASE_URL", f"sqlite:///{database}")
+        yield Stack("embedded", load_settings())
+        return
+    why_not = await _production_available()
+    if why_not:
+        if IN_CI:
+            pytest.fail(f"CI=true needs PostgreSQL and Redis: {why_not}")
+        pytest.skip(why_not)
+    url = await _prepare_postgres()
+    await _truncate_postgres(url)
+    prefix = f"podiumtest-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("PODIUM_DATABASE_URL", url)
+    monkeypatch.setenv("PODIUM_REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("PODIUM_REDIS_PREFIX", prefix)
+    yield Stack("production", load_settings())
+    client = aioredis.from_url(REDIS_URL)
+    async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        await client.delete(key)
+    await client.aclose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    app: object
+
+    @property
+    def runtime(self):  # type: ignore[no-untyped-def]
+        return self.app.state.runtime  # type: ignore[attr-defined]
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/graphql"
+
+
+async def start_server(settings: Settings) -> tuple[Server, uvicorn.Server, asyncio.Task[None]]:
+    app = create_app(settings)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    return Server(f"http://127.0.0.1:{port}", app), server, task
+
+
+async def stop_server(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+    server.should_exit = True
+    try:
+        await asyncio.wait_for(task, 10)
+    except TimeoutError:
+        task.cancel()
+
+
+@pytest.fixture
+async def server(stack: Stack) -> AsyncIterator[Server]:
+    running, uv_server, task = await start_server(stack.settings)
+    yield running
+    await stop_server(uv_server, task)
+
+
+@pytest.fixture
+async def world(server: Server) -> World:
+    return await make_world(server.runtime.env)
+
+
+@pytest.fixture
+async def rep(server: Server, world: World) -> AsyncIterator[GraphQLClient]:
+    async with GraphQLClient(server.url) as client:
+        await client.login(world.rep.email)
+        yield client
