@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
 from litestar.response import File
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -14,7 +15,7 @@ NO_CACHE = "no-cache"
 
 
 @get("/{path:path}", include_in_schema=False)
-async def pwa(request: Request[Any, Any, Any], path: str) -> Response[Any]:
+async def pwa(request: Request[Any, Any, Any], path: Annotated[str, Parameter()]) -> Response[Any]:
     dist: Path = request.app.state.runtime.settings.http.pwa_dist
     index = dist / "index.html"
     relative = path.lstrip("/")

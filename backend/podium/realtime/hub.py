@@ -153,7 +153,10 @@ class Topic:
             self.state, self.has_state = value, True
             self.ready.set()
             self._schedule_refresh(value)
-            await self._deliver(value, replace=True)
+            try:
+                await self._deliver(value, replace=True)
+            except Exception:
+                log.exception("live view %s failed to deliver", self.spec.key)
 
     def _schedule_refresh(self, value: Any) -> None:
         if self._timer:
@@ -171,8 +174,11 @@ class Topic:
             except Exception:
                 log.exception("live stream %s failed on %s", self.spec.key, event)
                 continue
-            for value in values:
-                await self._deliver(value, replace=False)
+            try:
+                for value in values:
+                    await self._deliver(value, replace=False)
+            except Exception:
+                log.exception("live stream %s failed to deliver", self.spec.key)
 
     async def _deliver(self, value: Any, *, replace: bool) -> None:
         for listener in list(self.listeners):

@@ -184,6 +184,9 @@ class Connection:
     async def _subscribe(self, sub_id: str, payload: dict[str, Any]) -> None:
         query: str = payload["query"]
         variables = payload.get("variables") or {}
+        if not isinstance(variables, dict):
+            self._error(sub_id, [{"message": "Variables must be an object."}])
+            return
         operation_name = payload.get("operationName")
         document, errors = prepare(query)
         if document is None:
@@ -209,6 +212,7 @@ class Connection:
         if isinstance(coerced, list):
             self._error(sub_id, [e.formatted for e in coerced])
             return
+
         assert graphql_schema.subscription_type is not None and isinstance(root, FieldNode)
         field_def = graphql_schema.subscription_type.fields[root.name.value]
         try:
@@ -226,7 +230,7 @@ class Connection:
             document=document,
             document_key=query,
             operation_name=operation_name,
-            variables=coerced,
+            variables=variables,
             context=LiveContext(self.context.env, self.context.hub, self.context.locale),
             context_key=self.context.locale,
             sink=self.outbox,
