@@ -29,7 +29,7 @@ $(STAMP_NPM): pwa/package-lock.json pwa/package.json
 	cd pwa && npm ci --no-audit --no-fund
 	@touch $@
 
-$(PWA_BUILD): $(STAMP_NPM) $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts
+$(PWA_BUILD): $(STAMP_NPM) $(shell find pwa/src pwa/public pwa/build -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts
 	cd pwa && npm run build
 
 pwa: $(PWA_BUILD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,8 @@ from litestar.response import File
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+mimetypes.add_type("text/javascript", ".js")
 
 
 @get("/{path:path}", include_in_schema=False)
@@ -26,14 +29,19 @@ async def pwa(request: Request[Any, Any, Any], path: Annotated[str, Parameter()]
             headers = {"Cache-Control": cache}
             if relative == "sw.js":
                 headers["Service-Worker-Allowed"] = "/"
-            return File(candidate, headers=headers, content_disposition_type="inline")
+            return _file(candidate, headers)
         if "." in relative.rsplit("/", 1)[-1]:
             raise NotFoundException()  # a missing file, not a client-side route
     if not index.is_file():
         return Response(
             "The PWA is not built yet: run `make pwa` (or `make demo`).", status_code=503, media_type="text/plain"
         )
-    return File(index, headers={"Cache-Control": NO_CACHE}, content_disposition_type="inline")
+    return _file(index, {"Cache-Control": NO_CACHE})
+
+
+def _file(path: Path, headers: dict[str, str]) -> File:
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return File(path, filename=path.name, media_type=media_type, headers=headers, content_disposition_type="inline")
 
 
 @get("/healthz", include_in_schema=False)

@@ -1,0 +1,121 @@
+import { loginPathFor, navigate, safeNext, startRouter, type AppLocation } from '@/app/router';
+import type { Screen } from '@/app/screen';
+import { currentMe, fetchMe, setMe } from '@/app/session';
+import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
+import { boardScreen } from '@/features/board/board';
+import { homeScreen } from '@/features/home/home';
+import { loginScreen } from '@/features/login/login';
+import { tvScreen } from '@/features/tv/tv';
+import { visitScreen } from '@/features/visit/visit';
+import { backoffDelay, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
+import { failureMessage } from '@/graphql/errors';
+import { detectLocale, setUiLocale, t } from '@/i18n';
+import { h } from '@/ui/dom';
+
+interface Route {
+  screen: Screen;
+  auth: boolean;
+  chrome: Chrome;
+  tab?: Tab;
+}
+
+const ROUTES: Record<string, Route> = {
+  '/': { screen: homeScreen, auth: true, chrome: 'app', tab: 'home' },
+  '/visit': { screen: visitScreen, auth: true, chrome: 'app', tab: 'visit' },
+  '/board': { screen: boardScreen, auth: true, chrome: 'app', tab: 'board' },
+  '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
+  '/tv': { screen: tvScreen, auth: true, chrome: 'none' },
+};
+
+const notFound: Screen = (root) => {
+  root.append(
+    h(
+      'section',
+      { class: 'page page-narrow empty-page' },
+      h('h1', null, t('app.notFound')),
+      h('a', { class: 'btn btn-primary', href: '/' }, t('app.backHome')),
+    ),
+  );
+};
+
+let shell: Shell | null = null;
+let stopScreen: (() => void) | void;
+
+function render(root: HTMLElement, location: AppLocation): void {
+  const route = ROUTES[location.path];
+  const me = currentMe();
+  if (route?.auth && !me) {
+    navigate(loginPathFor(window.location), { replace: true });
+    return;
+  }
+  if (location.path === '/login' && me) {
+    navigate(safeNext(location.params.get('next')), { replace: true });
+    return;
+  }
+  const chrome: Chrome = route?.chrome ?? (me ? 'app' : 'bare');
+  stopScreen?.();
+  stopScreen = undefined;
+  if (!shell || shell.chrome !== chrome) {
+    shell?.dispose();
+    shell = createShell(root, chrome);
+  }
+  shell.setTab(route?.tab);
+  shell.main.replaceChildren();
+  window.scrollTo(0, 0);
+  stopScreen = (route?.screen ?? notFound)(shell.main, { location, me });
+}
+
+function sessionEnded(): void {
+  if (!currentMe()) return;
+  resetSubscriptions();
+  setMe(null);
+  navigate(loginPathFor(window.location), { replace: true });
+}
+
+let bootAttempt = 0;
+let bootRetry: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows why, and keeps trying: a wall TV that booted during an outage must recover alone. */
+function bootFailed(root: HTMLElement, error: unknown): void {
+  const retry = () => {
+    clearTimeout(bootRetry);
+    window.removeEventListener('online', retry);
+    void boot(root);
+  };
+  bootRetry = setTimeout(retry, backoffDelay(bootAttempt++));
+  window.addEventListener('online', retry);
+  root.replaceChildren(
+    h(
+      'section',
+      { class: 'page page-narrow empty-page', role: 'alert' },
+      h('img', { class: 'empty-mark', src: '/icons/icon.svg', alt: '' }),
+      h('p', null, failureMessage(error)),
+      h('button', { type: 'button', class: 'btn btn-primary', onclick: retry }, t('app.retry')),
+    ),
+  );
+}
+
+export async function boot(root: HTMLElement): Promise<void> {
+  setUiLocale(detectLocale());
+  root.replaceChildren(h('div', { class: 'splash', 'aria-busy': 'true' }, h('span', { class: 'spinner' }), t('app.loading')));
+  let me;
+  try {
+    me = await fetchMe();
+  } catch (error) {
+    bootFailed(root, error);
+    return;
+  }
+  bootAttempt = 0;
+  setMe(me);
+  setUnauthenticatedHandler(sessionEnded);
+  setSessionCheck(() => {
+    fetchMe()
+      .then((current) => {
+        if (!current) sessionEnded();
+      })
+      .catch(() => {
+        // Unreachable server: the socket keeps retrying; nothing to decide yet.
+      });
+  });
+  startRouter((location) => render(root, location));
+}

@@ -1,0 +1,56 @@
+import { request, resetSubscriptions } from '@/graphql/client';
+import { LOGOUT_MUTATION, ME_QUERY, SET_LOCALE_MUTATION } from '@/graphql/documents';
+import type { Me } from '@/graphql/types';
+import { detectLocale, setTimeZone, setUiLocale, toApiLocale, toUiLocale, type UiLocale } from '@/i18n';
+
+// Who is signed in. `me` also decides the language and the time zone of the UI.
+
+let me: Me | null = null;
+
+export function currentMe(): Me | null {
+  return me;
+}
+
+export function setMe(next: Me | null): void {
+  me = next;
+  if (next) {
+    setTimeZone(next.org.timeZone);
+    setUiLocale(toUiLocale(next.locale));
+  } else {
+    setTimeZone(undefined);
+    setUiLocale(detectLocale());
+  }
+}
+
+export async function fetchMe(): Promise<Me | null> {
+  const data = await request<{ me: Me | null }>(ME_QUERY);
+  return data.me;
+}
+
+/** Signed in with a new cookie: the socket must reconnect to carry it. */
+export function signedIn(next: Me): void {
+  resetSubscriptions();
+  setMe(next);
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await request<{ logout: boolean }>(LOGOUT_MUTATION);
+  } finally {
+    resetSubscriptions();
+    setMe(null);
+  }
+}
+
+/** Applies the language at once; when signed in, also saves it as the user's choice. */
+export async function changeLocale(locale: UiLocale): Promise<void> {
+  setUiLocale(locale, true);
+  if (!me) return;
+  me = { ...me, locale: toApiLocale(locale) };
+  try {
+    const data = await request<{ setLocale: Me }>(SET_LOCALE_MUTATION, { locale: toApiLocale(locale) });
+    me = data.setLocale;
+  } catch {
+    // The screen already speaks the new language; it is saved next time.
+  }
+}

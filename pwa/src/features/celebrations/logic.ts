@@ -1,0 +1,59 @@
+import type { Celebration } from '@/graphql/types';
+import { formatNumber, t } from '@/i18n';
+
+/** The server's localized message, or ours built from the kind when it is empty. */
+export function celebrationText(c: Celebration): string {
+  if (c.message.trim()) return c.message;
+  if (c.kind === 'OVERTAKE' && c.otherUser) {
+    return t('celebration.overtake', { name: c.user.name, other: c.otherUser.name });
+  }
+  return t('celebration.milestone', { name: c.user.name, threshold: formatNumber(c.threshold ?? c.points) });
+}
+
+/** Newest first, each celebration once (a reconnect re-sends recent ones). */
+export function mergeCelebrations(
+  existing: readonly Celebration[],
+  incoming: readonly Celebration[],
+  limit: number,
+): Celebration[] {
+  const byId = new Map<string, Celebration>();
+  for (const c of [...incoming, ...existing]) if (!byId.has(c.id)) byId.set(c.id, c);
+  return [...byId.values()]
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+    .slice(0, limit);
+}
+
+/**
+ * Celebrations waiting for the TV's full-screen overlay, shown one at a time in
+ * arrival order. A celebration is shown once even if the server re-sends it
+ * after a reconnect, and old ones (caught up after hours offline) are skipped:
+ * a wall screen replaying yesterday's news would be noise.
+ */
+export class CelebrationQueue {
+  private readonly seen = new Set<string>();
+  private readonly waiting: Celebration[] = [];
+
+  constructor(
+    private readonly maxAgeMs = 10 * 60_000,
+    private readonly capacity = 20,
+  ) {}
+
+  /** True when `c` was queued. */
+  push(c: Celebration, now: number = Date.now()): boolean {
+    if (this.seen.has(c.id)) return false;
+    this.seen.add(c.id);
+    const created = Date.parse(c.createdAt);
+    if (Number.isFinite(created) && now - created > this.maxAgeMs) return false;
+    if (this.waiting.length >= this.capacity) this.waiting.shift();
+    this.waiting.push(c);
+    return true;
+  }
+
+  shift(): Celebration | undefined {
+    return this.waiting.shift();
+  }
+
+  get size(): number {
+    return this.waiting.length;
+  }
+}

@@ -1,0 +1,263 @@
+import type { Screen } from '@/app/screen';
+import { BoardStream } from '@/features/board/logic';
+import { BoardView } from '@/features/board/view';
+import { celebrationText, mergeCelebrations } from '@/features/celebrations/logic';
+import { request, subscribe } from '@/graphql/client';
+import {
+  CELEBRATIONS_SUBSCRIPTION,
+  HOME_QUERY,
+  LEADERBOARD_SUBSCRIPTION,
+  MY_POINTS_QUERY,
+} from '@/graphql/documents';
+import { failureMessage } from '@/graphql/errors';
+import type { Celebration, Leaderboard, Me, PointsSummary } from '@/graphql/types';
+import { formatNumber, formatTime, hourIn, t, type MessageKey } from '@/i18n';
+import { avatar } from '@/ui/avatar';
+import { h, replace, Texts, tx } from '@/ui/dom';
+import { icon } from '@/ui/icons';
+
+const CELEBRATIONS_SHOWN = 5;
+const MINI_BOARD_SIZE = 5;
+// Board frames come in bursts; my own numbers are re-read once the burst settles.
+const POINTS_REFRESH_DELAY_MS = 800;
+
+export function greetingKey(hour: number): MessageKey {
+  if (hour < 12) return 'home.greetingMorning';
+  if (hour < 18) return 'home.greetingAfternoon';
+  return 'home.greetingEvening';
+}
+
+/** Share of the daily cap reached, 0…1 (a zero cap means "no cap": never full). */
+export function capProgress(points: Pick<PointsSummary, 'today' | 'dailyCap'>): number {
+  if (points.dailyCap <= 0) return 0;
+  return Math.min(1, Math.max(0, points.today / points.dailyCap));
+}
+
+export const homeScreen: Screen = (root, { me: maybeMe }) => {
+  const me = maybeMe as Me;
+  const texts = new Texts();
+  const disposers: Array<() => void> = [() => texts.dispose()];
+  let points: PointsSummary | null = null;
+  let celebrations: Celebration[] = [];
+  let celebrationsLoaded = false;
+
+  const greeting = texts.text(h('h1', { class: 'hero-title' }), () =>
+    t(greetingKey(hourIn(new Date())), { name: me.user.name }),
+  );
+  const teamLine = texts.text(h('p', { class: 'hero-sub' }), () =>
+    [me.user.team?.name ?? t('home.noTeam'), me.org.name].join(' · '),
+  );
+
+  const rank = h('div', { class: 'stat-card rank-card', 'data-testid': 'home-rank' });
+  const stats = h('div', { class: 'stat-card points-card' });
+  const cap = h('div', { class: 'stat-card cap-card' });
+  const miniBoard = h('div', { class: 'mini-board' });
+  const celebrationList = h('ul', { class: 'celebration-list', 'aria-live': 'polite' });
+  const pointsError = h('p', { class: 'form-error', role: 'alert', hidden: true });
+
+  const renderPoints = () => {
+    if (!points) {
+      for (const card of [rank, stats, cap]) card.classList.add('is-loading');
+      return;
+    }
+    for (const card of [rank, stats, cap]) card.classList.remove('is-loading');
+    const ranked = points.monthRank !== null;
+    rank.dataset.rank = ranked ? String(points.monthRank) : '';
+    replace(
+      rank,
+      h('span', { class: 'stat-label' }, t('home.rankLabel')),
+      h('span', { class: `rank-value ${ranked && points.monthRank! <= 3 ? `medal-${points.monthRank}` : ''}` },
+        ranked ? `#${formatNumber(points.monthRank!)}` : '—'),
+      h('span', { class: 'stat-foot' }, ranked ? me.org.name : t('home.rankOf')),
+    );
+    const stat = (label: MessageKey, value: number, testId?: string) =>
+      h(
+        'div',
+        { class: 'stat' },
+        h('span', { class: 'stat-value', 'data-testid': testId, 'data-value': value }, formatNumber(value)),
+        h('span', { class: 'stat-label' }, t(label)),
+      );
+    replace(
+      stats,
+      stat('home.today', points.today, 'home-points-today'),
+      stat('home.week', points.week, 'home-points-week'),
+      stat('home.month', points.month, 'home-points-month'),
+    );
+    const share = capProgress(points);
+    const bar = h('div', { class: 'progress-fill' });
+    bar.style.width = `${Math.round(share * 100)}%`;
+    replace(
+      cap,
+      h(
+        'div',
+        { class: 'cap-head' },
+        h('span', { class: 'stat-label' }, t('home.capTitle')),
+        h('span', { class: 'cap-numbers' },
+          t('home.capProgress', { today: formatNumber(points.today), cap: formatNumber(points.dailyCap) })),
+      ),
+      h(
+        'div',
+        {
+          class: `progress ${share >= 1 ? 'is-full' : ''}`,
+          role: 'progressbar',
+          'aria-valuemin': 0,
+          'aria-valuemax': points.dailyCap,
+          'aria-valuenow': Math.min(points.today, points.dailyCap),
+          'data-testid': 'home-cap',
+        },
+        bar,
+      ),
+      h('p', { class: 'stat-foot' },
+        share >= 1 ? t('home.capReached') : t('home.perVisit', { points: formatNumber(points.visitPoints) })),
+    );
+  };
+
+  const renderCelebrations = () => {
+    if (!celebrationsLoaded) return;
+    if (celebrations.length === 0) {
+      replace(celebrationList, h('li', { class: 'empty' }, t('home.noCelebrations')));
+      return;
+    }
+    replace(
+      celebrationList,
+      celebrations.map((c) =>
+        h(
+          'li',
+          { class: 'celebration-item', 'data-celebration-id': c.id },
+          avatar(c.user, 36),
+          h(
+            'span',
+            { class: 'celebration-text' },
+            h('span', { class: 'celebration-message' }, celebrationText(c)),
+            h('time', { class: 'celebration-time', datetime: c.createdAt },
+              formatTime(c.createdAt, { weekday: 'short', hour: '2-digit', minute: '2-digit' })),
+          ),
+          icon('spark', 'icon celebration-icon'),
+        ),
+      ),
+    );
+  };
+
+  const load = async () => {
+    try {
+      const data = await request<{ myPoints: PointsSummary; recentCelebrations: Celebration[] }>(HOME_QUERY, {
+        celebrations: CELEBRATIONS_SHOWN,
+      });
+      points = data.myPoints;
+      celebrations = mergeCelebrations(celebrations, data.recentCelebrations, CELEBRATIONS_SHOWN);
+      celebrationsLoaded = true;
+      pointsError.hidden = true;
+    } catch (error) {
+      pointsError.hidden = false;
+      pointsError.textContent = failureMessage(error);
+    }
+    renderPoints();
+    renderCelebrations();
+  };
+
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshPoints = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(async () => {
+      try {
+        points = (await request<{ myPoints: PointsSummary }>(MY_POINTS_QUERY)).myPoints;
+        renderPoints();
+      } catch {
+        // The next board change tries again.
+      }
+    }, POINTS_REFRESH_DELAY_MS);
+  };
+  disposers.push(() => clearTimeout(refreshTimer));
+
+  const view = new BoardView('mini', me.user.id, MINI_BOARD_SIZE);
+  const stream = new BoardStream();
+  miniBoard.replaceChildren(h('div', { class: 'skeleton-list' }, Array.from({ length: 3 }, () => h('div', { class: 'skeleton-row' }))));
+  if (me.user.team) {
+    disposers.push(
+      subscribe<{ leaderboardChanged: Leaderboard }>(
+        LEADERBOARD_SUBSCRIPTION,
+        { period: 'WEEK', scope: 'TEAM' },
+        {
+          next: ({ leaderboardChanged: board }, epoch) => {
+            if (!stream.accept(board, epoch)) return;
+            if (board.entries.length === 0) {
+              replace(miniBoard, h('p', { class: 'empty' }, t('home.boardEmpty')));
+            } else {
+              if (!miniBoard.contains(view.el)) miniBoard.replaceChildren(view.el);
+              view.update(board, true);
+            }
+            if (board.changedUserIds.length > 0) refreshPoints();
+          },
+        },
+      ),
+    );
+  } else {
+    replace(miniBoard, h('p', { class: 'empty' }, t('home.noTeam')));
+  }
+
+  disposers.push(
+    subscribe<{ celebrations: Celebration }>(CELEBRATIONS_SUBSCRIPTION, {}, {
+      next: ({ celebrations: celebration }) => {
+        celebrations = mergeCelebrations(celebrations, [celebration], CELEBRATIONS_SHOWN);
+        renderCelebrations();
+        celebrationList.querySelector(`[data-celebration-id="${CSS.escape(celebration.id)}"]`)?.classList.add('is-new');
+      },
+    }),
+  );
+
+  texts.on(() => {
+    renderPoints();
+    renderCelebrations();
+    view.refresh();
+  });
+
+  root.append(
+    h(
+      'section',
+      { class: 'page home-page' },
+      h('header', { class: 'hero' }, avatar(me.user, 56), h('div', { class: 'hero-text' }, greeting, teamLine)),
+      pointsError,
+      h(
+        'div',
+        { class: 'home-grid' },
+        h(
+          'div',
+          { class: 'home-col' },
+          h('div', { class: 'home-stats' }, rank, cap, stats),
+          h(
+            'a',
+            { class: 'btn btn-primary btn-xl log-visit-cta', href: '/visit', 'data-testid': 'home-log-visit' },
+            icon('plus'),
+            tx(texts, 'span', 'home.logVisit'),
+          ),
+        ),
+        h(
+          'div',
+          { class: 'home-col' },
+          h(
+            'section',
+            { class: 'card home-board' },
+            h(
+              'div',
+              { class: 'card-head' },
+              tx(texts, 'h2', 'home.teamBoard', { class: 'card-title' }),
+              h('a', { class: 'card-link', href: '/board?period=week&scope=team' }, tx(texts, 'span', 'home.seeAll'), icon('chevron')),
+            ),
+            miniBoard,
+          ),
+          h(
+            'section',
+            { class: 'card home-celebrations' },
+            h('div', { class: 'card-head' }, tx(texts, 'h2', 'home.celebrations', { class: 'card-title' })),
+            celebrationList,
+          ),
+        ),
+      ),
+    ),
+  );
+  renderPoints();
+  renderCelebrations();
+  void load();
+
+  return () => disposers.forEach((d) => d());
+};

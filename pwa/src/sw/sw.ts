@@ -1,0 +1,79 @@
+/// <reference lib="WebWorker" />
+// Podium's service worker: precaches the app shell and serves it when offline.
+// API traffic (/graphql) is never touched: stale data would be worse than none.
+
+declare const self: ServiceWorkerGlobalScope;
+/** Every file of the built shell, written in at build time (build/service-worker.ts). */
+declare const __PRECACHE_URLS__: string[];
+/** Content hash of those files: a new deploy means a new cache. */
+declare const __CACHE_VERSION__: string;
+
+const CACHE_PREFIX = 'podium-shell-';
+const CACHE = `${CACHE_PREFIX}${__CACHE_VERSION__}`;
+const SHELL_URL = '/index.html';
+// On a weak network a navigation waits this long before the cached shell answers.
+const NAVIGATION_TIMEOUT_MS = 4000;
+
+const precached = new Set(__PRECACHE_URLS__);
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      // `reload` so a stale HTTP cache entry never ends up in the shell.
+      await cache.addAll(__PRECACHE_URLS__.map((url) => new Request(url, { cache: 'reload' })));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n)),
+      );
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === '/graphql' || url.pathname.startsWith('/graphql/')) return;
+
+  if (request.mode === 'navigate') {
+    event.respondWith(navigation(request));
+  } else if (precached.has(url.pathname)) {
+    event.respondWith(fromCache(request, url.pathname));
+  }
+});
+
+/** Network first so a deploy shows up at once; the cached shell when offline or slow. */
+async function navigation(request: Request): Promise<Response> {
+  const network = fetch(request);
+  const timeout = new Promise<undefined>((resolve) =>
+    setTimeout(() => resolve(undefined), NAVIGATION_TIMEOUT_MS),
+  );
+  try {
+    const response = await Promise.race([network, timeout]);
+    if (response) return response;
+  } catch {
+    // Offline: fall through to the cached shell.
+  }
+  const cached = await caches.match(SHELL_URL, { cacheName: CACHE });
+  if (cached) return cached;
+  return network; // Nothing cached yet: let the browser show its own error.
+}
+
+/** Hashed assets never change under the same name, so the cache is always right. */
+async function fromCache(request: Request, path: string): Promise<Response> {
+  const cached = await caches.match(path, { cacheName: CACHE });
+  return cached ?? fetch(request);
+}
+
+export {};

@@ -1,0 +1,84 @@
+"""In Debian's chromium: a rep logs a visit on a phone-sized page; the office TV re-ranks without a reload."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.support import PASSWORD, World
+
+CHROMIUM = os.environ.get("PODIUM_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("PODIUM_SCREENSHOTS", "var/screenshots"))
+PHONE = {"width": 390, "height": 844}
+TV = {"width": 1920, "height": 1080}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true needs chromium at {CHROMIUM} (make test installs Debian's package)")
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        await browser.close()
+
+
+async def _login(page: Page, base: str, email: str, next_path: str = "/") -> None:
+    await page.goto(f"{base}/login?next={next_path}")
+    await page.get_by_test_id("login-email").fill(email)
+    await page.get_by_test_id("login-password").fill(PASSWORD)
+    await page.get_by_test_id("login-submit").click()
+
+
+async def test_a_visit_on_the_phone_moves_the_tv_board_live(server, world: World, browser: Browser, stack) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lat, lon = world.customer_position
+    tv_context = await browser.new_context(viewport=TV, locale="en-US")
+    phone_context = await browser.new_context(
+        viewport=PHONE, locale="zh-CN", geolocation={"latitude": lat + 0.0003, "longitude": lon, "accuracy": 12},
+        permissions=["geolocation"], is_mobile=True, has_touch=True,
+    )
+    tv = await tv_context.new_page()
+    await _login(tv, server.url, world.manager.email, "/tv?period=today")
+    await expect(tv.get_by_test_id("tv-board")).to_be_visible()
+    rep_row = tv.locator(f'[data-testid="tv-row"][data-user-id="{world.rep.id}"]')
+    rival_row = tv.locator(f'[data-testid="tv-row"][data-user-id="{world.rep3.id}"]')
+    await expect(rep_row).to_have_attribute("data-rank", "1")  # everyone level at zero
+    await expect(tv.get_by_test_id("connection-status")).to_have_attribute("data-state", "open")
+    tv.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == tv.main_frame else None)
+    navigations: list[str] = []
+
+    phone = await phone_context.new_page()
+    await _login(phone, server.url, world.rep.email)
+    await expect(phone.get_by_test_id("home-rank")).to_be_visible()
+    await phone.screenshot(path=str(SHOTS / f"phone-home-{stack.name}.png"))
+    await phone.get_by_test_id("tab-visit").click()
+    await expect(phone.get_by_test_id("visit-accuracy")).to_contain_text("12")
+    customer = phone.locator(f'[data-testid="visit-customer"][data-customer-id="{world.customer_id}"]')
+    await customer.click()
+    await phone.get_by_test_id("visit-note").fill("带了新样品 <b>not bold</b>")
+    await phone.screenshot(path=str(SHOTS / f"phone-visit-{stack.name}.png"))
+    await phone.get_by_test_id("visit-submit").click()
+    await expect(phone.get_by_test_id("visit-result")).to_have_attribute("data-points", "10")
+    await phone.screenshot(path=str(SHOTS / f"phone-result-{stack.name}.png"))
+
+    await expect(rep_row).to_have_attribute("data-rank", "1")
+    await expect(rival_row).to_have_attribute("data-rank", "2")
+    await expect(rep_row).to_contain_text("10")
+    await tv.screenshot(path=str(SHOTS / f"tv-{stack.name}.png"))
+    assert navigations == [], "the TV must update without a reload"
+
+    await tv_context.close()
+    await phone_context.close()
