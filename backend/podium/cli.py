@@ -10,9 +10,29 @@ import click
 from podium.settings import get_settings
 
 
+def _require_migrated() -> None:
+    from podium.db.migrate import NotMigrated, require_migrated
+    from podium.db.session import create_engine
+
+    settings = get_settings()
+
+    async def check() -> None:
+        engine = create_engine(settings.database)
+        try:
+            await require_migrated(engine, settings.database.resolved_url)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(check())
+    except NotMigrated as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
+    _require_migrated()
     settings = get_settings()
     uvicorn.run(
         "podium.app:create_app",
@@ -103,13 +123,13 @@ def create_user(email: str, name: str, role: str, org_slug: str, team: str | Non
     from podium.core.errors import DomainError
 
     try:
-        asyncio.run(_create_user(email, name, role, org_slug, team, password))
+        stored = asyncio.run(_create_user(email, name, role, org_slug, team, password))
     except DomainError as exc:
         raise click.ClickException(f"Invalid input: {exc}") from exc
-    click.echo(f"Created {role} {email}.")
+    click.echo(f"Created {role} {stored}.")
 
 
-async def _create_user(email: str, name: str, role: str, org_slug: str, team_name: str | None, password: str) -> None:
+async def _create_user(email: str, name: str, role: str, org_slug: str, team_name: str | None, password: str) -> str:
     from sqlalchemy import select
 
     from podium.app import build_runtime
@@ -128,7 +148,10 @@ async def _create_user(email: str, name: str, role: str, org_slug: str, team_nam
         if team_name:
             team = await tx.session.scalar(select(Team).where(Team.org_id == org.id, Team.name == team_name))
             team_id = (team or await orgs.create_team(tx.session, org_id=org.id, name=team_name)).id
-        await orgs.create_user(tx.session, env, org_id=org.id, email=email, name=name, password=password, role=Role(role), team_id=team_id)
+        user = await orgs.create_user(
+            tx.session, env, org_id=org.id, email=email, name=name, password=password, role=Role(role), team_id=team_id
+        )
+    return user.email
 
 
 @main.command("vapid-keys")

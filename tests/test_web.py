@@ -1,0 +1,29 @@
+"""The PWA and GraphiQL as a browser fetches them."""
+
+from __future__ import annotations
+
+from tests.support import GraphQLClient
+
+
+async def test_the_app_shell_serves_every_client_route_and_assets_are_immutable(server) -> None:  # type: ignore[no-untyped-def]
+    async with GraphQLClient(server.url) as client:
+        shell = await client.http.get("/tv")
+        worker = await client.http.get("/sw.js")
+        manifest = await client.http.get("/manifest.webmanifest")
+        missing = await client.http.get("/assets/nope-123.js")
+        asset_path = next(part.split('"')[0] for part in shell.text.split('src="')[1:] if part.startswith("/assets/"))
+        asset = await client.http.get(asset_path)
+        health = await client.http.get("/healthz")
+
+    assert shell.status_code == 200 and shell.headers["content-type"].startswith("text/html") and "<div" in shell.text
+    assert worker.headers["content-type"].startswith("text/javascript") and worker.headers["cache-control"] == "no-cache"
+    assert manifest.headers["content-type"] == "application/manifest+json" and '"Podium"' in manifest.text
+    assert missing.status_code == 404
+    assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert health.json()["bus"] is True
+
+
+async def test_graphiql_is_served_in_development(server) -> None:  # type: ignore[no-untyped-def]
+    async with GraphQLClient(server.url) as client:
+        page = await client.http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
