@@ -46,11 +46,14 @@ class PublicUser:
 
 
 def initials(name: str) -> str:
+    """Two letters for an avatar: a Chinese name's given name, else first and last initials."""
     parts = name.split()
+    chinese = next((p for p in parts if not p.isascii()), None)
+    if chinese:
+        return chinese[-2:]
     if len(parts) >= 2:
         return (parts[0][0] + parts[-1][0]).upper()
-    # Chinese names read best as their last two characters (the given name).
-    return name[-2:] if name and not name.isascii() else name[:2].upper()
+    return name[:2].upper()
 
 
 def _token_hash(token: str) -> str:
