@@ -48,13 +48,14 @@ describe('mergeCelebrations', () => {
 });
 
 describe('celebrationText', () => {
-  it('uses the server’s localized message', () => {
-    expect(celebrationText(celebration('1', '2026-11-22T09:00:00Z', { message: 'Ann 超越了 Bob' }))).toBe('Ann 超越了 Bob');
+  it('speaks the UI language for the kinds it knows, whatever the server said', () => {
+    const overtake = celebration('1', '2026-11-22T09:00:00Z', { kind: 'OVERTAKE', otherUser: bob, message: 'Ann 超越了 Bob' });
+    expect(celebrationText(overtake)).toBe('Ann overtook Bob');
+    expect(celebrationText(celebration('2', '2026-11-22T09:00:00Z', { message: 'Ann 本月积分达到 100 分！' }))).toBe('Ann reached 100 points');
   });
 
-  it('falls back to its own words when the message is empty', () => {
-    const overtake = celebration('1', '2026-11-22T09:00:00Z', { kind: 'OVERTAKE', otherUser: bob, message: '' });
-    expect(celebrationText(overtake)).toBe('Ann overtook Bob');
-    expect(celebrationText(celebration('2', '2026-11-22T09:00:00Z', { message: ' ' }))).toBe('Ann reached 100 points');
+  it('uses the server’s localized message for kinds this build does not know', () => {
+    const future = celebration('3', '2026-11-22T09:00:00Z', { kind: 'STREAK' as Celebration['kind'], message: 'Ann 连续拜访 5 天！' });
+    expect(celebrationText(future)).toBe('Ann 连续拜访 5 天！');
   });
 });

@@ -1,13 +1,18 @@
 import type { Celebration } from '@/graphql/types';
 import { formatNumber, t } from '@/i18n';
 
-/** The server's localized message, or ours built from the kind when it is empty. */
+/**
+ * Our own sentence for the kinds we know, so it follows the language switch at once;
+ * the server's localized message for kinds this build does not know yet.
+ */
 export function celebrationText(c: Celebration): string {
-  if (c.message.trim()) return c.message;
   if (c.kind === 'OVERTAKE' && c.otherUser) {
     return t('celebration.overtake', { name: c.user.name, other: c.otherUser.name });
   }
-  return t('celebration.milestone', { name: c.user.name, threshold: formatNumber(c.threshold ?? c.points) });
+  if (c.kind === 'MILESTONE') {
+    return t('celebration.milestone', { name: c.user.name, threshold: formatNumber(c.threshold ?? c.points) });
+  }
+  return c.message.trim() || t('celebration.milestone', { name: c.user.name, threshold: formatNumber(c.points) });
 }
 
 /** Newest first, each celebration once (a reconnect re-sends recent ones). */

@@ -11,7 +11,7 @@ import {
 } from '@/graphql/documents';
 import { failureMessage } from '@/graphql/errors';
 import type { Celebration, Leaderboard, Me, PointsSummary } from '@/graphql/types';
-import { formatNumber, formatTime, hourIn, t, type MessageKey } from '@/i18n';
+import { formatNumber, formatTime, hourIn, onLocaleChange, t, type MessageKey } from '@/i18n';
 import { avatar } from '@/ui/avatar';
 import { h, replace, Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
