@@ -14,6 +14,7 @@ import websockets
 
 from podium.core.env import Env
 from podium.core.events import transaction
+from podium.core.passwords import hash_password
 from podium.core.policies import Role
 from podium.customers.models import Customer
 from podium.orgs import service as orgs
@@ -83,6 +84,16 @@ class World:
     customer_position: tuple[float, float]
 
 
+_HASHES: list[str] = []
+
+
+async def _password_hash() -> str:
+    """One real argon2id hash of PASSWORD per run: hashing costs 0.2 s, tests create many people."""
+    if not _HASHES:
+        _HASHES.append(await asyncio.to_thread(hash_password, PASSWORD))
+    return _HASHES[0]
+
+
 async def make_world(env: Env) -> World:
     """Org A with two teams (manager and two reps in A, one rep in B) and Org B with one rep."""
     async with transaction(env.db) as tx:
@@ -94,7 +105,10 @@ async def make_world(env: Env) -> World:
         other_team = await orgs.create_team(s, org_id=other.id, name="Rival Team")
 
         async def person(email: str, name: str, role: Role, org_id: int, team_id: int | None) -> Person:
-            user = await orgs.create_user(s, env, org_id=org_id, email=email, name=name, password=PASSWORD, role=role, team_id=team_id)
+            user = await orgs.create_user(
+                s, env, org_id=org_id, email=email, name=name, password=PASSWORD, role=role, team_id=team_id,
+                password_hash=await _password_hash(),
+            )
             return Person(user.id, user.email, user.name)
 
         admin = await person("admin@acme.test", "Ada Admin", Role.ADMIN, org.id, None)

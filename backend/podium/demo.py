@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from podium.core.env import Env
 from podium.core.events import transaction
 from podium.core.i18n import Locale
+from podium.core.passwords import hash_password
 from podium.core.policies import Role
 from podium.customers.models import Customer
 from podium.orgs import service as orgs
@@ -44,13 +46,14 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
     async with env.db() as session:
         if await session.scalar(select(Org.id).where(Org.slug == DEMO_SLUG)):
             return False
+    shared_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)  # every demo login has the same password
     async with transaction(env.db) as tx:
         org = await orgs.create_org(tx.session, env, name="澎湃仪器 Podium Instruments", slug=DEMO_SLUG, time_zone=TIME_ZONE)
         teams = [await orgs.create_team(tx.session, org_id=org.id, name=name) for name in TEAMS]
         logins = [
             await orgs.create_user(
                 tx.session, env, org_id=org.id, email=email, name=name, password=DEMO_PASSWORD, role=role,
-                team_id=None if role is Role.ADMIN else teams[0].id, locale=Locale.ZH_CN,
+                team_id=None if role is Role.ADMIN else teams[0].id, locale=Locale.ZH_CN, password_hash=shared_hash,
             )
             for email, name, role in DEMO_LOGINS
         ]
@@ -60,7 +63,7 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
             reps.append(
                 await orgs.create_user(
                     tx.session, env, org_id=org.id, email=f"rep{index:02d}@example.com", name=name,
-                    password=DEMO_PASSWORD, role=Role.REP, team_id=teams[index % len(teams)].id,
+                    password=DEMO_PASSWORD, role=Role.REP, team_id=teams[index % len(teams)].id, password_hash=shared_hash,
                 )
             )
         customers = []
