@@ -147,7 +147,7 @@ class Server:
 async def start_server(settings: Settings) -> tuple[Server, uvicorn.Server, asyncio.Task[None]]:
     app = create_app(settings)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False, lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False, ws="websockets-sansio", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

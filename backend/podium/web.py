@@ -45,6 +45,9 @@ def _file(path: Path, headers: dict[str, str]) -> File:
 
 
 @get("/healthz", include_in_schema=False)
-async def healthz(request: Request[Any, Any, Any]) -> dict[str, Any]:
+async def healthz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """503 while the event bus is down, so a load balancer sends new sockets to a healthy instance."""
     runtime = request.app.state.runtime
-    return {"ok": True, "bus": runtime.bus.connected.is_set(), "topics": len(runtime.hub.topics)}
+    connected = runtime.bus.connected.is_set()
+    body = {"ok": connected, "bus": connected, "topics": len(runtime.hub.topics)}
+    return Response(body, status_code=200 if connected else 503)

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from podium.db.session import WRITE_OPTION
+
 log = logging.getLogger(__name__)
 
 
@@ -35,6 +37,8 @@ class Tx:
 async def transaction(db: async_sessionmaker[AsyncSession]) -> AsyncIterator[Tx]:
     """Commit on success, then run the after-commit actions; a failed action never undoes the write."""
     async with db() as session:
+        # Marks the transaction as a write before it begins (SQLite then takes its write lock at once).
+        await session.connection(execution_options={WRITE_OPTION: True})
         tx = Tx(session)
         yield tx
         await session.commit()

@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from podium.settings import DatabaseSettings
 
 
+WRITE_OPTION = "podium_write"
+
+
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     url = settings.resolved_url
     if url.startswith("sqlite"):
@@ -34,9 +37,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front: a read-then-write transaction (daily cap,
-        # idempotency check) can then never act on a stale read, as FOR UPDATE does on PostgreSQL.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A write transaction takes the write lock up front (IMMEDIATE): a read-then-write
+        # (daily cap, idempotency check) can then never act on a stale read, as FOR UPDATE does
+        # on PostgreSQL. Reads stay deferred so they never queue behind writers (WAL).
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

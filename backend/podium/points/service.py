@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import logging
 from datetime import datetime
 
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +20,8 @@ from podium.leaderboards import service as leaderboards
 from podium.orgs import service as orgs
 from podium.points import ledger
 from podium.points.models import PointRule, PointsEntry
+
+log = logging.getLogger(__name__)
 
 VERIFIED_VISIT = "verified_visit"
 DEFAULT_RULES = {VERIFIED_VISIT: PointRule(kind=VERIFIED_VISIT, points=10, daily_cap=50, milestones="100,250,500,1000")}
@@ -106,7 +110,12 @@ async def summary(env: Env, viewer: Viewer) -> Summary:
         spans = [ledger.Span(w.start, w.end) for w in wins]
         totals = await ledger.user_totals(session, viewer.user_id, spans)
         total = await ledger.lifetime_total(session, viewer.user_id)
-    board = await leaderboards.read_board(env, leaderboards.BoardRef(viewer.org_id, PeriodKind.MONTH))
-    rank = next((e.rank for e in board.entries if e.user.id == viewer.user_id), None)
+    try:
+        board = await leaderboards.read_board(env, leaderboards.BoardRef(viewer.org_id, PeriodKind.MONTH))
+        rank = next((e.rank for e in board.entries if e.user.id == viewer.user_id), None)
+    except (RedisError, OSError):
+        # The rank lives in the derived store; without it the points, read from SQL, still stand.
+        log.warning("board store unavailable; summary without rank", exc_info=True)
+        rank = None
     (today, _), (week, _), (month, _) = totals
     return Summary(today, week, month, total, rank, rule.daily_cap, rule.points)

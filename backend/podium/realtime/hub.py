@@ -12,7 +12,6 @@ reconnecting client only ever needs the latest one.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections import deque
@@ -334,5 +333,4 @@ class Hub:
         for topic in list(self.topics.values()):
             topic.stop()
         self.topics.clear()
-        with contextlib.suppress(Exception):
-            self._by_channel.clear()
+        self._by_channel.clear()

@@ -222,8 +222,9 @@ class Connection:
             message = translate(problem.code.value, self.context.locale, **problem.params)
             self._error(sub_id, [{"message": message, "extensions": {"code": problem.code.value, "field": problem.field}}])
             return
-        except Exception as exc:  # bad ids and the like arrive as GraphQL errors
-            self._error(sub_id, [{"message": str(exc)}])
+        except Exception:  # a bug: logged here, an opaque error for the client
+            log.exception("live subscription %s failed to start", root.name.value)
+            self._error(sub_id, [{"message": "Internal error."}])
             return
         self.subscriptions[sub_id] = await self.context.hub.join(
             spec,
