@@ -5,12 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
-from podium.graphql.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, schema
+from podium.graphql.schema import LIMIT_RULES, MAX_TOKENS, schema
 
-_RULES = (*specified_rules, depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
+_RULES = (*specified_rules, *LIMIT_RULES)
 MAX_QUERY_BYTES = 20_000
 
 

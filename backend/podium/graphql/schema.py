@@ -7,7 +7,9 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -24,6 +26,9 @@ from podium.visits import graphql as visits
 MAX_DEPTH = 10
 MAX_ALIASES = 20
 MAX_TOKENS = 2_000
+# Built once: limiter extensions made per request build new rule classes, and ValidationCache,
+# keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
+LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
 Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query))
 Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation))
@@ -55,8 +60,7 @@ def build_schema() -> PodiumSchema:
             # Factories: each schema gets caches of its own (see shared/PITFALLS.md).
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ],
     )
