@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Hashable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -27,6 +28,8 @@ class Celebration:
     threshold: int | None
     points: int
     created_at: datetime
+    amount: Decimal | None = strawberry.field(description="A won deal's amount, in the org's currency.")
+    subject: str = strawberry.field(description="A won deal's customer; empty for other kinds.")
     view: strawberry.Private[CelebrationView]
 
     @strawberry.field(description="Ready to show, in the viewer's language.")
@@ -43,6 +46,8 @@ class Celebration:
             threshold=view.threshold,
             points=view.points,
             created_at=view.created_at,
+            amount=view.amount,
+            subject=view.subject,
             view=view,
         )
 

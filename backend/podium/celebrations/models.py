@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -20,6 +21,9 @@ class Celebration(IdMixin, Base):
     other_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     threshold: Mapped[int | None]
     points: Mapped[int]
+    # A won deal's amount and customer, for the card.
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    subject: Mapped[str] = mapped_column(String(200), default="", server_default="")
     period_key: Mapped[str] = mapped_column(String(20))
     # What makes it happen at most once: a milestone per month, an overtake per pair per month.
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)

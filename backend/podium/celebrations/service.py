@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from podium.orgs.service import PublicUser
 class Kind(StrEnum):
     OVERTAKE = "overtake"
     MILESTONE = "milestone"
+    DEAL_WON = "deal_won"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class CelebrationView:
     threshold: int | None
     points: int
     created_at: datetime
+    amount: Decimal | None = None
+    subject: str = ""
 
     def message(self, locale: Locale) -> str:
         return translate(
@@ -43,6 +47,8 @@ class CelebrationView:
             other=self.other_user.name if self.other_user else "",
             threshold=self.threshold or 0,
             board=translate("board.MONTH", locale),
+            subject=self.subject,
+            amount=f"{self.amount:,.2f}" if self.amount is not None else "",
         )
 
 
@@ -82,6 +88,28 @@ async def after_points(
     return new_ids
 
 
+async def deal_won(
+    env: Env, *, org_id: int, user_id: int, deal_id: int, amount: Decimal, subject: str, occurred_at: datetime
+) -> list[int]:
+    """A won deal is celebrated once, whoever moved it and however often the move is replayed."""
+    async with env.db() as session:
+        month = window(PeriodKind.MONTH, await orgs.org_time_zone(session, org_id), occurred_at)
+    celebration = Celebration(
+        org_id=org_id,
+        kind=Kind.DEAL_WON.value,
+        user_id=user_id,
+        other_user_id=None,
+        threshold=None,
+        points=0,
+        amount=amount,
+        subject=subject[:200],
+        period_key=month.key,
+        dedupe_key=f"d:{deal_id}",
+        created_at=env.clock(),
+    )
+    return await _store(env, org_id, celebration)
+
+
 async def _store(env: Env, org_id: int, celebration: Celebration) -> list[int]:
     try:
         async with transaction(env.db) as tx:
@@ -111,6 +139,8 @@ def _view(c: Celebration, people: dict[int, PublicUser]) -> CelebrationView:
         threshold=c.threshold,
         points=c.points,
         created_at=c.created_at,
+        amount=c.amount,
+        subject=c.subject,
     )
 
 

@@ -46,6 +46,22 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.ZH_CN: "尝试次数过多，请几分钟后再试。",
     },
     "UNAUTHENTICATED": {Locale.EN: "Please sign in.", Locale.ZH_CN: "请先登录。"},
+    "TOO_PRECISE": {
+        Locale.EN: "At most {places} decimal places.",
+        Locale.ZH_CN: "最多 {places} 位小数。",
+    },
+    "CONFLICT": {
+        Locale.EN: "{changed} was changed by someone else meanwhile. Reload and try again.",
+        Locale.ZH_CN: "{changed}已被他人修改，请刷新后重试。",
+    },
+    "CLOSED": {
+        Locale.EN: "This deal is closed and can no longer change.",
+        Locale.ZH_CN: "该商机已关闭，无法再修改。",
+    },
+    "MISMATCH": {
+        Locale.EN: "Must equal {expected}.",
+        Locale.ZH_CN: "必须等于 {expected}。",
+    },
     "celebration.OVERTAKE": {
         Locale.EN: "{name} overtook {other} on the {board} board!",
         Locale.ZH_CN: "{name} 在{board}榜上超越了 {other}！",
@@ -54,7 +70,21 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "{name} reached {threshold} points this month!",
         Locale.ZH_CN: "{name} 本月积分达到 {threshold} 分！",
     },
+    "celebration.DEAL_WON": {
+        Locale.EN: "{name} won a deal with {subject}: {amount}!",
+        Locale.ZH_CN: "{name} 赢下了 {subject} 的订单：{amount}！",
+    },
     "board.MONTH": {Locale.EN: "monthly", Locale.ZH_CN: "月度"},
+    "field.stageId": {Locale.EN: "The stage", Locale.ZH_CN: "阶段"},
+    "field.amount": {Locale.EN: "The amount", Locale.ZH_CN: "金额"},
+    "field.title": {Locale.EN: "The title", Locale.ZH_CN: "标题"},
+    "field.lines": {Locale.EN: "The products", Locale.ZH_CN: "产品明细"},
+    "field.expectedClose": {Locale.EN: "The expected close date", Locale.ZH_CN: "预计成交日期"},
+    "field.leadSource": {Locale.EN: "The lead source", Locale.ZH_CN: "线索来源"},
+    "field.probability": {Locale.EN: "The win probability", Locale.ZH_CN: "赢单概率"},
+    "field.ownerId": {Locale.EN: "The owner", Locale.ZH_CN: "负责人"},
+    "field.customerId": {Locale.EN: "The customer", Locale.ZH_CN: "客户"},
+    "field.amount.target": {Locale.EN: "The target", Locale.ZH_CN: "目标"},
 }
 
 
@@ -70,8 +100,13 @@ def parse_locale(raw: str | None) -> Locale:
     return DEFAULT_LOCALE
 
 
+class Label(str):
+    """A message parameter that is itself a message key (a field's name), translated with the message."""
+
+
 def translate(key: str, locale: Locale, **params: Any) -> str:
     template = MESSAGES.get(key, {}).get(locale) or MESSAGES.get(key, {}).get(Locale.EN) or key
+    params = {k: translate(v, locale) if isinstance(v, Label) else v for k, v in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError):

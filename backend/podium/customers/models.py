@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from podium.db.base import Base, BigId, IdMixin
+from podium.db.base import Base, BigId, IdMixin, UTCDateTime
 
 DEFAULT_GEOFENCE_METERS = 300
 
@@ -22,3 +25,9 @@ class Customer(IdMixin, Base):
     geofence_radius_m: Mapped[int] = mapped_column(default=DEFAULT_GEOFENCE_METERS)
     # A (value) tier: A, B, C.
     tier: Mapped[str] = mapped_column(String(1), default="B")
+    # The rep who owns the account: their "my customers", and whose subtree the customer counts in.
+    owner_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Market potential (yearly revenue the account could bring): a weight for splitting targets.
+    potential: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
+    # None for accounts imported before the date was recorded: they never count as new.
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

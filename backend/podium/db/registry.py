@@ -3,7 +3,9 @@
 from podium.celebrations import models as _celebrations  # noqa: F401
 from podium.customers import models as _customers  # noqa: F401
 from podium.orgs import models as _orgs  # noqa: F401
+from podium.pipeline import models as _pipeline  # noqa: F401
 from podium.points import models as _points  # noqa: F401
+from podium.targets import models as _targets  # noqa: F401
 from podium.visits import models as _visits  # noqa: F401
 from podium.db.base import Base
 

@@ -19,6 +19,7 @@ from podium.customers import graphql as customers
 from podium.graphql.errors import localize_graphql_errors
 from podium.leaderboards import graphql as leaderboards
 from podium.orgs import graphql as orgs
+from podium.pipeline import graphql as pipeline
 from podium.points import graphql as points
 from podium.realtime.hub import LiveSpec
 from podium.visits import graphql as visits
@@ -30,8 +31,8 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query))
-Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation))
+Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query, pipeline.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation, pipeline.Mutation))
 Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).

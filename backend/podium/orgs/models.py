@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -18,6 +19,8 @@ class Org(IdMixin, Base):
     # IANA zone: days, weeks and months of every board follow it.
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    # Month (1-12) the fiscal year starts in; years and quarters of targets follow it.
+    fiscal_year_start_month: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -27,6 +30,10 @@ class Team(IdMixin, Base):
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The org tree: company (the org itself) → regions → teams; a top-level unit has no parent.
+    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id", ondelete="SET NULL"))
+    # A territory's market potential, a weight for splitting targets; None means "sum of its customers'".
+    potential: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
 
 
 class User(IdMixin, Base):

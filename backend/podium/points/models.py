@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -21,6 +22,10 @@ class PointRule(IdMixin, Base):
     daily_cap: Mapped[int]
     # Monthly totals that earn a celebration, comma separated, ascending.
     milestones: Mapped[str] = mapped_column(String(200), default="100,250,500,1000")
+    # Amount-based rules (a won deal): `points` per whole `unit_amount`, kept within [min_points, max_points].
+    unit_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    min_points: Mapped[int | None]
+    max_points: Mapped[int | None]
 
 
 class PointsEntry(IdMixin, Base):

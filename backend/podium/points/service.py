@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 
 import logging
 from datetime import datetime
@@ -24,7 +25,16 @@ from podium.points.models import PointRule, PointsEntry
 log = logging.getLogger(__name__)
 
 VERIFIED_VISIT = "verified_visit"
-DEFAULT_RULES = {VERIFIED_VISIT: PointRule(kind=VERIFIED_VISIT, points=10, daily_cap=50, milestones="100,250,500,1000")}
+DEAL_WON = "deal_won"
+NO_DAILY_CAP = 1_000_000
+DEFAULT_RULES = {
+    VERIFIED_VISIT: PointRule(kind=VERIFIED_VISIT, points=10, daily_cap=50, milestones="100,250,500,1000"),
+    # One point per 1,000 of the org's currency, at least 10 and at most 200 for one deal.
+    DEAL_WON: PointRule(
+        kind=DEAL_WON, points=1, daily_cap=NO_DAILY_CAP, milestones="100,250,500,1000",
+        unit_amount=Decimal(1000), min_points=10, max_points=200,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,44 @@ async def award_verified_visit(tx: Tx, env: Env, *, viewer: Viewer, visit_id: in
 
     async def publish() -> None:
         await points_changed(env, viewer=viewer, occurred_at=occurred_at, points=awarded, rule=rule)
+
+    tx.after_commit(publish)
+    return awarded
+
+
+def points_for_amount(rule: PointRule, amount: Decimal) -> int:
+    """`points` per whole `unit_amount`, kept within the rule's floor and cap."""
+    units = (amount / rule.unit_amount).to_integral_value(ROUND_FLOOR) if rule.unit_amount else Decimal(1)
+    earned = int(units) * rule.points
+    if rule.min_points is not None:
+        earned = max(earned, rule.min_points)
+    if rule.max_points is not None:
+        earned = min(earned, rule.max_points)
+    return max(0, earned)
+
+
+async def award_deal_won(tx: Tx, env: Env, *, owner: Viewer, deal_id: int, amount: Decimal, occurred_at: datetime) -> int:
+    """Points for the owner of a won deal, once per deal whoever wins it and however often it is replayed."""
+    rule = await rule_for(tx.session, owner.org_id, DEAL_WON)
+    awarded = points_for_amount(rule, amount)
+    if awarded == 0:
+        return 0
+    tx.session.add(
+        PointsEntry(
+            org_id=owner.org_id,
+            user_id=owner.user_id,
+            team_id=owner.team_id,
+            points=awarded,
+            rule_kind=DEAL_WON,
+            source_type="deal",
+            source_id=deal_id,
+            occurred_at=occurred_at,
+            created_at=env.clock(),
+        )
+    )
+
+    async def publish() -> None:
+        await points_changed(env, viewer=owner, occurred_at=occurred_at, points=awarded, rule=rule)
 
     tx.after_commit(publish)
     return awarded

@@ -1,0 +1,1 @@
+"""Pipeline: deals through configurable stages, orders, payments collected and activities."""

@@ -1,0 +1,96 @@
+"""Read-only sums over won deals and collected payments, for boards and attainment."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.pipeline.models import Deal, Payment
+
+WON = "won"
+# Boards keep integer scores: revenue is ranked in minor units (NUMERIC(18, 2) holds cents).
+MINOR_PER_UNIT = 100
+
+
+def to_minor(amount: Decimal) -> int:
+    return int(amount * MINOR_PER_UNIT)
+
+
+def from_minor(units: int) -> Decimal:
+    return (Decimal(units) / MINOR_PER_UNIT).quantize(Decimal("0.01"))
+
+
+async def revenue_by_user(
+    session: AsyncSession, org_id: int, start: datetime, end: datetime, team_id: int | None = None
+) -> list[tuple[int, int, int]]:
+    """(owner id, revenue won in minor units, deals won) for everyone who won a deal in [start, end)."""
+    query = (
+        select(Deal.owner_id, func.sum(Deal.amount), func.count())
+        .where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
+        .group_by(Deal.owner_id)
+    )
+    if team_id is not None:
+        query = query.where(Deal.team_id == team_id)
+    return [(int(uid), to_minor(Decimal(total)), int(n)) for uid, total, n in await session.execute(query)]
+
+
+async def user_revenue(
+    session: AsyncSession, user_id: int, spans: list[tuple[datetime, datetime, int | None]]
+) -> list[tuple[int, int]]:
+    """(revenue in minor units, deals won) of one owner in each (start, end, team) span, in one query."""
+    columns = []
+    for start, end, team_id in spans:
+        inside = and_(Deal.closed_at >= start, Deal.closed_at < end)
+        if team_id is not None:
+            inside = and_(inside, Deal.team_id == team_id)
+        columns += [func.sum(case((inside, Deal.amount), else_=0)), func.sum(case((inside, 1), else_=0))]
+    row = (await session.execute(select(*columns).where(Deal.owner_id == user_id, Deal.status == WON))).one()
+    return [(to_minor(Decimal(row[2 * i] or 0)), int(row[2 * i + 1] or 0)) for i in range(len(spans))]
+
+
+async def won_sums(
+    session: AsyncSession,
+    org_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    owner_ids: Collection[int] | None = None,
+    team_ids: Collection[int] | None = None,
+) -> dict[int, tuple[Decimal, Decimal, int]]:
+    """Per owner: (revenue won, gross margin, deals won) in [start, end), optionally limited to owners or teams."""
+    query = (
+        select(Deal.owner_id, func.sum(Deal.amount), func.sum(func.coalesce(Deal.margin, 0)), func.count())
+        .where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
+        .group_by(Deal.owner_id)
+    )
+    if owner_ids is not None:
+        query = query.where(Deal.owner_id.in_(list(owner_ids)))
+    if team_ids is not None:
+        query = query.where(Deal.team_id.in_(list(team_ids)))
+    return {int(uid): (Decimal(rev or 0), Decimal(margin or 0), int(n)) for uid, rev, margin, n in await session.execute(query)}
+
+
+async def collected_sums(
+    session: AsyncSession,
+    org_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    owner_ids: Collection[int] | None = None,
+    team_ids: Collection[int] | None = None,
+) -> dict[int, Decimal]:
+    """Per owner: payments collected in [start, end)."""
+    query = (
+        select(Payment.owner_id, func.sum(Payment.amount))
+        .where(Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end)
+        .group_by(Payment.owner_id)
+    )
+    if owner_ids is not None:
+        query = query.where(Payment.owner_id.in_(list(owner_ids)))
+    if team_ids is not None:
+        query = query.where(Payment.team_id.in_(list(team_ids)))
+    return {int(uid): Decimal(total or 0) for uid, total in await session.execute(query)}
