@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,3 +74,19 @@ async def customer_in_org(session: AsyncSession, viewer: Viewer, customer_id: in
     if customer is None or customer.org_id != viewer.org_id:
         raise DomainError.one(ErrorCode.NOT_FOUND, "customerId")
     return customer
+
+
+async def new_counts(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """(owner, customers created) in [start, end): what new-customer targets measure."""
+    query = (
+        select(Customer.owner_id, func.count())
+        .where(Customer.org_id == org_id, Customer.owner_id.is_not(None), Customer.created_at >= start, Customer.created_at < end)
+        .group_by(Customer.owner_id)
+    )
+    return [(int(uid), int(n)) for uid, n in await session.execute(query)]
+
+
+async def potential_by_owner(session: AsyncSession, org_id: int) -> dict[int, Decimal]:
+    """Summed market potential of each owner's customers: a weight for splitting targets."""
+    query = select(Customer.owner_id, func.sum(Customer.potential)).where(Customer.org_id == org_id, Customer.owner_id.is_not(None)).group_by(Customer.owner_id)
+    return {int(uid): Decimal(total or 0) for uid, total in await session.execute(query)}

@@ -22,6 +22,7 @@ from podium.orgs import graphql as orgs
 from podium.pipeline import graphql as pipeline
 from podium.points import graphql as points
 from podium.realtime.hub import LiveSpec
+from podium.targets import graphql as targets
 from podium.visits import graphql as visits
 
 MAX_DEPTH = 10
@@ -31,14 +32,15 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query, pipeline.Query))
-Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation, pipeline.Mutation))
-Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription))
+Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation, pipeline.Mutation, targets.Mutation))
+Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).
 LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
     "leaderboardChanged": leaderboards.board_live,
     "celebrations": celebrations.celebrations_live,
+    "attainmentChanged": targets.attainment_live,
 }
 
 

@@ -94,3 +94,23 @@ async def collected_sums(
     if team_ids is not None:
         query = query.where(Payment.team_id.in_(list(team_ids)))
     return {int(uid): Decimal(total or 0) for uid, total in await session.execute(query)}
+
+
+async def credited(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[tuple[int, int | None, Decimal, Decimal, int]]:
+    """(owner, credited team, revenue won, gross margin, deals won) in [start, end): what targets measure."""
+    query = (
+        select(Deal.owner_id, Deal.team_id, func.sum(Deal.amount), func.sum(func.coalesce(Deal.margin, 0)), func.count())
+        .where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
+        .group_by(Deal.owner_id, Deal.team_id)
+    )
+    return [(int(u), t, Decimal(rev or 0), Decimal(margin or 0), int(n)) for u, t, rev, margin, n in await session.execute(query)]
+
+
+async def collected(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[tuple[int, int | None, Decimal]]:
+    """(owner, credited team, payments collected) in [start, end)."""
+    query = (
+        select(Payment.owner_id, Payment.team_id, func.sum(Payment.amount))
+        .where(Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end)
+        .group_by(Payment.owner_id, Payment.team_id)
+    )
+    return [(int(u), t, Decimal(total or 0)) for u, t, total in await session.execute(query)]

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.exc import IntegrityError
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import transaction
+from podium.core.events import encode_event, org_channel, transaction
 from podium.core.policies import Viewer
 from podium.customers import service as customers
 from podium.customers.geo import distance_m
@@ -101,6 +102,12 @@ async def log_visit(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
                 visit.points_awarded = await points.award_verified_visit(
                     tx, env, viewer=viewer, visit_id=visit.id, occurred_at=visit.occurred_at
                 )
+                event = encode_event("visit", user=viewer.user_id, team=viewer.team_id)
+
+                async def publish() -> None:
+                    await env.publisher.publish(org_channel(viewer.org_id), event)
+
+                tx.after_commit(publish)
     except IntegrityError:
         # Two deliveries of the same write raced; the other one won and is the answer.
         replay = await _find_replay(env, viewer, data.client_id)
@@ -134,3 +141,13 @@ async def my_visits(env: Env, viewer: Viewer, first: int = 20) -> list[tuple[Vis
             .limit(first)
         )
         return [(v, c) for v, c in rows]
+
+
+async def verified_counts(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """(person, verified visits) in [start, end): what visit targets measure."""
+    query = (
+        select(Visit.user_id, func.count())
+        .where(Visit.org_id == org_id, Visit.within_geofence.is_(True), Visit.occurred_at >= start, Visit.occurred_at < end)
+        .group_by(Visit.user_id)
+    )
+    return [(int(uid), int(n)) for uid, n in await session.execute(query)]
