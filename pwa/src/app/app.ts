@@ -4,6 +4,9 @@ import { currentMe, fetchMe, setMe } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
 import { boardScreen } from '@/features/board/board';
 import { homeScreen } from '@/features/home/home';
+import { dealScreen } from '@/features/pipeline/deal';
+import { pipelineScreen } from '@/features/pipeline/pipeline';
+import { teamScreen } from '@/features/targets/team';
 import { loginScreen } from '@/features/login/login';
 import { tvScreen } from '@/features/tv/tv';
 import { visitScreen } from '@/features/visit/visit';
@@ -23,6 +26,9 @@ const ROUTES: Record<string, Route> = {
   '/': { screen: homeScreen, auth: true, chrome: 'app', tab: 'home' },
   '/visit': { screen: visitScreen, auth: true, chrome: 'app', tab: 'visit' },
   '/board': { screen: boardScreen, auth: true, chrome: 'app', tab: 'board' },
+  '/deals': { screen: pipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
+  '/deal': { screen: dealScreen, auth: true, chrome: 'app', tab: 'deals' },
+  '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
   '/tv': { screen: tvScreen, auth: true, chrome: 'none' },
 };

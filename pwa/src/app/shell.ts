@@ -6,7 +6,7 @@ import { h, Texts, tx } from '@/ui/dom';
 import { icon, type IconName } from '@/ui/icons';
 
 export type Chrome = 'app' | 'bare' | 'none';
-export type Tab = 'home' | 'visit' | 'board';
+export type Tab = 'home' | 'visit' | 'deals' | 'board' | 'team';
 
 export interface Shell {
   main: HTMLElement;
@@ -15,10 +15,12 @@ export interface Shell {
   dispose(): void;
 }
 
-const TABS: Array<{ tab: Tab; href: string; icon: IconName; label: 'nav.home' | 'nav.visit' | 'nav.board' }> = [
+const TABS: Array<{ tab: Tab; href: string; icon: IconName; label: 'nav.home' | 'nav.visit' | 'nav.deals' | 'nav.board' | 'nav.team' }> = [
   { tab: 'home', href: '/', icon: 'home', label: 'nav.home' },
   { tab: 'visit', href: '/visit', icon: 'visit', label: 'nav.visit' },
+  { tab: 'deals', href: '/deals', icon: 'deals', label: 'nav.deals' },
   { tab: 'board', href: '/board', icon: 'board', label: 'nav.board' },
+  { tab: 'team', href: '/team', icon: 'team', label: 'nav.team' },
 ];
 
 /** EN / 中文: both shown, the current one highlighted; a click switches. */

@@ -158,3 +158,130 @@ export const CELEBRATIONS_SUBSCRIPTION = /* GraphQL */ `
   subscription Celebrations { celebrations { ...CelebrationParts } }
   ${CELEBRATION}
 `;
+
+// ---- pipeline
+
+const STAGE = /* GraphQL */ `
+  fragment StageParts on Stage { id key name probability outcome }
+`;
+
+const DEAL = /* GraphQL */ `
+  fragment DealParts on Deal {
+    id title amount currency expectedClose status probability closeReason version
+    customer { id name }
+    owner { id name }
+    stage { ...StageParts }
+  }
+  ${STAGE}
+`;
+
+export const PIPELINE_QUERY = /* GraphQL */ `
+  query Pipeline($ownerId: ID) {
+    pipeline(ownerId: $ownerId) { count amount stage { ...StageParts } deals { ...DealParts } }
+  }
+  ${DEAL}
+`;
+
+export const MOVE_DEAL_MUTATION = /* GraphQL */ `
+  mutation MoveDeal($input: MoveDealInput!) {
+    moveDeal(input: $input) {
+      __typename
+      ... on DealSuccess { replayed pointsAwarded deal { ...DealParts } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+  ${DEAL}
+`;
+
+export const DEAL_QUERY = /* GraphQL */ `
+  query DealDetail($id: ID!) {
+    deal(id: $id) {
+      deal { ...DealParts }
+      lines { product { name sku } quantity unitPrice total }
+      history { stage { ...StageParts } enteredAt leftAt seconds }
+      orders { id number amount collected outstanding collectedShare payments { id amount collectedAt } }
+      collected
+      activities { id kind outcome note occurredAt user { name } }
+      canEdit
+    }
+  }
+  ${DEAL}
+`;
+
+export const LOG_ACTIVITY_MUTATION = /* GraphQL */ `
+  mutation LogActivity($input: LogActivityInput!) {
+    logActivity(input: $input) {
+      __typename
+      ... on ActivitySuccess { replayed }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+`;
+
+export const RECORD_ORDER_MUTATION = /* GraphQL */ `
+  mutation RecordOrder($input: RecordOrderInput!) {
+    recordOrder(input: $input) {
+      __typename
+      ... on OrderSuccess { replayed order { id } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+`;
+
+export const RECORD_PAYMENT_MUTATION = /* GraphQL */ `
+  mutation RecordPayment($input: RecordPaymentInput!) {
+    recordPayment(input: $input) {
+      __typename
+      ... on OrderSuccess { replayed order { id collectedShare } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+`;
+
+// ---- targets
+
+const ATTAINMENT = /* GraphQL */ `
+  fragment AttainmentParts on Attainment {
+    node { kind id name key }
+    period { key grain firstDay lastDay }
+    metric target actual ratio expected elapsed pace childrenTarget gap
+    children { node { kind id name key } target actual ratio expected pace }
+  }
+`;
+
+export const ATTAINMENT_SUBSCRIPTION = /* GraphQL */ `
+  subscription AttainmentLive($node: NodeInput, $metric: TargetMetric!, $grain: Grain!) {
+    attainmentChanged(node: $node, metric: $metric, grain: $grain) { ...AttainmentParts }
+  }
+  ${ATTAINMENT}
+`;
+
+export const ORG_TREE_QUERY = /* GraphQL */ `
+  query OrgTree {
+    orgTree { node { kind id name key } parentKey depth }
+    quarter: attainment(grain: QUARTER) { period { key } }
+  }
+`;
+
+const SPLIT = /* GraphQL */ `
+  fragment SplitParts on TargetSplit {
+    amount basis fellBackToEqual period { key }
+    rows { node { kind id name key } amount share lastYear current }
+  }
+`;
+
+export const TARGET_PREVIEW_QUERY = /* GraphQL */ `
+  query TargetPreview($input: SetTargetInput!) { targetSplitPreview(input: $input) { ...SplitParts } }
+  ${SPLIT}
+`;
+
+export const SET_TARGET_MUTATION = /* GraphQL */ `
+  mutation SetTarget($input: SetTargetInput!) {
+    setTarget(input: $input) {
+      __typename
+      ... on SetTargetSuccess { split { ...SplitParts } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+  ${SPLIT}
+`;

@@ -14,6 +14,10 @@ const CODES: readonly ErrorCode[] = [
   'INVALID_CREDENTIALS',
   'RATE_LIMITED',
   'UNAUTHENTICATED',
+  'TOO_PRECISE',
+  'CONFLICT',
+  'CLOSED',
+  'MISMATCH',
 ];
 
 export function codeMessageKey(code: string): MessageKey {

@@ -18,7 +18,11 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'INVALID_CREDENTIALS'
   | 'RATE_LIMITED'
-  | 'UNAUTHENTICATED';
+  | 'UNAUTHENTICATED'
+  | 'TOO_PRECISE'
+  | 'CONFLICT'
+  | 'CLOSED'
+  | 'MISMATCH';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE';
 
 export const PERIODS: readonly Period[] = ['TODAY', 'WEEK', 'MONTH'];
@@ -135,3 +139,103 @@ export type LoginResult = { __typename: 'LoginSuccess'; me: Me } | OperationErro
 export type LogVisitResult =
   | { __typename: 'LogVisitSuccess'; visit: Visit; points: PointsSummary; replayed: boolean }
   | OperationError;
+
+// ---- pipeline and targets
+
+export type StageOutcome = 'OPEN' | 'WON' | 'LOST';
+export type TargetMetric = 'REVENUE' | 'GROSS_MARGIN' | 'COLLECTIONS' | 'NEW_CUSTOMERS' | 'VISITS' | 'DEALS_WON';
+export type SplitBasis = 'EQUAL' | 'LAST_YEAR' | 'POTENTIAL' | 'MANUAL';
+export type Pace = 'AHEAD' | 'ON_TRACK' | 'BEHIND' | 'NO_TARGET';
+export type NodeKind = 'ORG' | 'TEAM' | 'USER';
+export type ActivityKind = 'CALL' | 'DEMO' | 'PROPOSAL' | 'MEETING' | 'EMAIL';
+export type ActivityOutcome = 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE' | 'NO_ANSWER';
+
+export const METRICS: readonly TargetMetric[] = ['REVENUE', 'GROSS_MARGIN', 'COLLECTIONS', 'NEW_CUSTOMERS', 'VISITS', 'DEALS_WON'];
+export const BASES: readonly SplitBasis[] = ['EQUAL', 'LAST_YEAR', 'POTENTIAL', 'MANUAL'];
+export const ACTIVITY_KINDS: readonly ActivityKind[] = ['CALL', 'DEMO', 'PROPOSAL', 'MEETING', 'EMAIL'];
+export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = ['POSITIVE', 'NEUTRAL', 'NEGATIVE', 'NO_ANSWER'];
+
+export interface Stage {
+  id: string;
+  key: string;
+  name: string;
+  probability: number;
+  outcome: StageOutcome;
+}
+
+export interface Deal {
+  id: string;
+  title: string;
+  customer: { id: string; name: string };
+  owner: { id: string; name: string };
+  stage: Stage;
+  amount: string;
+  currency: string;
+  expectedClose: string;
+  status: StageOutcome;
+  probability: number;
+  closeReason: string;
+  version: number;
+}
+
+export interface PipelineColumn {
+  stage: Stage;
+  deals: Deal[];
+  count: number;
+  amount: string;
+}
+
+export interface DealSuccess {
+  __typename: 'DealSuccess';
+  deal: Deal;
+  replayed: boolean;
+  pointsAwarded: number;
+}
+
+export interface DealDetail {
+  deal: Deal;
+  lines: Array<{ product: { name: string; sku: string }; quantity: string; unitPrice: string; total: string }>;
+  history: Array<{ stage: Stage; enteredAt: string; leftAt: string | null; seconds: number | null }>;
+  orders: Array<{
+    id: string;
+    number: string;
+    amount: string;
+    collected: string;
+    outstanding: string;
+    collectedShare: string;
+    payments: Array<{ id: string; amount: string; collectedAt: string }>;
+  }>;
+  collected: string;
+  activities: Array<{ id: string; kind: ActivityKind; outcome: ActivityOutcome; note: string; occurredAt: string; user: { name: string } | null }>;
+  canEdit: boolean;
+}
+
+export interface OrgNode {
+  kind: NodeKind;
+  id: string;
+  name: string;
+  key: string;
+}
+
+export interface Attainment {
+  node: OrgNode;
+  period: { key: string; grain: string; firstDay: string; lastDay: string };
+  metric: TargetMetric;
+  target: string | null;
+  actual: string;
+  ratio: string | null;
+  expected: string | null;
+  elapsed: number;
+  pace: Pace;
+  childrenTarget: string | null;
+  gap: string | null;
+  children: Array<Omit<Attainment, 'children' | 'childrenTarget' | 'gap' | 'period' | 'metric' | 'elapsed'>>;
+}
+
+export interface TargetSplit {
+  amount: string;
+  basis: SplitBasis;
+  fellBackToEqual: boolean;
+  period: { key: string };
+  rows: Array<{ node: OrgNode; amount: string; share: string; lastYear: string; current: string | null }>;
+}

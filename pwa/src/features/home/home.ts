@@ -1,16 +1,18 @@
 import type { Screen } from '@/app/screen';
+import { metricValue, ring } from '@/features/targets/team';
 import { BoardStream } from '@/features/board/logic';
 import { BoardView } from '@/features/board/view';
 import { celebrationText, mergeCelebrations } from '@/features/celebrations/logic';
 import { request, subscribe } from '@/graphql/client';
 import {
+  ATTAINMENT_SUBSCRIPTION,
   CELEBRATIONS_SUBSCRIPTION,
   HOME_QUERY,
   LEADERBOARD_SUBSCRIPTION,
   MY_POINTS_QUERY,
 } from '@/graphql/documents';
 import { failureMessage } from '@/graphql/errors';
-import type { Celebration, Leaderboard, Me, PointsSummary } from '@/graphql/types';
+import type { Attainment, Celebration, Leaderboard, Me, PointsSummary } from '@/graphql/types';
 import { formatNumber, formatTime, hourIn, onLocaleChange, t, type MessageKey } from '@/i18n';
 import { avatar } from '@/ui/avatar';
 import { h, replace, Texts, tx } from '@/ui/dom';
@@ -205,7 +207,36 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
     }),
   );
 
+  // Revenue attainment rings: this month and this quarter, live.
+  const rings = h('div', { class: 'attainment-rings' });
+  const ringSlots = { MONTH: h('div', { class: 'ring-slot', 'data-testid': 'ring-month' }), QUARTER: h('div', { class: 'ring-slot', 'data-testid': 'ring-quarter' }) };
+  const latest: Partial<Record<'MONTH' | 'QUARTER', Attainment>> = {};
+  const renderRing = (grain: 'MONTH' | 'QUARTER') => {
+    const a = latest[grain];
+    if (!a) return;
+    replace(
+      ringSlots[grain],
+      ring(a.ratio, 96),
+      h('span', { class: 'ring-caption' }, t(grain === 'MONTH' ? 'targets.month' : 'targets.quarter')),
+      h('span', { class: 'ring-figure', 'data-actual': a.actual },
+        a.target ? t('targets.ofTarget', { actual: metricValue('REVENUE', a.actual, me.org.currency, true), target: metricValue('REVENUE', a.target, me.org.currency, true) }) : t('targets.noTarget')),
+    );
+  };
+  rings.append(ringSlots.MONTH, ringSlots.QUARTER);
+  for (const grain of ['MONTH', 'QUARTER'] as const) {
+    disposers.push(
+      subscribe<{ attainmentChanged: Attainment }>(ATTAINMENT_SUBSCRIPTION, { metric: 'REVENUE', grain }, {
+        next: ({ attainmentChanged }) => {
+          latest[grain] = attainmentChanged;
+          renderRing(grain);
+        },
+      }),
+    );
+  }
+
   texts.on(() => {
+    renderRing('MONTH');
+    renderRing('QUARTER');
     renderPoints();
     renderCelebrations();
     view.refresh();
@@ -224,6 +255,19 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
           'div',
           { class: 'home-col' },
           h('div', { class: 'home-stats' }, rank, cap, stats),
+          h(
+            'section',
+            { class: 'card attainment-card', 'data-testid': 'home-attainment' },
+            h(
+              'div',
+              { class: 'card-head' },
+              tx(texts, 'h2', 'targets.ringTitle', { class: 'card-title' }),
+              me.user.role !== 'REP'
+                ? h('a', { class: 'card-link', href: '/team' }, tx(texts, 'span', 'targets.manage'), icon('chevron'))
+                : h('a', { class: 'card-link', href: '/deals' }, tx(texts, 'span', 'nav.deals'), icon('chevron')),
+            ),
+            rings,
+          ),
           h(
             'a',
             { class: 'btn btn-primary btn-xl log-visit-cta', href: '/visit', 'data-testid': 'home-log-visit' },
