@@ -1,4 +1,5 @@
-"""Demo data that looks like a real company: three teams, twenty reps, customers around Shanghai, weeks of visits."""
+"""Demo data that looks like a real company: two regions, three teams, twenty reps, customers around Shanghai,
+two years of deals, weeks of visits, and targets for every node."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 import random
 import uuid
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -18,6 +20,8 @@ from podium.core.policies import Role
 from podium.customers.models import Customer
 from podium.orgs import service as orgs
 from podium.orgs.models import Org
+from podium.pipeline import demo as pipeline_demo
+from podium.targets import demo as targets_demo
 from podium.visits import service as visits
 
 DEMO_PASSWORD = "podium-demo"
@@ -25,6 +29,8 @@ DEMO_SLUG = "demo"
 CENTER = (31.2304, 121.4737)  # People's Square, Shanghai
 TIME_ZONE = "Asia/Shanghai"
 TEAMS = ("浦东战队 Pudong", "徐汇战队 Xuhui", "静安战队 Jing'an")
+# The org tree above the teams: which region each team belongs to.
+REGIONS = (("浦江大区 Riverside Region", (0, 1)), ("中心大区 Central Region", (2,)))
 REP_NAMES = (
     "李伟", "王芳", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄婷", "周杰", "吴昊",
     "徐丽", "孙强", "马超", "朱琳", "胡军", "郭佳", "何欣", "林峰", "罗雪", "高远",
@@ -50,6 +56,10 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
     async with transaction(env.db) as tx:
         org = await orgs.create_org(tx.session, env, name="澎湃仪器 Podium Instruments", slug=DEMO_SLUG, time_zone=TIME_ZONE)
         teams = [await orgs.create_team(tx.session, org_id=org.id, name=name) for name in TEAMS]
+        for region_name, members in REGIONS:
+            region = await orgs.create_team(tx.session, org_id=org.id, name=region_name)
+            for index in members:
+                teams[index].parent_id = region.id
         logins = [
             await orgs.create_user(
                 tx.session, env, org_id=org.id, email=email, name=name, password=DEMO_PASSWORD, role=role,
@@ -78,13 +88,20 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
                 longitude=round(lon, 6),
                 geofence_radius_m=300,
                 tier=rng.choice("AABBBCC"),
+                owner_id=reps[index % len(reps)].id,
+                potential=Decimal(rng.randrange(200_000, 3_000_000, 10_000)),
+                created_at=now - timedelta(days=rng.uniform(0, 540)),
             )
             tx.session.add(customer)
             customers.append(customer)
         await tx.session.flush()
         rep_viewers = [orgs.viewer_of(r) for r in reps]
+        admin = orgs.viewer_of(logins[0])
         customer_points = [(c.id, c.latitude, c.longitude) for c in customers]
+    # Deals first: the boards built while visits are replayed then already count their points.
+    await pipeline_demo.seed(env, rng, org.id, rep_viewers, [c[0] for c in customer_points], now)
     await _history(env, rng, rep_viewers, customer_points, now, days)
+    await targets_demo.seed(env, admin)
     return True
 
 

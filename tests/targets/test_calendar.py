@@ -36,7 +36,7 @@ def test_every_period_round_trips_through_its_key_and_contains_its_day(day: date
     assert period.first <= day < period.end
 
 
-@pytest.mark.parametrize("key", ["FY26", "FY2026-Q5", "FY2026-Q0", "2026-13", "2026-00", "2025-W53", "2026-W54", "0999-01", "x", "2026-4"])
+@pytest.mark.parametrize("key", ["FY26", "FY2026-Q5", "FY2026-Q0", "2026-13", "2026-00", "2025-W53", "2026-W54", "0999-01", "x", "2026-4", "FY2026\n", "２０２６-04", "9999-W52"])
 def test_bad_keys_are_refused(key: str) -> None:
     with pytest.raises(ValueError):
         APRIL.parse(key)

@@ -18,6 +18,7 @@ class PointsSummary:
     month_rank: int | None = strawberry.field(description="My rank on the org board this month.")
     daily_cap: int
     visit_points: int
+    visit_points_today: int = strawberry.field(description="Today's points from verified visits: what the daily cap limits.")
 
     @classmethod
     def of(cls, s: Summary) -> PointsSummary:
@@ -29,6 +30,7 @@ class PointsSummary:
             month_rank=s.month_rank,
             daily_cap=s.daily_cap,
             visit_points=s.visit_points,
+            visit_points_today=s.visit_points_today,
         )
 
 

@@ -46,6 +46,8 @@ class Summary:
     month_rank: int | None
     daily_cap: int
     visit_points: int
+    # Only visit points count against the visit rule's daily cap (a won deal's points do not).
+    visit_points_today: int = 0
 
 
 async def rule_for(session: AsyncSession, org_id: int, kind: str) -> PointRule:
@@ -158,6 +160,13 @@ async def summary(env: Env, viewer: Viewer) -> Summary:
         spans = [ledger.Span(w.start, w.end) for w in wins]
         totals = await ledger.user_totals(session, viewer.user_id, spans)
         total = await ledger.lifetime_total(session, viewer.user_id)
+        day = wins[0]
+        visit_today = await session.scalar(
+            select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
+                PointsEntry.user_id == viewer.user_id, PointsEntry.rule_kind == VERIFIED_VISIT,
+                PointsEntry.occurred_at >= day.start, PointsEntry.occurred_at < day.end,
+            )
+        )
     try:
         board = await leaderboards.read_board(env, leaderboards.BoardRef(viewer.org_id, PeriodKind.MONTH))
         rank = next((e.rank for e in board.entries if e.user.id == viewer.user_id), None)
@@ -166,4 +175,4 @@ async def summary(env: Env, viewer: Viewer) -> Summary:
         log.warning("board store unavailable; summary without rank", exc_info=True)
         rank = None
     (today, _), (week, _), (month, _) = totals
-    return Summary(today, week, month, total, rank, rule.daily_cap, rule.points)
+    return Summary(today, week, month, total, rank, rule.daily_cap, rule.points, int(visit_today or 0))

@@ -21,10 +21,11 @@ class Grain(StrEnum):
     WEEK = "week"
 
 
-_YEAR = re.compile(r"^FY(\d{4})$")
-_QUARTER = re.compile(r"^FY(\d{4})-Q(\d)$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# ASCII digits and fullmatch: a key is canonical or refused (no trailing newline, no full-width digits).
+_YEAR = re.compile(r"FY([0-9]{4})")
+_QUARTER = re.compile(r"FY([0-9]{4})-Q([0-9])")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 
 
 @dataclass(frozen=True)
@@ -100,20 +101,20 @@ class FiscalCalendar:
 
     def parse(self, key: str) -> FiscalPeriod:
         """The period a key names; ValueError for anything malformed or impossible."""
-        if m := _YEAR.match(key):
+        if m := _YEAR.fullmatch(key):
             return self.year(_year(m[1]))
-        if m := _QUARTER.match(key):
+        if m := _QUARTER.fullmatch(key):
             if not 1 <= int(m[2]) <= 4:
                 raise ValueError(f"no quarter {m[2]}")
             return self.quarter(_year(m[1]), int(m[2]))
-        if m := _MONTH.match(key):
+        if m := _MONTH.fullmatch(key):
             if not 1 <= int(m[2]) <= 12:
                 raise ValueError(f"no month {m[2]}")
             return self.month(_year(m[1]), int(m[2]))
-        if m := _WEEK.match(key):
+        if m := _WEEK.fullmatch(key):
             try:
                 return self.week(_year(m[1]), int(m[2]))
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise ValueError(f"{key} does not exist") from None
         raise ValueError(f"not a period key: {key!r}")
 

@@ -83,7 +83,8 @@ class Scope:
     currency: str
 
     def places(self, metric: Metric) -> int:
-        return minor_unit(self.currency) if metric.is_money else 0
+        # Targets are stored as NUMERIC(18, 2): three-decimal currencies are set to the cent.
+        return min(minor_unit(self.currency), 2) if metric.is_money else 0
 
     def label(self, node: Node) -> str:
         if node.kind is NodeKind.ORG:

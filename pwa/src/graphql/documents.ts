@@ -30,6 +30,7 @@ const POINTS = /* GraphQL */ `
     total
     monthRank
     dailyCap
+    visitPointsToday
     visitPoints
   }
 `;

@@ -90,6 +90,7 @@ export interface PointsSummary {
   total: number;
   monthRank: number | null;
   dailyCap: number;
+  visitPointsToday: number;
   visitPoints: number;
 }
 

@@ -3,9 +3,9 @@ import { capProgress, greetingKey } from '@/features/home/home';
 
 describe('home', () => {
   it('fills the daily cap bar, never past full', () => {
-    expect(capProgress({ today: 30, dailyCap: 120 })).toBe(0.25);
-    expect(capProgress({ today: 150, dailyCap: 120 })).toBe(1);
-    expect(capProgress({ today: 10, dailyCap: 0 })).toBe(0);
+    expect(capProgress({ visitPointsToday: 30, dailyCap: 120 })).toBe(0.25);
+    expect(capProgress({ visitPointsToday: 150, dailyCap: 120 })).toBe(1);
+    expect(capProgress({ visitPointsToday: 10, dailyCap: 0 })).toBe(0);
   });
 
   it('greets by the time of day', () => {

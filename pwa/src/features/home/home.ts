@@ -30,9 +30,9 @@ export function greetingKey(hour: number): MessageKey {
 }
 
 /** Share of the daily cap reached, 0…1 (a zero cap means "no cap": never full). */
-export function capProgress(points: Pick<PointsSummary, 'today' | 'dailyCap'>): number {
+export function capProgress(points: Pick<PointsSummary, 'visitPointsToday' | 'dailyCap'>): number {
   if (points.dailyCap <= 0) return 0;
-  return Math.min(1, Math.max(0, points.today / points.dailyCap));
+  return Math.min(1, Math.max(0, points.visitPointsToday / points.dailyCap));
 }
 
 export const homeScreen: Screen = (root, { me: maybeMe }) => {
@@ -95,7 +95,7 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
         { class: 'cap-head' },
         h('span', { class: 'stat-label' }, t('home.capTitle')),
         h('span', { class: 'cap-numbers' },
-          t('home.capProgress', { today: formatNumber(points.today), cap: formatNumber(points.dailyCap) })),
+          t('home.capProgress', { today: formatNumber(points.visitPointsToday), cap: formatNumber(points.dailyCap) })),
       ),
       h(
         'div',
@@ -104,7 +104,7 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
           role: 'progressbar',
           'aria-valuemin': 0,
           'aria-valuemax': points.dailyCap,
-          'aria-valuenow': Math.min(points.today, points.dailyCap),
+          'aria-valuenow': Math.min(points.visitPointsToday, points.dailyCap),
           'data-testid': 'home-cap',
         },
         bar,

@@ -30,7 +30,7 @@ export function ring(ratio: string | null, size: number, testId?: string): SVGSV
     return c;
   };
   const track = circle('ring-track');
-  const fill = circle(`ring-fill ${ratio !== null && Number(ratio) >= 1 ? 'is-done' : ''}`);
+  const fill = circle(`ring-fill ${ratio !== null && Number(ratio) >= 1 ? 'is-done' : ''} ${ringShare(ratio) === 0 ? 'is-empty' : ''}`);
   fill.setAttribute('stroke-dasharray', ringDash(ringShare(ratio), r));
   fill.setAttribute('transform', `rotate(-90 ${size / 2} ${size / 2})`);
   const label = document.createElementNS(SVG, 'text');

@@ -1,0 +1,139 @@
+"""Demo pipeline: products, two years of deals through the stages, orders, payments, and the points they earned."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.core.env import Env
+from podium.core.events import transaction
+from podium.core.policies import Viewer
+from podium.pipeline import service
+from podium.pipeline.models import Deal, DealLine, Order, Payment, Product, StageChange
+from podium.points import service as points
+from podium.points.models import PointsEntry
+
+PRODUCTS = (
+    ("AN-100", "色谱分析仪 Chromatograph", "分析仪器 Analyzers", "186000", "112000"),
+    ("AN-200", "光谱仪 Spectrometer", "分析仪器 Analyzers", "98000", "61000"),
+    ("SN-010", "温湿度传感器 Climate sensor", "传感器 Sensors", "1200", "520"),
+    ("SN-020", "压力传感器 Pressure sensor", "传感器 Sensors", "2600", "1300"),
+    ("SV-001", "年度维保 Annual service", "服务 Service", "24000", "6000"),
+    ("SV-002", "安装培训 Installation & training", "服务 Service", "8000", "2500"),
+)
+TITLES = ("产线升级", "实验室扩建", "质检设备更新", "年度采购", "新厂区配套", "研发中心采购", "替换旧设备", "试点项目")
+WIN_REASONS = ("技术方案更优", "服务响应快", "价格有竞争力", "老客户复购", "Best total cost")
+LOSS_REASONS = ("预算削减", "选择了竞品", "项目延期", "价格过高", "Went with a competitor")
+LEAD_SOURCES = [s.value for s in service.LeadSource]
+
+
+async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], customer_ids: list[int], now: datetime, deals: int = 640) -> None:
+    """Deals created over the last two years, each with its full stage history; inserted in one transaction."""
+    async with transaction(env.db) as tx:
+        session = tx.session
+        stages = await service.ensure_stages(session, org_id)
+        open_stages = [s for s in stages if s.outcome == "open"]
+        won = next(s for s in stages if s.outcome == "won")
+        lost = next(s for s in stages if s.outcome == "lost")
+        products = [
+            Product(org_id=org_id, sku=sku, name=name, line=line, list_price=Decimal(price), unit_cost=Decimal(cost))
+            for sku, name, line, price, cost in PRODUCTS
+        ]
+        session.add_all(products)
+        await session.flush()
+        rule = points.DEFAULT_RULES[points.DEAL_WON]
+        # The demo rep (reps[0]) also gets a full board of their own: a deal in every open stage, and recent wins.
+        showcase = [(reps[0], now - timedelta(days=rng.uniform(3, 30)), reached, None) for reached in (0, 0, 1, 2, 3, 3)]
+        showcase += [(reps[0], now - timedelta(days=rng.uniform(20, 40)), 3, "won") for _ in range(2)]
+        plan = [(reps[i % len(reps)] if i < len(reps) * 3 else rng.choice(reps), now - timedelta(days=rng.uniform(0, 700), hours=rng.uniform(0, 8)), None, "")
+                for i in range(deals)]
+        for index, (owner, created, forced_stage, forced_outcome) in enumerate(plan + showcase):
+            lines = _lines(rng, products)
+            amount = sum(((q * p) for _, q, p, _ in lines), Decimal(0)).quantize(Decimal("0.01"))
+            cost = sum(((q * c) for _, q, _, c in lines), Decimal(0)).quantize(Decimal("0.01"))
+            deal = Deal(
+                org_id=org_id, client_id=f"demo-{uuid.UUID(int=rng.getrandbits(128))}", created_by=owner.user_id,
+                owner_id=owner.user_id, team_id=owner.team_id, customer_id=rng.choice(customer_ids),
+                title=f"{rng.choice(TITLES)} {index + 1:03d}", amount=amount, currency="CNY", margin=amount - cost,
+                lead_source=rng.choice(LEAD_SOURCES), expected_close=(created + timedelta(days=rng.randint(30, 120))).date(),
+                stage_id=open_stages[0].id, status="open", probability=open_stages[0].probability, version=1,
+                stage_entered_at=created, created_at=created, updated_at=created,
+            )
+            session.add(deal)
+            await session.flush()
+            session.add_all(DealLine(deal_id=deal.id, product_id=p.id, position=i, quantity=q, unit_price=price, unit_cost=c) for i, (p, q, price, c) in enumerate(lines))
+            history = [(None, open_stages[0], created)]
+            moment = created
+            reached = forced_stage if forced_stage is not None else rng.choices(range(len(open_stages)), weights=(2, 3, 3, 4))[0]
+            step = (now - created) / (reached + 2) if forced_stage is not None else None
+            for stage in open_stages[1 : reached + 1]:
+                moment += step or timedelta(days=rng.uniform(2, 18), hours=rng.uniform(0, 9))
+                history.append((history[-1][1], stage, moment))
+            finish = moment + (step or timedelta(days=rng.uniform(3, 25)))
+            outcome = None
+            if forced_outcome == "won":
+                outcome, finish = won, now - timedelta(hours=rng.uniform(1, 20))
+            elif forced_outcome == "" and finish < now:
+                chance = 0.35 + 0.12 * reached
+                # Old deals are settled one way or the other; only recent ones are still open.
+                stale = finish < now - timedelta(days=100)
+                outcome = won if rng.random() < chance else lost if stale or rng.random() < 0.6 else None
+            if outcome is not None:
+                history.append((history[-1][1], outcome, finish))
+                deal.status, deal.closed_at = outcome.outcome, finish
+                deal.close_reason = rng.choice(WIN_REASONS if outcome is won else LOSS_REASONS)
+            last = history[-1]
+            deal.stage_id, deal.stage_entered_at, deal.probability = last[1].id, last[2], last[1].probability
+            deal.version = len(history)
+            deal.updated_at = last[2]
+            for before, stage, at in history:
+                session.add(StageChange(org_id=org_id, deal_id=deal.id, from_stage_id=before.id if before else None, to_stage_id=stage.id, changed_at=at, changed_by=owner.user_id))
+            if outcome is won:
+                session.add(
+                    PointsEntry(
+                        org_id=org_id, user_id=owner.user_id, team_id=owner.team_id, points=points.points_for_amount(rule, amount),
+                        rule_kind=points.DEAL_WON, source_type="deal", source_id=deal.id, occurred_at=finish, created_at=finish,
+                    )
+                )
+                await _collections(rng, session, deal, finish, now)
+        await session.flush()
+
+
+def _lines(rng: random.Random, products: list[Product]) -> list[tuple[Product, Decimal, Decimal, Decimal]]:
+    chosen = rng.sample(products, rng.randint(1, 3))
+    result = []
+    for product in chosen:
+        quantity = Decimal(rng.randint(1, 3)) if product.list_price > 50000 else Decimal(rng.randint(2, 60))
+        discount = Decimal(rng.choice((100, 100, 95, 92, 90))) / 100
+        result.append((product, quantity, (product.list_price * discount).quantize(Decimal("1")), product.unit_cost))
+    return result
+
+
+async def _collections(rng: random.Random, session: AsyncSession, deal: Deal, won_at: datetime, now: datetime) -> None:
+    """An order at the win, then payments collected over the following weeks (the latest are still owed)."""
+    order = Order(
+        org_id=deal.org_id, deal_id=deal.id, client_id=f"demo-o-{deal.id}", created_by=deal.owner_id,
+        number=f"SO-{won_at:%y%m}-{deal.id:04d}", amount=deal.amount, ordered_at=won_at, created_at=won_at,
+    )
+    session.add(order)
+    await session.flush()
+    instalments = rng.choice(((Decimal(1),), (Decimal("0.3"), Decimal("0.7")), (Decimal("0.5"), Decimal("0.5"))))
+    moment, paid = won_at, Decimal(0)
+    for number, share in enumerate(instalments):
+        moment += timedelta(days=rng.uniform(7, 45))
+        if moment >= now:
+            break
+        last = number == len(instalments) - 1
+        amount = deal.amount - paid if last else (deal.amount * share).quantize(Decimal("0.01"))
+        paid += amount
+        session.add(
+            Payment(
+                org_id=deal.org_id, order_id=order.id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,
+                client_id=f"demo-p-{deal.id}-{number}", created_by=deal.owner_id,
+                amount=amount, collected_at=moment, created_at=moment,
+            )
+        )
