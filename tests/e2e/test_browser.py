@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.support import PASSWORD, World
+from tests.pipeline.test_deals import open_deal
+from tests.support import PASSWORD, GraphQLClient, World
 
 CHROMIUM = os.environ.get("PODIUM_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("PODIUM_SCREENSHOTS", "var/screenshots"))
@@ -81,4 +83,43 @@ async def test_a_visit_on_the_phone_moves_the_tv_board_live(server, world: World
     assert navigations == [], "the TV must update without a reload"
 
     await tv_context.close()
+    await phone_context.close()
+
+
+async def test_a_deal_won_on_the_phone_moves_the_managers_attainment_live(server, world: World, browser: Browser, stack) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    async with GraphQLClient(server.url) as api:
+        await api.login(world.rep.email)
+        deal = await open_deal(api, world, title="Forklift fleet", amount="2500")
+    manager_context = await browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
+    phone_context = await browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    manager = await manager_context.new_page()
+    await _login(manager, server.url, world.manager.email, "/team")
+    team_actual = manager.get_by_test_id("team-actual")
+    await expect(team_actual).to_have_attribute("data-actual", re.compile(r"^0(\.0+)?$"))
+    navigations: list[str] = []
+    manager.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == manager.main_frame else None)
+
+    phone = await phone_context.new_page()
+    await _login(phone, server.url, world.rep.email, "/deals")
+    card = phone.locator(f'[data-testid="deal-card"][data-deal-id="{deal["id"]}"]')
+    await expect(card).to_be_visible()
+    await card.get_by_test_id("move-deal").click()
+    await phone.locator('[data-testid="stage-option"][data-stage-key="won"]').click()
+    await phone.get_by_test_id("confirm-move").click()  # no reason yet: refused on the phone
+    await expect(phone.get_by_test_id("close-reason")).to_be_visible()
+    await phone.get_by_test_id("close-reason").fill("签约：服务条款最优")
+    await phone.screenshot(path=str(SHOTS / f"phone-win-reason-{stack.name}.png"))
+    await phone.get_by_test_id("confirm-move").click()
+    won_column = phone.locator('[data-testid="pipeline-column"][data-stage-key="won"]')
+    await expect(won_column.locator(f'[data-testid="deal-card"][data-deal-id="{deal["id"]}"]')).to_be_visible()
+    await expect(phone.get_by_test_id("pipeline-notice")).to_contain_text("+10")
+
+    await expect(team_actual).to_have_attribute("data-actual", re.compile(r"^2500(\.0+)?$"), timeout=10_000)
+    rita = manager.locator(f'[data-testid="member-attainment"][data-node="user:{world.rep.id}"]')
+    await expect(rita).to_contain_text("Rita Rep")
+    await manager.screenshot(path=str(SHOTS / f"manager-attainment-{stack.name}.png"))
+    await phone.screenshot(path=str(SHOTS / f"phone-pipeline-{stack.name}.png"))
+    assert navigations == [], "the manager's view must update without a reload"
+    await manager_context.close()
     await phone_context.close()
