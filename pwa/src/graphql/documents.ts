@@ -286,3 +286,26 @@ export const SET_TARGET_MUTATION = /* GraphQL */ `
   }
   ${SPLIT}
 `;
+
+const DECOMPOSITION = /* GraphQL */ `
+  fragment DecompositionParts on TargetDecomposition {
+    amount byDays period { key }
+    parts { amount period { key grain firstDay } }
+  }
+`;
+
+export const TARGET_DECOMPOSITION_QUERY = /* GraphQL */ `
+  query TargetDecomposition($input: DecomposeInput!) { targetDecomposition(input: $input) { ...DecompositionParts } }
+  ${DECOMPOSITION}
+`;
+
+export const DECOMPOSE_TARGET_MUTATION = /* GraphQL */ `
+  mutation DecomposeTarget($input: DecomposeInput!) {
+    decomposeTarget(input: $input) {
+      __typename
+      ... on DecomposeSuccess { decomposition { ...DecompositionParts } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+  ${DECOMPOSITION}
+`;

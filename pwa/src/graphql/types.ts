@@ -240,3 +240,10 @@ export interface TargetSplit {
   period: { key: string };
   rows: Array<{ node: OrgNode; amount: string; share: string; lastYear: string; current: string | null }>;
 }
+
+export interface TargetDecomposition {
+  amount: string;
+  byDays: boolean;
+  period: { key: string };
+  parts: Array<{ amount: string; period: { key: string; grain: 'YEAR' | 'QUARTER' | 'MONTH' | 'WEEK'; firstDay: string } }>;
+}

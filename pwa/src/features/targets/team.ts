@@ -3,9 +3,26 @@ import type { Screen } from '@/app/screen';
 import { formatMoney } from '@/features/pipeline/logic';
 import { PACE_CLASS, percent, ringDash, ringShare } from '@/features/targets/logic';
 import { request, subscribe } from '@/graphql/client';
-import { ATTAINMENT_SUBSCRIPTION, ORG_TREE_QUERY, SET_TARGET_MUTATION, TARGET_PREVIEW_QUERY } from '@/graphql/documents';
+import {
+  ATTAINMENT_SUBSCRIPTION,
+  DECOMPOSE_TARGET_MUTATION,
+  ORG_TREE_QUERY,
+  SET_TARGET_MUTATION,
+  TARGET_DECOMPOSITION_QUERY,
+  TARGET_PREVIEW_QUERY,
+} from '@/graphql/documents';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
-import { BASES, METRICS, type Attainment, type Me, type OperationError, type OrgNode, type TargetMetric, type TargetSplit } from '@/graphql/types';
+import {
+  BASES,
+  METRICS,
+  type Attainment,
+  type Me,
+  type OperationError,
+  type OrgNode,
+  type TargetDecomposition,
+  type TargetMetric,
+  type TargetSplit,
+} from '@/graphql/types';
 import { formatNumber, getLocale, t } from '@/i18n';
 import { h, replace, Texts, tx } from '@/ui/dom';
 
@@ -176,6 +193,53 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
   const saveButton = h('button', {
     type: 'submit', class: 'btn btn-primary', 'data-testid': 'target-save',
   }, t('targets.save'));
+  // ---- spread a year or quarter over its months by last year's season
+  const season = h('div', { class: 'split-preview', 'data-testid': 'season-preview' });
+  const decomposeInput = () => {
+    const { node, period: key, metric: m } = input();
+    return { node, period: key, metric: m, downTo: 'MONTH' };
+  };
+  const showSeason = (d: TargetDecomposition, savedNow: boolean) => {
+    const m = metricSelect.value as TargetMetric;
+    const months = d.parts.filter((p) => p.period.grain === 'MONTH');
+    const peak = Math.max(...months.map((p) => Number(p.amount)), 1);
+    replace(
+      season,
+      h('p', { class: 'stat-foot' }, d.byDays ? t('targets.seasonByDays') : t('targets.seasonFromHistory')),
+      h('ul', { class: 'season-bars' }, months.map((p) =>
+        h('li', { 'data-testid': 'season-month', 'data-period': p.period.key },
+          h('span', { class: 'season-label' }, p.period.key),
+          h('span', { class: 'member-bar' }, h('span', { class: 'member-fill', style: `width:${Math.round((Number(p.amount) / peak) * 100)}%` })),
+          h('span', { class: 'num' }, metricValue(m, p.amount, currency, true))))),
+      savedNow
+        ? h('p', { class: 'form-ok' }, t('targets.seasonSaved'))
+        : h('button', {
+            type: 'button', class: 'btn btn-primary', 'data-testid': 'season-save',
+            onclick: async () => {
+              try {
+                const { decomposeTarget } = await request<{ decomposeTarget: { __typename: 'DecomposeSuccess'; decomposition: TargetDecomposition } | OperationError }>(
+                  DECOMPOSE_TARGET_MUTATION, { input: decomposeInput() });
+                if (decomposeTarget.__typename === 'OperationError') showErrors(decomposeTarget.errors);
+                else showSeason(decomposeTarget.decomposition, true);
+              } catch (failure) {
+                showErrors(null, failure);
+              }
+            },
+          }, t('targets.seasonSave')),
+    );
+  };
+  const seasonButton = h('button', {
+    type: 'button', class: 'btn', 'data-testid': 'season-preview-button',
+    onclick: async () => {
+      try {
+        showSeason((await request<{ targetDecomposition: TargetDecomposition }>(TARGET_DECOMPOSITION_QUERY, { input: decomposeInput() })).targetDecomposition, false);
+        showErrors(null);
+      } catch (failure) {
+        showErrors(null, failure);
+      }
+    },
+  }, t('targets.season'));
+
   const targetForm = h(
     'form',
     {
@@ -207,9 +271,10 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
       h('label', { class: 'field' }, tx(texts, 'span', 'targets.basis', { class: 'field-label' }), basis),
     ),
     formError,
-    h('div', { class: 'form-actions' }, previewButton, saveButton),
+    h('div', { class: 'form-actions' }, previewButton, saveButton, seasonButton),
     saved,
     preview,
+    season,
   );
 
   const loadTree = async () => {
