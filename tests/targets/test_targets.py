@@ -7,9 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from podium.core.events import transaction
+from podium.core.policies import Role
+from podium.orgs import service as orgs
+from podium.orgs.models import Team
 from tests.conftest import Server
 from tests.pipeline.test_deals import login, move, open_deal, stage_ids
-from tests.support import GraphQLClient, World
+from tests.support import PASSWORD, GraphQLClient, World
 
 SPLIT_FIELDS = "amount basis fellBackToEqual period { key } rows { node { kind id name } amount share current }"
 PREVIEW = f"query Preview($input: SetTargetInput!) {{ targetSplitPreview(input: $input) {{ {SPLIT_FIELDS} }} }}"
@@ -167,3 +171,29 @@ async def test_an_annual_target_decomposes_into_quarters_months_and_weeks(server
     for grain in ("QUARTER", "MONTH", "WEEK"):
         assert sum(Decimal(p["amount"]) for p in parts if p["period"]["grain"] == grain) == Decimal("1200000")
     assert Decimal(march["target"]) == next(Decimal(p["amount"]) for p in parts if p["period"]["key"] == "2027-03")
+
+
+async def test_a_region_manager_reaches_every_team_below_the_region(server: Server, world: World) -> None:
+    env = server.runtime.env
+    async with transaction(env.db) as tx:
+        region = await orgs.create_team(tx.session, org_id=world.org_id, name="East Region")
+        for team_id in (world.team_a, world.team_b):
+            (await tx.session.get(Team, team_id)).parent_id = region.id  # type: ignore[union-attr]
+        boss = await orgs.create_user(
+            tx.session, env, org_id=world.org_id, email="east@acme.test", name="Eve East", password=PASSWORD,
+            role=Role.MANAGER, team_id=region.id,
+        )
+        region_id, boss_email = region.id, boss.email
+    async with await login(server, boss_email) as manager:
+        tree = (await manager.data(TREE))["orgTree"]
+        rep_b = (await manager.data(ATTAINMENT, {"node": {"kind": "USER", "id": str(world.rep3.id)}, "metric": "REVENUE", "grain": "MONTH"}))["attainment"]
+        split = (await manager.data(PREVIEW, {"input": {"node": {"kind": "TEAM", "id": str(region_id)}, "period": "FY2026", "metric": "REVENUE", "amount": "1000", "basis": "EQUAL"}}))["targetSplitPreview"]
+        org_level = await manager.execute(ATTAINMENT, {"node": {"kind": "ORG", "id": str(world.org_id)}, "metric": "REVENUE", "grain": "MONTH"})
+
+    assert [(e["node"]["name"], e["depth"]) for e in tree] == [
+        ("East Region", 0), ("Team A", 1), ("Rita Rep", 2), ("Rob Rep", 2), ("Team B", 1), ("Bea Rep", 2),
+    ]
+    assert rep_b["node"]["name"] == "Bea Rep"
+    assert [r["node"]["name"] for r in split["rows"]] == ["Team A", "Team B"]
+    assert [r["amount"] for r in split["rows"]] == ["500.00", "500.00"]
+    assert org_level["errors"][0]["extensions"]["code"] == "NOT_FOUND"
