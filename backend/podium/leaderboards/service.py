@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from podium.core.policies import Role, Viewer, require_team_access
 from podium.leaderboards.store import Score
 from podium.orgs import service as orgs
 from podium.orgs.service import PublicUser
+from podium.pipeline import ledger as deals
 from podium.points import ledger
 from podium.points.ledger import Span
 
@@ -27,11 +29,17 @@ class Scope(StrEnum):
     TEAM = "team"
 
 
+class Metric(StrEnum):
+    POINTS = "points"
+    REVENUE = "revenue"
+
+
 @dataclass(frozen=True)
 class BoardRef:
     org_id: int
     kind: PeriodKind
     team_id: int | None = None
+    metric: Metric = Metric.POINTS
 
     @property
     def scope(self) -> Scope:
@@ -39,14 +47,19 @@ class BoardRef:
 
     def key(self, win: Window) -> str:
         scope = f"t{self.team_id}" if self.team_id is not None else "o"
-        return f"{self.org_id}:{scope}:{win.key}"
+        # Points boards keep the keys they always had; revenue boards sit beside them.
+        suffix = ":rev" if self.metric is Metric.REVENUE else ""
+        return f"{self.org_id}:{scope}:{win.key}{suffix}"
 
 
 @dataclass(frozen=True)
 class Entry:
     rank: int
+    # 0 on revenue boards, which rank by `amount` and count `deals` won instead.
     points: int
     user: PublicUser
+    amount: Decimal | None = None
+    deals: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,16 +67,17 @@ class Board:
     ref: BoardRef
     window: Window
     team_name: str | None
-    # Number of ledger entries behind the board: grows with every change, equal on every instance.
+    # Number of ledger entries (or deals won) behind the board: grows with every change, equal on every instance.
     version: int
     entries: tuple[Entry, ...]
+    currency: str
     changed_user_ids: tuple[int, ...] = field(default=())
 
     def with_changes_since(self, previous: Board | None) -> Board:
         if previous is None or previous.window.key != self.window.key:
             return self
-        before = {e.user.id: e.points for e in previous.entries}
-        changed = tuple(e.user.id for e in self.entries if before.get(e.user.id) != e.points)
+        before = {e.user.id: (e.points, e.amount) for e in previous.entries}
+        changed = tuple(e.user.id for e in self.entries if before.get(e.user.id) != (e.points, e.amount))
         return replace(self, changed_user_ids=changed)
 
 
@@ -77,13 +91,13 @@ class MonthMove:
 
 
 async def resolve_board(
-    env: Env, viewer: Viewer, kind: PeriodKind, scope: Scope, team_id: int | None
+    env: Env, viewer: Viewer, kind: PeriodKind, scope: Scope, team_id: int | None, metric: Metric = Metric.POINTS
 ) -> BoardRef:
     """The board the viewer asked for, after checking they may see it."""
     if scope is Scope.ORG:
         if team_id is not None:
             raise DomainError.one(ErrorCode.INVALID, "teamId")
-        return BoardRef(viewer.org_id, kind)
+        return BoardRef(viewer.org_id, kind, None, metric)
     team_id = team_id if team_id is not None else viewer.team_id
     if team_id is None:
         raise DomainError.one(ErrorCode.REQUIRED, "teamId")
@@ -91,7 +105,7 @@ async def resolve_board(
     async with env.db() as session:
         if await orgs.team_in_org(session, viewer.org_id, team_id) is None:
             raise DomainError.one(ErrorCode.NOT_FOUND, "teamId")
-    return BoardRef(viewer.org_id, kind, team_id)
+    return BoardRef(viewer.org_id, kind, team_id, metric)
 
 
 def _ttl(env: Env, win: Window) -> int:
@@ -102,7 +116,10 @@ async def _ensure_built(env: Env, session: AsyncSession, ref: BoardRef, win: Win
     key = ref.key(win)
     if await env.boards.is_built(key):
         return
-    rows = await ledger.totals_by_user(session, ref.org_id, Span(win.start, win.end, ref.team_id))
+    if ref.metric is Metric.REVENUE:
+        rows = await deals.revenue_by_user(session, ref.org_id, win.start, win.end, ref.team_id)
+    else:
+        rows = await ledger.totals_by_user(session, ref.org_id, Span(win.start, win.end, ref.team_id))
     await env.boards.apply(key, [Score(uid, int(total), int(n)) for uid, total, n in rows], _ttl(env, win))
     await env.boards.mark_built(key, _ttl(env, win))
 
@@ -110,6 +127,7 @@ async def _ensure_built(env: Env, session: AsyncSession, ref: BoardRef, win: Win
 async def read_board(env: Env, ref: BoardRef, at: datetime | None = None) -> Board:
     async with env.db() as session:
         time_zone = await orgs.org_time_zone(session, ref.org_id)
+        currency = await orgs.org_currency(session, ref.org_id)
         win = window(ref.kind, time_zone, at or env.clock())
         await _ensure_built(env, session, ref, win)
         people = await orgs.public_users(session, ref.org_id, team_id=ref.team_id)
@@ -118,19 +136,22 @@ async def read_board(env: Env, ref: BoardRef, at: datetime | None = None) -> Boa
             team = await orgs.team_in_org(session, ref.org_id, ref.team_id)
             team_name = team.name if team else None
     scores = {s.member: s for s in await env.boards.read(ref.key(win))}
+    zero = Score(0, 0, 0)
     # Everyone who sells is on the board from the first day, at zero; others once they score.
-    standing = [
-        (scores[uid].points if uid in scores else 0, person)
-        for uid, person in people.items()
-        if uid in scores or person.role is Role.REP
-    ]
-    standing.sort(key=lambda item: (-item[0], item[1].name, item[1].id))
+    standing = [(scores.get(uid, zero), person) for uid, person in people.items() if uid in scores or person.role is Role.REP]
+    standing.sort(key=lambda item: (-item[0].points, item[1].name, item[1].id))
+    revenue = ref.metric is Metric.REVENUE
     entries: list[Entry] = []
-    for position, (points, person) in enumerate(standing, start=1):
-        rank = entries[-1].rank if entries and entries[-1].points == points else position
-        entries.append(Entry(rank, points, person))
+    rank, last = 0, None
+    for position, (score, person) in enumerate(standing, start=1):
+        if score.points != last:  # equal scores share a rank
+            rank, last = position, score.points
+        if revenue:
+            entries.append(Entry(rank, 0, person, deals.from_minor(score.points), score.entries))
+        else:
+            entries.append(Entry(rank, score.points, person))
     version = sum(s.entries for s in scores.values())
-    return Board(ref, win, team_name, version, tuple(entries))
+    return Board(ref, win, team_name, version, tuple(entries), currency)
 
 
 async def record_points(
@@ -138,13 +159,7 @@ async def record_points(
 ) -> MonthMove:
     """Bring every board the entry touches up to the ledger; report the monthly move."""
     async with env.db() as session:
-        time_zone = await orgs.org_time_zone(session, org_id)
-        wins = [window(kind, time_zone, occurred_at) for kind in PeriodKind]
-        refs = [BoardRef(org_id, w.kind) for w in wins]
-        if team_id is not None:
-            refs += [BoardRef(org_id, w.kind, team_id) for w in wins]
-        for ref in refs:
-            await _ensure_built(env, session, ref, _window_of(ref, wins))
+        wins, refs = await _touched(env, session, org_id, team_id, occurred_at, Metric.POINTS)
         spans = [Span(_window_of(ref, wins).start, _window_of(ref, wins).end, ref.team_id) for ref in refs]
         totals = await ledger.user_totals(session, user_id, spans)
     month_ref = BoardRef(org_id, PeriodKind.MONTH)
@@ -162,10 +177,35 @@ async def record_points(
     return MonthMove(old_points, new_points, top)
 
 
+async def record_revenue(env: Env, *, org_id: int, user_id: int, team_id: int | None, occurred_at: datetime) -> None:
+    """Bring every revenue board a won deal touches up to the won deals (after the win commits)."""
+    async with env.db() as session:
+        wins, refs = await _touched(env, session, org_id, team_id, occurred_at, Metric.REVENUE)
+        spans = [(_window_of(ref, wins).start, _window_of(ref, wins).end, ref.team_id) for ref in refs]
+        totals = await deals.user_revenue(session, user_id, spans)
+    for ref, (minor, won) in zip(refs, totals, strict=True):
+        win = _window_of(ref, wins)
+        await env.boards.apply(ref.key(win), [Score(user_id, minor, won)], _ttl(env, win))
+
+
+async def _touched(
+    env: Env, session: AsyncSession, org_id: int, team_id: int | None, occurred_at: datetime, metric: Metric
+) -> tuple[list[Window], list[BoardRef]]:
+    """The windows around a moment and the boards of `metric` it counts on (the org's and its team's), built."""
+    time_zone = await orgs.org_time_zone(session, org_id)
+    wins = [window(kind, time_zone, occurred_at) for kind in PeriodKind]
+    refs = [BoardRef(org_id, w.kind, None, metric) for w in wins]
+    if team_id is not None:
+        refs += [BoardRef(org_id, w.kind, team_id, metric) for w in wins]
+    for ref in refs:
+        await _ensure_built(env, session, ref, _window_of(ref, wins))
+    return wins, refs
+
+
 def _window_of(ref: BoardRef, wins: list[Window]) -> Window:
     return next(w for w in wins if w.kind is ref.kind)
 
 
 async def rebuild_all(env: Env) -> None:
-    """Forget derived scores; every board is rebuilt from the ledger when next read."""
+    """Forget derived scores (points and revenue); every board is rebuilt from SQL when next read."""
     await env.boards.clear()

@@ -231,6 +231,21 @@ async def org_time_zone(session: AsyncSession, org_id: int) -> str:
     return zone
 
 
+_CURRENCIES: dict[int, tuple[float, str]] = {}
+
+
+async def org_currency(session: AsyncSession, org_id: int) -> str:
+    """The org's currency (ISO 4217); read with every board, so kept for a minute like the zone."""
+    cached = _CURRENCIES.get(org_id)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    currency = await session.scalar(select(Org.currency).where(Org.id == org_id))
+    if currency is None:
+        raise LookupError(f"no org {org_id}")
+    _CURRENCIES[org_id] = (time.monotonic() + ZONE_CACHE_SECONDS, currency)
+    return currency
+
+
 async def public_users(session: AsyncSession, org_id: int, *, team_id: int | None = None) -> dict[int, PublicUser]:
     """Active people of an org (or one team), keyed by id."""
     query = (
