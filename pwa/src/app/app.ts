@@ -5,6 +5,7 @@ import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
 import { boardScreen } from '@/features/board/board';
 import { homeScreen } from '@/features/home/home';
 import { dealScreen } from '@/features/pipeline/deal';
+import { newDealScreen } from '@/features/pipeline/new-deal';
 import { pipelineScreen } from '@/features/pipeline/pipeline';
 import { teamScreen } from '@/features/targets/team';
 import { loginScreen } from '@/features/login/login';
@@ -27,11 +28,20 @@ const ROUTES: Record<string, Route> = {
   '/visit': { screen: visitScreen, auth: true, chrome: 'app', tab: 'visit' },
   '/board': { screen: boardScreen, auth: true, chrome: 'app', tab: 'board' },
   '/deals': { screen: pipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
-  '/deal': { screen: dealScreen, auth: true, chrome: 'app', tab: 'deals' },
+  '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
   '/tv': { screen: tvScreen, auth: true, chrome: 'none' },
 };
+
+/** Paths with an id in them (`/deals/42`); exact paths above win (`/deals/new`). */
+const PATTERNS: Array<[RegExp, Route]> = [
+  [/^\/deals\/[^/]+$/, { screen: dealScreen, auth: true, chrome: 'app', tab: 'deals' }],
+];
+
+function routeFor(path: string): Route | undefined {
+  return ROUTES[path] ?? PATTERNS.find(([pattern]) => pattern.test(path))?.[1];
+}
 
 const notFound: Screen = (root) => {
   root.append(
@@ -48,7 +58,7 @@ let shell: Shell | null = null;
 let stopScreen: (() => void) | void;
 
 function render(root: HTMLElement, location: AppLocation): void {
-  const route = ROUTES[location.path];
+  const route = routeFor(location.path);
   const me = currentMe();
   if (route?.auth && !me) {
     navigate(loginPathFor(window.location), { replace: true });

@@ -43,14 +43,26 @@ export async function logout(): Promise<void> {
 }
 
 /** Applies the language at once; when signed in, also saves it as the user's choice. */
+let localeSaving: Promise<void> = Promise.resolve();
+
+/** Resolves once the server has the language last chosen (texts it translates, like stage names, follow it). */
+export function whenLocaleSaved(): Promise<void> {
+  return localeSaving;
+}
+
 export async function changeLocale(locale: UiLocale): Promise<void> {
-  setUiLocale(locale, true);
-  if (!me) return;
-  me = { ...me, locale: toApiLocale(locale) };
-  try {
-    const data = await request<{ setLocale: Me }>(SET_LOCALE_MUTATION, { locale: toApiLocale(locale) });
-    me = data.setLocale;
-  } catch {
-    // The screen already speaks the new language; it is saved next time.
+  const current = me;
+  if (current) {
+    me = { ...current, locale: toApiLocale(locale) };
+    localeSaving = request<{ setLocale: Me }>(SET_LOCALE_MUTATION, { locale: toApiLocale(locale) }).then(
+      (data) => {
+        me = data.setLocale;
+      },
+      () => {
+        // The screen already speaks the new language; it is saved next time.
+      },
+    );
   }
+  setUiLocale(locale, true);
+  await localeSaving;
 }

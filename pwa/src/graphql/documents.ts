@@ -39,13 +39,15 @@ const BOARD = /* GraphQL */ `
   fragment BoardParts on Leaderboard {
     period
     scope
+    metric
+    currency
     team { id name }
     periodKey
     startsAt
     endsAt
     version
     changedUserIds
-    entries { rank points user { ...UserParts } }
+    entries { rank points amount dealsWon user { ...UserParts } }
   }
   ${USER}
 `;
@@ -149,8 +151,8 @@ export const LOG_VISIT_MUTATION = /* GraphQL */ `
 `;
 
 export const LEADERBOARD_SUBSCRIPTION = /* GraphQL */ `
-  subscription LeaderboardChanged($period: Period!, $scope: BoardScope!) {
-    leaderboardChanged(period: $period, scope: $scope) { ...BoardParts }
+  subscription LeaderboardChanged($period: Period!, $scope: BoardScope!, $metric: BoardMetric! = POINTS) {
+    leaderboardChanged(period: $period, scope: $scope, metric: $metric) { ...BoardParts }
   }
   ${BOARD}
 `;
@@ -169,6 +171,7 @@ const STAGE = /* GraphQL */ `
 const DEAL = /* GraphQL */ `
   fragment DealParts on Deal {
     id title amount currency expectedClose status probability closeReason version
+    leadSource closedAt
     customer { id name }
     owner { id name }
     stage { ...StageParts }
@@ -177,10 +180,32 @@ const DEAL = /* GraphQL */ `
 `;
 
 export const PIPELINE_QUERY = /* GraphQL */ `
-  query Pipeline($ownerId: ID) {
-    pipeline(ownerId: $ownerId) { count amount stage { ...StageParts } deals { ...DealParts } }
+  query Pipeline($ownerId: ID, $closedDays: Int! = 30) {
+    pipeline(ownerId: $ownerId, closedDays: $closedDays) {
+      count amount weightedAmount stage { ...StageParts } deals { ...DealParts }
+    }
   }
   ${DEAL}
+`;
+
+export const NEW_DEAL_QUERY = /* GraphQL */ `
+  query NewDeal {
+    stages { ...StageParts }
+    products { id sku name line listPrice }
+  }
+  ${STAGE}
+`;
+
+export const CREATE_DEAL_MUTATION = /* GraphQL */ `
+  mutation CreateDeal($input: CreateDealInput!) {
+    createDeal(input: $input) {
+      __typename
+      ... on DealSuccess { replayed pointsAwarded deal { ...DealParts } }
+      ... on OperationError { ...ErrorParts }
+    }
+  }
+  ${DEAL}
+  ${ERRORS}
 `;
 
 export const MOVE_DEAL_MUTATION = /* GraphQL */ `
@@ -200,11 +225,12 @@ export const DEAL_QUERY = /* GraphQL */ `
       deal { ...DealParts }
       lines { product { name sku } quantity unitPrice total }
       history { stage { ...StageParts } enteredAt leftAt seconds }
-      orders { id number amount collected outstanding collectedShare payments { id amount collectedAt } }
+      orders { id number amount orderedAt collected outstanding collectedShare payments { id amount collectedAt note } }
       collected
       activities { id kind outcome note occurredAt user { name } }
       canEdit
     }
+    stages { ...StageParts }
   }
   ${DEAL}
 `;

@@ -7,6 +7,7 @@ import type { ApiLocale } from '@/i18n';
 export type Role = 'ADMIN' | 'MANAGER' | 'REP';
 export type Period = 'TODAY' | 'WEEK' | 'MONTH';
 export type BoardScope = 'ORG' | 'TEAM';
+export type BoardMetric = 'POINTS' | 'REVENUE';
 export type ErrorCode =
   | 'REQUIRED'
   | 'INVALID'
@@ -27,6 +28,7 @@ export type CelebrationKind = 'OVERTAKE' | 'MILESTONE';
 
 export const PERIODS: readonly Period[] = ['TODAY', 'WEEK', 'MONTH'];
 export const SCOPES: readonly BoardScope[] = ['TEAM', 'ORG'];
+export const BOARD_METRICS: readonly BoardMetric[] = ['POINTS', 'REVENUE'];
 
 export interface FieldError {
   field: string | null;
@@ -96,12 +98,18 @@ export interface PointsSummary {
 
 export interface LeaderboardEntry {
   rank: number;
+  /** 0 on revenue boards. */
   points: number;
+  /** Decimal string, revenue boards only. */
+  amount: string | null;
+  dealsWon: number | null;
   user: User;
 }
 export interface Leaderboard {
   period: Period;
   scope: BoardScope;
+  metric: BoardMetric;
+  currency: string;
   team: Team | null;
   periodKey: string;
   startsAt: string;
@@ -150,11 +158,13 @@ export type Pace = 'AHEAD' | 'ON_TRACK' | 'BEHIND' | 'NO_TARGET';
 export type NodeKind = 'ORG' | 'TEAM' | 'USER';
 export type ActivityKind = 'CALL' | 'DEMO' | 'PROPOSAL' | 'MEETING' | 'EMAIL';
 export type ActivityOutcome = 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE' | 'NO_ANSWER';
+export type LeadSource = 'WEB' | 'EVENT' | 'REFERRAL' | 'OUTBOUND' | 'PARTNER' | 'INBOUND_CALL' | 'EXISTING_CUSTOMER';
 
 export const METRICS: readonly TargetMetric[] = ['REVENUE', 'GROSS_MARGIN', 'COLLECTIONS', 'NEW_CUSTOMERS', 'VISITS', 'DEALS_WON'];
 export const BASES: readonly SplitBasis[] = ['EQUAL', 'LAST_YEAR', 'POTENTIAL', 'MANUAL'];
 export const ACTIVITY_KINDS: readonly ActivityKind[] = ['CALL', 'DEMO', 'PROPOSAL', 'MEETING', 'EMAIL'];
 export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = ['POSITIVE', 'NEUTRAL', 'NEGATIVE', 'NO_ANSWER'];
+export const LEAD_SOURCES: readonly LeadSource[] = ['WEB', 'EVENT', 'REFERRAL', 'OUTBOUND', 'PARTNER', 'INBOUND_CALL', 'EXISTING_CUSTOMER'];
 
 export interface Stage {
   id: string;
@@ -177,6 +187,8 @@ export interface Deal {
   probability: number;
   closeReason: string;
   version: number;
+  leadSource: LeadSource;
+  closedAt: string | null;
 }
 
 export interface PipelineColumn {
@@ -184,7 +196,36 @@ export interface PipelineColumn {
   deals: Deal[];
   count: number;
   amount: string;
+  weightedAmount: string;
 }
+
+export interface Product {
+  id: string;
+  sku: string;
+  name: string;
+  line: string;
+  listPrice: string;
+}
+
+export interface DealLineInput {
+  productId: string;
+  quantity: string;
+  unitPrice: string | null;
+}
+
+export interface CreateDealInput {
+  clientId: string;
+  customerId: string;
+  title: string;
+  leadSource: LeadSource;
+  expectedClose: string;
+  amount: string | null;
+  lines: DealLineInput[];
+  stageId: string | null;
+  ownerId: string | null;
+}
+
+export type DealResult = DealSuccess | OperationError;
 
 export interface DealSuccess {
   __typename: 'DealSuccess';
@@ -201,10 +242,11 @@ export interface DealDetail {
     id: string;
     number: string;
     amount: string;
+    orderedAt: string;
     collected: string;
     outstanding: string;
     collectedShare: string;
-    payments: Array<{ id: string; amount: string; collectedAt: string }>;
+    payments: Array<{ id: string; amount: string; collectedAt: string; note: string }>;
   }>;
   collected: string;
   activities: Array<{ id: string; kind: ActivityKind; outcome: ActivityOutcome; note: string; occurredAt: string; user: { name: string } | null }>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRange, parsePeriod, parseScope } from '@/features/board/board';
-import { rotationPeriod } from '@/features/tv/tv';
+import { formatRange, parseMetric, parsePeriod, parseScope } from '@/features/board/board';
+import { playlist, rotationSlide } from '@/features/tv/tv';
 import { setTimeZone, setUiLocale } from '@/i18n';
 
 describe('board URL state', () => {
@@ -11,6 +11,8 @@ describe('board URL state', () => {
     expect(parsePeriod(null, 'MONTH')).toBe('MONTH');
     expect(parseScope('org', 'TEAM')).toBe('ORG');
     expect(parseScope('galaxy', 'TEAM')).toBe('TEAM');
+    expect(parseMetric('revenue', 'POINTS')).toBe('REVENUE');
+    expect(parseMetric('margin', 'POINTS')).toBe('POINTS');
   });
 });
 
@@ -25,11 +27,19 @@ describe('formatRange', () => {
 });
 
 describe('TV rotation', () => {
-  it('starts on the month and cycles through every period', () => {
-    expect([0, 1, 2, 3].map((tick) => rotationPeriod(tick, null))).toEqual(['MONTH', 'TODAY', 'WEEK', 'MONTH']);
+  it('starts on the month and cycles through every period, then the month’s revenue', () => {
+    const slides = playlist(null, null);
+    expect([0, 1, 2, 3, 4].map((tick) => rotationSlide(tick, slides))).toEqual([
+      { period: 'MONTH', metric: 'POINTS' },
+      { period: 'TODAY', metric: 'POINTS' },
+      { period: 'WEEK', metric: 'POINTS' },
+      { period: 'MONTH', metric: 'REVENUE' },
+      { period: 'MONTH', metric: 'POINTS' },
+    ]);
   });
 
-  it('stays on a pinned period', () => {
-    expect(rotationPeriod(5, 'TODAY')).toBe('TODAY');
+  it('stays on a pinned board', () => {
+    expect(rotationSlide(5, playlist('TODAY', null))).toEqual({ period: 'TODAY', metric: 'POINTS' });
+    expect(rotationSlide(5, playlist(null, 'REVENUE'))).toEqual({ period: 'MONTH', metric: 'REVENUE' });
   });
 });

@@ -4,11 +4,12 @@ import { BoardStream } from '@/features/board/logic';
 import { BoardView } from '@/features/board/view';
 import { subscribe } from '@/graphql/client';
 import { LEADERBOARD_SUBSCRIPTION } from '@/graphql/documents';
-import { PERIODS, SCOPES, type BoardScope, type Leaderboard, type Period } from '@/graphql/types';
+import { BOARD_METRICS, PERIODS, SCOPES, type BoardMetric, type BoardScope, type Leaderboard, type Period } from '@/graphql/types';
 import { formatTime, t, type MessageKey } from '@/i18n';
 import { h, Texts, tx } from '@/ui/dom';
 
 const SCOPE_LABEL: Record<BoardScope, MessageKey> = { TEAM: 'board.scopeTeam', ORG: 'board.scopeOrg' };
+const METRIC_LABEL: Record<BoardMetric, MessageKey> = { POINTS: 'board.metricPoints', REVENUE: 'board.metricRevenue' };
 
 export function parsePeriod(value: string | null, fallback: Period): Period {
   const upper = value?.toUpperCase();
@@ -18,6 +19,11 @@ export function parsePeriod(value: string | null, fallback: Period): Period {
 export function parseScope(value: string | null, fallback: BoardScope): BoardScope {
   const upper = value?.toUpperCase();
   return (SCOPES as readonly string[]).includes(upper ?? '') ? (upper as BoardScope) : fallback;
+}
+
+export function parseMetric(value: string | null, fallback: BoardMetric): BoardMetric {
+  const upper = value?.toUpperCase();
+  return (BOARD_METRICS as readonly string[]).includes(upper ?? '') ? (upper as BoardMetric) : fallback;
 }
 
 /** "1 Nov – 30 Nov" in the org's zone; the end is exclusive, so step back a moment. */
@@ -61,6 +67,7 @@ export const boardScreen: Screen = (root, { location, me }) => {
   const hasTeam = Boolean(me?.user.team);
   let period = parsePeriod(location.params.get('period'), 'WEEK');
   let scope = hasTeam ? parseScope(location.params.get('scope'), 'TEAM') : 'ORG';
+  let metric = parseMetric(location.params.get('metric'), 'POINTS');
 
   const range = h('p', { class: 'page-sub' });
   const body = h('div', { class: 'card board-card', 'aria-live': 'polite' });
@@ -79,7 +86,7 @@ export const boardScreen: Screen = (root, { location, me }) => {
     renderRange();
     if (board.entries.length === 0) {
       view = null;
-      body.replaceChildren(tx(texts, 'p', 'board.empty', { class: 'empty' }));
+      body.replaceChildren(tx(texts, 'p', board.metric === 'REVENUE' ? 'board.emptyRevenue' : 'board.empty', { class: 'empty' }));
       return;
     }
     if (!view) {
@@ -99,7 +106,7 @@ export const boardScreen: Screen = (root, { location, me }) => {
     renderRange();
     stop = subscribe<{ leaderboardChanged: Leaderboard }>(
       LEADERBOARD_SUBSCRIPTION,
-      { period, scope },
+      { period, scope, metric },
       {
         next: ({ leaderboardChanged: board }, epoch) => {
           if (!stream.accept(board, epoch)) return;
@@ -111,6 +118,8 @@ export const boardScreen: Screen = (root, { location, me }) => {
     const params = new URLSearchParams(window.location.search);
     params.set('period', period.toLowerCase());
     params.set('scope', scope.toLowerCase());
+    if (metric === 'POINTS') params.delete('metric');
+    else params.set('metric', metric.toLowerCase());
     replaceParams(params);
   };
 
@@ -126,6 +135,19 @@ export const boardScreen: Screen = (root, { location, me }) => {
       start();
     },
     'board-period',
+  );
+  const metricTabs = segmented(
+    texts,
+    'board.metric',
+    BOARD_METRICS.map((m) => ({ value: m, label: METRIC_LABEL[m] })),
+    metric,
+    (value) => {
+      if (value === metric) return;
+      metric = value;
+      metricTabs.set(value);
+      start();
+    },
+    'board-metric',
   );
   const scopeTabs = segmented(
     texts,
@@ -151,7 +173,7 @@ export const boardScreen: Screen = (root, { location, me }) => {
       'section',
       { class: 'page board-page' },
       h('header', { class: 'page-head' }, tx(texts, 'h1', 'board.title', { class: 'page-title' }), range),
-      h('div', { class: 'board-controls' }, periodTabs.el, scopeTabs.el),
+      h('div', { class: 'board-controls' }, periodTabs.el, metricTabs.el, scopeTabs.el),
       body,
     ),
   );

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BoardStream, boardKey, climbed, diffBoards, flipOffsets } from '@/features/board/logic';
+import { BoardStream, boardKey, climbed, diffBoards, flipOffsets, formatRevenue } from '@/features/board/logic';
 import type { Leaderboard, LeaderboardEntry } from '@/graphql/types';
 
 function entry(id: string, rank: number, points: number): LeaderboardEntry {
   return {
     rank,
     points,
+    amount: null,
+    dealsWon: null,
     user: { id, name: id, initials: id.slice(0, 2).toUpperCase(), role: 'REP', team: null, avatarColor: '#4f46e5' },
   };
 }
@@ -14,6 +16,8 @@ function frame(version: number, overrides: Partial<Leaderboard> = {}): Leaderboa
   return {
     period: 'WEEK',
     scope: 'ORG',
+    metric: 'POINTS',
+    currency: 'CNY',
     team: null,
     periodKey: '2026-W47',
     startsAt: '2026-11-16T00:00:00+00:00',
@@ -49,9 +53,32 @@ describe('BoardStream', () => {
     expect(stream.accept(frame(1, { periodKey: '2026-W48' }), 1)).toBe(true);
   });
 
-  it('keys boards by period, scope, team and period key', () => {
-    expect(boardKey(frame(1))).toBe('WEEK:ORG::2026-W47');
-    expect(boardKey(frame(1, { scope: 'TEAM', team: { id: 't1', name: 'North' } }))).toBe('WEEK:TEAM:t1:2026-W47');
+  it('keys boards by metric, period, scope, team and period key', () => {
+    expect(boardKey(frame(1))).toBe('POINTS:WEEK:ORG::2026-W47');
+    expect(boardKey(frame(1, { scope: 'TEAM', team: { id: 't1', name: 'North' } }))).toBe('POINTS:WEEK:TEAM:t1:2026-W47');
+  });
+
+  it('takes the first frame of the other metric whatever its version', () => {
+    const stream = new BoardStream();
+    stream.accept(frame(9), 1);
+    expect(stream.accept(frame(2, { metric: 'REVENUE' }), 1)).toBe(true);
+  });
+});
+
+describe('formatRevenue', () => {
+  it('shows cents only when there are any', () => {
+    expect(formatRevenue('1235.00', 'CNY', 'zh-CN')).toBe('¥1,235');
+    expect(formatRevenue('1235.00', 'CNY', 'en')).toBe('¥1,235');
+    expect(formatRevenue('99.50', 'CNY', 'zh-CN')).toBe('¥99.50');
+    expect(formatRevenue('0.00', 'USD', 'en')).toBe('$0');
+    expect(formatRevenue('12345678.90', 'USD', 'en')).toBe('$12,345,678.90');
+  });
+
+  it('shortens large sums when compact, and only those', () => {
+    expect(formatRevenue('910210.00', 'CNY', 'en', true)).toBe('¥910K');
+    expect(formatRevenue('1565288.00', 'CNY', 'zh-CN', true)).toBe('¥157万');
+    expect(formatRevenue('12345678.90', 'USD', 'en', true)).toBe('$12.3M');
+    expect(formatRevenue('99999.99', 'USD', 'en', true)).toBe('$99,999.99');
   });
 });
 

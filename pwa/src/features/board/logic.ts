@@ -2,9 +2,29 @@ import type { Leaderboard, LeaderboardEntry } from '@/graphql/types';
 
 // The pure part of live boards: which frames to show, and how rows moved.
 
-/** Identifies one board; a frame of another board (or period) is never "stale". */
-export function boardKey(board: Pick<Leaderboard, 'period' | 'scope' | 'team' | 'periodKey'>): string {
-  return `${board.period}:${board.scope}:${board.team?.id ?? ''}:${board.periodKey}`;
+/** Identifies one board; a frame of another board (or period, or metric) is never "stale". */
+export function boardKey(board: Pick<Leaderboard, 'period' | 'scope' | 'team' | 'periodKey' | 'metric'>): string {
+  return `${board.metric}:${board.period}:${board.scope}:${board.team?.id ?? ''}:${board.periodKey}`;
+}
+
+/** Revenues from this size up are shortened on narrow rows (¥1.57M, ¥157万). */
+const COMPACT_FROM = 100_000;
+
+/**
+ * Revenue in the org's currency: cents only when there are any (so a column of
+ * round amounts stays short), compact where space is short and the sum is large.
+ * Every amount of a board is in the org's one currency, so the narrow symbol
+ * (¥, not CN¥) is unambiguous.
+ */
+export function formatRevenue(amount: string, currency: string, locale: string, compact = false): string {
+  const value = Number(amount);
+  const options: Intl.NumberFormatOptions =
+    compact && Math.abs(value) >= COMPACT_FROM
+      ? { notation: 'compact', maximumSignificantDigits: 3 }
+      : Number.isInteger(value)
+        ? { minimumFractionDigits: 0, maximumFractionDigits: 0 }
+        : {};
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', ...options }).format(value);
 }
 
 /**

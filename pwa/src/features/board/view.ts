@@ -1,6 +1,6 @@
-import { climbed, diffBoards, flipOffsets } from '@/features/board/logic';
+import { climbed, diffBoards, flipOffsets, formatRevenue } from '@/features/board/logic';
 import type { Leaderboard, LeaderboardEntry } from '@/graphql/types';
-import { formatNumber, t } from '@/i18n';
+import { formatNumber, getLocale, t } from '@/i18n';
 import { avatar } from '@/ui/avatar';
 import { h, prefersReducedMotion } from '@/ui/dom';
 
@@ -14,6 +14,8 @@ interface RowParts {
 const AVATAR_SIZE: Record<BoardVariant, number> = { list: 40, mini: 32, tv: 84 };
 const ROW_TEST_ID: Record<BoardVariant, string> = { list: 'board-row', mini: 'home-board-row', tv: 'tv-row' };
 const FLASH_MS = 1600;
+/** Phone-wide lists shorten large revenues; the TV has room for every digit. */
+const NARROW = '(max-width: 480px)';
 
 /**
  * A ranked list whose rows are keyed by user id, so a new frame moves the
@@ -25,6 +27,7 @@ export class BoardView {
   private readonly rows = new Map<string, RowParts>();
   private entries: LeaderboardEntry[] | null = null;
   private board: Leaderboard | null = null;
+  private readonly compact: boolean;
 
   constructor(
     private readonly variant: BoardVariant,
@@ -34,6 +37,7 @@ export class BoardView {
     private readonly showTeam = variant !== 'mini',
   ) {
     this.el = h('ol', { class: `lb lb-${variant}` });
+    this.compact = variant === 'mini' || (variant === 'list' && (globalThis.matchMedia?.(NARROW).matches ?? false));
   }
 
   /** Shows `board`; `animate` only for a newer frame of the same board. */
@@ -42,6 +46,7 @@ export class BoardView {
     const motion = animate && this.entries !== null && !prefersReducedMotion();
     const before = motion ? this.measure() : new Map<string, number>();
     const diff = diffBoards(animate ? this.entries : null, entries, animate ? board.changedUserIds : []);
+    this.board = board; // fill() reads its metric and currency
 
     const ids = new Set(entries.map((e) => e.user.id));
     for (const [id, parts] of this.rows) {
@@ -88,7 +93,6 @@ export class BoardView {
       }
     }
     this.entries = entries;
-    this.board = board;
   }
 
   /** Re-renders text (after a language change) without animating. */
@@ -113,11 +117,22 @@ export class BoardView {
     setTimeout(() => row.classList.remove(className), FLASH_MS);
   }
 
+  /** The score column: points and their unit, or revenue and the deals won behind it. */
+  private score(entry: LeaderboardEntry): [string, string] {
+    const board = this.board;
+    if (board?.metric !== 'REVENUE') return [formatNumber(entry.points), t('board.pointsUnit')];
+    const revenue = formatRevenue(entry.amount ?? '0', board.currency, getLocale(), this.compact);
+    return [revenue, t('board.dealsWon', { count: formatNumber(entry.dealsWon ?? 0) })];
+  }
+
   private fill(row: HTMLLIElement, entry: LeaderboardEntry): void {
     const isMe = entry.user.id === this.meId;
+    const [value, unit] = this.score(entry);
     row.classList.add('lb-row');
     row.classList.toggle('is-me', isMe);
-    for (const medal of [1, 2, 3]) row.classList.toggle(`lb-medal-${medal}`, entry.rank === medal);
+    // Nobody earns a medal for nothing: a row at zero is unranked in looks, whatever its shared rank.
+    const scored = this.board?.metric === 'REVENUE' ? Number(entry.amount ?? 0) > 0 : entry.points > 0;
+    for (const medal of [1, 2, 3]) row.classList.toggle(`lb-medal-${medal}`, scored && entry.rank === medal);
     row.dataset.testid = ROW_TEST_ID[this.variant];
     row.dataset.userId = entry.user.id;
     row.dataset.rank = String(entry.rank);
@@ -145,8 +160,8 @@ export class BoardView {
       h(
         'span',
         { class: 'lb-points' },
-        h('span', { class: 'lb-points-value' }, formatNumber(entry.points)),
-        h('span', { class: 'lb-points-unit' }, t('board.pointsUnit')),
+        h('span', { class: 'lb-points-value' }, value),
+        h('span', { class: 'lb-points-unit' }, unit),
       ),
     );
   }

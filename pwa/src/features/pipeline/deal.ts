@@ -1,211 +1,572 @@
-// One deal: products, stage history with dwell times, orders and collections, activities.
+// One deal (/deals/<id>): what it is, its products, how long it sat in each stage,
+// orders and the money collected against them, and the activities around it.
 import type { Screen } from '@/app/screen';
-import { formatDwell, formatMoney, newClientId } from '@/features/pipeline/logic';
-import { request } from '@/graphql/client';
+import { chipChoice, FieldErrors, required } from '@/features/pipeline/form';
+import {
+  formatDay,
+  formatDwell,
+  formatMoney,
+  fromCents,
+  isoDay,
+  momentOn,
+  normalizeAmount,
+  RetryIds,
+  toCents,
+} from '@/features/pipeline/logic';
+import { movedMessage, sendMove } from '@/features/pipeline/move';
+import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
+import { chooseStage } from '@/features/pipeline/sheet';
+import { createToasts } from '@/features/pipeline/toast';
+import { NetworkError, request } from '@/graphql/client';
 import { DEAL_QUERY, LOG_ACTIVITY_MUTATION, RECORD_ORDER_MUTATION, RECORD_PAYMENT_MUTATION } from '@/graphql/documents';
-import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
+import { failureMessage } from '@/graphql/errors';
 import {
   ACTIVITY_KINDS,
   ACTIVITY_OUTCOMES,
+  type ActivityKind,
+  type ActivityOutcome,
   type DealDetail,
+  type FieldError,
+  type Me,
   type OperationError,
+  type Stage,
 } from '@/graphql/types';
-import { formatTime, getLocale, t, type MessageKey } from '@/i18n';
-import { h, replace, Texts } from '@/ui/dom';
+import { formatNumber, formatTime, getLocale, t, type MessageKey } from '@/i18n';
+import { h, replace, Texts, type Child } from '@/ui/dom';
 import { icon } from '@/ui/icons';
 
 type Outcome = { __typename: string } | OperationError;
+type Order = DealDetail['orders'][number];
+type FormKind = 'order' | 'payment' | 'activity';
+type Problem = Pick<FieldError, 'field' | 'code' | 'message'>;
 
-/** A small form whose submit keeps one clientId until it succeeds, so a retry is never a duplicate. */
-function form(
-  title: MessageKey,
-  fields: HTMLElement[],
-  submit: (clientId: string) => Promise<Outcome>,
-  done: () => void,
-  testId: string,
-): HTMLElement {
-  let clientId = newClientId();
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const button = h('button', { type: 'submit', class: 'btn btn-primary' }, t('pipeline.save'));
-  const el = h(
+const NOTE_MAX = 2000;
+const PAYMENT_NOTE_MAX = 500;
+const WHEN: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+
+/** A write ready to send: its retry slot, what makes a resend "the same", and the request. */
+interface Prepared {
+  slot: string;
+  signature: unknown;
+  send: (clientId: string) => Promise<Outcome>;
+}
+
+/**
+ * A form inside a card. A failed send keeps the write's clientId, so pressing Retry
+ * cannot record the payment (or order, or activity) twice.
+ */
+function inlineForm(opts: {
+  title: MessageKey;
+  testId: string;
+  errors: FieldErrors;
+  body: Child[];
+  retryIds: RetryIds;
+  prepare: () => Prepared | Problem[];
+  done: () => void;
+  cancel: () => void;
+}): HTMLFormElement {
+  const label = h('span', null, t('pipeline.save'));
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': `${opts.testId}-submit` }, label);
+  let busy = false;
+  return h(
     'form',
     {
       class: 'inline-form',
-      'data-testid': testId,
+      novalidate: true,
+      'data-testid': opts.testId,
       onsubmit: async (event: Event) => {
         event.preventDefault();
-        button.disabled = true;
-        error.hidden = true;
+        if (busy) return;
+        opts.errors.clear();
+        const prepared = opts.prepare();
+        if (Array.isArray(prepared)) {
+          opts.errors.show(prepared);
+          return;
+        }
+        const clientId = opts.retryIds.idFor(prepared.slot, prepared.signature);
+        busy = true;
+        submit.disabled = true;
+        label.textContent = t('pipeline.saving');
         try {
-          const result = await submit(clientId);
-          if (result.__typename === 'OperationError') {
-            error.textContent = (result as OperationError).errors.map(fieldErrorMessage).join(' ');
-            error.hidden = false;
-          } else {
-            clientId = newClientId();
-            done();
+          const result = await prepared.send(clientId);
+          opts.retryIds.settle(prepared.slot);
+          if (result.__typename !== 'OperationError') {
+            opts.done();
+            return;
           }
+          opts.errors.show((result as OperationError).errors);
+          label.textContent = t('pipeline.save');
         } catch (failure) {
-          error.textContent = failureMessage(failure);
-          error.hidden = false;
+          opts.errors.message(failure instanceof NetworkError ? t('pipeline.sendNetwork') : failureMessage(failure));
+          label.textContent = t('pipeline.retry');
         } finally {
-          button.disabled = false;
+          busy = false;
+          submit.disabled = false;
         }
       },
     },
-    h('h3', { class: 'form-title' }, t(title)),
-    fields,
-    error,
-    button,
+    h('h3', { class: 'form-title' }, t(opts.title)),
+    opts.body,
+    opts.errors.summary,
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: opts.cancel }, t('pipeline.cancel')),
+      submit,
+    ),
   );
-  return el;
 }
 
-function field(label: MessageKey, control: HTMLElement): HTMLElement {
-  return h('label', { class: 'field' }, h('span', { class: 'field-label' }, t(label)), control);
+/** An amount field's value, or the problem with it. */
+function amountOf(input: HTMLInputElement, field = 'amount'): string | Problem {
+  if (!input.value.trim()) return required(field);
+  return normalizeAmount(input.value) ?? { field, code: 'INVALID', message: t('pipeline.amountInvalid') };
 }
 
-export const dealScreen: Screen = (root, { location }) => {
+function dateInput(testId: string): HTMLInputElement {
+  const today = isoDay(new Date());
+  return h('input', { type: 'date', class: 'input', value: today, max: today, required: true, 'data-testid': testId });
+}
+
+export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
+  const me = maybeMe as Me;
   const texts = new Texts();
-  const id = location.params.get('id') ?? '';
-  const page = h('section', { class: 'page deal-page' });
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const id = decodeURIComponent(location.path.split('/')[2] ?? '');
+  const retryIds = new RetryIds();
+  const toasts = createToasts({ error: 'deal-error', notice: 'deal-notice' });
+  const page = h('section', { class: 'page deal-page', 'data-testid': 'deal-page' });
+  let detail: DealDetail | null = null;
+  let stages: Stage[] = [];
+  let openForm: FormKind | null = null;
+  let moving = false;
+  let loadFailed: string | null = null;
+  let disposed = false;
 
-  const render = (detail: DealDetail) => {
-    const locale = getLocale();
-    const { deal } = detail;
-    const money = (amount: string) => formatMoney(amount, deal.currency, locale);
-    const activityForm = () => {
-      const kind = h('select', { class: 'input', name: 'kind' }, ACTIVITY_KINDS.map((k) => h('option', { value: k }, t(`pipeline.kind.${k}`))));
-      const outcome = h('select', { class: 'input', name: 'outcome' }, ACTIVITY_OUTCOMES.map((o) => h('option', { value: o }, t(`pipeline.outcome.${o}`))));
-      const note = h('textarea', { class: 'input', rows: 2, maxlength: 2000 });
-      return form(
-        'pipeline.logActivity',
-        [field('pipeline.kind', kind), field('pipeline.outcome', outcome), field('pipeline.note', note)],
-        async (clientId) =>
-          (await request<{ logActivity: Outcome }>(LOG_ACTIVITY_MUTATION, {
-            input: { clientId, dealId: deal.id, kind: kind.value, outcome: outcome.value, note: note.value, occurredAt: new Date().toISOString() },
-          })).logActivity,
-        () => void load(),
-        'activity-form',
-      );
-    };
-    const moneyForm = () => {
-      const amount = h('input', { class: 'input', inputmode: 'decimal', required: true, 'data-testid': 'money-amount' });
-      const order = detail.orders.find((o) => Number(o.outstanding) > 0);
-      if (!order) {
-        const number = h('input', { class: 'input', required: true, maxlength: 40 });
-        return form(
-          'pipeline.recordOrder',
-          [field('pipeline.orderNumber', number), field('pipeline.amount', amount)],
-          async (clientId) =>
+  const backLink = () => {
+    const owner = detail?.deal.owner.id;
+    return h(
+      'a',
+      { class: 'back-link', href: withOwner('/deals', owner && owner !== me.user.id ? owner : null), 'data-testid': 'deal-back' },
+      icon('chevron', 'icon flip'),
+      t('pipeline.back'),
+    );
+  };
+
+  // --- moving from here ---------------------------------------------------------
+  const move = async () => {
+    if (!detail || moving) return;
+    const choice = await chooseStage(detail.deal, stages);
+    if (!choice || disposed || !detail) return;
+    moving = true;
+    render();
+    const outcome = await sendMove(retryIds, detail.deal, choice);
+    moving = false;
+    if (disposed) return;
+    if (outcome.ok) {
+      const done = movedMessage(outcome);
+      toasts.notice(done.text, done.win);
+      await load();
+    } else {
+      toasts.error(outcome.message);
+      if (outcome.reload) await load();
+      else render();
+    }
+  };
+
+  // --- forms --------------------------------------------------------------------
+  const orderForm = (d: DealDetail) => {
+    const errors = new FieldErrors('order-error');
+    const ordered = d.orders.reduce((sum, o) => sum + toCents(o.amount), 0n);
+    const room = toCents(d.deal.amount) - ordered;
+    const number = h('input', { class: 'input', maxlength: 40, autocomplete: 'off', required: true, 'data-testid': 'order-number' });
+    const amount = h('input', { class: 'input', inputmode: 'decimal', required: true, value: room > 0n ? fromCents(room) : '', 'data-testid': 'order-amount' });
+    const date = dateInput('order-date');
+    return inlineForm({
+      title: 'pipeline.recordOrder',
+      testId: 'order-form',
+      errors,
+      retryIds,
+      body: [
+        errors.field('pipeline.orderNumber', number, 'number'),
+        h('div', { class: 'form-row' }, errors.field('pipeline.amount', amount, 'amount'), errors.field('pipeline.orderedOn', date, 'orderedAt')),
+      ],
+      prepare: () => {
+        const problems: Problem[] = [];
+        const money = amountOf(amount);
+        if (!number.value.trim()) problems.push(required('number'));
+        if (typeof money !== 'string') problems.push(money);
+        if (!date.value) problems.push(required('orderedAt'));
+        if (problems.length || typeof money !== 'string') return problems;
+        const signature = { dealId: d.deal.id, number: number.value.trim(), amount: money, day: date.value };
+        return {
+          slot: `order:${d.deal.id}`,
+          signature,
+          send: async (clientId) =>
             (await request<{ recordOrder: Outcome }>(RECORD_ORDER_MUTATION, {
-              input: { clientId, dealId: deal.id, number: number.value, amount: amount.value.trim(), orderedAt: new Date().toISOString() },
+              input: { clientId, dealId: d.deal.id, number: signature.number, amount: money, orderedAt: momentOn(date.value, new Date()) },
             })).recordOrder,
-          () => void load(),
-          'order-form',
-        );
-      }
-      amount.value = order.outstanding;
-      return form(
-        'pipeline.recordPayment',
-        [field('pipeline.amount', amount)],
-        async (clientId) =>
-          (await request<{ recordPayment: Outcome }>(RECORD_PAYMENT_MUTATION, {
-            input: { clientId, orderId: order.id, amount: amount.value.trim(), collectedAt: new Date().toISOString() },
-          })).recordPayment,
-        () => void load(),
-        'payment-form',
-      );
-    };
-    const owes = detail.orders.reduce((n, o) => n + Number(o.outstanding), 0) > 0 || detail.orders.length === 0;
-    replace(
-      page,
-      h('a', { class: 'back-link', href: '/deals' }, icon('chevron', 'icon flip'), t('pipeline.back')),
-      error,
+        };
+      },
+      done: () => saved(),
+      cancel: () => toggle(null),
+    });
+  };
+
+  const paymentForm = (d: DealDetail, owing: Order[]) => {
+    const errors = new FieldErrors('payment-error');
+    const money = (amount: string) => formatMoney(amount, d.deal.currency, getLocale());
+    const order = h(
+      'select',
+      { class: 'input', 'data-testid': 'payment-order' },
+      owing.map((o) => h('option', { value: o.id }, t('pipeline.orderOption', { number: o.number, outstanding: money(o.outstanding) }))),
+    );
+    const chosen = () => owing.find((o) => o.id === order.value) ?? owing[0]!;
+    const amount = h('input', { class: 'input', inputmode: 'decimal', required: true, value: chosen().outstanding, 'data-testid': 'payment-amount' });
+    order.addEventListener('change', () => (amount.value = chosen().outstanding));
+    const date = dateInput('payment-date');
+    const note = h('input', { class: 'input', maxlength: PAYMENT_NOTE_MAX, autocomplete: 'off', 'data-testid': 'payment-note' });
+    return inlineForm({
+      title: 'pipeline.recordPayment',
+      testId: 'payment-form',
+      errors,
+      retryIds,
+      body: [
+        owing.length > 1
+          ? errors.field('pipeline.order', order, 'orderId')
+          : [h('p', { class: 'form-hint' }, t('pipeline.againstOrder', { number: chosen().number, outstanding: money(chosen().outstanding) })), errors.slot('orderId')],
+        h('div', { class: 'form-row' }, errors.field('pipeline.amount', amount, 'amount'), errors.field('pipeline.collectedOn', date, 'collectedAt')),
+        errors.field('pipeline.paymentNote', note, 'note'),
+      ],
+      prepare: () => {
+        const problems: Problem[] = [];
+        const value = amountOf(amount);
+        if (typeof value !== 'string') problems.push(value);
+        if (!date.value) problems.push(required('collectedAt'));
+        if (problems.length || typeof value !== 'string') return problems;
+        const signature = { orderId: chosen().id, amount: value, day: date.value, note: note.value.trim() };
+        return {
+          slot: `payment:${d.deal.id}`,
+          signature,
+          send: async (clientId) =>
+            (await request<{ recordPayment: Outcome }>(RECORD_PAYMENT_MUTATION, {
+              input: { clientId, orderId: signature.orderId, amount: value, collectedAt: momentOn(date.value, new Date()), note: signature.note },
+            })).recordPayment,
+        };
+      },
+      done: () => saved(),
+      cancel: () => toggle(null),
+    });
+  };
+
+  const activityForm = (d: DealDetail) => {
+    const errors = new FieldErrors('activity-error');
+    const kind = chipChoice<ActivityKind>('activity-kind', 'pipeline.kind', ACTIVITY_KINDS, (k) => t(`pipeline.kind.${k}`), 'CALL', 'activity-kind');
+    const outcome = chipChoice<ActivityOutcome>('activity-outcome', 'pipeline.outcome', ACTIVITY_OUTCOMES, (o) => t(`pipeline.outcome.${o}`), 'POSITIVE', 'activity-outcome');
+    const note = h('textarea', { class: 'input textarea', rows: 3, maxlength: NOTE_MAX, 'data-testid': 'activity-note', placeholder: t('pipeline.notePlaceholder') });
+    kind.el.append(errors.slot('kind'));
+    outcome.el.append(errors.slot('outcome'));
+    return inlineForm({
+      title: 'pipeline.logActivity',
+      testId: 'activity-form',
+      errors,
+      retryIds,
+      body: [kind.el, outcome.el, errors.field('pipeline.note', note, 'note')],
+      prepare: () => {
+        // The time is "now" on each send; a replayed clientId keeps the first one anyway.
+        const signature = { dealId: d.deal.id, kind: kind.value(), outcome: outcome.value(), note: note.value.trim() };
+        return {
+          slot: `activity:${d.deal.id}`,
+          signature,
+          send: async (clientId) =>
+            (await request<{ logActivity: Outcome }>(LOG_ACTIVITY_MUTATION, {
+              input: { clientId, ...signature, occurredAt: new Date().toISOString() },
+            })).logActivity,
+        };
+      },
+      done: () => saved(),
+      cancel: () => toggle(null),
+    });
+  };
+
+  const toggle = (form: FormKind | null) => {
+    openForm = form;
+    render();
+    if (form) page.querySelector<HTMLElement>(`[data-testid="${form}-form"] input:not([type=radio]), [data-testid="${form}-form"] textarea`)?.focus();
+  };
+
+  const saved = () => {
+    openForm = null;
+    toasts.notice(t('pipeline.saved'));
+    void load();
+  };
+
+  // --- sections -----------------------------------------------------------------
+  const header = (d: DealDetail) => {
+    const locale = getLocale();
+    const { deal } = d;
+    const fact = (label: MessageKey, value: string, testId?: string) =>
+      h('div', { class: 'fact' }, h('dt', null, t(label)), h('dd', { 'data-testid': testId }, value));
+    return h(
+      'header',
+      { class: 'card deal-head' },
       h(
-        'header',
-        { class: 'card deal-head' },
-        h('h1', { class: 'page-title' }, deal.title),
-        h('p', { class: 'deal-customer' }, deal.customer.name, ' · ', t('pipeline.owner'), ' ', deal.owner.name),
-        h('p', { class: 'deal-big-amount', 'data-testid': 'deal-amount' }, money(deal.amount)),
-        h('p', { class: `stage-pill outcome-${deal.stage.outcome.toLowerCase()}` }, deal.stage.name, ' · ', `${deal.probability}%`),
-        deal.closeReason ? h('p', { class: 'deal-close' }, deal.closeReason) : null,
+        'div',
+        { class: 'deal-head-top' },
+        h('span', { class: `stage-pill outcome-${deal.stage.outcome.toLowerCase()}`, 'data-testid': 'deal-stage', 'data-stage-key': deal.stage.key }, deal.stage.name),
+        deal.status === 'OPEN' && d.canEdit
+          ? h(
+              'button',
+              { type: 'button', class: 'btn btn-ghost btn-small', disabled: moving, 'data-testid': 'move-deal', onclick: () => void move() },
+              t(moving ? 'pipeline.moving' : 'pipeline.move'),
+            )
+          : null,
       ),
-      detail.lines.length
-        ? h(
-            'section',
-            { class: 'card' },
-            h('h2', { class: 'card-title' }, t('pipeline.lines')),
-            h('ul', { class: 'line-list' }, detail.lines.map((l) => h('li', null, h('span', null, `${l.product.name} × ${Number(l.quantity)}`), h('span', null, money(l.total))))),
-          )
-        : null,
+      h('h1', { class: 'deal-head-title' }, deal.title),
+      h('p', { class: 'deal-head-customer' }, deal.customer.name),
+      h('p', { class: 'deal-big-amount', 'data-testid': 'deal-amount' }, formatMoney(deal.amount, deal.currency, locale)),
       h(
-        'section',
-        { class: 'card' },
-        h('h2', { class: 'card-title' }, t('pipeline.history')),
-        h(
-          'ol',
-          { class: 'timeline', 'data-testid': 'stage-history' },
-          detail.history.map((stay) =>
-            h(
-              'li',
-              { class: `timeline-item outcome-${stay.stage.outcome.toLowerCase()}` },
-              h('strong', null, stay.stage.name),
-              h('time', { datetime: stay.enteredAt }, formatTime(stay.enteredAt, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })),
-              stay.seconds !== null ? h('span', { class: 'dwell' }, t('pipeline.inStage', { time: formatDwell(stay.seconds, locale) }), stay.leftAt ? '' : ` · ${t('pipeline.current')}`) : null,
-            ),
+        'dl',
+        { class: 'facts' },
+        fact('pipeline.probabilityLabel', `${deal.probability}%`, 'deal-probability'),
+        fact('pipeline.owner', deal.owner.name, 'deal-owner'),
+        fact(
+          deal.status === 'OPEN' ? 'pipeline.expectedClose' : 'pipeline.closedAt',
+          deal.status === 'OPEN' || !deal.closedAt ? formatDay(deal.expectedClose, locale, DAY) : formatTime(deal.closedAt, DAY),
+        ),
+        fact('pipeline.leadSource', t(`pipeline.source.${deal.leadSource}`)),
+      ),
+      deal.closeReason
+        ? h('p', { class: `close-reason-note outcome-${deal.status.toLowerCase()}` }, h('strong', null, t(deal.status === 'WON' ? 'pipeline.wonBecause' : 'pipeline.lostBecause')), ' ', deal.closeReason)
+        : null,
+    );
+  };
+
+  const linesCard = (d: DealDetail) => {
+    const money = (amount: string) => formatMoney(amount, d.deal.currency, getLocale());
+    return h(
+      'section',
+      { class: 'card deal-section' },
+      h('h2', { class: 'card-title' }, t('pipeline.lines')),
+      h(
+        'ul',
+        { class: 'line-list', 'data-testid': 'deal-lines' },
+        d.lines.map((line) =>
+          h(
+            'li',
+            { class: 'line-item' },
+            h('span', { class: 'line-name' }, line.product.name, h('small', null, line.product.sku)),
+            h('span', { class: 'line-qty' }, t('pipeline.qtyPrice', { qty: formatNumber(Number(line.quantity)), price: money(line.unitPrice) })),
+            h('strong', { class: 'line-total' }, money(line.total)),
           ),
         ),
       ),
-      deal.status === 'WON'
-        ? h(
-            'section',
-            { class: 'card' },
-            h('h2', { class: 'card-title' }, t('pipeline.orders')),
-            detail.orders.length
-              ? detail.orders.map((o) =>
-                  h(
-                    'div',
-                    { class: 'order', 'data-testid': 'order' },
-                    h('p', null, h('strong', null, o.number), ' · ', t('pipeline.collected', { collected: money(o.collected), amount: money(o.amount) })),
-                    h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(Number(o.collectedShare) * 100) },
-                      h('div', { class: 'progress-fill', style: `width:${Math.round(Number(o.collectedShare) * 100)}%` })),
-                  ),
-                )
-              : h('p', { class: 'empty' }, t('pipeline.noOrders')),
-            detail.canEdit && owes ? moneyForm() : null,
-          )
-        : null,
+      h('p', { class: 'line-sum' }, h('span', null, t('pipeline.total')), h('strong', null, money(d.deal.amount))),
+    );
+  };
+
+  const historyCard = (d: DealDetail) => {
+    const locale = getLocale();
+    return h(
+      'section',
+      { class: 'card deal-section' },
+      h('h2', { class: 'card-title' }, t('pipeline.history')),
       h(
-        'section',
-        { class: 'card' },
-        h('h2', { class: 'card-title' }, t('pipeline.activities')),
-        detail.activities.length
-          ? h('ul', { class: 'activity-list' }, detail.activities.map((a) =>
-              h('li', null, h('strong', null, t(`pipeline.kind.${a.kind}`)), ' · ', t(`pipeline.outcome.${a.outcome}`), ' · ',
-                h('time', { datetime: a.occurredAt }, formatTime(a.occurredAt, { month: 'short', day: 'numeric' })),
-                a.note ? h('p', { class: 'activity-note' }, a.note) : null)))
-          : h('p', { class: 'empty' }, t('pipeline.noActivities')),
-        activityForm(),
+        'ol',
+        { class: 'timeline', 'data-testid': 'stage-history' },
+        d.history.map((stay) => {
+          const current = stay.leftAt === null;
+          return h(
+            'li',
+            { class: `timeline-item outcome-${stay.stage.outcome.toLowerCase()}${current ? ' is-current' : ''}`, 'data-testid': 'stage-stay' },
+            h(
+              'div',
+              { class: 'timeline-main' },
+              h('strong', null, stay.stage.name),
+              stay.seconds !== null
+                ? h(
+                    'span',
+                    { class: 'dwell', 'data-testid': 'dwell', 'data-seconds': stay.seconds },
+                    current ? t('pipeline.dwellSoFar', { time: formatDwell(stay.seconds, locale) }) : formatDwell(stay.seconds, locale),
+                  )
+                : null,
+            ),
+            h(
+              'time',
+              { class: 'timeline-when', datetime: stay.enteredAt },
+              stay.leftAt
+                ? t('pipeline.fromTo', { from: formatTime(stay.enteredAt, WHEN), to: formatTime(stay.leftAt, WHEN) })
+                : t(stay.stage.outcome === 'OPEN' ? 'pipeline.since' : 'pipeline.closedWhen', { from: formatTime(stay.enteredAt, WHEN) }),
+            ),
+          );
+        }),
       ),
     );
   };
 
-  let last: DealDetail | null = null;
-  const load = async () => {
-    try {
-      last = (await request<{ deal: DealDetail }>(DEAL_QUERY, { id })).deal;
-      error.hidden = true;
-      render(last);
-    } catch (failure) {
-      error.textContent = failureMessage(failure);
-      error.hidden = false;
-      if (!last) replace(page, h('a', { class: 'back-link', href: '/deals' }, t('pipeline.back')), error);
-    }
+  const ordersCard = (d: DealDetail) => {
+    const money = (amount: string) => formatMoney(amount, d.deal.currency, getLocale());
+    const owing = d.orders.filter((o) => toCents(o.outstanding) > 0n);
+    const ordered = d.orders.reduce((sum, o) => sum + toCents(o.amount), 0n);
+    const canOrder = toCents(d.deal.amount) - ordered > 0n;
+    const collectedShare = toCents(d.deal.amount) > 0n ? Number(toCents(d.collected)) / Number(toCents(d.deal.amount)) : 0;
+    const form =
+      openForm === 'payment' && owing.length ? paymentForm(d, owing) : openForm === 'order' && canOrder ? orderForm(d) : null;
+    return h(
+      'section',
+      { class: 'card deal-section', 'data-testid': 'deal-orders' },
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { class: 'card-title' }, t('pipeline.orders')),
+        h('span', { class: 'section-figure' }, t('pipeline.collectedTotal', { share: `${Math.round(collectedShare * 100)}%` })),
+      ),
+      d.orders.length
+        ? h(
+            'ul',
+            { class: 'order-list' },
+            d.orders.map((o) => {
+              const share = Math.round(Number(o.collectedShare) * 100);
+              return h(
+                'li',
+                { class: 'order', 'data-testid': 'order', 'data-order-id': o.id },
+                h('div', { class: 'order-head' }, h('strong', null, o.number), h('span', null, formatTime(o.orderedAt, DAY))),
+                h(
+                  'div',
+                  {
+                    class: `progress${share >= 100 ? ' is-full' : ''}`,
+                    role: 'progressbar',
+                    'aria-valuemin': 0,
+                    'aria-valuemax': 100,
+                    'aria-valuenow': share,
+                    'aria-label': t('pipeline.collectedOf', { number: o.number }),
+                    'data-testid': 'order-collected',
+                    'data-share': o.collectedShare,
+                  },
+                  h('div', { class: 'progress-fill', style: { width: `${share}%` } }),
+                ),
+                h('p', { class: 'order-figures' }, t('pipeline.collected', { collected: money(o.collected), amount: money(o.amount) }), ' · ', `${share}%`),
+                o.payments.length
+                  ? h(
+                      'ul',
+                      { class: 'payment-list' },
+                      o.payments.map((p) =>
+                        h('li', null, h('span', null, formatTime(p.collectedAt, DAY)), h('span', { class: 'payment-note' }, p.note), h('strong', null, money(p.amount))),
+                      ),
+                    )
+                  : null,
+              );
+            }),
+          )
+        : h('p', { class: 'empty-inline' }, t('pipeline.noOrders')),
+      form ??
+        (d.canEdit && (owing.length || canOrder)
+          ? h(
+              'div',
+              { class: 'form-actions' },
+              owing.length
+                ? h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'record-payment', onclick: () => toggle('payment') }, icon('plus'), t('pipeline.recordPayment'))
+                : null,
+              canOrder
+                ? h(
+                    'button',
+                    { type: 'button', class: `btn ${owing.length ? 'btn-ghost' : 'btn-primary'} btn-small`, 'data-testid': 'record-order', onclick: () => toggle('order') },
+                    icon('plus'),
+                    t(d.orders.length ? 'pipeline.recordAnotherOrder' : 'pipeline.recordOrder'),
+                  )
+                : null,
+            )
+          : null),
+      !d.orders.length && d.canEdit ? h('p', { class: 'form-hint' }, t('pipeline.orderFirst')) : null,
+    );
   };
-  texts.on(() => last && render(last));
+
+  const activitiesCard = (d: DealDetail) =>
+    h(
+      'section',
+      { class: 'card deal-section', 'data-testid': 'deal-activities' },
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { class: 'card-title' }, t('pipeline.activities')),
+        openForm === 'activity'
+          ? null
+          : h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'log-activity', onclick: () => toggle('activity') }, icon('plus'), t('pipeline.logActivity')),
+      ),
+      openForm === 'activity' ? activityForm(d) : null,
+      d.activities.length
+        ? h(
+            'ul',
+            { class: 'activity-list' },
+            d.activities.map((a) =>
+              h(
+                'li',
+                { class: 'activity', 'data-testid': 'activity' },
+                h(
+                  'div',
+                  { class: 'activity-head' },
+                  h('strong', null, t(`pipeline.kind.${a.kind}`)),
+                  h('span', { class: `outcome-chip outcome-${a.outcome.toLowerCase().replace('_', '-')}` }, t(`pipeline.outcome.${a.outcome}`)),
+                  h('time', { datetime: a.occurredAt }, formatTime(a.occurredAt, WHEN)),
+                ),
+                a.note ? h('p', { class: 'activity-note' }, a.note) : null,
+                a.user ? h('p', { class: 'activity-by' }, a.user.name) : null,
+              ),
+            ),
+          )
+        : h('p', { class: 'empty-inline' }, t('pipeline.noActivities')),
+    );
+
+  function render(): void {
+    if (!detail) {
+      replace(
+        page,
+        backLink(),
+        loadFailed
+          ? h('div', { class: 'card deal-failed', role: 'alert' }, h('p', null, loadFailed), h('button', { type: 'button', class: 'btn btn-primary', onclick: () => void load() }, t('app.retry')))
+          : h('div', { class: 'card deal-loading', 'aria-busy': 'true' }, h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' })),
+        toasts.el,
+      );
+      return;
+    }
+    const d = detail;
+    replace(
+      page,
+      backLink(),
+      header(d),
+      d.lines.length ? linesCard(d) : null,
+      historyCard(d),
+      d.deal.status === 'WON' ? ordersCard(d) : null,
+      activitiesCard(d),
+      toasts.el,
+    );
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const data = await request<{ deal: DealDetail; stages: Stage[] }>(DEAL_QUERY, { id });
+      if (disposed) return;
+      detail = data.deal;
+      stages = data.stages;
+      loadFailed = null;
+    } catch (failure) {
+      if (disposed) return;
+      loadFailed = failureMessage(failure);
+      if (detail) toasts.error(loadFailed);
+    }
+    render();
+  }
+
+  texts.on(() => {
+    render();
+    void serverSpeaksCurrentLocale().then(load);
+  });
   root.append(page);
+  render();
   void load();
-  return () => texts.dispose();
+  return () => {
+    disposed = true;
+    toasts.dispose();
+    texts.dispose();
+  };
 };

@@ -1,223 +1,362 @@
-// My pipeline: one column per stage; a deal moves by dragging its card or with the Move sheet.
-// The move shows at once and goes back if the server refuses it.
+// My pipeline: one column per stage, swiped through on a phone. A deal moves by dragging
+// its card or with its Move sheet; the card moves at once and goes back if the server
+// refuses (a stale version reloads the board). `?owner=<id>` shows someone else's.
 import type { Screen } from '@/app/screen';
-import { applyMove, formatMoney, needsReason, newClientId, settleDeal } from '@/features/pipeline/logic';
+import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
+import { enableDrag } from '@/features/pipeline/drag';
+import {
+  findDeal,
+  formatDay,
+  formatMoney,
+  isoDay,
+  needsReason,
+  openTotals,
+  placeDeal,
+  revertMove,
+  RetryIds,
+  startMove,
+  type PendingMove,
+} from '@/features/pipeline/logic';
+import { movedMessage, sendMove } from '@/features/pipeline/move';
+import { chooseStage, type StageChoice } from '@/features/pipeline/sheet';
+import { createToasts } from '@/features/pipeline/toast';
 import { request } from '@/graphql/client';
-import { MOVE_DEAL_MUTATION, PIPELINE_QUERY } from '@/graphql/documents';
-import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
-import type { Deal, DealSuccess, OperationError, PipelineColumn, Stage } from '@/graphql/types';
-import { formatTime, getLocale, t } from '@/i18n';
+import { PIPELINE_QUERY } from '@/graphql/documents';
+import { failureMessage } from '@/graphql/errors';
+import type { Deal, Me, PipelineColumn, Stage } from '@/graphql/types';
+import { formatNumber, formatTime, getLocale, t } from '@/i18n';
 import { h, replace, Texts, tx } from '@/ui/dom';
+import { icon } from '@/ui/icons';
 
-type MoveResult = { moveDeal: DealSuccess | OperationError };
+/** How long closed deals stay on the board (won and lost columns). */
+export const CLOSED_DAYS = 30;
 
-/** Asks which stage (and, for won or lost, why); resolves null when cancelled. */
-function chooseStage(deal: Deal, stages: Stage[], preset?: Stage): Promise<{ stage: Stage; reason: string } | null> {
-  return new Promise((resolve) => {
-    const dialog = h('dialog', { class: 'sheet', 'data-testid': 'move-sheet' });
-    const finish = (value: { stage: Stage; reason: string } | null) => {
-      dialog.close();
-      dialog.remove();
-      resolve(value);
-    };
-    const askReason = (stage: Stage) => {
-      const reason = h('textarea', { class: 'input', rows: 3, maxlength: 500, required: true, 'data-testid': 'close-reason' });
-      const error = h('p', { class: 'form-error', role: 'alert', hidden: true }, t('error.REQUIRED'));
-      replace(
-        dialog,
-        h('h2', { class: 'sheet-title' }, t(stage.outcome === 'WON' ? 'pipeline.reasonWon' : 'pipeline.reasonLost')),
-        reason,
-        error,
-        h(
-          'div',
-          { class: 'sheet-actions' },
-          h('button', { type: 'button', class: 'btn', onclick: () => finish(null) }, t('pipeline.cancel')),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'btn btn-primary',
-              'data-testid': 'confirm-move',
-              onclick: () => {
-                if (!reason.value.trim()) {
-                  error.hidden = false;
-                  reason.focus();
-                  return;
-                }
-                finish({ stage, reason: reason.value.trim() });
-              },
-            },
-            t('pipeline.confirm'),
-          ),
-        ),
-      );
-      reason.focus();
-    };
-    const pick = (stage: Stage) => (needsReason(stage) ? askReason(stage) : finish({ stage, reason: '' }));
-    dialog.append(
-      h('h2', { class: 'sheet-title' }, t('pipeline.moveTo', { title: deal.title })),
-      h(
-        'div',
-        { class: 'sheet-options' },
-        stages.map((stage) =>
-          h(
-            'button',
-            {
-              type: 'button',
-              class: `sheet-option outcome-${stage.outcome.toLowerCase()}`,
-              disabled: stage.id === deal.stage.id,
-              'data-testid': 'stage-option',
-              'data-stage-key': stage.key,
-              onclick: () => pick(stage),
-            },
-            stage.name,
-          ),
-        ),
-      ),
-      h('div', { class: 'sheet-actions' }, h('button', { type: 'button', class: 'btn', onclick: () => finish(null) }, t('pipeline.cancel'))),
-    );
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      finish(null);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    if (preset) pick(preset);
-  });
-}
-
-export const pipelineScreen: Screen = (root, { location }) => {
+export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
+  const me = maybeMe as Me;
   const texts = new Texts();
   const ownerId = location.params.get('owner');
-  let columns: PipelineColumn[] = [];
-  const board = h('div', { class: 'pipeline-board', 'data-testid': 'pipeline-board' });
-  const notice = h('p', { class: 'pipeline-notice', role: 'status', 'aria-live': 'polite', 'data-testid': 'pipeline-notice', hidden: true });
-  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'pipeline-error', hidden: true });
-  let dragged: string | null = null;
+  const retryIds = new RetryIds();
+  const pending = new Map<string, PendingMove>();
+  let columns: PipelineColumn[] | null = null;
+  let loadFailed: string | null = null;
+  let loadSeq = 0;
+  let disposed = false;
 
-  const say = (el: HTMLElement, text: string | null) => {
-    el.hidden = !text;
-    el.textContent = text ?? '';
+  const stages = () => (columns ?? []).map((c) => c.stage);
+  const currencyOf = (column: PipelineColumn) => column.deals[0]?.currency ?? me.org.currency;
+
+  const toasts = createToasts({ error: 'pipeline-error', notice: 'pipeline-notice' });
+  const showError = toasts.error;
+  const showNotice = toasts.notice;
+
+  // --- header -------------------------------------------------------------------
+  const title = h('h1', { class: 'page-title' });
+  const sub = h('p', { class: 'page-sub', 'data-testid': 'pipeline-totals' });
+  const newDeal = h(
+    'a',
+    { class: 'btn btn-primary btn-small', href: withOwner('/deals/new', ownerId), 'data-testid': 'new-deal' },
+    icon('plus'),
+    tx(texts, 'span', 'pipeline.newDeal'),
+  );
+
+  const renderHead = () => {
+    const owner = columns?.flatMap((c) => c.deals)[0]?.owner;
+    title.textContent =
+      ownerId && ownerId !== me.user.id ? (owner ? t('pipeline.titleOf', { name: owner.name }) : t('pipeline.titleOther')) : t('pipeline.title');
+    if (!columns) {
+      sub.textContent = '';
+      return;
+    }
+    const totals = openTotals(columns);
+    const locale = getLocale();
+    // Three parts that each stay on one line when the header wraps.
+    replace(
+      sub,
+      h('span', null, t('pipeline.openCount', { count: formatNumber(totals.count) })),
+      ' · ',
+      h('span', null, formatMoney(totals.amount, me.org.currency, locale, true)),
+      ' · ',
+      h('span', null, t('pipeline.weighted', { amount: formatMoney(totals.weighted, me.org.currency, locale, true) })),
+    );
   };
 
-  const card = (deal: Deal) => {
-    const locale = getLocale();
-    return h(
-      'article',
-      {
-        class: `deal-card status-${deal.status.toLowerCase()}`,
-        draggable: deal.status === 'OPEN',
-        'data-testid': 'deal-card',
-        'data-deal-id': deal.id,
-        ondragstart: (event: DragEvent) => {
-          dragged = deal.id;
-          event.dataTransfer?.setData('text/plain', deal.id);
-        },
-        ondragend: () => (dragged = null),
-      },
-      h('a', { class: 'deal-title', href: `/deal?id=${encodeURIComponent(deal.id)}` }, deal.title),
-      h('p', { class: 'deal-customer' }, deal.customer.name),
-      h(
-        'p',
-        { class: 'deal-meta' },
-        h('strong', { class: 'deal-amount', 'data-testid': 'deal-amount' }, formatMoney(deal.amount, deal.currency, locale)),
-        h('span', null, deal.status === 'OPEN' ? t('pipeline.probability', { p: deal.probability }) : t(`pipeline.status.${deal.status}`)),
+  // --- stage strip (phones: where am I among the columns) --------------------------
+  const strip = h('nav', { class: 'stage-strip', 'data-testid': 'stage-strip' });
+  texts.attr(strip, 'aria-label', 'pipeline.stages');
+
+  const scrollToColumn = (key: string) => {
+    const column = board.querySelector<HTMLElement>(`[data-testid="pipeline-column"][data-stage-key="${CSS.escape(key)}"]`);
+    if (column) board.scrollTo({ left: column.offsetLeft - 16, behavior: 'smooth' });
+  };
+
+  const markVisibleStage = () => {
+    const columnsEls = [...board.querySelectorAll<HTMLElement>('[data-testid="pipeline-column"]')];
+    const middle = board.scrollLeft + board.clientWidth * 0.35;
+    let current = columnsEls[0];
+    for (const el of columnsEls) if (el.offsetLeft <= middle) current = el;
+    for (const chip of strip.querySelectorAll<HTMLElement>('.stage-chip')) {
+      const active = chip.dataset.stageKey === current?.dataset.stageKey;
+      chip.setAttribute('aria-current', String(active));
+      // Keep the current stage's chip in sight (without scrolling the page).
+      if (active && (chip.offsetLeft < strip.scrollLeft || chip.offsetLeft + chip.offsetWidth > strip.scrollLeft + strip.clientWidth)) {
+        strip.scrollTo({ left: chip.offsetLeft - 16, behavior: 'smooth' });
+      }
+    }
+  };
+
+  const renderStrip = () => {
+    replace(
+      strip,
+      (columns ?? []).map((column) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: `stage-chip outcome-${column.stage.outcome.toLowerCase()}`,
+            'data-stage-key': column.stage.key,
+            onclick: () => scrollToColumn(column.stage.key),
+          },
+          h('span', null, column.stage.name),
+          h('span', { class: 'stage-chip-count' }, formatNumber(column.count)),
+        ),
       ),
-      deal.status === 'OPEN'
-        ? h(
-            'div',
-            { class: 'deal-foot' },
-            h('span', { class: 'deal-close' }, t('pipeline.closes', { date: formatTime(`${deal.expectedClose}T12:00:00Z`, { month: 'short', day: 'numeric' }) })),
-            h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'move-deal', onclick: () => void move(deal) }, t('pipeline.move')),
-          )
-        : h('p', { class: 'deal-close' }, deal.closeReason),
+    );
+    markVisibleStage();
+  };
+
+  // --- the board ----------------------------------------------------------------
+  // Not a live region: the toasts say what changed; re-reading the whole board would drown it.
+  const board = h('div', { class: 'pipeline-board', 'data-testid': 'pipeline-board' });
+  let scrollFrame = 0;
+  board.addEventListener('scroll', () => {
+    cancelAnimationFrame(scrollFrame);
+    scrollFrame = requestAnimationFrame(markVisibleStage);
+  });
+
+  const card = (deal: Deal, today: string) => {
+    const locale = getLocale();
+    const open = deal.status === 'OPEN';
+    const busy = pending.has(deal.id);
+    const overdue = open && deal.expectedClose < today;
+    return h(
+      'li',
+      { class: 'deal-item' },
+      h(
+        'article',
+        {
+          class: `deal-card status-${deal.status.toLowerCase()}${busy ? ' is-pending' : ''}`,
+          'data-testid': 'deal-card',
+          'data-deal-id': deal.id,
+          'data-status': deal.status,
+          'aria-busy': busy ? 'true' : null,
+        },
+        h(
+          'div',
+          { class: 'deal-card-top' },
+          h('a', { class: 'deal-title', href: `/deals/${encodeURIComponent(deal.id)}`, draggable: 'false' }, deal.title),
+          open
+            ? h(
+                'span',
+                { class: 'drag-handle', 'data-drag-handle': '', title: t('pipeline.dragHint'), 'aria-hidden': 'true' },
+                icon('grip'),
+              )
+            : null,
+        ),
+        h('p', { class: 'deal-customer' }, deal.customer.name),
+        h(
+          'div',
+          { class: 'deal-money' },
+          h('p', { class: 'deal-amount', 'data-testid': 'deal-amount' }, formatMoney(deal.amount, deal.currency, locale)),
+          h('span', { class: 'deal-prob', title: t('pipeline.probabilityLabel') }, `${deal.probability}%`),
+        ),
+        h(
+          'div',
+          { class: 'deal-foot' },
+          open
+            ? h(
+                'span',
+                { class: `deal-close${overdue ? ' is-overdue' : ''}` },
+                icon('calendar', 'icon icon-small'),
+                t(overdue ? 'pipeline.overdue' : 'pipeline.closes', { date: formatDay(deal.expectedClose, locale) }),
+              )
+            : h(
+                'span',
+                { class: 'deal-close' },
+                t(deal.status === 'WON' ? 'pipeline.wonOn' : 'pipeline.lostOn', {
+                  date: deal.closedAt ? formatTime(deal.closedAt, { month: 'short', day: 'numeric' }) : '—',
+                }),
+              ),
+          open
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-ghost btn-small move-button',
+                  disabled: busy,
+                  'data-testid': 'move-deal',
+                  onclick: () => void move(deal.id),
+                },
+                t('pipeline.move'),
+              )
+            : null,
+        ),
+        !open && deal.closeReason ? h('p', { class: 'deal-reason' }, deal.closeReason) : null,
+      ),
+    );
+  };
+
+  const column = (col: PipelineColumn, today: string) => {
+    const locale = getLocale();
+    const currency = currencyOf(col);
+    const open = col.stage.outcome === 'OPEN';
+    const headId = `stage-${col.stage.key}`;
+    return h(
+      'section',
+      {
+        class: `pipeline-column outcome-${col.stage.outcome.toLowerCase()}`,
+        'data-testid': 'pipeline-column',
+        'data-stage-key': col.stage.key,
+        'data-count': col.count,
+        'aria-labelledby': headId,
+      },
+      h(
+        'header',
+        { class: 'column-head' },
+        h(
+          'div',
+          { class: 'column-title-row' },
+          h('h2', { class: 'column-title', id: headId }, col.stage.name),
+          h('span', { class: 'column-count', 'data-testid': 'column-count' }, formatNumber(col.count)),
+        ),
+        h(
+          'p',
+          { class: 'column-amount', title: formatMoney(col.amount, currency, locale) },
+          h('strong', null, formatMoney(col.amount, currency, locale, true)),
+          open && col.count > 0
+            ? h('span', { class: 'column-weighted' }, t('pipeline.weighted', { amount: formatMoney(col.weightedAmount, currency, locale, true) }))
+            : !open
+              ? h('span', { class: 'column-weighted' }, t('pipeline.lastDays', { days: CLOSED_DAYS }))
+              : null,
+        ),
+      ),
+      col.deals.length
+        ? h('ol', { class: 'column-deals' }, col.deals.map((deal) => card(deal, today)))
+        : h('p', { class: 'column-empty' }, t(open ? 'pipeline.empty' : 'pipeline.emptyClosed', { days: CLOSED_DAYS })),
     );
   };
 
   const render = () => {
-    const locale = getLocale();
-    replace(
-      board,
-      columns.map((column) =>
+    renderHead();
+    if (loadFailed && !columns) {
+      replace(
+        board,
         h(
-          'section',
-          {
-            class: `pipeline-column outcome-${column.stage.outcome.toLowerCase()}`,
-            'data-testid': 'pipeline-column',
-            'data-stage-key': column.stage.key,
-            ondragover: (event: DragEvent) => {
-              if (dragged) event.preventDefault();
-            },
-            ondrop: (event: DragEvent) => {
-              event.preventDefault();
-              const deal = columns.flatMap((c) => c.deals).find((d) => d.id === dragged);
-              if (deal && deal.stage.id !== column.stage.id) void move(deal, column.stage);
-            },
-          },
-          h(
-            'header',
-            { class: 'column-head' },
-            h('h2', { class: 'column-title' }, column.stage.name),
-            h('span', { class: 'column-count' }, String(column.count)),
-            h('span', { class: 'column-amount' }, formatMoney(column.amount, column.deals[0]?.currency ?? 'CNY', locale, true)),
-          ),
-          column.deals.length ? column.deals.map(card) : h('p', { class: 'empty' }, t('pipeline.empty')),
+          'div',
+          { class: 'pipeline-failed' },
+          h('p', null, loadFailed),
+          h('button', { type: 'button', class: 'btn btn-primary', onclick: () => void load() }, t('app.retry')),
         ),
-      ),
-    );
+      );
+      strip.replaceChildren();
+      return;
+    }
+    if (!columns) {
+      replace(board, Array.from({ length: 3 }, () => h('div', { class: 'pipeline-column is-loading' }, h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' }))));
+      return;
+    }
+    const today = isoDay(new Date());
+    const scroll = board.scrollLeft;
+    replace(board, columns.map((col) => column(col, today)));
+    board.scrollLeft = scroll;
+    renderStrip();
   };
 
-  const move = async (deal: Deal, target?: Stage) => {
-    const stages = columns.map((c) => c.stage);
-    const choice = await chooseStage(deal, stages, target);
-    if (!choice) return;
-    const before = columns;
-    columns = applyMove(columns, deal.id, choice.stage);
+  // --- moving -------------------------------------------------------------------
+  // A glow where the card now is; the board stays where the user was looking.
+  const flash = (dealId: string) => {
+    board.querySelector(`[data-testid="deal-card"][data-deal-id="${CSS.escape(dealId)}"]`)?.classList.add('is-landed');
+  };
+
+  async function move(dealId: string, target?: Stage): Promise<void> {
+    const deal = columns && findDeal(columns, dealId);
+    if (!deal || deal.status !== 'OPEN' || pending.has(dealId)) return;
+    // Dropped on an open stage: nothing to ask. Otherwise the sheet asks where, or why.
+    const choice: StageChoice | null = target && !needsReason(target) ? { stage: target, reason: '' } : await chooseStage(deal, stages(), target);
+    if (!choice || disposed || !columns) return;
+    const current = findDeal(columns, dealId); // the board may have reloaded meanwhile
+    const started = current && !pending.has(dealId) ? startMove(columns, dealId, choice.stage) : null;
+    if (!current || !started) return;
+    columns = started.columns;
+    pending.set(dealId, started.move);
+    showError(null);
     render();
-    say(error, null);
-    const clientId = newClientId();
-    try {
-      const { moveDeal } = await request<MoveResult>(MOVE_DEAL_MUTATION, {
-        input: { id: deal.id, version: deal.version, stageId: choice.stage.id, reason: choice.reason, clientId },
-      });
-      if (moveDeal.__typename === 'OperationError') {
-        columns = before;
-        render();
-        const first = moveDeal.errors[0];
-        say(error, first ? fieldErrorMessage(first) : t('error.unknown'));
-        if (first?.code === 'CONFLICT') void load();
-        return;
-      }
-      columns = settleDeal(columns, moveDeal.deal);
-      render();
-      say(notice, moveDeal.pointsAwarded > 0 ? t('pipeline.wonToast', { points: moveDeal.pointsAwarded }) : t('pipeline.moved', { stage: choice.stage.name }));
-    } catch (failure) {
-      columns = before;
-      render();
-      say(error, failureMessage(failure));
-    }
-  };
+    flash(dealId);
 
-  const load = async () => {
-    try {
-      columns = (await request<{ pipeline: PipelineColumn[] }>(PIPELINE_QUERY, { ownerId })).pipeline;
+    const outcome = await sendMove(retryIds, current, choice);
+    if (disposed) return;
+    pending.delete(dealId);
+    if (!outcome.ok) {
+      if (columns) columns = revertMove(columns, started.move);
       render();
-    } catch (failure) {
-      say(error, failureMessage(failure));
+      flash(dealId);
+      showError(outcome.reload ? `${outcome.message} ${t('pipeline.reloaded')}` : outcome.message);
+      if (outcome.reload) void load();
+      return;
     }
-  };
+    columns = placeDeal(columns ?? [], outcome.deal);
+    render();
+    const done = movedMessage(outcome);
+    showNotice(done.text, done.win);
+  }
 
-  texts.on(() => void load());
+  const stopDrag = enableDrag({
+    board,
+    canDrag: (el) => el.dataset.status === 'OPEN' && !pending.has(el.dataset.dealId ?? ''),
+    onDrop: (dealId, stageKey) => {
+      const stage = stages().find((s) => s.key === stageKey);
+      if (stage) void move(dealId, stage);
+    },
+  });
+
+  // --- loading ------------------------------------------------------------------
+  async function load(): Promise<void> {
+    const seq = ++loadSeq;
+    try {
+      const data = await request<{ pipeline: PipelineColumn[] }>(PIPELINE_QUERY, { ownerId, closedDays: CLOSED_DAYS });
+      if (disposed || seq !== loadSeq) return;
+      // Moves still in flight stay where the user put them until the server answers.
+      columns = [...pending.values()].reduce((board, m) => startMove(board, m.dealId, m.to)?.columns ?? board, data.pipeline);
+      loadFailed = null;
+    } catch (failure) {
+      if (disposed || seq !== loadSeq) return;
+      loadFailed = failureMessage(failure);
+      if (columns) showError(loadFailed);
+    }
+    render();
+  }
+
+  texts.on(() => {
+    render();
+    void serverSpeaksCurrentLocale().then(load);
+  });
   root.append(
     h(
       'section',
       { class: 'page pipeline-page' },
-      h('header', { class: 'page-head' }, tx(texts, 'h1', 'pipeline.title', { class: 'page-title' })),
-      error,
-      notice,
+      h('header', { class: 'page-head pipeline-head' }, h('div', { class: 'pipeline-heading' }, title, sub), newDeal),
+      strip,
       board,
+      toasts.el,
     ),
   );
+  render();
   void load();
-  return () => texts.dispose();
+
+  return () => {
+    disposed = true;
+    toasts.dispose();
+    cancelAnimationFrame(scrollFrame);
+    stopDrag();
+    texts.dispose();
+  };
 };

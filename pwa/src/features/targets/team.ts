@@ -134,7 +134,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     { class: 'chip-row', role: 'tablist' },
     METRICS.map((m) =>
       h('button', {
-        type: 'button', class: 'chip', role: 'tab', 'aria-selected': String(m === metric), 'data-metric': m,
+        type: 'button', class: 'metric-chip', role: 'tab', 'aria-selected': String(m === metric), 'data-metric': m,
         onclick: (event: Event) => {
           metric = m;
           metricTabs.querySelectorAll('button').forEach((b) => b.setAttribute('aria-selected', String(b === event.currentTarget)));

@@ -1,25 +1,49 @@
 import type { Screen } from '@/app/screen';
-import { parsePeriod } from '@/features/board/board';
+import { parseMetric, parsePeriod } from '@/features/board/board';
 import { BoardStream } from '@/features/board/logic';
 import { BoardView } from '@/features/board/view';
 import { CelebrationQueue } from '@/features/celebrations/logic';
 import { showCelebration } from '@/features/tv/overlay';
 import { subscribe } from '@/graphql/client';
 import { CELEBRATIONS_SUBSCRIPTION, LEADERBOARD_SUBSCRIPTION } from '@/graphql/documents';
-import type { Celebration, Leaderboard, Me, Period } from '@/graphql/types';
+import type { BoardMetric, Celebration, Leaderboard, Me, Period } from '@/graphql/types';
 import { formatTime, t, type MessageKey } from '@/i18n';
 import { connectionStatus } from '@/ui/connection';
 import { h, replace, Texts } from '@/ui/dom';
 
 const ROWS = 10;
 const ROTATE_MS = 30_000;
-/** Month first: the default board; then the shorter periods. */
-const ROTATION: readonly Period[] = ['MONTH', 'TODAY', 'WEEK'];
 
-/** Which period the TV shows `tick` rotations after it started. */
-export function rotationPeriod(tick: number, pinned: Period | null): Period {
-  if (pinned) return pinned;
-  return ROTATION[((tick % ROTATION.length) + ROTATION.length) % ROTATION.length]!;
+export interface Slide {
+  period: Period;
+  metric: BoardMetric;
+}
+/** Month first: the default board; then the shorter periods; then the month's revenue. */
+const ROTATION: readonly Slide[] = [
+  { period: 'MONTH', metric: 'POINTS' },
+  { period: 'TODAY', metric: 'POINTS' },
+  { period: 'WEEK', metric: 'POINTS' },
+  { period: 'MONTH', metric: 'REVENUE' },
+];
+
+/** The boards the TV cycles through: all of them, or the one pinned by `?period=` and/or `?metric=`. */
+export function playlist(period: Period | null, metric: BoardMetric | null): readonly Slide[] {
+  if (!period && !metric) return ROTATION;
+  return [{ period: period ?? 'MONTH', metric: metric ?? 'POINTS' }];
+}
+
+/** Which board the TV shows `tick` rotations after it started. */
+export function rotationSlide(tick: number, slides: readonly Slide[]): Slide {
+  return slides[((tick % slides.length) + slides.length) % slides.length]!;
+}
+
+function slideKey(slide: Slide): string {
+  return `${slide.period}:${slide.metric}`;
+}
+
+function slideLabel(slide: Slide): string {
+  const period = t(`period.${slide.period}` as MessageKey);
+  return slide.metric === 'REVENUE' ? t('tv.revenue', { period }) : period;
 }
 
 /** Keeps a wall screen awake (where supported) for as long as the TV runs. */
@@ -51,12 +75,16 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
   disposers.push(() => document.body.classList.remove('tv-mode'));
   disposers.push(keepAwake());
 
-  const pinnedParam = location.params.get('period');
-  const pinned = pinnedParam ? parsePeriod(pinnedParam, 'MONTH') : null;
+  const pinnedPeriod = location.params.get('period');
+  const pinnedMetric = location.params.get('metric');
+  const slides = playlist(
+    pinnedPeriod ? parsePeriod(pinnedPeriod, 'MONTH') : null,
+    pinnedMetric ? parseMetric(pinnedMetric, 'POINTS') : null,
+  );
   let tick = 0;
-  let period = rotationPeriod(tick, pinned);
+  let slide = rotationSlide(tick, slides);
 
-  const streams = new Map<Period, BoardStream>();
+  const streams = new Map<string, BoardStream>();
   const view = new BoardView('tv', null, ROWS);
   const board = h('div', { class: 'tv-board', 'data-testid': 'tv-board' });
   const title = h('h1', { class: 'tv-title' });
@@ -69,13 +97,11 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
   const renderHeader = () => {
     title.replaceChildren(
       h('span', { class: 'tv-org' }, me.org.name),
-      h('span', { class: 'tv-period' }, t(`period.${period}` as MessageKey)),
+      h('span', { class: 'tv-period' }, slideLabel(slide)),
     );
     replace(
       pills,
-      (pinned ? [pinned] : ROTATION).map((p) =>
-        h('span', { class: `tv-pill ${p === period ? 'is-active' : ''}` }, t(`period.${p}` as MessageKey)),
-      ),
+      slides.map((s) => h('span', { class: `tv-pill ${s === slide ? 'is-active' : ''}` }, slideLabel(s))),
     );
   };
 
@@ -86,12 +112,13 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
     date.textContent = formatTime(now, { weekday: 'long', month: 'long', day: 'numeric' });
   };
 
-  /** `animate` for a newer frame of the shown board; a period switch fades instead. */
+  /** `animate` for a newer frame of the shown board; a switch of board fades instead. */
   const renderBoard = (animate: boolean) => {
-    const current = streams.get(period)?.board;
-    board.dataset.period = period;
+    const current = streams.get(slideKey(slide))?.board;
+    board.dataset.period = slide.period;
+    board.dataset.metric = slide.metric;
     if (!current || current.entries.length === 0) {
-      replace(board, h('p', { class: 'tv-waiting' }, t('tv.waiting')));
+      replace(board, h('p', { class: 'tv-waiting' }, t(slide.metric === 'REVENUE' ? 'tv.waitingRevenue' : 'tv.waiting')));
       return;
     }
     if (!board.contains(view.el)) board.replaceChildren(view.el);
@@ -103,18 +130,18 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
     }
   };
 
-  for (const p of pinned ? [pinned] : ROTATION) {
+  for (const s of slides) {
     const stream = new BoardStream();
-    streams.set(p, stream);
+    streams.set(slideKey(s), stream);
     disposers.push(
       subscribe<{ leaderboardChanged: Leaderboard }>(
         LEADERBOARD_SUBSCRIPTION,
-        { period: p, scope: 'ORG' },
+        { period: s.period, scope: 'ORG', metric: s.metric },
         {
           next: ({ leaderboardChanged: frame }, epoch) => {
             const first = stream.board === null;
             if (!stream.accept(frame, epoch)) return;
-            if (p === period) renderBoard(!first);
+            if (s === slide) renderBoard(!first);
           },
         },
       ),
@@ -149,10 +176,10 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
 
   const clockTimer = setInterval(renderClock, 1000);
   disposers.push(() => clearInterval(clockTimer));
-  if (!pinned) {
+  if (slides.length > 1) {
     const rotateTimer = setInterval(() => {
       tick += 1;
-      period = rotationPeriod(tick, pinned);
+      slide = rotationSlide(tick, slides);
       renderHeader();
       renderBoard(false);
     }, ROTATE_MS);
