@@ -19,6 +19,7 @@ import {
   type Me,
   type OperationError,
   type OrgNode,
+  type SplitBasis,
   type TargetDecomposition,
   type TargetMetric,
   type TargetSplit,
@@ -289,6 +290,19 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
       showErrors(null, failure);
     }
   };
+
+  // Labels made once above follow a language switch; the figures re-render in the new format.
+  const relabel = () => {
+    metricTabs.querySelectorAll<HTMLButtonElement>('button').forEach((b) => (b.textContent = t(`targets.metric.${b.dataset.metric as TargetMetric}`)));
+    metricSelect.querySelectorAll('option').forEach((o) => (o.textContent = t(`targets.metric.${o.value as TargetMetric}`)));
+    basis.querySelectorAll('option').forEach((o) => (o.textContent = t(`targets.basis.${o.value as SplitBasis}`)));
+    previewButton.textContent = t('targets.preview');
+    saveButton.textContent = t('targets.save');
+    seasonButton.textContent = t('targets.season');
+    saved.textContent = t('targets.savedOk');
+    renderGlance();
+  };
+  texts.on(relabel);
 
   const canSet = me.user.role !== 'REP';
   root.append(
