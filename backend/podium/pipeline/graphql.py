@@ -37,6 +37,8 @@ class Stage:
     id: strawberry.ID
     key: str
     name: str = strawberry.field(description="In the viewer's language.")
+    name_en: str
+    name_zh: str
     position: int
     probability: int = strawberry.field(description="Default win probability, percent.")
     outcome: OutcomeEnum
@@ -45,7 +47,7 @@ class Stage:
     def of(cls, row: StageRow, locale: Locale) -> Stage:
         return cls(
             id=strawberry.ID(str(row.id)), key=row.key, name=row.name_zh if locale is Locale.ZH_CN else row.name_en,
-            position=row.position, probability=row.probability, outcome=Outcome(row.outcome),
+            name_en=row.name_en, name_zh=row.name_zh, position=row.position, probability=row.probability, outcome=Outcome(row.outcome),
         )
 
 
@@ -277,6 +279,23 @@ class LogActivityInput:
     note: str = ""
 
 
+@strawberry.input
+class StageInput:
+    id: strawberry.ID | None = strawberry.field(default=None, description="An existing stage; omit to add one.")
+    name_en: str
+    name_zh: str
+    probability: int
+    outcome: OutcomeEnum
+
+
+@strawberry.type
+class StagesSuccess:
+    stages: list[Stage]
+
+
+StagesResult = Annotated[StagesSuccess | OperationError, strawberry.union("StagesResult")]
+
+
 @strawberry.type
 class DealSuccess:
     deal: Deal
@@ -404,6 +423,20 @@ class Mutation:
             data = service.PaymentInput(input.client_id, _id(input.order_id), input.amount, input.collected_at, input.note)
             view, replayed = await service.record_payment(ctx.env, ctx.require_viewer(), data)
             return OrderSuccess(order=Order.of(view), replayed=replayed)
+
+        return await attempt(ctx.locale, action)
+
+    @strawberry.mutation(description="Admins: the org's stages in order (rename, reorder, add; leaving one out retires it).")
+    async def save_stages(self, info: Info, stages: list[StageInput]) -> StagesResult:
+        ctx = info.context
+
+        async def action() -> StagesSuccess:
+            items = [
+                service.StageInput(s.name_en, s.name_zh, s.probability, Outcome(s.outcome).value, _id(s.id) if s.id is not None else None)
+                for s in stages
+            ]
+            saved = await service.save_stages(ctx.env, ctx.require_viewer(), items)
+            return StagesSuccess(stages=[Stage.of(s, ctx.locale) for s in saved])
 
         return await attempt(ctx.locale, action)
 

@@ -19,3 +19,8 @@ def can_edit(viewer: Viewer, reach: Reach, deal: Deal) -> bool:
 def may_assign(viewer: Viewer) -> bool:
     """Giving a deal to someone else is a manager's call."""
     return viewer.role in (Role.MANAGER, Role.ADMIN)
+
+
+def may_configure(viewer: Viewer) -> bool:
+    """Stages are the org's process: admins shape them."""
+    return viewer.role is Role.ADMIN

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -877,3 +878,81 @@ async def _activity_replay(env: Env, viewer: Viewer, client_id: str) -> Activity
     async with env.db() as session:
         return await session.scalar(select(Activity).where(Activity.user_id == viewer.user_id, Activity.client_id == client_id))
 
+
+
+# ---------------------------------------------------------------- configuring stages
+
+
+@dataclass(frozen=True)
+class StageInput:
+    name_en: str
+    name_zh: str
+    probability: int
+    outcome: str
+    id: int | None = None
+
+
+MAX_STAGES = 20
+
+
+async def save_stages(env: Env, viewer: Viewer, items: Sequence[StageInput]) -> list[Stage]:
+    """Replace the org's active stages with `items`, in order: rename, reorder, add, retire.
+
+    Exactly one won and one lost stage stay active, with at least one open stage; a stage
+    keeps its outcome for life (its deals' history depends on it), and one with open deals
+    cannot be retired.
+    """
+    if not policies.may_configure(viewer):
+        raise DomainError.one(ErrorCode.FORBIDDEN, "stages")
+    problems = Problems()
+    if not 3 <= len(items) <= MAX_STAGES:
+        problems.add(ErrorCode.OUT_OF_RANGE, "stages", min=3, max=MAX_STAGES)
+    for i, item in enumerate(items):
+        _check_text(problems, f"stages.{i}.nameEn", item.name_en, 100, required=True)
+        _check_text(problems, f"stages.{i}.nameZh", item.name_zh, 100, required=True)
+        if not 0 <= item.probability <= 100:
+            problems.add(ErrorCode.OUT_OF_RANGE, f"stages.{i}.probability", min=0, max=100)
+        _check_choice(problems, f"stages.{i}.outcome", item.outcome, Outcome)
+    outcomes = [item.outcome for item in items]
+    if outcomes.count(Outcome.WON.value) != 1 or outcomes.count(Outcome.LOST.value) != 1 or Outcome.OPEN.value not in outcomes:
+        problems.add(ErrorCode.INVALID, "stages")
+    ids = [item.id for item in items if item.id is not None]
+    if len(ids) != len(set(ids)):
+        problems.add(ErrorCode.INVALID, "stages")
+    problems.raise_if_any()
+    async with transaction(env.db) as tx:
+        session = tx.session
+        existing = {s.id: s for s in await ensure_stages(session, viewer.org_id)}
+        for i, item in enumerate(items):
+            if item.id is not None and (item.id not in existing or existing[item.id].outcome != item.outcome):
+                raise DomainError.one(ErrorCode.INVALID, f"stages.{i}.id")
+        for stage in existing.values():
+            if stage.is_active and stage.id not in ids:
+                busy = await session.scalar(select(func.count()).select_from(Deal).where(Deal.stage_id == stage.id, Deal.status == Outcome.OPEN.value))
+                if busy:
+                    raise DomainError.one(ErrorCode.CONFLICT, "stages", changed=stage.name_en)
+                stage.is_active = False
+        # Positions move past every current one first: (org, position) carries no unique rule, but order must be total.
+        base = max((s.position for s in existing.values()), default=0) + 1
+        saved: list[Stage] = []
+        for i, item in enumerate(items):
+            stage = existing[item.id] if item.id is not None else Stage(org_id=viewer.org_id, key=f"s{_new_key()}", outcome=item.outcome)
+            stage.name_en, stage.name_zh = item.name_en.strip(), item.name_zh.strip()
+            stage.probability, stage.position, stage.is_active = item.probability, base + i, True
+            session.add(stage)
+            saved.append(stage)
+        for stage in existing.values():
+            if not stage.is_active:
+                stage.position = base + len(items) + stage.id
+        await session.flush()
+        channel, event = org_channel(viewer.org_id), encode_event("stages")
+
+        async def publish() -> None:
+            await env.publisher.publish(channel, event)
+
+        tx.after_commit(publish)
+    return saved
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex[:12]

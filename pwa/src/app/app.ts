@@ -7,6 +7,7 @@ import { homeScreen } from '@/features/home/home';
 import { dealScreen } from '@/features/pipeline/deal';
 import { newDealScreen } from '@/features/pipeline/new-deal';
 import { pipelineScreen } from '@/features/pipeline/pipeline';
+import { stagesScreen } from '@/features/pipeline/stages';
 import { teamScreen } from '@/features/targets/team';
 import { loginScreen } from '@/features/login/login';
 import { tvScreen } from '@/features/tv/tv';
@@ -29,6 +30,7 @@ const ROUTES: Record<string, Route> = {
   '/board': { screen: boardScreen, auth: true, chrome: 'app', tab: 'board' },
   '/deals': { screen: pipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
+  '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
   '/tv': { screen: tvScreen, auth: true, chrome: 'none' },

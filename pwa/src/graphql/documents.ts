@@ -335,3 +335,18 @@ export const DECOMPOSE_TARGET_MUTATION = /* GraphQL */ `
   }
   ${DECOMPOSITION}
 `;
+
+export const STAGE_LIST_QUERY = /* GraphQL */ `
+  query StageList { stages { id key name nameEn nameZh probability outcome } }
+`;
+
+export const SAVE_STAGES_MUTATION = /* GraphQL */ `
+  mutation SaveStages($stages: [StageInput!]!) {
+    saveStages(stages: $stages) {
+      __typename
+      ... on StagesSuccess { stages { ...StageParts } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+  ${STAGE}
+`;

@@ -343,7 +343,10 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
     h(
       'section',
       { class: 'page pipeline-page' },
-      h('header', { class: 'page-head pipeline-head' }, h('div', { class: 'pipeline-heading' }, title, sub), newDeal),
+      h('header', { class: 'page-head pipeline-head' }, h('div', { class: 'pipeline-heading' }, title, sub),
+        h('div', { class: 'pipeline-actions' },
+          me?.user.role === 'ADMIN' ? h('a', { class: 'btn btn-small', href: '/settings/stages', 'data-testid': 'edit-stages' }, tx(texts, 'span', 'pipeline.editStages')) : null,
+          newDeal)),
       strip,
       board,
       toasts.el,
