@@ -123,3 +123,28 @@ async def test_a_deal_won_on_the_phone_moves_the_managers_attainment_live(server
     assert navigations == [], "the manager's view must update without a reload"
     await manager_context.close()
     await phone_context.close()
+
+
+async def test_a_manager_previews_adjusts_and_saves_a_split_on_the_phone(server, world: World, browser: Browser, stack) -> None:  # type: ignore[no-untyped-def]
+    context = await browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    await _login(page, server.url, world.manager.email, "/team")
+    await expect(page.get_by_test_id("target-node")).to_have_value(f"team:{world.team_a}")
+    await page.get_by_test_id("target-amount").fill("9000")
+    await page.get_by_test_id("target-basis").select_option("MANUAL")
+    await page.get_by_test_id("target-preview").click()
+    amounts = page.get_by_test_id("manual-amount")
+    await expect(amounts).to_have_count(2)
+    await expect(amounts.first).to_have_value("4500.00")
+    await amounts.first.fill("6000")
+    await page.get_by_test_id("target-save").click()  # 6,000 + 4,500 is not 9,000: refused, nothing saved
+    await expect(page.locator(".target-form .form-error")).to_be_visible()
+    await amounts.nth(1).fill("3000")
+    await page.get_by_test_id("target-save").click()
+    await expect(page.locator(".target-form .form-ok")).to_be_visible()
+    await page.screenshot(path=str(SHOTS / f"manager-split-{stack.name}.png"), full_page=True)
+    async with GraphQLClient(server.url) as api:
+        await api.login(world.manager.email)
+        quarter = (await api.data("{ attainment(grain: QUARTER) { period { key } children { node { name } target } } }"))["attainment"]
+    assert {c["node"]["name"]: c["target"] for c in quarter["children"]} == {"Rita Rep": "6000.00", "Rob Rep": "3000.00"}
+    await context.close()

@@ -121,7 +121,9 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
 
   const watch = () => {
     stop?.();
-    stop = subscribe<{ attainmentChanged: Attainment }>(ATTAINMENT_SUBSCRIPTION, { metric, grain: 'MONTH' }, {
+    const chosen = nodes.get(nodeSelect.value);
+    const node = chosen ? { kind: chosen.kind, id: chosen.id } : null;
+    stop = subscribe<{ attainmentChanged: Attainment }>(ATTAINMENT_SUBSCRIPTION, { metric, grain: 'MONTH', node }, {
       next: ({ attainmentChanged }) => {
         current = attainmentChanged;
         renderGlance();
@@ -146,22 +148,41 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
   );
 
   // ---- set a target
-  const nodeSelect = h('select', { class: 'input', 'data-testid': 'target-node' });
+  const nodeSelect = h('select', { class: 'input', 'data-testid': 'target-node', onchange: () => watch() });
   const period = h('input', { class: 'input', required: true, 'data-testid': 'target-period', placeholder: 'FY2026-Q4' });
   const metricSelect = h('select', { class: 'input', 'data-testid': 'target-metric' }, METRICS.map((m) => h('option', { value: m }, t(`targets.metric.${m}`))));
   const amount = h('input', { class: 'input', inputmode: 'decimal', required: true, 'data-testid': 'target-amount' });
-  const basis = h('select', { class: 'input', 'data-testid': 'target-basis' }, BASES.filter((b) => b !== 'MANUAL').map((b) => h('option', { value: b }, t(`targets.basis.${b}`))));
+  const basis = h('select', { class: 'input', 'data-testid': 'target-basis' }, BASES.map((b) => h('option', { value: b }, t(`targets.basis.${b}`))));
   const preview = h('div', { class: 'split-preview', 'data-testid': 'split-preview' });
   const formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const saved = h('p', { class: 'form-ok', role: 'status', hidden: true }, t('targets.savedOk'));
   const nodes = new Map<string, OrgNode>();
 
-  const input = () => {
+  // MANUAL: the preview's amounts become inputs; what is typed there is what gets saved.
+  const manual = new Map<string, { node: OrgNode; input: HTMLInputElement }>();
+  const input = (forPreview = false) => {
     const node = nodes.get(nodeSelect.value);
-    return { node: node ? { kind: node.kind, id: node.id } : null, period: period.value.trim(), metric: metricSelect.value, amount: amount.value.trim(), basis: basis.value };
+    const isManual = basis.value === 'MANUAL';
+    return {
+      node: node ? { kind: node.kind, id: node.id } : null,
+      period: period.value.trim(),
+      metric: metricSelect.value,
+      amount: amount.value.trim(),
+      // A manual preview starts from an equal split for the person to adjust.
+      basis: isManual && forPreview ? 'EQUAL' : basis.value,
+      manual: isManual && !forPreview ? [...manual.values()].map(({ node: n, input: i }) => ({ node: { kind: n.kind, id: n.id }, amount: i.value.trim() })) : [],
+    };
   };
   const showSplit = (split: TargetSplit) => {
     const m = metricSelect.value as TargetMetric;
+    const isManual = basis.value === 'MANUAL';
+    manual.clear();
+    const cell = (r: TargetSplit['rows'][number]) => {
+      if (!isManual) return h('td', { class: 'num', 'data-amount': r.amount }, metricValue(m, r.amount, currency));
+      const field = h('input', { class: 'input num', inputmode: 'decimal', value: r.amount, 'data-testid': 'manual-amount', 'aria-label': r.node.name });
+      manual.set(r.node.key, { node: r.node, input: field });
+      return h('td', { class: 'num' }, field);
+    };
     replace(
       preview,
       split.fellBackToEqual ? h('p', { class: 'stat-foot' }, t('targets.fellBack')) : null,
@@ -170,7 +191,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
         { class: 'split-table' },
         h('thead', null, h('tr', null, h('th', null, t('targets.child')), h('th', null, t('targets.amount')), h('th', null, t('targets.share')), h('th', null, t('targets.lastYear')), h('th', null, t('targets.currentTarget')))),
         h('tbody', null, split.rows.map((r) =>
-          h('tr', { 'data-testid': 'split-row', 'data-node': r.node.key }, h('td', null, r.node.name), h('td', { class: 'num', 'data-amount': r.amount }, metricValue(m, r.amount, currency)),
+          h('tr', { 'data-testid': 'split-row', 'data-node': r.node.key }, h('td', null, r.node.name), cell(r),
             h('td', { class: 'num' }, percent(r.share)), h('td', { class: 'num' }, metricValue(m, r.lastYear, currency, true)), h('td', { class: 'num' }, metricValue(m, r.current, currency, true))))),
       ),
     );
@@ -184,7 +205,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     onclick: async () => {
       saved.hidden = true;
       try {
-        showSplit((await request<{ targetSplitPreview: TargetSplit }>(TARGET_PREVIEW_QUERY, { input: input() })).targetSplitPreview);
+        showSplit((await request<{ targetSplitPreview: TargetSplit }>(TARGET_PREVIEW_QUERY, { input: input(true) })).targetSplitPreview);
         showErrors(null);
       } catch (failure) {
         showErrors(null, failure);
