@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.pipeline.test_deals import open_deal
+from tests.pipeline.test_deals import move, open_deal
 from tests.support import PASSWORD, GraphQLClient, World
 
 CHROMIUM = os.environ.get("PODIUM_CHROMIUM", "/usr/bin/chromium")
@@ -147,4 +147,29 @@ async def test_a_manager_previews_adjusts_and_saves_a_split_on_the_phone(server,
         await api.login(world.manager.email)
         quarter = (await api.data("{ attainment(grain: QUARTER) { period { key } children { node { name } target } } }"))["attainment"]
     assert {c["node"]["name"]: c["target"] for c in quarter["children"]} == {"Rita Rep": "6000.00", "Rob Rep": "3000.00"}
+    await context.close()
+
+
+async def test_a_stale_edit_on_the_phone_is_refused_with_the_field_named(server, world: World, browser: Browser, stack) -> None:  # type: ignore[no-untyped-def]
+    async with GraphQLClient(server.url) as api:
+        await api.login(world.rep.email)
+        deal = await open_deal(api, world, title="Forklift fleet", amount="2500")
+        context = await browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
+        page = await context.new_page()
+        await _login(page, server.url, world.rep.email, f"/deals/{deal['id']}")
+        await page.get_by_test_id("edit-deal").click()
+        await page.get_by_test_id("edit-title").fill("Forklift fleet of 12")
+        await page.get_by_test_id("edit-save").click()
+        await expect(page.locator(".deal-head-title")).to_have_text("Forklift fleet of 12")
+
+        await page.get_by_test_id("edit-deal").click()  # the form holds the version it was opened with
+        stages = {s["key"]: s["id"] for s in (await api.data("{ stages { id key } }"))["stages"]}
+        fresh = (await api.data("query($id: ID!) { deal(id: $id) { deal { version } } }", {"id": deal["id"]}))["deal"]["deal"]
+        await move(api, {"id": deal["id"], "version": fresh["version"]}, stages["proposal"])  # someone else moves it meanwhile
+        await page.get_by_test_id("edit-probability").fill("80")
+        await page.get_by_test_id("edit-save").click()
+        await expect(page.get_by_test_id("deal-error")).to_contain_text("阶段")  # the rep speaks zh-CN: "the stage was changed by someone else"
+        await page.screenshot(path=str(SHOTS / f"phone-edit-conflict-{stack.name}.png"))
+        detail = (await api.data("query($id: ID!) { deal(id: $id) { deal { probability stage { key } } } }", {"id": deal["id"]}))["deal"]["deal"]
+    assert detail == {"probability": 50, "stage": {"key": "proposal"}}  # the stale write changed nothing
     await context.close()

@@ -350,3 +350,13 @@ export const SAVE_STAGES_MUTATION = /* GraphQL */ `
   }
   ${STAGE}
 `;
+
+export const UPDATE_DEAL_MUTATION = /* GraphQL */ `
+  mutation UpdateDeal($input: UpdateDealInput!) {
+    updateDeal(input: $input) {
+      __typename
+      ... on DealSuccess { replayed deal { id version } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+`;

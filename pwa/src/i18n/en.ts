@@ -234,6 +234,8 @@ export const en = {
   "pipeline.kindOpen": "Open",
   "pipeline.kindWon": "Won",
   "pipeline.kindLost": "Lost",
+  "pipeline.editDeal": "Edit deal",
+  "pipeline.edit": "Edit",
   "pipeline.stagesTitle": "Pipeline stages",
   "pipeline.stagesHint": "The order deals move through. Won and lost always close the list; a stage with open deals cannot be removed.",
   "pipeline.stageNameEn": "Name (English)",

@@ -234,6 +234,8 @@ export const zhCN: Record<MessageKey, string> = {
   "pipeline.kindOpen": "进行中",
   "pipeline.kindWon": "赢单",
   "pipeline.kindLost": "输单",
+  "pipeline.editDeal": "编辑商机",
+  "pipeline.edit": "编辑",
   "pipeline.stagesTitle": "销售阶段",
   "pipeline.stagesHint": "商机推进的顺序。赢单和输单始终在最后；仍有进行中商机的阶段不能删除。",
   "pipeline.stageNameEn": "名称（英文）",

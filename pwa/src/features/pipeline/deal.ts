@@ -13,6 +13,7 @@ import {
   RetryIds,
   toCents,
 } from '@/features/pipeline/logic';
+import { editCard } from '@/features/pipeline/edit';
 import { movedMessage, sendMove } from '@/features/pipeline/move';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { chooseStage } from '@/features/pipeline/sheet';
@@ -140,6 +141,7 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   let stages: Stage[] = [];
   let openForm: FormKind | null = null;
   let moving = false;
+  let editing = false;
   let loadFailed: string | null = null;
   let disposed = false;
 
@@ -316,9 +318,14 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
         h('span', { class: `stage-pill outcome-${deal.stage.outcome.toLowerCase()}`, 'data-testid': 'deal-stage', 'data-stage-key': deal.stage.key }, deal.stage.name),
         deal.status === 'OPEN' && d.canEdit
           ? h(
-              'button',
-              { type: 'button', class: 'btn btn-ghost btn-small', disabled: moving, 'data-testid': 'move-deal', onclick: () => void move() },
-              t(moving ? 'pipeline.moving' : 'pipeline.move'),
+              'span',
+              { class: 'deal-head-actions' },
+              h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'edit-deal', onclick: () => { editing = !editing; render(); } }, t('pipeline.edit')),
+              h(
+                'button',
+                { type: 'button', class: 'btn btn-ghost btn-small', disabled: moving, 'data-testid': 'move-deal', onclick: () => void move() },
+                t(moving ? 'pipeline.moving' : 'pipeline.move'),
+              ),
             )
           : null,
       ),
@@ -534,6 +541,17 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
       page,
       backLink(),
       header(d),
+      editing && d.deal.status === 'OPEN'
+        ? editCard(d.deal, d.lines.length > 0, (changed) => {
+            editing = false;
+            if (changed) saved();
+            else render();
+          }, (message) => {
+            editing = false;
+            toasts.error(message);
+            void load();
+          })
+        : null,
       d.lines.length ? linesCard(d) : null,
       historyCard(d),
       d.deal.status === 'WON' ? ordersCard(d) : null,

@@ -257,3 +257,16 @@ describe('auto-scroll while dragging', () => {
     expect(edgeSpeed(10, 0, 100)).toBe(0);
   });
 });
+
+describe('editing a deal', () => {
+  const deal = { title: 'Fleet', amount: '1000.00', expectedClose: '2026-12-01', probability: 25 };
+
+  it('sends only what changed', async () => {
+    const { dealChanges } = await import('@/features/pipeline/edit');
+    expect(dealChanges(deal, { title: ' Fleet ', amount: '1000', expectedClose: '2026-12-01', probability: 25 })).toEqual({});
+    expect(dealChanges(deal, { title: 'Fleet of 12', amount: '1200.50', expectedClose: '2027-01-15', probability: 40 })).toEqual({
+      title: 'Fleet of 12', amount: '1200.50', expectedClose: '2027-01-15', probability: 40,
+    });
+    expect(dealChanges(deal, { title: 'Fleet', amount: null, expectedClose: '2026-12-01', probability: 25 })).toEqual({});
+  });
+});
