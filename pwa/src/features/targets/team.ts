@@ -109,7 +109,9 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
             h(
               'li',
               { class: `attainment-row ${PACE_CLASS[c.pace]}`, 'data-testid': 'member-attainment', 'data-node': c.node.key },
-              h('span', { class: 'member-name' }, c.node.name),
+              c.node.kind === 'USER'
+                ? h('a', { class: 'member-name', href: `/deals?owner=${encodeURIComponent(c.node.id)}`, 'data-testid': 'member-pipeline' }, c.node.name)
+                : h('span', { class: 'member-name' }, c.node.name),
               h('span', { class: 'member-bar' }, h('span', { class: 'member-fill', style: `width:${Math.round(ringShare(c.ratio) * 100)}%` })),
               h('span', { class: 'member-figure' }, percent(c.ratio)),
               h('span', { class: 'member-sub' }, metricValue(a.metric, c.actual, currency, true), ' / ', metricValue(a.metric, c.target, currency, true), ' · ', t(`targets.pace.${c.pace}`)),
