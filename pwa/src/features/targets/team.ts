@@ -1,4 +1,5 @@
 // A manager's team at a glance (live), and setting a target with a split preview before saving.
+type Grain = 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 import type { Screen } from '@/app/screen';
 import { formatMoney } from '@/features/pipeline/logic';
 import { PACE_CLASS, percent, ringDash, ringShare } from '@/features/targets/logic';
@@ -74,6 +75,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
   const texts = new Texts();
   const disposers: Array<() => void> = [() => texts.dispose()];
   let metric: TargetMetric = 'REVENUE';
+  let grain: Grain = 'MONTH';
   let current: Attainment | null = null;
   let stop: (() => void) | null = null;
 
@@ -125,7 +127,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     stop?.();
     const chosen = nodes.get(nodeSelect.value);
     const node = chosen ? { kind: chosen.kind, id: chosen.id } : null;
-    stop = subscribe<{ attainmentChanged: Attainment }>(ATTAINMENT_SUBSCRIPTION, { metric, grain: 'MONTH', node }, {
+    stop = subscribe<{ attainmentChanged: Attainment }>(ATTAINMENT_SUBSCRIPTION, { metric, grain, node }, {
       next: ({ attainmentChanged }) => {
         current = attainmentChanged;
         renderGlance();
@@ -133,6 +135,22 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     });
   };
   disposers.push(() => stop?.());
+
+  const GRAINS: readonly Grain[] = ['WEEK', 'MONTH', 'QUARTER', 'YEAR'];
+  const grainTabs = h(
+    'div',
+    { class: 'chip-row', role: 'tablist', 'data-testid': 'grain-tabs' },
+    GRAINS.map((g) =>
+      h('button', {
+        type: 'button', class: 'metric-chip', role: 'tab', 'aria-selected': String(g === grain), 'data-grain': g,
+        onclick: (event: Event) => {
+          grain = g;
+          grainTabs.querySelectorAll('button').forEach((b) => b.setAttribute('aria-selected', String(b === event.currentTarget)));
+          watch();
+        },
+      }, t(`targets.grain.${g}`)),
+    ),
+  );
 
   const metricTabs = h(
     'div',
@@ -317,6 +335,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
   // Labels made once above follow a language switch; the figures re-render in the new format.
   const relabel = () => {
     metricTabs.querySelectorAll<HTMLButtonElement>('button').forEach((b) => (b.textContent = t(`targets.metric.${b.dataset.metric as TargetMetric}`)));
+    grainTabs.querySelectorAll<HTMLButtonElement>('button').forEach((b) => (b.textContent = t(`targets.grain.${b.dataset.grain as Grain}`)));
     metricSelect.querySelectorAll('option').forEach((o) => (o.textContent = t(`targets.metric.${o.value as TargetMetric}`)));
     basis.querySelectorAll('option').forEach((o) => (o.textContent = t(`targets.basis.${o.value as SplitBasis}`)));
     previewButton.textContent = t('targets.preview');
@@ -334,6 +353,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
       { class: 'page team-page' },
       h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' })),
       metricTabs,
+      grainTabs,
       glance,
       canSet ? targetForm : null,
     ),
