@@ -32,6 +32,14 @@ class Tx:
     def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
         self._after_commit.append(action)
 
+    def publish_after_commit(self, publisher: Publisher, channel: str, message: str) -> None:
+        """Announce an event once the write it describes is committed."""
+
+        async def publish() -> None:
+            await publisher.publish(channel, message)
+
+        self.after_commit(publish)
+
 
 @asynccontextmanager
 async def transaction(db: async_sessionmaker[AsyncSession]) -> AsyncIterator[Tx]:

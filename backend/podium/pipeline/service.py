@@ -686,12 +686,7 @@ def _after_win(tx: Tx, env: Env, deal: Deal, owner_id: int) -> None:
 
 def _publish_deal(tx: Tx, env: Env, deal: Deal) -> None:
     event = encode_event("deal", id=deal.id, status=deal.status, owner=deal.owner_id, team=deal.team_id)
-    channel = org_channel(deal.org_id)
-
-    async def publish() -> None:
-        await env.publisher.publish(channel, event)
-
-    tx.after_commit(publish)
+    tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
 
 
 # ---------------------------------------------------------------- orders and payments
@@ -791,12 +786,7 @@ async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[
                 )
             )
             event = encode_event("payment", deal=deal.id, owner=deal.owner_id, team=deal.team_id)
-            channel = org_channel(deal.org_id)
-
-            async def publish() -> None:
-                await env.publisher.publish(channel, event)
-
-            tx.after_commit(publish)
+            tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
     except IntegrityError:
         async with env.db() as session:
             seen = await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == data.client_id))
@@ -860,12 +850,7 @@ async def _log_activity(env: Env, viewer: Viewer, data: ActivityInput) -> tuple[
             session.add(activity)
             await session.flush()
             event = encode_event("activity", user=viewer.user_id, team=viewer.team_id, deal=data.deal_id)
-            channel = org_channel(viewer.org_id)
-
-            async def publish() -> None:
-                await env.publisher.publish(channel, event)
-
-            tx.after_commit(publish)
+            tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), event)
     except IntegrityError:
         replay = await _activity_replay(env, viewer, data.client_id)
         if replay is None:
@@ -945,12 +930,7 @@ async def save_stages(env: Env, viewer: Viewer, items: Sequence[StageInput]) -> 
             if not stage.is_active:
                 stage.position = base + len(items) + stage.id
         await session.flush()
-        channel, event = org_channel(viewer.org_id), encode_event("stages")
-
-        async def publish() -> None:
-            await env.publisher.publish(channel, event)
-
-        tx.after_commit(publish)
+        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("stages"))
     return saved
 
 

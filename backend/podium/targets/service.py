@@ -416,10 +416,7 @@ async def _upsert(tx: Tx, scope: Scope, viewer: Viewer, node: Node, period: Fisc
 
 
 def _publish(tx: Tx, env: Env, org_id: int) -> None:
-    async def publish() -> None:
-        await env.publisher.publish(org_channel(org_id), encode_event("target"))
-
-    tx.after_commit(publish)
+    tx.publish_after_commit(env.publisher, org_channel(org_id), encode_event("target"))
 
 
 # ---------------------------------------------------------------- seasonal decomposition

@@ -103,11 +103,7 @@ async def log_visit(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
                     tx, env, viewer=viewer, visit_id=visit.id, occurred_at=visit.occurred_at
                 )
                 event = encode_event("visit", user=viewer.user_id, team=viewer.team_id)
-
-                async def publish() -> None:
-                    await env.publisher.publish(org_channel(viewer.org_id), event)
-
-                tx.after_commit(publish)
+                tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), event)
     except IntegrityError:
         # Two deliveries of the same write raced; the other one won and is the answer.
         replay = await _find_replay(env, viewer, data.client_id)
