@@ -215,35 +215,30 @@ async def profile(env: Env, viewer: Viewer) -> Profile:
     )
 
 
-_ZONES: dict[int, tuple[float, str]] = {}
-ZONE_CACHE_SECONDS = 60.0
+# Zone and currency are read on every award and board, and almost never change: kept for a minute.
+_ORG_BASICS: dict[int, tuple[float, str, str]] = {}
+ORG_CACHE_SECONDS = 60.0
+
+
+async def _org_basics(session: AsyncSession, org_id: int) -> tuple[str, str]:
+    cached = _ORG_BASICS.get(org_id)
+    if cached and cached[0] > time.monotonic():
+        return cached[1], cached[2]
+    row = (await session.execute(select(Org.time_zone, Org.currency).where(Org.id == org_id))).first()
+    if row is None:
+        raise LookupError(f"no org {org_id}")
+    _ORG_BASICS[org_id] = (time.monotonic() + ORG_CACHE_SECONDS, row[0], row[1])
+    return row[0], row[1]
 
 
 async def org_time_zone(session: AsyncSession, org_id: int) -> str:
-    """The org's zone; read on every award and board, so kept for a minute (it almost never changes)."""
-    cached = _ZONES.get(org_id)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    zone = await session.scalar(select(Org.time_zone).where(Org.id == org_id))
-    if zone is None:
-        raise LookupError(f"no org {org_id}")
-    _ZONES[org_id] = (time.monotonic() + ZONE_CACHE_SECONDS, zone)
-    return zone
-
-
-_CURRENCIES: dict[int, tuple[float, str]] = {}
+    """The org's IANA zone: days, weeks and months of boards and awards follow it."""
+    return (await _org_basics(session, org_id))[0]
 
 
 async def org_currency(session: AsyncSession, org_id: int) -> str:
-    """The org's currency (ISO 4217); read with every board, so kept for a minute like the zone."""
-    cached = _CURRENCIES.get(org_id)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    currency = await session.scalar(select(Org.currency).where(Org.id == org_id))
-    if currency is None:
-        raise LookupError(f"no org {org_id}")
-    _CURRENCIES[org_id] = (time.monotonic() + ZONE_CACHE_SECONDS, currency)
-    return currency
+    """The org's currency (ISO 4217)."""
+    return (await _org_basics(session, org_id))[1]
 
 
 async def public_users(session: AsyncSession, org_id: int, *, team_id: int | None = None) -> dict[int, PublicUser]:

@@ -73,24 +73,29 @@ async def award_verified_visit(tx: Tx, env: Env, *, viewer: Viewer, visit_id: in
         )
     )
     awarded = max(0, min(rule.points, rule.daily_cap - int(earned_today or 0)))
+    return _enter(tx, env, viewer, rule, awarded, ("visit", visit_id), occurred_at)
+
+
+def _enter(tx: Tx, env: Env, person: Viewer, rule: PointRule, awarded: int, source: tuple[str, int], occurred_at: datetime) -> int:
+    """Write the ledger entry (none for zero points) and move boards and celebrations after the commit."""
     if awarded == 0:
         return 0
-    session.add(
+    tx.session.add(
         PointsEntry(
-            org_id=viewer.org_id,
-            user_id=viewer.user_id,
-            team_id=viewer.team_id,
+            org_id=person.org_id,
+            user_id=person.user_id,
+            team_id=person.team_id,
             points=awarded,
-            rule_kind=VERIFIED_VISIT,
-            source_type="visit",
-            source_id=visit_id,
+            rule_kind=rule.kind,
+            source_type=source[0],
+            source_id=source[1],
             occurred_at=occurred_at,
             created_at=env.clock(),
         )
     )
 
     async def publish() -> None:
-        await points_changed(env, viewer=viewer, occurred_at=occurred_at, points=awarded, rule=rule)
+        await points_changed(env, viewer=person, occurred_at=occurred_at, points=awarded, rule=rule)
 
     tx.after_commit(publish)
     return awarded
@@ -110,28 +115,7 @@ def points_for_amount(rule: PointRule, amount: Decimal) -> int:
 async def award_deal_won(tx: Tx, env: Env, *, owner: Viewer, deal_id: int, amount: Decimal, occurred_at: datetime) -> int:
     """Points for the owner of a won deal, once per deal whoever wins it and however often it is replayed."""
     rule = await rule_for(tx.session, owner.org_id, DEAL_WON)
-    awarded = points_for_amount(rule, amount)
-    if awarded == 0:
-        return 0
-    tx.session.add(
-        PointsEntry(
-            org_id=owner.org_id,
-            user_id=owner.user_id,
-            team_id=owner.team_id,
-            points=awarded,
-            rule_kind=DEAL_WON,
-            source_type="deal",
-            source_id=deal_id,
-            occurred_at=occurred_at,
-            created_at=env.clock(),
-        )
-    )
-
-    async def publish() -> None:
-        await points_changed(env, viewer=owner, occurred_at=occurred_at, points=awarded, rule=rule)
-
-    tx.after_commit(publish)
-    return awarded
+    return _enter(tx, env, owner, rule, points_for_amount(rule, amount), ("deal", deal_id), occurred_at)
 
 
 async def points_changed(env: Env, *, viewer: Viewer, occurred_at: datetime, points: int, rule: PointRule) -> None:
