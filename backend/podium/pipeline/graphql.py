@@ -12,6 +12,7 @@ from podium.core.i18n import Locale
 from podium.customers.graphql import Customer
 from podium.graphql.context import Info
 from podium.graphql.errors import OperationError, attempt
+from podium.graphql.ids import int_id
 from podium.orgs.graphql import User
 from podium.pipeline import service
 from podium.pipeline.models import Activity as ActivityRow
@@ -26,10 +27,6 @@ ActivityKindEnum = strawberry.enum(ActivityKind, name="ActivityKind")
 ActivityOutcomeEnum = strawberry.enum(ActivityOutcome, name="ActivityOutcome")
 
 
-def _id(raw: object) -> int:
-    """An ID from a client; malformed ones are simply not found."""
-    text = str(raw)
-    return int(text) if text.isdigit() and len(text) < 19 else -1
 
 
 @strawberry.type
@@ -323,7 +320,7 @@ ActivityResult = Annotated[ActivitySuccess | OperationError, strawberry.union("A
 def _lines(lines: list[DealLineInput] | None) -> list[service.LineInput] | None:
     if lines is None:
         return None
-    return [service.LineInput(_id(x.product_id), x.quantity, x.unit_price) for x in lines]
+    return [service.LineInput(int_id(x.product_id), x.quantity, x.unit_price) for x in lines]
 
 
 def _changed(changed: service.Changed, locale: Locale) -> DealSuccess:
@@ -345,7 +342,7 @@ class Query:
     @strawberry.field(description="A person's deals by stage: open ones and those closed in the last `closedDays` (mine by default).")
     async def pipeline(self, info: Info, owner_id: strawberry.ID | None = None, closed_days: int = 30) -> list[PipelineColumn]:
         ctx = info.context
-        owner = _id(owner_id) if owner_id is not None else None
+        owner = int_id(owner_id) if owner_id is not None else None
         columns = await service.pipeline(ctx.env, ctx.require_viewer(), owner, closed_days)
         return [
             PipelineColumn(
@@ -358,7 +355,7 @@ class Query:
     @strawberry.field(description="One deal with its lines, stage history, orders, payments and activities.")
     async def deal(self, info: Info, id: strawberry.ID) -> DealDetail:
         ctx = info.context
-        return DealDetail.of(await service.deal_detail(ctx.env, ctx.require_viewer(), _id(id)), ctx.locale)
+        return DealDetail.of(await service.deal_detail(ctx.env, ctx.require_viewer(), int_id(id)), ctx.locale)
 
 
 @strawberry.type
@@ -369,10 +366,10 @@ class Mutation:
 
         async def action() -> DealSuccess:
             data = service.DealInput(
-                client_id=input.client_id, customer_id=_id(input.customer_id), title=input.title,
+                client_id=input.client_id, customer_id=int_id(input.customer_id), title=input.title,
                 lead_source=LeadSource(input.lead_source).value, expected_close=input.expected_close, amount=input.amount,
-                lines=_lines(input.lines) or [], stage_id=_id(input.stage_id) if input.stage_id is not None else None,
-                owner_id=_id(input.owner_id) if input.owner_id is not None else None, probability=input.probability,
+                lines=_lines(input.lines) or [], stage_id=int_id(input.stage_id) if input.stage_id is not None else None,
+                owner_id=int_id(input.owner_id) if input.owner_id is not None else None, probability=input.probability,
             )
             return _changed(await service.create_deal(ctx.env, ctx.require_viewer(), data), ctx.locale)
 
@@ -384,11 +381,11 @@ class Mutation:
 
         async def action() -> DealSuccess:
             patch = service.DealPatch(
-                deal_id=_id(input.id), version=input.version, client_id=input.client_id, title=input.title,
+                deal_id=int_id(input.id), version=input.version, client_id=input.client_id, title=input.title,
                 amount=input.amount, lines=_lines(input.lines),
                 lead_source=LeadSource(input.lead_source).value if input.lead_source is not None else None,
                 expected_close=input.expected_close, probability=input.probability,
-                owner_id=_id(input.owner_id) if input.owner_id is not None else None,
+                owner_id=int_id(input.owner_id) if input.owner_id is not None else None,
             )
             return _changed(await service.update_deal(ctx.env, ctx.require_viewer(), patch), ctx.locale)
 
@@ -399,7 +396,7 @@ class Mutation:
         ctx = info.context
 
         async def action() -> DealSuccess:
-            move = service.Move(_id(input.id), input.version, _id(input.stage_id), input.client_id, input.reason)
+            move = service.Move(int_id(input.id), input.version, int_id(input.stage_id), input.client_id, input.reason)
             return _changed(await service.move_deal(ctx.env, ctx.require_viewer(), move), ctx.locale)
 
         return await attempt(ctx.locale, action)
@@ -409,7 +406,7 @@ class Mutation:
         ctx = info.context
 
         async def action() -> OrderSuccess:
-            data = service.OrderInput(input.client_id, _id(input.deal_id), input.number, input.amount, input.ordered_at)
+            data = service.OrderInput(input.client_id, int_id(input.deal_id), input.number, input.amount, input.ordered_at)
             view, replayed = await service.record_order(ctx.env, ctx.require_viewer(), data)
             return OrderSuccess(order=Order.of(view), replayed=replayed)
 
@@ -420,7 +417,7 @@ class Mutation:
         ctx = info.context
 
         async def action() -> OrderSuccess:
-            data = service.PaymentInput(input.client_id, _id(input.order_id), input.amount, input.collected_at, input.note)
+            data = service.PaymentInput(input.client_id, int_id(input.order_id), input.amount, input.collected_at, input.note)
             view, replayed = await service.record_payment(ctx.env, ctx.require_viewer(), data)
             return OrderSuccess(order=Order.of(view), replayed=replayed)
 
@@ -432,7 +429,7 @@ class Mutation:
 
         async def action() -> StagesSuccess:
             items = [
-                service.StageInput(s.name_en, s.name_zh, s.probability, Outcome(s.outcome).value, _id(s.id) if s.id is not None else None)
+                service.StageInput(s.name_en, s.name_zh, s.probability, Outcome(s.outcome).value, int_id(s.id) if s.id is not None else None)
                 for s in stages
             ]
             saved = await service.save_stages(ctx.env, ctx.require_viewer(), items)
@@ -448,8 +445,8 @@ class Mutation:
             viewer = ctx.require_viewer()
             data = service.ActivityInput(
                 client_id=input.client_id, kind=ActivityKind(input.kind).value, outcome=ActivityOutcome(input.outcome).value,
-                occurred_at=input.occurred_at, customer_id=_id(input.customer_id) if input.customer_id is not None else None,
-                deal_id=_id(input.deal_id) if input.deal_id is not None else None, note=input.note,
+                occurred_at=input.occurred_at, customer_id=int_id(input.customer_id) if input.customer_id is not None else None,
+                deal_id=int_id(input.deal_id) if input.deal_id is not None else None, note=input.note,
             )
             activity, author, replayed = await service.log_activity(ctx.env, viewer, data)
             return ActivitySuccess(activity=Activity.of(activity, User.of(author) if author else None), replayed=replayed)

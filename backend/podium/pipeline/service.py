@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.celebrations import service as celebrations
+from podium.core.checks import check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import Tx, encode_event, org_channel, transaction
@@ -31,12 +31,10 @@ from podium.pipeline import policies
 from podium.pipeline.models import Activity, Deal, DealChange, DealLine, Order, Payment, Product, Stage, StageChange
 from podium.points import service as points
 
-CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 TITLE_MAX = 200
 REASON_MAX = 500
 NOTE_MAX = 2000
 MAX_LINES = 50
-CLOCK_SKEW = timedelta(minutes=5)
 ACTIVITY_MAX_AGE = timedelta(days=90)
 CENT = Decimal("0.01")
 
@@ -371,14 +369,6 @@ def stays(changes: Sequence[StageChange], stage_rows: dict[int, Stage], open_unt
 # ---------------------------------------------------------------- writing deals
 
 
-def _check_client_id(problems: Problems, client_id: str | None, required: bool = True) -> None:
-    if client_id is None:
-        if required:
-            problems.add(ErrorCode.REQUIRED, "clientId")
-    elif not CLIENT_ID_RE.match(client_id):
-        problems.add(ErrorCode.INVALID, "clientId")
-
-
 def _check_text(problems: Problems, field_name: str, value: str, maximum: int, required: bool) -> None:
     if required and not value.strip():
         problems.add(ErrorCode.REQUIRED, field_name)
@@ -457,7 +447,7 @@ async def create_deal(env: Env, viewer: Viewer, data: DealInput) -> Changed:
         return replay
     now = env.clock()
     problems = Problems()
-    _check_client_id(problems, data.client_id)
+    check_client_id(problems, data.client_id)
     _check_text(problems, "title", data.title, TITLE_MAX, required=True)
     _check_choice(problems, "leadSource", data.lead_source, LeadSource)
     _check_close_date(problems, data.expected_close, now.date())
@@ -572,7 +562,7 @@ def _record_change(tx: Tx, viewer: Viewer, deal: Deal, fields: list[str], client
 async def update_deal(env: Env, viewer: Viewer, patch: DealPatch) -> Changed:
     now = env.clock()
     problems = Problems()
-    _check_client_id(problems, patch.client_id, required=False)
+    check_client_id(problems, patch.client_id, required=False)
     if patch.title is not None:
         _check_text(problems, "title", patch.title, TITLE_MAX, required=True)
     if patch.lead_source is not None:
@@ -627,7 +617,7 @@ async def move_deal(env: Env, viewer: Viewer, move: Move) -> Changed:
     """Move a deal to another stage; won and lost close it and need a reason; winning earns points."""
     now = env.clock()
     problems = Problems()
-    _check_client_id(problems, move.client_id, required=False)
+    check_client_id(problems, move.client_id, required=False)
     _check_text(problems, "reason", move.reason, REASON_MAX, required=False)
     problems.raise_if_any()
     awarded = 0
@@ -704,25 +694,16 @@ async def _deal_for_money(session: AsyncSession, viewer: Viewer, deal_id: int) -
     return deal
 
 
-def _check_moment(problems: Problems, field_name: str, moment: datetime, now: datetime, max_age: timedelta) -> None:
-    if moment.tzinfo is None:
-        problems.add(ErrorCode.INVALID, field_name)
-    elif moment > now + CLOCK_SKEW:
-        problems.add(ErrorCode.IN_FUTURE, field_name)
-    elif moment < now - max_age:
-        problems.add(ErrorCode.TOO_OLD, field_name, days=max_age.days)
-
-
 async def record_order(env: Env, viewer: Viewer, data: OrderInput) -> tuple[OrderView, bool]:
     """An order against a won deal; orders together never exceed the deal's amount."""
     replay = await _order_replay(env, viewer, data.client_id)
     if replay is not None:
         return replay, True
     problems = Problems()
-    _check_client_id(problems, data.client_id)
+    check_client_id(problems, data.client_id)
     _check_text(problems, "number", data.number, 40, required=True)
     check_amount(problems, "amount", data.amount, positive=True)
-    _check_moment(problems, "orderedAt", data.ordered_at, env.clock(), timedelta(days=366))
+    check_moment(problems, "orderedAt", data.ordered_at, env.clock(), timedelta(days=366))
     problems.raise_if_any()
     try:
         async with transaction(env.db) as tx:
@@ -762,9 +743,9 @@ async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[
     if seen is not None:
         return await _order_view(env, seen), True
     problems = Problems()
-    _check_client_id(problems, data.client_id)
+    check_client_id(problems, data.client_id)
     check_amount(problems, "amount", data.amount, positive=True)
-    _check_moment(problems, "collectedAt", data.collected_at, env.clock(), timedelta(days=366))
+    check_moment(problems, "collectedAt", data.collected_at, env.clock(), timedelta(days=366))
     _check_text(problems, "note", data.note, REASON_MAX, required=False)
     problems.raise_if_any()
     try:
@@ -820,10 +801,10 @@ async def _log_activity(env: Env, viewer: Viewer, data: ActivityInput) -> tuple[
     if replay is not None:
         return replay, True
     problems = Problems()
-    _check_client_id(problems, data.client_id)
+    check_client_id(problems, data.client_id)
     _check_choice(problems, "kind", data.kind, ActivityKind)
     _check_choice(problems, "outcome", data.outcome, ActivityOutcome)
-    _check_moment(problems, "occurredAt", data.occurred_at, env.clock(), ACTIVITY_MAX_AGE)
+    check_moment(problems, "occurredAt", data.occurred_at, env.clock(), ACTIVITY_MAX_AGE)
     _check_text(problems, "note", data.note, NOTE_MAX, required=False)
     if data.customer_id is None and data.deal_id is None:
         problems.add(ErrorCode.REQUIRED, "customerId")

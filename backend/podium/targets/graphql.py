@@ -15,6 +15,7 @@ from podium.core.events import org_channel
 from podium.core.policies import Role, Viewer
 from podium.graphql.context import Info
 from podium.graphql.errors import OperationError, attempt
+from podium.graphql.ids import int_id
 from podium.targets import service
 from podium.targets.calendar import FiscalPeriod, Grain
 from podium.targets.service import Basis, Metric, Node, NodeKind, Pace
@@ -189,8 +190,7 @@ def _node(raw: NodeInput | dict[str, Any] | None) -> Node | None:
     if raw is None:
         return None
     kind, ident = (raw.kind, raw.id) if isinstance(raw, NodeInput) else (raw["kind"], raw["id"])
-    text = str(ident)
-    return Node(NodeKind(kind.lower() if isinstance(kind, str) else kind), int(text) if text.isdigit() and len(text) < 19 else -1)
+    return Node(NodeKind(kind.lower() if isinstance(kind, str) else kind), int_id(ident))
 
 
 def _request(input: SetTargetInput) -> service.SplitRequest:

@@ -12,6 +12,7 @@ from podium.customers.graphql import Customer
 from podium.customers.models import Customer as CustomerRow
 from podium.graphql.context import Info
 from podium.graphql.errors import OperationError, attempt
+from podium.graphql.ids import int_id
 from podium.points import service as points
 from podium.points.graphql import PointsSummary
 from podium.visits import service
@@ -70,10 +71,6 @@ class LogVisitSuccess:
 LogVisitResult = Annotated[LogVisitSuccess | OperationError, strawberry.union("LogVisitResult")]
 
 
-def _customer_id(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) < 19 else -1
-
-
 @strawberry.type
 class Query:
     @strawberry.field(description="My latest visits.")
@@ -92,7 +89,7 @@ class Mutation:
             viewer = ctx.require_viewer()
             data = service.VisitInput(
                 client_id=input.client_id,
-                customer_id=_customer_id(str(input.customer_id)),
+                customer_id=int_id(input.customer_id),
                 latitude=input.latitude,
                 longitude=input.longitude,
                 accuracy_m=input.accuracy_meters,

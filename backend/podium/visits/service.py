@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.exc import IntegrityError
 
+from podium.core.checks import check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import encode_event, org_channel, transaction
@@ -23,9 +23,6 @@ from podium.points import service as points
 from podium.visits.models import Visit
 
 NOTE_MAX = 2000
-CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-# Phones' clocks drift; a visit a little "in the future" is a skewed clock, not a lie.
-CLOCK_SKEW = timedelta(minutes=5)
 # Offline phones replay late, but a visit from last quarter is a data-entry mistake.
 MAX_AGE = timedelta(days=30)
 MAX_ACCURACY_M = 100_000.0
@@ -51,8 +48,7 @@ class LoggedVisit:
 
 def _check(data: VisitInput, now: datetime) -> None:
     problems = Problems()
-    if not CLIENT_ID_RE.match(data.client_id):
-        problems.add(ErrorCode.INVALID, "clientId")
+    check_client_id(problems, data.client_id)
     for name, value in (("latitude", data.latitude), ("longitude", data.longitude), ("accuracyMeters", data.accuracy_m)):
         if not math.isfinite(value):
             problems.add(ErrorCode.INVALID, name)
@@ -60,12 +56,7 @@ def _check(data: VisitInput, now: datetime) -> None:
         customers.check_coordinates(problems, data.latitude, data.longitude)
     if math.isfinite(data.accuracy_m) and not 0 <= data.accuracy_m <= MAX_ACCURACY_M:
         problems.add(ErrorCode.OUT_OF_RANGE, "accuracyMeters", min=0, max=int(MAX_ACCURACY_M))
-    if data.occurred_at.tzinfo is None:
-        problems.add(ErrorCode.INVALID, "occurredAt")
-    elif data.occurred_at > now + CLOCK_SKEW:
-        problems.add(ErrorCode.IN_FUTURE, "occurredAt")
-    elif data.occurred_at < now - MAX_AGE:
-        problems.add(ErrorCode.TOO_OLD, "occurredAt", days=MAX_AGE.days)
+    check_moment(problems, "occurredAt", data.occurred_at, now, MAX_AGE)
     if len(data.note) > NOTE_MAX:
         problems.add(ErrorCode.TOO_LONG, "note", max=NOTE_MAX)
     problems.raise_if_any()
