@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 
@@ -50,50 +49,6 @@ async def user_revenue(
         columns += [func.sum(case((inside, Deal.amount), else_=0)), func.sum(case((inside, 1), else_=0))]
     row = (await session.execute(select(*columns).where(Deal.owner_id == user_id, Deal.status == WON))).one()
     return [(to_minor(Decimal(row[2 * i] or 0)), int(row[2 * i + 1] or 0)) for i in range(len(spans))]
-
-
-async def won_sums(
-    session: AsyncSession,
-    org_id: int,
-    start: datetime,
-    end: datetime,
-    *,
-    owner_ids: Collection[int] | None = None,
-    team_ids: Collection[int] | None = None,
-) -> dict[int, tuple[Decimal, Decimal, int]]:
-    """Per owner: (revenue won, gross margin, deals won) in [start, end), optionally limited to owners or teams."""
-    query = (
-        select(Deal.owner_id, func.sum(Deal.amount), func.sum(func.coalesce(Deal.margin, 0)), func.count())
-        .where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
-        .group_by(Deal.owner_id)
-    )
-    if owner_ids is not None:
-        query = query.where(Deal.owner_id.in_(list(owner_ids)))
-    if team_ids is not None:
-        query = query.where(Deal.team_id.in_(list(team_ids)))
-    return {int(uid): (Decimal(rev or 0), Decimal(margin or 0), int(n)) for uid, rev, margin, n in await session.execute(query)}
-
-
-async def collected_sums(
-    session: AsyncSession,
-    org_id: int,
-    start: datetime,
-    end: datetime,
-    *,
-    owner_ids: Collection[int] | None = None,
-    team_ids: Collection[int] | None = None,
-) -> dict[int, Decimal]:
-    """Per owner: payments collected in [start, end)."""
-    query = (
-        select(Payment.owner_id, func.sum(Payment.amount))
-        .where(Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end)
-        .group_by(Payment.owner_id)
-    )
-    if owner_ids is not None:
-        query = query.where(Payment.owner_id.in_(list(owner_ids)))
-    if team_ids is not None:
-        query = query.where(Payment.team_id.in_(list(team_ids)))
-    return {int(uid): Decimal(total or 0) for uid, total in await session.execute(query)}
 
 
 async def credited(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[tuple[int, int | None, Decimal, Decimal, int]]:
