@@ -23,6 +23,7 @@ from podium.leaderboards.store import BoardStore, MemoryBoardStore, RedisBoardSt
 from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
 from podium.settings import Settings, get_settings
+from podium.compensation.http import export_period
 from podium.web import healthz, pwa
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, healthz, pwa],
+        route_handlers=[GraphQLController, export_period, healthz, pwa],
         lifespan=[lifespan],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude="/graphql"),
         openapi_config=None,

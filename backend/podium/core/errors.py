@@ -24,6 +24,9 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     CLOSED = "CLOSED"
     MISMATCH = "MISMATCH"
+    LOCKED = "LOCKED"
+    DISPUTED = "DISPUTED"
+    NOT_ENDED = "NOT_ENDED"
 
 
 @dataclass(frozen=True)

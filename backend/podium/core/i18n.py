@@ -62,6 +62,18 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "Must equal {expected}.",
         Locale.ZH_CN: "必须等于 {expected}。",
     },
+    "LOCKED": {
+        Locale.EN: "This statement is approved and locked; corrections appear in the next open period.",
+        Locale.ZH_CN: "该结算单已审批锁定，更正将计入下一个未结期间。",
+    },
+    "DISPUTED": {
+        Locale.EN: "{count} dispute(s) on this statement are still open: resolve them first.",
+        Locale.ZH_CN: "该结算单仍有 {count} 条未解决的异议，请先处理。",
+    },
+    "NOT_ENDED": {
+        Locale.EN: "The period has not ended yet ({period}).",
+        Locale.ZH_CN: "该期间（{period}）尚未结束。",
+    },
     "celebration.OVERTAKE": {
         Locale.EN: "{name} overtook {other} on the {board} board!",
         Locale.ZH_CN: "{name} 在{board}榜上超越了 {other}！",

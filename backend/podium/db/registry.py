@@ -1,6 +1,7 @@
 """Imports every capability's models so metadata (and Alembic) sees all tables."""
 
 from podium.celebrations import models as _celebrations  # noqa: F401
+from podium.compensation import models as _compensation  # noqa: F401
 from podium.customers import models as _customers  # noqa: F401
 from podium.orgs import models as _orgs  # noqa: F401
 from podium.pipeline import models as _pipeline  # noqa: F401

@@ -14,6 +14,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from podium.celebrations import graphql as celebrations
+from podium.compensation import graphql as compensation
 from podium.core.errors import DomainError
 from podium.customers import graphql as customers
 from podium.graphql.errors import localize_graphql_errors
@@ -32,15 +33,16 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query))
-Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation, pipeline.Mutation, targets.Mutation))
-Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription))
+Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query, compensation.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation, pipeline.Mutation, targets.Mutation, compensation.Mutation))
+Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).
 LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
     "leaderboardChanged": leaderboards.board_live,
     "celebrations": celebrations.celebrations_live,
     "attainmentChanged": targets.attainment_live,
+    "earningsChanged": compensation.earnings_live,
 }
 
 

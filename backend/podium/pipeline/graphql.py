@@ -123,13 +123,15 @@ class StageStay:
 @strawberry.type
 class Payment:
     id: strawberry.ID
-    amount: Decimal
+    amount: Decimal = strawberry.field(description="Negative for a refund.")
     collected_at: datetime
     note: str
+    refund_of_id: strawberry.ID | None = strawberry.field(description="The payment a refund gives money back on.")
 
     @classmethod
     def of(cls, row: PaymentRow) -> Payment:
-        return cls(id=strawberry.ID(str(row.id)), amount=row.amount, collected_at=row.collected_at, note=row.note)
+        refund_of = strawberry.ID(str(row.refund_of_id)) if row.refund_of_id is not None else None
+        return cls(id=strawberry.ID(str(row.id)), amount=row.amount, collected_at=row.collected_at, note=row.note, refund_of_id=refund_of)
 
 
 @strawberry.type
@@ -263,6 +265,23 @@ class RecordPaymentInput:
     amount: Decimal
     collected_at: datetime
     note: str = ""
+
+
+@strawberry.input
+class RefundPaymentInput:
+    client_id: str
+    payment_id: strawberry.ID
+    amount: Decimal = strawberry.field(description="How much goes back, at most what the payment brought in less earlier refunds.")
+    refunded_at: datetime
+    note: str = strawberry.field(description="Why; required.")
+
+
+@strawberry.input
+class ReverseDealInput:
+    id: strawberry.ID
+    version: int
+    reason: str
+    client_id: str | None = None
 
 
 @strawberry.input
@@ -420,6 +439,27 @@ class Mutation:
             data = service.PaymentInput(input.client_id, int_id(input.order_id), input.amount, input.collected_at, input.note)
             view, replayed = await service.record_payment(ctx.env, ctx.require_viewer(), data)
             return OrderSuccess(order=Order.of(view), replayed=replayed)
+
+        return await attempt(ctx.locale, action)
+
+    @strawberry.mutation(description="Give money back on a payment; commission paid on it is clawed back. Idempotent on clientId.")
+    async def refund_payment(self, info: Info, input: RefundPaymentInput) -> OrderResult:
+        ctx = info.context
+
+        async def action() -> OrderSuccess:
+            data = service.RefundInput(input.client_id, int_id(input.payment_id), input.amount, input.refunded_at, input.note)
+            view, replayed = await service.refund_payment(ctx.env, ctx.require_viewer(), data)
+            return OrderSuccess(order=Order.of(view), replayed=replayed)
+
+        return await attempt(ctx.locale, action)
+
+    @strawberry.mutation(description="Managers: undo a won deal (a cancelled contract); it stops counting and its commission is clawed back.")
+    async def reverse_deal(self, info: Info, input: ReverseDealInput) -> DealResult:
+        ctx = info.context
+
+        async def action() -> DealSuccess:
+            reversal = service.Reversal(int_id(input.id), input.version, input.reason, input.client_id)
+            return _changed(await service.reverse_deal(ctx.env, ctx.require_viewer(), reversal), ctx.locale)
 
         return await attempt(ctx.locale, action)
 

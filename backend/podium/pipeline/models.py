@@ -72,6 +72,9 @@ class Deal(IdMixin, Base):
     probability: Mapped[int]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     close_reason: Mapped[str] = mapped_column(String(500), default="")
+    # A won deal later undone (cancelled contract): status "reversed"; commission is clawed back.
+    reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reversal_reason: Mapped[str] = mapped_column(String(500), default="")
     # Optimistic concurrency: every change increments it; a write naming an older one is a conflict.
     version: Mapped[int] = mapped_column(default=1)
     stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -151,7 +154,9 @@ class Payment(IdMixin, Base):
     team_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id", ondelete="SET NULL"))
     client_id: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"))
+    # Negative for a refund, which names the payment it gives money back on.
     amount: Mapped[Decimal] = mapped_column(Money)
+    refund_of_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("payments.id", ondelete="CASCADE"))
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

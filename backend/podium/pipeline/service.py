@@ -43,6 +43,7 @@ class Outcome(StrEnum):
     OPEN = "open"
     WON = "won"
     LOST = "lost"
+    REVERSED = "reversed"  # won, then undone: no longer credited
 
 
 class LeadSource(StrEnum):
@@ -147,6 +148,23 @@ class PaymentInput:
     amount: Decimal
     collected_at: datetime
     note: str = ""
+
+
+@dataclass(frozen=True)
+class RefundInput:
+    client_id: str
+    payment_id: int
+    amount: Decimal
+    refunded_at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reversal:
+    deal_id: int
+    version: int
+    reason: str
+    client_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -682,14 +700,15 @@ def _publish_deal(tx: Tx, env: Env, deal: Deal) -> None:
 # ---------------------------------------------------------------- orders and payments
 
 
-async def _deal_for_money(session: AsyncSession, viewer: Viewer, deal_id: int) -> Deal:
+async def _deal_for_money(session: AsyncSession, viewer: Viewer, deal_id: int, *, refund: bool = False) -> Deal:
     deal = await session.scalar(select(Deal).where(Deal.id == deal_id).with_for_update())
     _, reach = await org_tree.reach(session, viewer)
     if deal is None or deal.org_id != viewer.org_id or not policies.can_read(reach, deal):
         raise DomainError.one(ErrorCode.NOT_FOUND, "dealId")
     if not policies.can_edit(viewer, reach, deal):
         raise DomainError.one(ErrorCode.FORBIDDEN, "dealId")
-    if deal.status != Outcome.WON.value:
+    # Money comes in on won deals only; it may go back out on a reversed one.
+    if deal.status != Outcome.WON.value and not (refund and deal.status == Outcome.REVERSED.value):
         raise DomainError.one(ErrorCode.INVALID, "dealId")
     return deal
 
@@ -775,6 +794,77 @@ async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[
             raise
         return await _order_view(env, seen), True
     return await _order_view(env, order.id), False
+
+
+async def refund_payment(env: Env, viewer: Viewer, data: RefundInput) -> tuple[OrderView, bool]:
+    """Money given back on a payment (never more than it brought in); commission paid on it is clawed back."""
+    async with env.db() as session:
+        seen = await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == data.client_id))
+    if seen is not None:
+        return await _order_view(env, seen), True
+    problems = Problems()
+    check_client_id(problems, data.client_id)
+    check_amount(problems, "amount", data.amount, positive=True)
+    check_moment(problems, "refundedAt", data.refunded_at, env.clock(), timedelta(days=366))
+    _check_text(problems, "note", data.note, REASON_MAX, required=True)
+    problems.raise_if_any()
+    try:
+        async with transaction(env.db) as tx:
+            session = tx.session
+            payment = await session.get(Payment, data.payment_id)
+            if payment is None or payment.org_id != viewer.org_id or payment.refund_of_id is not None:
+                raise DomainError.one(ErrorCode.NOT_FOUND, "paymentId")
+            deal = await _deal_for_money(session, viewer, payment.deal_id, refund=True)
+            refunded = await session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.refund_of_id == payment.id))
+            left = payment.amount + Decimal(refunded or 0)
+            if data.amount > left:
+                raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{left:,.2f}")
+            if data.refunded_at < payment.collected_at:
+                raise DomainError.one(ErrorCode.INVALID, "refundedAt")
+            session.add(
+                Payment(
+                    org_id=deal.org_id, order_id=payment.order_id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,
+                    client_id=data.client_id, created_by=viewer.user_id, amount=-data.amount, refund_of_id=payment.id,
+                    collected_at=data.refunded_at, note=data.note.strip(), created_at=env.clock(),
+                )
+            )
+            event = encode_event("payment", deal=deal.id, owner=deal.owner_id, team=deal.team_id)
+            tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
+            order_id = payment.order_id
+    except IntegrityError:
+        async with env.db() as session:
+            seen = await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == data.client_id))
+        if seen is None:
+            raise
+        return await _order_view(env, seen), True
+    return await _order_view(env, order_id), False
+
+
+async def reverse_deal(env: Env, viewer: Viewer, reversal: Reversal) -> Changed:
+    """Undo a win (a cancelled contract): it stops counting as revenue, and commission on it is clawed back."""
+    problems = Problems()
+    check_client_id(problems, reversal.client_id, required=False)
+    _check_text(problems, "reason", reversal.reason, REASON_MAX, required=True)
+    problems.raise_if_any()
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        session = tx.session
+        found = await _editable(tx, viewer, reversal.deal_id, reversal.version, reversal.client_id, ["status"])
+        if isinstance(found, Changed):
+            return found
+        deal = found
+        if not policies.may_assign(viewer):
+            raise DomainError.one(ErrorCode.FORBIDDEN, "dealId")
+        if deal.status != Outcome.WON.value:
+            raise DomainError.one(ErrorCode.INVALID, "dealId")
+        deal.status = Outcome.REVERSED.value
+        deal.reversed_at = now
+        deal.reversal_reason = reversal.reason.strip()
+        _record_change(tx, viewer, deal, ["status"], reversal.client_id, now)
+        _publish_deal(tx, env, deal)
+        await session.flush()
+        (view,) = await _views(session, viewer.org_id, [deal])
+    return Changed(view)
 
 
 async def _order_view(env: Env, order_id: int) -> OrderView:
@@ -879,6 +969,8 @@ async def save_stages(env: Env, viewer: Viewer, items: Sequence[StageInput]) -> 
         if not 0 <= item.probability <= 100:
             problems.add(ErrorCode.OUT_OF_RANGE, f"stages.{i}.probability", min=0, max=100)
         _check_choice(problems, f"stages.{i}.outcome", item.outcome, Outcome)
+        if item.outcome == Outcome.REVERSED.value:  # a deal's state, never a stage's
+            problems.add(ErrorCode.INVALID, f"stages.{i}.outcome")
     outcomes = [item.outcome for item in items]
     if outcomes.count(Outcome.WON.value) != 1 or outcomes.count(Outcome.LOST.value) != 1 or Outcome.OPEN.value not in outcomes:
         problems.add(ErrorCode.INVALID, "stages")

@@ -492,3 +492,13 @@ async def tree_nodes(env: Env, viewer: Viewer) -> list[TreeNode]:
 
     walk(top, None, 0)
     return result
+
+
+async def person_targets(session: AsyncSession, org_id: int, period_key: str, metric: Metric, user_ids: set[int] | None = None) -> dict[int, Decimal]:
+    """Each person's own target for one period and metric: the quota compensation measures attainment against."""
+    query = select(Target.node_id, Target.amount).where(
+        Target.org_id == org_id, Target.node_kind == NodeKind.USER.value, Target.period_key == period_key, Target.metric == metric.value
+    )
+    if user_ids is not None:
+        query = query.where(Target.node_id.in_(user_ids))
+    return {int(uid): Decimal(amount) for uid, amount in await session.execute(query)}

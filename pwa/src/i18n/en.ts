@@ -1,7 +1,12 @@
 // English catalog. The source of the key set: zh-CN.ts must have exactly these keys
 // with the same {placeholders}; a unit test and the type checker both enforce it.
 
+import { compensationEn } from '@/i18n/compensation';
+import { earningsEn } from '@/i18n/earnings';
+
 export const en = {
+  ...earningsEn,
+  ...compensationEn,
   'app.name': 'Podium',
   'app.loading': 'Loading…',
   'app.offline': 'Can’t reach Podium. Check your connection.',

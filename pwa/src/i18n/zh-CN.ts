@@ -1,7 +1,11 @@
+import { compensationZh } from '@/i18n/compensation';
+import { earningsZh } from '@/i18n/earnings';
 import type { MessageKey } from '@/i18n/en';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
+  ...earningsZh,
+  ...compensationZh,
   'app.name': 'Podium',
   'app.loading': '加载中…',
   'app.offline': '无法连接 Podium，请检查网络。',

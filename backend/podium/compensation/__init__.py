@@ -1,0 +1,1 @@
+"""Incentive compensation: plans, credit splits, statements, approvals and disputes."""
