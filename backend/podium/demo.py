@@ -19,6 +19,7 @@ from podium.core.passwords import hash_password
 from podium.core.policies import Role
 from podium.customers.models import Customer
 from podium.orgs import service as orgs
+from podium.compensation import demo as compensation_demo
 from podium.orgs.models import Org
 from podium.pipeline import demo as pipeline_demo
 from podium.targets import demo as targets_demo
@@ -97,11 +98,13 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
         await tx.session.flush()
         rep_viewers = [orgs.viewer_of(r) for r in reps]
         admin = orgs.viewer_of(logins[0])
+        manager = orgs.viewer_of(logins[1])
         customer_points = [(c.id, c.latitude, c.longitude) for c in customers]
     # Deals first: the boards built while visits are replayed then already count their points.
     await pipeline_demo.seed(env, rng, org.id, rep_viewers, [c[0] for c in customer_points], now)
     await _history(env, rng, rep_viewers, customer_points, now, days)
     await targets_demo.seed(env, admin)
+    await compensation_demo.seed(env, admin, manager, rep_viewers[0])
     return True
 
 
