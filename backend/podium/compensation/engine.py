@@ -275,25 +275,32 @@ class _Run:
         `fixed` is a (rate, tier) that holds for the whole line: a product line's own rate, or the
         band a retroactive tier table reached over the whole period.
         """
-        cuts = {ZERO, ONE}
+        # Cuts are offsets into the line's basis, exact where a tier begins; each part is classified
+        # by its midpoint, so a boundary never depends on the last digit of a division.
+        if basis == 0:
+            return [Portion(basis, fixed[0] if fixed else component.band_rate(basis_at), component.multiplier(self._attained(revenue_at)), fixed[1] if fixed else component.tier_at(basis_at))]
+        cuts = {ZERO, basis}
         if fixed is None and component.tiers and basis > 0:
             for band in component.tiers:
-                t = (band.start - basis_at) / basis
-                if ZERO < t < ONE:
-                    cuts.add(t)
+                if ZERO < band.start - basis_at < basis:
+                    cuts.add(band.start - basis_at)
         if component.accelerators and self.quota is not None and revenue > 0:
             for step in component.accelerators:
-                t = (self.quota * step.start / HUNDRED - revenue_at) / revenue
-                if ZERO < t < ONE:
-                    cuts.add(t)
-        points = sorted(cuts)
+                into = (self.quota * step.start / HUNDRED - revenue_at) * basis / revenue
+                if ZERO < into < basis if basis > 0 else basis < into < ZERO:
+                    cuts.add(into)
+        points = sorted(cuts, reverse=basis < 0)
         found = []
-        for t0, t1 in zip(points, points[1:], strict=False):
-            position = basis_at + basis * t0
-            attained = None if self.quota is None else (revenue_at + revenue * t0) / self.quota * HUNDRED
+        for o0, o1 in zip(points, points[1:], strict=False):
+            middle = (o0 + o1) / 2
+            position = basis_at + middle
+            attained = self._attained(revenue_at + middle * revenue / basis)
             rate, tier = fixed if fixed is not None else (component.band_rate(position), component.tier_at(position))
-            found.append(Portion(basis * (t1 - t0), rate, component.multiplier(attained), tier))
+            found.append(Portion(o1 - o0, rate, component.multiplier(attained), tier))
         return found
+
+    def _attained(self, revenue: Decimal) -> Decimal | None:
+        return None if self.quota is None else revenue / self.quota * HUNDRED
 
     def releases(self, component: Component) -> list[Line]:
         """Held commission made payable as the deal's cash comes in; refunds claw back what their payment released."""

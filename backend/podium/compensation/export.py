@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from podium.compensation.service import StatementView
 from podium.core.i18n import Locale
+from podium.core.money import plain
 
 Cell = str | Decimal | None
 
@@ -47,7 +48,7 @@ def _rows(views: Sequence[StatementView], locale: Locale, zone: str) -> tuple[li
             at = line.at.astimezone(tz).date().isoformat() if isinstance(line.at, datetime) else ""
             lines.append([
                 v.user_name, v.period, names.get(line.component, line.component), line.kind.value, line.ref, line.label, at,
-                line.basis.normalize() if line.basis else line.basis, line.rate, line.multiplier, "–".join(map(str, tiers)),
+                plain(line.basis), plain(line.rate) if line.rate is not None else None, plain(line.multiplier) if line.multiplier is not None else None, "–".join(map(str, tiers)),
                 line.amount, line.payable, line.note,
             ])
     return summary, lines

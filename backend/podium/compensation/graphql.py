@@ -15,6 +15,7 @@ from podium.compensation.plan import Accelerator, Band, Basis, Component, Kind, 
 from podium.compensation.service import DisputeStatus, PlanView, Status, StatementView
 from podium.core.env import Env
 from podium.core.events import org_channel
+from podium.core.money import plain
 from podium.core.policies import Viewer
 from podium.graphql.context import Info
 from podium.graphql.errors import OperationError, attempt
@@ -76,9 +77,9 @@ class StatementLine:
         return cls(
             key="|".join(line.key), component=line.component, component_name=names.get(line.component, ""), kind=line.kind,
             ref=line.ref, deal_id=deal_id, label=line.label, at=line.at, basis=line.basis.quantize(quantum) if line.basis else line.basis,
-            rate=line.rate.normalize() if line.rate is not None else None,
-            multiplier=line.multiplier.normalize() if line.multiplier is not None else None, amount=line.amount, payable=line.payable,
-            portions=[Portion(basis=p.basis.quantize(quantum), rate=p.rate.normalize(), multiplier=p.multiplier.normalize(), tier=p.tier) for p in line.portions],
+            rate=plain(line.rate) if line.rate is not None else None,
+            multiplier=plain(line.multiplier) if line.multiplier is not None else None, amount=line.amount, payable=line.payable,
+            portions=[Portion(basis=p.basis.quantize(quantum), rate=plain(p.rate), multiplier=plain(p.multiplier), tier=p.tier) for p in line.portions],
             note=line.note, corrects=LineKind(line.original) if line.original else None,
         )
 
@@ -97,8 +98,8 @@ class NextStepType:
         if step is None:
             return None
         return cls(component=step.component, kind=step.kind, at=step.at, distance=step.distance,
-                   rate=step.rate.normalize() if step.rate is not None else None,
-                   multiplier=step.multiplier.normalize() if step.multiplier is not None else None)
+                   rate=plain(step.rate) if step.rate is not None else None,
+                   multiplier=plain(step.multiplier) if step.multiplier is not None else None)
 
 
 @strawberry.type

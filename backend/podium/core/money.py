@@ -34,3 +34,10 @@ def check_amount(
         problems.add(ErrorCode.TOO_PRECISE, field, places=places)
         return False
     return True
+
+
+def plain(value: Decimal) -> Decimal:
+    """Without trailing zeros and never in exponent form: 5.000 → 5, 60000.000 → 60000 (not 6E+4)."""
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal

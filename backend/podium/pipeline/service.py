@@ -541,7 +541,9 @@ async def _created_replay(env: Env, viewer: Viewer, client_id: str) -> Changed |
     return Changed(views[0], replayed=True) if views else None
 
 
-async def _editable(tx: Tx, viewer: Viewer, deal_id: int, version: int, client_id: str | None, fields: list[str]) -> Deal | Changed:
+async def _editable(
+    tx: Tx, viewer: Viewer, deal_id: int, version: int, client_id: str | None, fields: list[str], *, closed: bool = False
+) -> Deal | Changed:
     """The locked deal, after access, replay and version checks; a Changed when the write is a replay."""
     session = tx.session
     query = select(Deal).where(Deal.id == deal_id).with_for_update()
@@ -558,7 +560,7 @@ async def _editable(tx: Tx, viewer: Viewer, deal_id: int, version: int, client_i
             return Changed(view, replayed=True)
     if version != deal.version:
         await _conflict(session, deal, version, fields)
-    if deal.status != Outcome.OPEN.value:
+    if deal.status != Outcome.OPEN.value and not closed:
         raise DomainError.one(ErrorCode.CLOSED, "id")
     return deal
 
@@ -849,7 +851,7 @@ async def reverse_deal(env: Env, viewer: Viewer, reversal: Reversal) -> Changed:
     now = env.clock()
     async with transaction(env.db) as tx:
         session = tx.session
-        found = await _editable(tx, viewer, reversal.deal_id, reversal.version, reversal.client_id, ["status"])
+        found = await _editable(tx, viewer, reversal.deal_id, reversal.version, reversal.client_id, ["status"], closed=True)
         if isinstance(found, Changed):
             return found
         deal = found
