@@ -60,9 +60,9 @@ def test_worked_example_tiers_accelerators_and_a_spiff() -> None:
     commission = [line for line in statement.lines if line.kind is LineKind.COMMISSION]
     assert [line.amount for line in commission] == [D("1800.00"), D("2200.00"), D("3000.00"), D("3750.00")]
     # Deal 2 crosses the tier: 40,000 at 3 % and 20,000 at 5 %.
-    assert [(p.basis, p.rate, p.tier) for p in commission[1].portions] == [(D(40_000), D(3), 1), (D(20_000), D(5), 2)]
+    assert [(p.basis, p.rate, p.tier) for p in commission[1].parts()] == [(D(40_000), D(3), 1), (D(20_000), D(5), 2)]
     # Deal 4 crosses 150 %: 45,000 at 5 % × 1.2 and 15,000 at 5 % × 1.4.
-    assert [(p.basis, p.multiplier) for p in commission[3].portions] == [(D(45_000), D("1.2")), (D(15_000), D("1.4"))]
+    assert [(p.basis, p.multiplier) for p in commission[3].parts()] == [(D(45_000), D("1.2")), (D(15_000), D("1.4"))]
     (spiff,) = [line for line in statement.lines if line.kind is LineKind.SPIFF]
     assert (spiff.ref, spiff.basis, spiff.amount) == ("deal:2", D(10), D("500.00"))
     assert statement.earned == statement.payable == D("11250.00")
@@ -218,7 +218,7 @@ def test_lines_reconcile_and_a_recompute_gives_the_same_statement(tiers: tuple[B
     assert first == again
     assert first.earned == sum(line.amount for line in first.lines)
     # The running total is rounded once: the lines add up to the exact commission rounded.
-    exact = sum((p.basis * p.rate / 100 * p.multiplier for line in first.lines for p in line.portions), D(0))
+    exact = sum((p.basis * p.rate / 100 * p.multiplier for line in first.lines for p in line.parts()), D(0))
     assert first.earned == exact.quantize(D("0.01"))
 
 

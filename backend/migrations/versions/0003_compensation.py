@@ -153,6 +153,7 @@ def upgrade() -> None:
     sa.Column('multiplier', sa.Numeric(precision=12, scale=4), nullable=True),
     sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
     sa.Column('payable', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('tier', sa.Integer(), nullable=False),
     sa.Column('portions', sa.Text(), nullable=False),
     sa.Column('note', sa.String(length=40), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),

@@ -15,15 +15,18 @@ Both round to the currency's minor unit in the plan's rounding mode (half-even u
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
 from enum import StrEnum
+from operator import attrgetter
 
 from podium.compensation.plan import Basis, Component, Kind, Payout, Plan, TierMode, Trigger
 
 PRECISION = Context(prec=40)
+BY_TIME = attrgetter("at", "ref")  # lines in the order things happened; the ref breaks ties
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -43,11 +46,17 @@ class LineKind(StrEnum):
     RECOVERY = "recovery"  # draw paid earlier, recovered from this period's excess
 
 
+# Lines priced at a percentage of their basis.
+PRICED = frozenset({LineKind.COMMISSION, LineKind.ROLLUP, LineKind.COLLECTION})
 # Lines that follow from the statement's total, not from a transaction: corrections never diff them.
 DERIVED = frozenset({LineKind.FLOOR, LineKind.DRAW, LineKind.RECOVERY, LineKind.ADJUSTMENT})
 
 
-@dataclass(frozen=True, slots=True)
+# The records below are slotted but not frozen: a frozen __init__ sets every field through
+# object.__setattr__, which costs seconds at a million lines. Nothing changes them once built.
+
+
+@dataclass(slots=True)
 class Credit:
     """A deal line (or a deal without lines) credited to one payee, at their share."""
 
@@ -65,7 +74,7 @@ class Credit:
     owner_id: int | None = None  # roll-up credits: whose deal it is
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Collection:
     """A payment (or a refund, negative) on a credited deal, at the payee's share."""
 
@@ -82,7 +91,7 @@ class Collection:
     original_amount: Decimal = ZERO  # … and that payment's amount at the payee's share
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewCustomer:
     ref: str
     label: str
@@ -91,7 +100,7 @@ class NewCustomer:
     team_path: tuple[int, ...] = ()  # the payee's unit and every unit above it
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Portion:
     """Part of a line's basis at one rate: how a tier or accelerator boundary splits a deal."""
 
@@ -101,7 +110,7 @@ class Portion:
     tier: int  # 1-based band; 0 without tiers
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
     component: str
     kind: LineKind
@@ -113,9 +122,16 @@ class Line:
     multiplier: Decimal | None
     amount: Decimal  # earned
     payable: Decimal
-    portions: tuple[Portion, ...] = ()
+    portions: tuple[Portion, ...] = ()  # only when a boundary cut the line; see parts()
     note: str = ""  # the period a correction belongs to, "cap_per_deal", …
     original: str = ""  # a correction: the kind of line it corrects
+    tier: int = 0
+
+    def parts(self) -> tuple[Portion, ...]:
+        """How the line was priced: its portions, or the one rate it was priced at."""
+        if self.portions or self.rate is None or self.kind not in PRICED:
+            return self.portions
+        return (Portion(self.basis, self.rate, self.multiplier if self.multiplier is not None else ONE, self.tier),)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -179,7 +195,7 @@ class _Run:
         self.inputs = inputs
         self.quantum = Decimal(f"1E-{places}")
         self.mode = plan.rounding.mode
-        self.credits = sorted(inputs.credits, key=lambda c: (c.at, c.ref))
+        self.credits = sorted(inputs.credits, key=BY_TIME)
         self.revenue = sum((c.revenue for c in self.credits), ZERO)
         quota = inputs.quota if inputs.quota and inputs.quota > 0 else None
         self.quota = quota
@@ -195,7 +211,7 @@ class _Run:
             if component.kind is Kind.SPIFF:
                 lines += self.spiff(component)
             elif component.kind is Kind.ROLLUP:
-                lines += self.commission(component, sorted(self.inputs.team_credits, key=lambda c: (c.at, c.ref)), LineKind.ROLLUP)
+                lines += self.commission(component, sorted(self.inputs.team_credits, key=BY_TIME), LineKind.ROLLUP)
             elif component.basis is Basis.COLLECTIONS:
                 lines += self.on_collections(component)
             else:
@@ -226,41 +242,65 @@ class _Run:
 
     def commission(self, component: Component, credits: Sequence[Credit], kind: LineKind) -> list[Line]:
         revenue_basis = component.basis is Basis.REVENUE
-        total_basis = sum((c.revenue if revenue_basis else c.margin for c in credits), ZERO)
         retroactive = None
         if component.tiers and component.tier_mode is TierMode.RETROACTIVE:
+            total_basis = sum((c.revenue if revenue_basis else c.margin for c in credits), ZERO)
             retroactive = (component.band_rate(total_basis), component.tier_at(total_basis))
         held = kind is LineKind.COMMISSION and component.payout is Payout.COLLECTION
         exact = rounded = basis_at = revenue_at = ZERO
         per_deal: dict[int, Decimal] = {}
         lines: list[Line] = []
+        append = lines.append
+        quantum, mode, key = self.quantum, self.mode, component.key
+        cap = component.cap_per_deal
+        line_rates = component.line_rates
+        # Most lines cross no boundary: found by bisection, they are priced without cutting.
+        starts = [band.start for band in component.tiers]
+        rates = [component.rate, *(band.rate for band in component.tiers)]
+        thresholds = [self.quota * step.start / HUNDRED for step in component.accelerators] if self.quota is not None else []
+        multipliers = [ONE, *(step.multiplier for step in component.accelerators)]
+        factors: dict[tuple[Decimal, Decimal], Decimal] = {}
+        earned_on_deal = self.earned_on_deal
         for credit in credits:
             basis = credit.revenue if revenue_basis else credit.margin
-            line_rate = component.line_rates.get(credit.product_line) if credit.product_line else None
+            revenue = credit.revenue
+            line_rate = line_rates.get(credit.product_line) if credit.product_line else None
             fixed = (line_rate, 0) if line_rate is not None else retroactive
-            portions = self.portions(component, basis_at, basis, revenue_at, credit.revenue, fixed)
-            value = sum((p.basis * p.rate / HUNDRED * p.multiplier for p in portions), ZERO)
+            portions: tuple[Portion, ...] | None = None
+            if basis > 0 and revenue >= 0:
+                tier = bisect_right(starts, basis_at)
+                step = bisect_right(thresholds, revenue_at)
+                inside = fixed is None and tier < len(starts) and starts[tier] < basis_at + basis
+                if not inside and not (step < len(thresholds) and thresholds[step] < revenue_at + revenue):
+                    rate, tier = fixed if fixed is not None else (rates[tier], tier)
+                    multiplier = multipliers[step]
+                    factor = factors.get((rate, multiplier))
+                    if factor is None:
+                        factor = factors[(rate, multiplier)] = rate * multiplier / HUNDRED
+                    value = basis * factor
+                    portions = ()
+            if portions is None:
+                portions = tuple(self.portions(component, basis_at, basis, revenue_at, revenue, fixed))
+                value = sum((p.basis * p.rate / HUNDRED * p.multiplier for p in portions), ZERO)
+                rate, multiplier, tier = portions[-1].rate, portions[-1].multiplier, portions[-1].tier
             note = ""
-            if component.cap_per_deal is not None:
+            if cap is not None:
                 before = per_deal.get(credit.deal_id, ZERO)
-                allowed = max(ZERO, component.cap_per_deal - before)
+                allowed = max(ZERO, cap - before)
                 if value > allowed:
                     value, note = allowed, "cap_per_deal"
                 per_deal[credit.deal_id] = before + value
             exact += value
-            after = self.round(exact)
+            after = exact.quantize(quantum, mode)
             amount = after - rounded
             rounded = after
             basis_at += basis
-            revenue_at += credit.revenue
-            last = portions[-1]
-            lines.append(Line(
-                component=component.key, kind=kind, ref=credit.ref, label=credit.label, at=credit.at, basis=basis,
-                rate=last.rate, multiplier=last.multiplier, amount=amount, payable=ZERO if held else amount,
-                portions=tuple(portions), note=note,
-            ))
-            key = (component.key, credit.deal_id)
-            self.earned_on_deal[key] = self.earned_on_deal.get(key, ZERO) + amount
+            revenue_at += revenue
+            append(Line(key, kind, credit.ref, credit.label, credit.at, basis, rate, multiplier,
+                        amount, ZERO if held else amount, portions, note, "", tier))
+            if held:
+                deal_key = (key, credit.deal_id)
+                earned_on_deal[deal_key] = earned_on_deal.get(deal_key, ZERO) + amount
         if component.cap_per_period is not None and rounded > component.cap_per_period:
             over = component.cap_per_period - rounded
             lines.append(Line(component.key, LineKind.CAP, "period", "", None, rounded, None, None, over, ZERO if held else over, note="cap_per_period"))
@@ -305,7 +345,7 @@ class _Run:
     def releases(self, component: Component) -> list[Line]:
         """Held commission made payable as the deal's cash comes in; refunds claw back what their payment released."""
         lines = []
-        for c in sorted(self.inputs.collections, key=lambda c: (c.at, c.ref)):
+        for c in sorted(self.inputs.collections, key=BY_TIME):
             commission = self.earned_on_deal.get((component.key, c.deal_id), self.inputs.held.get((component.key, c.deal_id)))
             if commission is None or c.deal_revenue <= 0:
                 continue
@@ -340,7 +380,7 @@ class _Run:
 
     def on_collections(self, component: Component) -> list[Line]:
         lines = []
-        for c in sorted(self.inputs.collections, key=lambda c: (c.at, c.ref)):
+        for c in sorted(self.inputs.collections, key=BY_TIME):
             rate = component.line_rates.get(c.product_line, component.rate) if c.product_line else component.rate
             if c.refund_of is None:
                 amount, kind = self.round(c.amount * rate / HUNDRED), LineKind.COLLECTION

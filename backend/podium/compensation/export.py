@@ -44,7 +44,7 @@ def _rows(views: Sequence[StatementView], locale: Locale, zone: str) -> tuple[li
         ])
         names = {c.key: c.name for c in v.plan.plan.components}
         for line in r.lines:
-            tiers = sorted({p.tier for p in line.portions if p.tier})
+            tiers = sorted({p.tier for p in line.parts() if p.tier})
             at = line.at.astimezone(tz).date().isoformat() if isinstance(line.at, datetime) else ""
             lines.append([
                 v.user_name, v.period, names.get(line.component, line.component), line.kind.value, line.ref, line.label, at,

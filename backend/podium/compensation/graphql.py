@@ -79,7 +79,7 @@ class StatementLine:
             ref=line.ref, deal_id=deal_id, label=line.label, at=line.at, basis=line.basis.quantize(quantum) if line.basis else line.basis,
             rate=plain(line.rate) if line.rate is not None else None,
             multiplier=plain(line.multiplier) if line.multiplier is not None else None, amount=line.amount, payable=line.payable,
-            portions=[Portion(basis=p.basis.quantize(quantum), rate=plain(p.rate), multiplier=plain(p.multiplier), tier=p.tier) for p in line.portions],
+            portions=[Portion(basis=p.basis.quantize(quantum), rate=plain(p.rate), multiplier=plain(p.multiplier), tier=p.tier) for p in line.parts()],
             note=line.note, corrects=LineKind(line.original) if line.original else None,
         )
 

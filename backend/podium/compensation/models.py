@@ -100,7 +100,8 @@ class StatementLine(IdMixin, Base):
     multiplier: Mapped[Decimal | None] = mapped_column(Rate)
     amount: Mapped[Decimal] = mapped_column(Money)
     payable: Mapped[Decimal] = mapped_column(Money)
-    # JSON list of [basis, rate, multiplier, tier]: how a boundary split the line.
+    tier: Mapped[int] = mapped_column(default=0)
+    # JSON list of [basis, rate, multiplier, tier] when a boundary split the line.
     portions: Mapped[str] = mapped_column(Text, default="[]")
     note: Mapped[str] = mapped_column(String(40), default="")
 

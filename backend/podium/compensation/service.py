@@ -40,6 +40,7 @@ from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import encode_event, org_channel, transaction
+from podium.core.memory import collector_paused
 from podium.core.money import places_of
 from podium.core.policies import Viewer
 from podium.orgs import service as orgs
@@ -152,10 +153,15 @@ class Book:
     def __init__(self, session: AsyncSession, basics: OrgBasics) -> None:
         self.session = session
         self.org = basics
-        self._assignments: list[CompAssignment] | None = None
+        self._assignments: dict[int, list[CompAssignment]] | None = None
         self._versions: dict[int, list[CompPlanVersion]] = {}
         self._plan_names: dict[int, str] = {}
-        self._snapshots: dict[int, dict[str, Snapshot]] = {}
+        self._plans: dict[int, Plan] = {}
+        self._statements: dict[int, dict[str, Statement]] | None = None
+        self._snapshots: dict[int, Snapshot] = {}
+        self._disputes: dict[str, dict[int, int]] = {}
+        # Reviewing a whole month: every read loads everyone's data at once.
+        self.everyone = False
         self._data: dict[tuple[str, int], PeriodData] = {}
         self._bases: dict[tuple[int, str], engine.Statement | None] = {}
         self._fulls: dict[tuple[int, str], engine.Statement | None] = {}
@@ -167,7 +173,9 @@ class Book:
         if self._assignments is not None:
             return
         org_id = self.org.org_id
-        self._assignments = list(await self.session.scalars(select(CompAssignment).where(CompAssignment.org_id == org_id)))
+        self._assignments = defaultdict(list)
+        for a in await self.session.scalars(select(CompAssignment).where(CompAssignment.org_id == org_id)):
+            self._assignments[a.user_id].append(a)
         for plan in await self.session.scalars(select(CompPlan).where(CompPlan.org_id == org_id)):
             self._plan_names[plan.id] = plan.name
         versions = await self.session.scalars(
@@ -181,37 +189,69 @@ class Book:
         """The plan version governing a person's period: their assignment's latest version that has begun."""
         await self._load_plans()
         assert self._assignments is not None
-        for a in self._assignments:
-            if a.user_id == user_id and a.starts <= period and (a.ends is None or period <= a.ends):
+        for a in self._assignments.get(user_id, []):
+            if a.starts <= period and (a.ends is None or period <= a.ends):
                 begun = [v for v in self._versions.get(a.plan_id, []) if v.effective_from <= period]
                 if not begun:
                     return None
                 v = begun[-1]
-                return PlanRef(a.plan_id, self._plan_names.get(a.plan_id, ""), v.id, v.version, from_json(v.document))
+                if v.id not in self._plans:
+                    self._plans[v.id] = from_json(v.document)
+                return PlanRef(a.plan_id, self._plan_names.get(a.plan_id, ""), v.id, v.version, self._plans[v.id])
         return None
+
+    async def locked_plan(self, version_id: int) -> PlanRef:
+        await self._load_plans()
+        version = next(v for versions in self._versions.values() for v in versions if v.id == version_id)
+        if version.id not in self._plans:
+            self._plans[version.id] = from_json(version.document)
+        return PlanRef(version.plan_id, self._plan_names.get(version.plan_id, ""), version.id, version.version, self._plans[version.id])
 
     async def payees(self, period: str) -> set[int]:
         await self._load_plans()
         assert self._assignments is not None
-        return {a.user_id for a in self._assignments if a.starts <= period and (a.ends is None or period <= a.ends)}
+        return {uid for uid, rows in self._assignments.items() if any(a.starts <= period and (a.ends is None or period <= a.ends) for a in rows)}
 
     # -------------------------------------------------------- locked statements
 
+    async def _statement_rows(self) -> dict[int, dict[str, Statement]]:
+        if self._statements is None:
+            self._statements = defaultdict(dict)
+            for row in await self.session.scalars(select(Statement).where(Statement.org_id == self.org.org_id)):
+                self._statements[row.user_id][row.period] = row
+        return self._statements
+
     async def snapshot(self, user_id: int, period: str) -> Snapshot | None:
-        if user_id not in self._snapshots:
-            rows = list(await self.session.scalars(select(Statement).where(Statement.user_id == user_id, Statement.org_id == self.org.org_id)))
-            lines: dict[int, list[Line]] = defaultdict(list)
-            if rows:
-                for line in await self.session.scalars(
-                    select(StatementLine).where(StatementLine.statement_id.in_([r.id for r in rows])).order_by(StatementLine.statement_id, StatementLine.position)
-                ):
-                    lines[line.statement_id].append(_line_of(line))
-            self._snapshots[user_id] = {r.period: Snapshot(r, tuple(lines[r.id])) for r in rows}
-        return self._snapshots[user_id].get(period)
+        row = (await self._statement_rows()).get(user_id, {}).get(period)
+        if row is None:
+            return None
+        if row.id not in self._snapshots:
+            lines = await self.session.scalars(select(StatementLine).where(StatementLine.statement_id == row.id).order_by(StatementLine.position))
+            self._snapshots[row.id] = Snapshot(row, tuple(_line_of(line) for line in lines))
+        return self._snapshots[row.id]
+
+    async def locked_after(self, user_id: int, period: str) -> list[Snapshot]:
+        found = []
+        for later in sorted(p for p in (await self._statement_rows()).get(user_id, {}) if p > period):
+            snap = await self.snapshot(user_id, later)
+            assert snap is not None
+            found.append(snap)
+        return found
+
+    async def open_disputes(self, user_id: int, period: str) -> int:
+        if period not in self._disputes:
+            rows = await self.session.execute(
+                select(Dispute.user_id, func.count()).where(
+                    Dispute.org_id == self.org.org_id, Dispute.period == period, Dispute.status == DisputeStatus.OPEN.value
+                ).group_by(Dispute.user_id)
+            )
+            self._disputes[period] = {int(uid): int(n) for uid, n in rows}
+        return self._disputes[period].get(user_id, 0)
 
     # -------------------------------------------------------- inputs
 
-    async def data(self, period: str, user_id: int, everyone: bool = False) -> PeriodData:
+    async def data(self, period: str, user_id: int) -> PeriodData:
+        everyone = self.everyone
         key = (period, 0 if everyone else user_id)
         if key not in self._data and (period, 0) in self._data:
             return self._data[(period, 0)]
@@ -341,14 +381,12 @@ class Book:
                 totals[line.key][1] -= line.payable
                 labels.setdefault(line.key, (line.label, line.at))
         # Corrections already carried by locked statements after it.
-        assert self._snapshots.get(user_id) is not None
-        for later in self._snapshots[user_id].values():
-            if later.row.period > locked:
-                for line in later.lines:
-                    if line.kind is LineKind.ADJUSTMENT and line.note == locked:
-                        key = (line.component, _original_kind(line), line.ref)
-                        totals[key][0] -= line.amount
-                        totals[key][1] -= line.payable
+        for later in await self.locked_after(user_id, locked):
+            for line in later.lines:
+                if line.kind is LineKind.ADJUSTMENT and line.note == locked:
+                    key = (line.component, _original_kind(line), line.ref)
+                    totals[key][0] -= line.amount
+                    totals[key][1] -= line.payable
         lines = []
         for key in sorted(totals):
             amount, payable = totals[key]
@@ -377,7 +415,7 @@ def _line_of(row: StatementLine) -> Line:
     return Line(
         row.component, LineKind(kind), row.ref, row.label, row.at, Decimal(row.basis),
         Decimal(row.rate) if row.rate is not None else None, Decimal(row.multiplier) if row.multiplier is not None else None,
-        Decimal(row.amount), Decimal(row.payable), portions, row.note, original,
+        Decimal(row.amount), Decimal(row.payable), portions, row.note, original, row.tier,
     )
 
 
@@ -387,7 +425,7 @@ def _row_of(line: Line, statement_id: int, position: int) -> StatementLine:
     return StatementLine(
         statement_id=statement_id, position=position, component=line.component, kind=kind, ref=line.ref, label=line.label[:300],
         at=line.at, basis=line.basis.quantize(Decimal("0.000001")), rate=line.rate, multiplier=line.multiplier,
-        amount=line.amount, payable=line.payable, portions=portions, note=line.note,
+        amount=line.amount, payable=line.payable, portions=portions, note=line.note, tier=line.tier,
     )
 
 
@@ -404,14 +442,10 @@ async def _view(book: Book, user_id: int, period: str) -> StatementView | None:
     snap = await book.snapshot(user_id, period)
     member = book.org.tree.members.get(user_id)
     name = member.name if member else ""
-    disputes = await book.session.scalar(
-        select(func.count()).select_from(Dispute).where(Dispute.user_id == user_id, Dispute.period == period, Dispute.status == DisputeStatus.OPEN.value)
-    )
+    disputes = await book.open_disputes(user_id, period)
     if snap is not None:
         row = snap.row
-        version = await book.session.get(CompPlanVersion, row.plan_version_id)
-        assert version is not None
-        plan = PlanRef(version.plan_id, book._plan_names.get(version.plan_id, ""), version.id, version.version, from_json(version.document))
+        plan = await book.locked_plan(row.plan_version_id)
         result = engine.Statement(
             lines=snap.lines, earned=row.earned, payable=row.payable, held=row.held, revenue=row.revenue, quota=row.quota,
             attainment=None if not row.quota else (row.revenue / row.quota * 100).quantize(Decimal("0.01")),
@@ -445,14 +479,20 @@ async def statements(env: Env, viewer: Viewer, period: str) -> list[StatementVie
         raise DomainError.one(ErrorCode.FORBIDDEN)
     async with env.db() as session:
         book, reach = await _book(env, session, viewer)
-        await book.data(period, 0, everyone=True)
-        found = []
-        for user_id in sorted(await book.payees(period), key=lambda u: (book.org.tree.members[u].name if u in book.org.tree.members else "", u)):
-            if reach.sees_user(user_id) and user_id in book.org.tree.members:
-                view = await _view(book, user_id, period)
-                if view is not None:
-                    found.append(view)
-        return found
+        book.everyone = True
+        with collector_paused():
+            return await _everyone(book, reach, period)
+
+
+async def _everyone(book: Book, reach: Reach, period: str) -> list[StatementView]:
+    members = book.org.tree.members
+    found = []
+    for user_id in sorted(await book.payees(period), key=lambda u: (members[u].name if u in members else "", u)):
+        if reach.sees_user(user_id) and user_id in members:
+            view = await _view(book, user_id, period)
+            if view is not None:
+                found.append(view)
+    return found
 
 
 # ---------------------------------------------------------------- what-if

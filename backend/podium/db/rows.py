@@ -1,0 +1,27 @@
+"""Reading many rows fast: on PostgreSQL straight through asyncpg, skipping SQLAlchemy's per-row result processing.
+
+Measured on a month of 100,000 deals (bench/commissions.py): 6.8 µs a row through a SQLAlchemy
+Core select, 3.3 µs through asyncpg. Only for plain column selects whose types the driver already
+returns as we want them: NUMERIC as Decimal, timestamptz as aware datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def fetch_rows(session: AsyncSession, query: Select[Any]) -> Sequence[Sequence[Any]]:
+    connection = await session.connection()
+    if connection.dialect.driver != "asyncpg":
+        return (await session.execute(query)).all()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    ordered = [params[name] for name in compiled.positiontup or ()]
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    return await driver.fetch(compiled.string, *ordered)
