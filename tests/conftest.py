@@ -27,7 +27,8 @@ from tests.support import GraphQLClient, World, make_world
 
 PG_URL = os.environ.get("PODIUM_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("PODIUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-PG_TEST_DB = "podium_test"
+# Its own name per concurrent run (two checkouts testing at once would drop each other's database).
+PG_TEST_DB = os.environ.get("PODIUM_TEST_PG_DB", "podium_test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _template: dict[str, Path] = {}
 _pg_ready: dict[str, str] = {}
