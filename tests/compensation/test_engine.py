@@ -82,6 +82,15 @@ def test_retroactive_tiers_apply_the_band_reached_to_every_deal() -> None:
     assert [line.amount for line in statement.lines] == [D("3000.00"), D("3000.00")]
 
 
+def test_a_decelerator_pays_less_below_half_of_quota() -> None:
+    slow = Component(key="c", name="C", kind=Kind.COMMISSION, rate=D(4),
+                     accelerators=(Accelerator(D(0), D("0.5")), Accelerator(D(50), D(1))))
+    (line,) = compute(Plan((slow,)), Inputs(quota=D(100_000), credits=[credit(1, "80000.00")]), 2).lines
+    # 50,000 at 4 % × 0.5, then 30,000 at 4 %.
+    assert [(p.basis, p.multiplier) for p in line.parts()] == [(D(50_000), D("0.5")), (D(30_000), D(1))]
+    assert line.amount == D("2200.00")
+
+
 def test_product_line_rates_replace_the_tier_rate() -> None:
     component = Component(key="c", name="C", kind=Kind.COMMISSION, rate=D(3), line_rates={"Service": D(8)})
     lines = compute(Plan((component,)), Inputs(credits=[credit(1, "10000.00", product_line="Service"), credit(2, "10000.00")]), 2).lines

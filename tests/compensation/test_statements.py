@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.compensation.test_earnings import ASSIGN, MY_EARNINGS, SAVE_PLAN, STATEMENT_FIELDS, field_plan, put_on_plan, this_month, win
+from tests.compensation.test_earnings import ASSIGN, MY_EARNINGS, SAVE_PLAN, SIMULATE, STATEMENT_FIELDS, field_plan, put_on_plan, this_month, win
 from tests.conftest import Server
 from tests.pipeline.test_deals import ORDER, PAYMENT, login
 from tests.support import GraphQLClient, World
@@ -302,3 +302,36 @@ async def test_a_plan_change_keeps_old_versions_and_people_cannot_be_on_two_plan
         other = (await admin.data(SAVE_PLAN, {"input": field_plan(month, name="Other")}))["saveCompPlan"]["plan"]["id"]
         twice = (await admin.data(ASSIGN, {"input": {"planId": other, "userIds": [str(world.rep.id)], "starts": month}}))["assignCompPlan"]
     assert twice["errors"][0]["code"] == "CONFLICT"
+
+
+async def test_a_draw_paid_in_a_lean_month_is_recovered_from_the_next(server: Server, world: World, rep: GraphQLClient) -> None:
+    moment = last_month_moment()
+    last = month_of(moment)
+    async with await login(server, world.admin.email) as admin:
+        plan = field_plan(last, draw="5000", components=[{"key": "c", "name": "Commission", "kind": "COMMISSION", "rate": "3"}])
+        await put_on_plan(admin, [world.rep.id], last, plan)
+    with clock_at(server, moment):
+        await win(rep, world, "60000.00")  # 1,800 earned: the draw tops it up to 5,000
+    lean = (await rep.data(MY_EARNINGS, {"period": last}))["myEarnings"]
+    assert (lean["payable"], lean["drawBalance"]) == ("5000.00", "3200.00")
+
+    await win(rep, world, "400000.00")  # 12,000 earned this month
+    strong = (await rep.data(MY_EARNINGS))["myEarnings"]
+    assert [(line["kind"], line["payable"]) for line in strong["lines"]][-1] == ("RECOVERY", "-3200.00")
+    assert (strong["payable"], strong["drawBalance"]) == ("8800.00", "0.00")
+
+
+async def test_what_if_i_reach_130_percent_of_quota(server: Server, world: World, rep: GraphQLClient) -> None:
+    async with await login(server, world.admin.email) as admin:
+        month = await this_month(admin)
+        await put_on_plan(admin, [world.rep.id], month)
+        target = {"node": {"kind": "USER", "id": str(world.rep.id)}, "period": month, "metric": "REVENUE", "amount": "100000.00", "basis": "EQUAL"}
+        saved = await admin.data("mutation T($input: SetTargetInput!) { setTarget(input: $input) { __typename } }", {"input": target})
+        assert saved["setTarget"]["__typename"] == "SetTargetSuccess"
+    await win(rep, world, "50000.00")
+    sim = (await rep.data(SIMULATE, {"input": {"attainment": "130"}}))["simulateEarnings"]
+    # 80,000 more: 50,000 → 100,000 at 3 %, then 30,000 at 5 %; the accelerator starts at 120,000: 10,000 at 5 % × 1.2.
+    assert sim["addedRevenue"] == "80000.00"
+    assert sim["earnedChange"] == "3100.00"
+    assert sim["attainmentAfter"] == "130.00"
+    assert (await rep.data(MY_EARNINGS))["myEarnings"]["earned"] == "1500.00"

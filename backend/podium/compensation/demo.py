@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from podium.compensation import service
 from podium.compensation.plan import Accelerator, Band, Basis, Component, Kind, Payout, Plan, Trigger
 from podium.core.env import Env
 from podium.core.policies import Role, Viewer
 from podium.orgs import tree as org_tree
-from podium.pipeline.models import Deal
+from podium.pipeline import service as pipeline
 from podium.targets import demo as targets_demo
 from podium.targets.service import Basis as SplitBasis
 from podium.targets.service import Metric, Node, NodeKind, attainment
@@ -107,9 +105,8 @@ async def _past_quotas(env: Env, admin: Viewer, months: list[str]) -> None:
 async def _split_a_recent_win(env: Env, manager: Viewer, demo_rep: Viewer, tree: org_tree.OrgTree) -> None:
     """The demo rep shares their latest win 70/30 with a teammate."""
     teammate = next((m for m in tree.members_under(demo_rep.team_id) if m.id != demo_rep.user_id and m.role is Role.REP), None) if demo_rep.team_id else None
-    async with env.db() as session:
-        deal_id = await session.scalar(
-            select(Deal.id).where(Deal.owner_id == demo_rep.user_id, Deal.status == "won").order_by(Deal.closed_at.desc()).limit(1)
-        )
+    columns = await pipeline.pipeline(env, demo_rep)
+    won = sorted((v.deal for c in columns for v in c.deals if v.deal.status == "won"), key=lambda d: d.closed_at or d.created_at)
+    deal_id = won[-1].id if won else None
     if teammate is not None and deal_id is not None:
         await service.set_splits(env, manager, deal_id, [(demo_rep.user_id, Decimal(70)), (teammate.id, Decimal(30))])

@@ -46,7 +46,7 @@ from podium.core.policies import Viewer
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
 from podium.orgs.tree import OrgTree, Reach
-from podium.pipeline.models import Deal
+from podium.pipeline import ledger as deals
 from podium.targets import service as targets
 from podium.targets.calendar import FiscalCalendar
 from podium.targets.split import minor_unit
@@ -540,7 +540,7 @@ async def simulate(env: Env, viewer: Viewer, what: WhatIf) -> Simulation:
         now = env.clock()
         title, deal_id = "", 0
         if what.deal_id is not None:
-            deal = await session.get(Deal, what.deal_id)
+            deal = await deals.deal_basics(session, what.deal_id)
             if deal is None or deal.org_id != viewer.org_id or not reach.sees_user(deal.owner_id) or deal.status != "open":
                 raise DomainError.one(ErrorCode.NOT_FOUND, "dealId")
             title, deal_id = deal.title, deal.id
@@ -756,7 +756,7 @@ async def set_splits(env: Env, viewer: Viewer, deal_id: int, parts: Sequence[tup
     async with transaction(env.db) as tx:
         session = tx.session
         tree, reach = await org_tree.reach(session, viewer)
-        deal = await session.get(Deal, deal_id)
+        deal = await deals.deal_basics(session, deal_id)
         if deal is None or deal.org_id != viewer.org_id or not reach.sees_user(deal.owner_id):
             raise DomainError.one(ErrorCode.NOT_FOUND, "dealId")
         if not policies.may_split(viewer):
@@ -774,7 +774,7 @@ async def set_splits(env: Env, viewer: Viewer, deal_id: int, parts: Sequence[tup
 async def splits_of(env: Env, viewer: Viewer, deal_id: int) -> list[tuple[int, str, Decimal]]:
     async with env.db() as session:
         tree, reach = await org_tree.reach(session, viewer)
-        deal = await session.get(Deal, deal_id)
+        deal = await deals.deal_basics(session, deal_id)
         if deal is None or deal.org_id != viewer.org_id or not reach.sees_user(deal.owner_id):
             raise DomainError.one(ErrorCode.NOT_FOUND, "dealId")
         rows = list(await session.execute(select(CreditSplit.user_id, CreditSplit.percent).where(CreditSplit.deal_id == deal_id).order_by(CreditSplit.percent.desc(), CreditSplit.user_id)))

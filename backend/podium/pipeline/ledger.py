@@ -1,14 +1,20 @@
-"""Read-only sums over won deals and collected payments, for boards and attainment."""
+"""Read-only sums over won deals and collected payments, for boards and attainment, and the rows compensation credits."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from podium.pipeline.models import Deal, Payment
+from podium.db.rows import fetch_rows
+from podium.pipeline.models import Deal, DealLine, Payment, Product
 
 WON = "won"
 # Boards keep integer scores: revenue is ranked in minor units (NUMERIC(18, 2) holds cents).
@@ -69,3 +75,112 @@ async def collected(session: AsyncSession, org_id: int, start: datetime, end: da
         .group_by(Payment.owner_id, Payment.team_id)
     )
     return [(int(u), t, Decimal(total or 0)) for u, t, total in await session.execute(query)]
+
+
+# ---------------------------------------------------------------- row-level reads for compensation
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    position: int
+    revenue: Decimal
+    margin: Decimal
+    product_line: str
+    quantity: Decimal
+
+
+def won_deal_ids(
+    org_id: int, start: datetime, end: datetime, *, owners: set[int] | None = None, also: Select[tuple[int]] | None = None,
+    teams: Iterable[int] = (),
+) -> Select[tuple[int]]:
+    """Deals won in [start, end): all of them, or those owned by `owners`, credited to `teams` or among `also`."""
+    query = select(Deal.id).where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
+    if owners is None:
+        return query
+    who = Deal.owner_id.in_(owners)
+    if also is not None:
+        who = or_(who, Deal.id.in_(also))
+    units = list(teams)
+    if units:
+        who = or_(who, Deal.team_id.in_(units))
+    return query.where(who)
+
+
+def paid_deal_ids(
+    org_id: int, start: datetime, end: datetime, *, owners: set[int] | None = None, also: Select[tuple[int]] | None = None
+) -> Select[tuple[int]]:
+    """Deals with money collected or refunded in [start, end), whatever their status now."""
+    query = select(Payment.deal_id).where(Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end)
+    if owners is None:
+        return query
+    who = Payment.owner_id.in_(owners)
+    if also is not None:
+        who = or_(who, Payment.deal_id.in_(also))
+    return query.where(who)
+
+
+async def deal_rows(session: AsyncSession, deal_ids: Select[tuple[int]]) -> Sequence[Sequence[Any]]:
+    """(id, owner, team, title, amount, margin or None, closed_at), oldest close first."""
+    return await fetch_rows(
+        session,
+        select(Deal.id, Deal.owner_id, Deal.team_id, Deal.title, Deal.amount, Deal.margin, Deal.closed_at)
+        .where(Deal.id.in_(deal_ids.scalar_subquery()))
+        .order_by(Deal.closed_at, Deal.id),
+    )
+
+
+async def deal_lines(session: AsyncSession, deal_ids: Select[tuple[int]]) -> dict[int, list[LineRow]]:
+    """Each deal's product lines with revenue and margin to the cent, and the product line they belong to."""
+    found: dict[int, list[LineRow]] = defaultdict(list)
+    rows = await fetch_rows(
+        session,
+        select(DealLine.deal_id, DealLine.position, DealLine.quantity, DealLine.unit_price, DealLine.unit_cost, Product.line)
+        .join(Product, Product.id == DealLine.product_id)
+        .where(DealLine.deal_id.in_(deal_ids.scalar_subquery()))
+        .order_by(DealLine.deal_id, DealLine.position),
+    )
+    cent = Decimal("0.01")
+    for deal_id, position, quantity, price, cost, line in rows:
+        revenue = (quantity * price).quantize(cent)
+        found[deal_id].append(LineRow(position, revenue, revenue - (quantity * cost).quantize(cent), line or "", quantity))
+    return found
+
+
+async def collected_before(session: AsyncSession, deal_ids: Select[tuple[int]], moment: datetime) -> dict[int, Decimal]:
+    """Net money in (payments less refunds) on each deal before a moment."""
+    rows = await session.execute(
+        select(Payment.deal_id, func.sum(Payment.amount))
+        .where(Payment.deal_id.in_(deal_ids.scalar_subquery()), Payment.collected_at < moment)
+        .group_by(Payment.deal_id)
+    )
+    return {int(d): Decimal(total) for d, total in rows}
+
+
+async def payment_rows(session: AsyncSession, org_id: int, start: datetime, end: datetime, deal_ids: Select[tuple[int]]) -> Sequence[Sequence[Any]]:
+    """(id, deal, amount, collected_at, refund_of, refunded payment's amount, its collected_at) in [start, end), in order."""
+    original = aliased(Payment)
+    rows = await session.execute(
+        select(Payment.id, Payment.deal_id, Payment.amount, Payment.collected_at, Payment.refund_of_id, original.amount, original.collected_at)
+        .outerjoin(original, original.id == Payment.refund_of_id)
+        .where(Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end, Payment.deal_id.in_(deal_ids.scalar_subquery()))
+        .order_by(Payment.collected_at, Payment.id)
+    )
+    return rows.all()
+
+
+@dataclass(frozen=True)
+class DealBasics:
+    id: int
+    org_id: int
+    owner_id: int
+    status: str
+    title: str
+    amount: Decimal
+    margin: Decimal | None
+
+
+async def deal_basics(session: AsyncSession, deal_id: int) -> DealBasics | None:
+    deal = await session.get(Deal, deal_id)
+    if deal is None:
+        return None
+    return DealBasics(deal.id, deal.org_id, deal.owner_id, deal.status, deal.title, deal.amount, deal.margin)
