@@ -71,6 +71,7 @@ test: test-pwa test-python
 
 bench: $(STAMP_PY)
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/commissions.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache
