@@ -133,7 +133,8 @@ async def test_an_approved_month_is_locked_and_a_later_reversal_lands_as_an_adju
 
     async with await login(server, world.manager.email) as manager:
         wrong = (await manager.data(APPROVE, {"user": str(world.rep.id), "period": last, "expected": "1.00"}))["approveStatement"]
-        assert wrong["errors"][0]["code"] == "CONFLICT"
+        assert wrong["errors"][0]["code"] == "STALE"
+        assert "1,800.00" in wrong["errors"][0]["message"]
         approved = (await manager.data(APPROVE, {"user": str(world.rep.id), "period": last, "expected": "1800.00"}))["approveStatement"]
         assert approved["statement"]["status"] == "APPROVED"
         assert approved["statement"]["approvedBy"] == world.manager.name
@@ -301,7 +302,7 @@ async def test_a_plan_change_keeps_old_versions_and_people_cannot_be_on_two_plan
         assert [v["version"] for v in v2["plan"]["versions"]] == [1, 2]
         other = (await admin.data(SAVE_PLAN, {"input": field_plan(month, name="Other")}))["saveCompPlan"]["plan"]["id"]
         twice = (await admin.data(ASSIGN, {"input": {"planId": other, "userIds": [str(world.rep.id)], "starts": month}}))["assignCompPlan"]
-    assert twice["errors"][0]["code"] == "CONFLICT"
+    assert twice["errors"][0]["code"] == "OVERLAP"
 
 
 async def test_a_draw_paid_in_a_lean_month_is_recovered_from_the_next(server: Server, world: World, rep: GraphQLClient) -> None:

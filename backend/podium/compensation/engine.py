@@ -16,7 +16,7 @@ Both round to the currency's minor unit in the plan's rounding mode (half-even u
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
@@ -27,6 +27,8 @@ from podium.compensation.plan import Basis, Component, Kind, Payout, Plan, TierM
 
 PRECISION = Context(prec=40)
 BY_TIME = attrgetter("at", "ref")  # lines in the order things happened; the ref breaks ties
+AMOUNT = attrgetter("amount")
+PAYABLE = attrgetter("payable")
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -64,7 +66,7 @@ class Credit:
     deal_id: int
     label: str
     at: datetime
-    day: date  # in the org's zone, for SPIFF windows
+    day: date | None  # in the org's zone, for SPIFF windows; None: Inputs.day_of works it out when needed
     revenue: Decimal
     margin: Decimal
     product_line: str = ""
@@ -154,6 +156,7 @@ class Inputs:
     new_customers: Sequence[NewCustomer] = ()
     draw_balance: Decimal = ZERO  # draw paid and not yet recovered
     adjustments: Sequence[Line] = ()
+    day_of: Callable[[datetime], date] | None = None  # an instant's date in the org's zone
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class _Run:
         self.plan = plan
         self.inputs = inputs
         self.quantum = Decimal(f"1E-{places}")
+        self.nothing = ZERO.quantize(self.quantum)  # 0.00: every amount on a line has the currency's decimals
         self.mode = plan.rounding.mode
         self.credits = sorted(inputs.credits, key=BY_TIME)
         self.revenue = sum((c.revenue for c in self.credits), ZERO)
@@ -220,7 +224,7 @@ class _Run:
                     lines += self.releases(component)
         lines += self.inputs.adjustments
         balance = self.inputs.draw_balance
-        payable = sum((line.payable for line in lines), ZERO)
+        payable = sum(map(PAYABLE, lines), ZERO)
         guarantee = self.guarantee(payable, balance)
         if guarantee is not None:
             lines.append(guarantee)
@@ -229,8 +233,8 @@ class _Run:
             elif guarantee.kind is LineKind.RECOVERY:
                 balance += guarantee.payable  # negative: recovered
         # Sums of amounts already in the minor unit: quantizing only fixes the exponent (0 → 0.00).
-        earned = sum((line.amount for line in lines), ZERO).quantize(self.quantum)
-        payable = sum((line.payable for line in lines), ZERO).quantize(self.quantum)
+        earned = sum(map(AMOUNT, lines), ZERO).quantize(self.quantum)
+        payable = sum(map(PAYABLE, lines), ZERO).quantize(self.quantum)
         held = sum((line.amount - line.payable for line in lines if line.kind is LineKind.COMMISSION), ZERO).quantize(self.quantum)
         attainment = None if self.quota is None else (self.revenue / self.quota * HUNDRED).quantize(Decimal("0.01"))
         return Statement(
@@ -251,7 +255,7 @@ class _Run:
         per_deal: dict[int, Decimal] = {}
         lines: list[Line] = []
         append = lines.append
-        quantum, mode, key = self.quantum, self.mode, component.key
+        quantum, mode, key, nothing = self.quantum, self.mode, component.key, self.nothing
         cap = component.cap_per_deal
         line_rates = component.line_rates
         # Most lines cross no boundary: found by bisection, they are priced without cutting.
@@ -285,11 +289,11 @@ class _Run:
                 rate, multiplier, tier = portions[-1].rate, portions[-1].multiplier, portions[-1].tier
             note = ""
             if cap is not None:
-                before = per_deal.get(credit.deal_id, ZERO)
-                allowed = max(ZERO, cap - before)
+                before = per_deal.get(credit.deal_id)
+                allowed = cap if before is None else max(ZERO, cap - before)
                 if value > allowed:
                     value, note = allowed, "cap_per_deal"
-                per_deal[credit.deal_id] = before + value
+                per_deal[credit.deal_id] = value if before is None else before + value
             exact += value
             after = exact.quantize(quantum, mode)
             amount = after - rounded
@@ -297,13 +301,13 @@ class _Run:
             basis_at += basis
             revenue_at += revenue
             append(Line(key, kind, credit.ref, credit.label, credit.at, basis, rate, multiplier,
-                        amount, ZERO if held else amount, portions, note, "", tier))
+                        amount, nothing if held else amount, portions, note, "", tier))
             if held:
                 deal_key = (key, credit.deal_id)
                 earned_on_deal[deal_key] = earned_on_deal.get(deal_key, ZERO) + amount
         if component.cap_per_period is not None and rounded > component.cap_per_period:
             over = component.cap_per_period - rounded
-            lines.append(Line(component.key, LineKind.CAP, "period", "", None, rounded, None, None, over, ZERO if held else over, note="cap_per_period"))
+            lines.append(Line(component.key, LineKind.CAP, "period", "", None, rounded, None, None, over, self.nothing if held else over, note="cap_per_period"))
         return lines
 
     def portions(
@@ -362,7 +366,7 @@ class _Run:
                 kind, rate = LineKind.CLAWBACK, None
             lines.append(Line(
                 component.key, kind, c.ref, c.label, c.at, c.amount, rate, None,
-                amount=amount if kind is LineKind.CLAWBACK else ZERO, payable=amount,
+                amount=amount if kind is LineKind.CLAWBACK else self.nothing, payable=amount,
                 note=f"deal:{c.deal_id}",
             ))
         return lines
@@ -402,7 +406,7 @@ class _Run:
         if component.trigger is Trigger.PRODUCT_LINE:
             paid_deals: set[int] = set()
             for c in self.credits:
-                if c.product_line != component.product_line or not within(c.day):
+                if c.product_line != component.product_line or not within(self.day(c)):
                     continue
                 if component.per_unit is not None:
                     amount = self.round(component.per_unit * c.quantity)
@@ -422,6 +426,12 @@ class _Run:
                     lines.append(Line(component.key, LineKind.SPIFF, n.ref, n.label, n.at, ONE, component.fixed, None, component.fixed, component.fixed))
         return lines
 
+    def day(self, credit: Credit) -> date:
+        if credit.day is not None:
+            return credit.day
+        assert self.inputs.day_of is not None, "a credit without a day needs Inputs.day_of"
+        return self.inputs.day_of(credit.at)
+
     # ------------------------------------------------------------ floor and draw
 
     def guarantee(self, payable: Decimal, balance: Decimal) -> Line | None:
@@ -431,10 +441,10 @@ class _Run:
             return Line("", LineKind.FLOOR, "period", "", None, payable, None, None, top_up, top_up)
         if draw is not None and payable < draw:
             advance = draw - payable
-            return Line("", LineKind.DRAW, "period", "", None, payable, None, None, ZERO, advance)
+            return Line("", LineKind.DRAW, "period", "", None, payable, None, None, self.nothing, advance)
         if draw is not None and balance > 0 and payable > draw:
             recovered = min(balance, payable - draw)
-            return Line("", LineKind.RECOVERY, "period", "", None, payable, None, None, ZERO, -recovered)
+            return Line("", LineKind.RECOVERY, "period", "", None, payable, None, None, self.nothing, -recovered)
         return None
 
     # ------------------------------------------------------------ what comes next

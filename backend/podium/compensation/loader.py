@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.compensation.engine import Collection, Credit, NewCustomer
 from podium.compensation.models import CreditSplit
 from podium.customers import service as customers
+from podium.db.rows import fetch_rows
 from podium.pipeline import ledger as deals
 from podium.pipeline.ledger import LineRow
 from podium.targets.split import split
@@ -86,17 +87,19 @@ async def load_period(
     lines = await deals.deal_lines(session, deal_ids)
     # In time order: the engine sorts each payee's lines by time, and sorted input sorts in one pass.
     rows = await deals.deal_rows(session, deal_ids)
-    day_of = LocalDays(start, end, tz)
     credits = data.credits
+    # Days are worked out only if a SPIFF asks (Inputs.day_of): most months' lines never need one.
+    day = None
+    make, split_of, lines_of = Credit, splits.get, lines.get
     for deal_id, owner_id, team_id, title, amount, margin, closed_at in rows:
-        day = day_of(closed_at)
-        margin = margin if margin is not None else ZERO
-        deal_split = splits.get(deal_id)
-        deal_lines = lines.get(deal_id)
+        if margin is None:
+            margin = ZERO
+        deal_split = split_of(deal_id)
+        deal_lines = lines_of(deal_id)
         if deal_split is None and deal_lines is None:
             # The common case, kept short: one line, all of it to the owner.
             if user_ids is None or owner_id in user_ids:
-                credits[owner_id].append(Credit(f"deal:{deal_id}", deal_id, title, closed_at, day, amount, margin, "", ZERO, HUNDRED, team_id))
+                credits[owner_id].append(make(f"deal:{deal_id}", deal_id, title, closed_at, day, amount, margin, "", ZERO, HUNDRED, team_id))
         else:
             deal_lines = deal_lines or [LineRow(0, amount, margin, "", ZERO)]
             for line in deal_lines:
@@ -122,11 +125,9 @@ async def load_period(
 
 async def _splits(session: AsyncSession, deal_ids: Select[tuple[int]]) -> dict[int, dict[int, Decimal]]:
     found: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    rows = await session.execute(
-        select(CreditSplit.deal_id, CreditSplit.user_id, CreditSplit.percent).where(CreditSplit.deal_id.in_(deal_ids.scalar_subquery()))
-    )
-    for deal_id, user_id, percent in rows:
-        found[int(deal_id)][int(user_id)] = Decimal(percent)
+    query = select(CreditSplit.deal_id, CreditSplit.user_id, CreditSplit.percent).where(CreditSplit.deal_id.in_(deal_ids.scalar_subquery()))
+    for deal_id, user_id, percent in await fetch_rows(session, query):
+        found[deal_id][user_id] = percent
     return found
 
 

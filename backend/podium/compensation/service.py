@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.compensation import engine, policies
 from podium.compensation.engine import DERIVED, Credit, Inputs, Line, LineKind, NextStep, Portion
-from podium.compensation.loader import PeriodData, load_period
+from podium.compensation.loader import LocalDays, PeriodData, load_period
 from podium.compensation.models import (
     CompAssignment,
     CompPlan,
@@ -166,6 +166,7 @@ class Book:
         self._bases: dict[tuple[int, str], engine.Statement | None] = {}
         self._fulls: dict[tuple[int, str], engine.Statement | None] = {}
         self._quotas: dict[str, dict[int, Decimal]] = {}
+        self._days: dict[str, LocalDays] = {}
 
     # -------------------------------------------------------- plans
 
@@ -295,8 +296,14 @@ class Book:
             released[payment_id] = await self.payment_release(user_id, paid_period, payment_id)
         return Inputs(
             quota=await self.quota(user_id, period), credits=credits, collections=data.collections.get(user_id, []),
-            held=held, released=released, team_credits=team_credits, new_customers=customers,
+            held=held, released=released, team_credits=team_credits, new_customers=customers, day_of=self.days(period),
         )
+
+    def days(self, period: str) -> LocalDays:
+        if period not in self._days:
+            start, end = month_bounds(period, self.org.zone)
+            self._days[period] = LocalDays(start, end, _zone(self.org.zone))
+        return self._days[period]
 
     async def deal_commission(self, user_id: int, period: str) -> dict[tuple[str, int], Decimal]:
         snap = await self.snapshot(user_id, period)
@@ -597,7 +604,7 @@ async def approve(env: Env, viewer: Viewer, user_id: int, period: str, expected_
         if ref is None or result is None:
             raise DomainError.one(ErrorCode.NOT_FOUND, "period")
         if expected_payable is not None and expected_payable != result.payable:
-            raise DomainError.one(ErrorCode.CONFLICT, "expectedPayable", changed=f"{result.payable:,.2f}")
+            raise DomainError.one(ErrorCode.STALE, "expectedPayable", payable=f"{result.payable:,.2f}")
         row = Statement(
             org_id=viewer.org_id, user_id=user_id, period=period, plan_version_id=ref.version_id, earned=result.earned,
             payable=result.payable, held=result.held, revenue=result.revenue, quota=result.quota, draw_balance=result.draw_balance,
@@ -810,7 +817,10 @@ async def plans(env: Env, viewer: Viewer) -> list[PlanView]:
             ids = [r.id for r in rows]
             for v in await session.scalars(select(CompPlanVersion).where(CompPlanVersion.plan_id.in_(ids)).order_by(CompPlanVersion.version)):
                 versions[v.plan_id].append(v)
+            reach = org_tree.reach_of(tree, viewer)
             for a in await session.scalars(select(CompAssignment).where(CompAssignment.plan_id.in_(ids)).order_by(CompAssignment.starts, CompAssignment.id)):
+                if not reach.sees_user(a.user_id):
+                    continue
                 member = tree.members.get(a.user_id)
                 assignments[a.plan_id].append((a, member.name if member else ""))
         return [PlanView(r, versions[r.id], assignments[r.id]) for r in rows if versions[r.id]]
@@ -880,7 +890,7 @@ async def assign_plan(env: Env, viewer: Viewer, plan_id: int, user_ids: Sequence
                 if other.starts <= (ends or "9999-12") and starts <= (other.ends or "9999-12"):
                     if other.plan_id == plan_id and other.starts == starts and other.ends == ends:
                         break  # the same assignment again
-                    raise DomainError.one(ErrorCode.CONFLICT, f"userIds.{i}", changed=tree.members[uid].name)
+                    raise DomainError.one(ErrorCode.OVERLAP, f"userIds.{i}", name=tree.members[uid].name)
             else:
                 session.add(CompAssignment(org_id=viewer.org_id, plan_id=plan_id, user_id=uid, starts=starts, ends=ends, created_at=env.clock()))
         tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("plan", plan=plan_id))

@@ -27,6 +27,9 @@ class ErrorCode(StrEnum):
     LOCKED = "LOCKED"
     DISPUTED = "DISPUTED"
     NOT_ENDED = "NOT_ENDED"
+    STALE = "STALE"
+    OVERLAP = "OVERLAP"
+    TOO_EARLY = "TOO_EARLY"
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,18 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "The period has not ended yet ({period}).",
         Locale.ZH_CN: "该期间（{period}）尚未结束。",
     },
+    "STALE": {
+        Locale.EN: "The figures changed since you looked: payable is now {payable}. Review it again.",
+        Locale.ZH_CN: "数据在您查看后已变化：应付金额现为 {payable}，请重新核对。",
+    },
+    "TOO_EARLY": {
+        Locale.EN: "Must not be before {earliest}.",
+        Locale.ZH_CN: "不能早于 {earliest}。",
+    },
+    "OVERLAP": {
+        Locale.EN: "{name} is already on a plan for some of these months.",
+        Locale.ZH_CN: "{name} 在这些月份中已有薪酬方案。",
+    },
     "celebration.OVERTAKE": {
         Locale.EN: "{name} overtook {other} on the {board} board!",
         Locale.ZH_CN: "{name} 在{board}榜上超越了 {other}！",

@@ -715,6 +715,12 @@ async def _deal_for_money(session: AsyncSession, viewer: Viewer, deal_id: int, *
     return deal
 
 
+def _not_before_win(deal: Deal, field_name: str, moment: datetime) -> None:
+    """Money on a deal is dated after it was won: commission is released by month, from the win on."""
+    if deal.closed_at is not None and moment < deal.closed_at:
+        raise DomainError.one(ErrorCode.TOO_EARLY, field_name, earliest=f"{deal.closed_at:%Y-%m-%d %H:%M} UTC")
+
+
 async def record_order(env: Env, viewer: Viewer, data: OrderInput) -> tuple[OrderView, bool]:
     """An order against a won deal; orders together never exceed the deal's amount."""
     replay = await _order_replay(env, viewer, data.client_id)
@@ -730,6 +736,7 @@ async def record_order(env: Env, viewer: Viewer, data: OrderInput) -> tuple[Orde
         async with transaction(env.db) as tx:
             session = tx.session
             deal = await _deal_for_money(session, viewer, data.deal_id)
+            _not_before_win(deal, "orderedAt", data.ordered_at)
             ordered = await session.scalar(select(func.coalesce(func.sum(Order.amount), 0)).where(Order.deal_id == deal.id))
             room = deal.amount - Decimal(ordered or 0)
             if data.amount > room:
@@ -776,6 +783,7 @@ async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[
             if order is None or order.org_id != viewer.org_id:
                 raise DomainError.one(ErrorCode.NOT_FOUND, "orderId")
             deal = await _deal_for_money(session, viewer, order.deal_id)
+            _not_before_win(deal, "collectedAt", data.collected_at)
             paid = await session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.order_id == order.id))
             outstanding = order.amount - Decimal(paid or 0)
             if data.amount > outstanding:
@@ -822,7 +830,7 @@ async def refund_payment(env: Env, viewer: Viewer, data: RefundInput) -> tuple[O
             if data.amount > left:
                 raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{left:,.2f}")
             if data.refunded_at < payment.collected_at:
-                raise DomainError.one(ErrorCode.INVALID, "refundedAt")
+                raise DomainError.one(ErrorCode.TOO_EARLY, "refundedAt", earliest=f"{payment.collected_at:%Y-%m-%d %H:%M} UTC")
             session.add(
                 Payment(
                     org_id=deal.org_id, order_id=payment.order_id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,

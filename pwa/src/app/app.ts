@@ -3,6 +3,8 @@ import type { Screen } from '@/app/screen';
 import { currentMe, fetchMe, setMe } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
 import { boardScreen } from '@/features/board/board';
+import { plansScreen } from '@/features/compensation/plans';
+import { statementsScreen } from '@/features/compensation/statements';
 import { homeScreen } from '@/features/home/home';
 import { dealScreen } from '@/features/pipeline/deal';
 import { newDealScreen } from '@/features/pipeline/new-deal';
@@ -32,6 +34,8 @@ const ROUTES: Record<string, Route> = {
   '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/statements': { screen: statementsScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/plans': { screen: plansScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
   '/tv': { screen: tvScreen, auth: true, chrome: 'none' },
 };

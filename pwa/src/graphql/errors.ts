@@ -18,6 +18,12 @@ const CODES: readonly ErrorCode[] = [
   'CONFLICT',
   'CLOSED',
   'MISMATCH',
+  'LOCKED',
+  'DISPUTED',
+  'NOT_ENDED',
+  'STALE',
+  'OVERLAP',
+  'TOO_EARLY',
 ];
 
 export function codeMessageKey(code: string): MessageKey {

@@ -23,7 +23,13 @@ export type ErrorCode =
   | 'TOO_PRECISE'
   | 'CONFLICT'
   | 'CLOSED'
-  | 'MISMATCH';
+  | 'MISMATCH'
+  | 'LOCKED'
+  | 'DISPUTED'
+  | 'NOT_ENDED'
+  | 'STALE'
+  | 'OVERLAP'
+  | 'TOO_EARLY';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE';
 
 export const PERIODS: readonly Period[] = ['TODAY', 'WEEK', 'MONTH'];

@@ -336,6 +336,12 @@ export const en = {
   "error.CONFLICT": "Someone else changed this meanwhile. Reload and try again.",
   "error.CLOSED": "This deal is closed.",
   "error.MISMATCH": "These amounts don’t add up.",
+  "error.LOCKED": "This statement is approved and locked.",
+  "error.DISPUTED": "Resolve the open disputes first.",
+  "error.NOT_ENDED": "This month hasn’t ended yet.",
+  "error.STALE": "The figures changed since you looked. Review them again.",
+  "error.OVERLAP": "Already on a plan for some of these months.",
+  "error.TOO_EARLY": "This date is too early.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -335,4 +335,10 @@ export const zhCN: Record<MessageKey, string> = {
   "error.CONFLICT": "已被他人修改，请刷新后重试。",
   "error.CLOSED": "该商机已关闭。",
   "error.MISMATCH": "金额合计不符。",
+  "error.LOCKED": "该结算单已审批锁定。",
+  "error.DISPUTED": "请先处理未解决的异议。",
+  "error.NOT_ENDED": "该月份尚未结束。",
+  "error.STALE": "数据在您查看后已变化，请重新核对。",
+  "error.OVERLAP": "这些月份中已有薪酬方案。",
+  "error.TOO_EARLY": "日期过早。",
 };

@@ -44,7 +44,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname === '/graphql' || url.pathname.startsWith('/graphql/')) return;
+  // Downloads (/api/…, e.g. the payroll export) are never answered with the cached shell either.
+  if (url.pathname === '/graphql' || url.pathname.startsWith('/graphql/') || url.pathname.startsWith('/api/')) return;
 
   if (request.mode === 'navigate') {
     event.respondWith(navigation(request));

@@ -14,6 +14,9 @@ import {
   toCents,
 } from '@/features/pipeline/logic';
 import { editCard } from '@/features/pipeline/edit';
+import { creditSplitCard, editCreditSplit, refundedNote, refundPayment, reverseDeal } from '@/features/compensation/deal-comp';
+import { DEAL_COMP_QUERY, type CreditSplit, type DealStatus, type TreeEntry } from '@/features/compensation/documents';
+import { isRefund, refundLeft } from '@/features/compensation/logic';
 import { movedMessage, sendMove } from '@/features/pipeline/move';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { chooseStage } from '@/features/pipeline/sheet';
@@ -38,6 +41,13 @@ import { icon } from '@/ui/icons';
 
 type Outcome = { __typename: string } | OperationError;
 type Order = DealDetail['orders'][number];
+type Payment = Order['payments'][number];
+/** What compensation adds to the page: whose payment each refund returns, and (managers) the credit split. */
+interface CompExtras {
+  refundOf: Map<string, string | null>;
+  splits: CreditSplit[] | null;
+  tree: TreeEntry[];
+}
 type FormKind = 'order' | 'payment' | 'activity';
 type Problem = Pick<FieldError, 'field' | 'code' | 'message'>;
 
@@ -144,6 +154,9 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   let editing = false;
   let loadFailed: string | null = null;
   let disposed = false;
+  let extras: CompExtras = { refundOf: new Map(), splits: null, tree: [] };
+  const manages = me.user.role !== 'REP';
+  const statusOf = (deal: DealDetail['deal']) => deal.status as DealStatus;
 
   const backLink = () => {
     const owner = detail?.deal.owner.id;
@@ -316,6 +329,12 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
         'div',
         { class: 'deal-head-top' },
         h('span', { class: `stage-pill outcome-${deal.stage.outcome.toLowerCase()}`, 'data-testid': 'deal-stage', 'data-stage-key': deal.stage.key }, deal.stage.name),
+        statusOf(deal) === 'REVERSED'
+          ? h('span', { class: 'stage-pill outcome-reversed', 'data-testid': 'deal-reversed' }, t('comp.reverse.reversed'))
+          : null,
+        statusOf(deal) === 'WON' && manages
+          ? h('button', { type: 'button', class: 'btn btn-ghost btn-small comp-reverse', 'data-testid': 'reverse-deal', onclick: () => void reverse() }, t('comp.reverse.action'))
+          : null,
         deal.status === 'OPEN' && d.canEdit
           ? h(
               'span',
@@ -344,8 +363,9 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
         fact('pipeline.leadSource', t(`pipeline.source.${deal.leadSource}`)),
       ),
       deal.closeReason
-        ? h('p', { class: `close-reason-note outcome-${deal.status.toLowerCase()}` }, h('strong', null, t(deal.status === 'WON' ? 'pipeline.wonBecause' : 'pipeline.lostBecause')), ' ', deal.closeReason)
+        ? h('p', { class: `close-reason-note outcome-${deal.status.toLowerCase()}` }, h('strong', null, t(deal.status === 'LOST' ? 'pipeline.lostBecause' : 'pipeline.wonBecause')), ' ', deal.closeReason)
         : null,
+      statusOf(deal) === 'REVERSED' ? h('p', { class: 'close-reason-note outcome-reversed' }, t('comp.reverse.note')) : null,
     );
   };
 
@@ -417,8 +437,9 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
     const ordered = d.orders.reduce((sum, o) => sum + toCents(o.amount), 0n);
     const canOrder = toCents(d.deal.amount) - ordered > 0n;
     const collectedShare = toCents(d.deal.amount) > 0n ? Number(toCents(d.collected)) / Number(toCents(d.deal.amount)) : 0;
+    const won = statusOf(d.deal) === 'WON';
     const form =
-      openForm === 'payment' && owing.length ? paymentForm(d, owing) : openForm === 'order' && canOrder ? orderForm(d) : null;
+      !won ? null : openForm === 'payment' && owing.length ? paymentForm(d, owing) : openForm === 'order' && canOrder ? orderForm(d) : null;
     return h(
       'section',
       { class: 'card deal-section', 'data-testid': 'deal-orders' },
@@ -453,21 +474,13 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
                   h('div', { class: 'progress-fill', style: { width: `${share}%` } }),
                 ),
                 h('p', { class: 'order-figures' }, t('pipeline.collected', { collected: money(o.collected), amount: money(o.amount) }), ' · ', `${share}%`),
-                o.payments.length
-                  ? h(
-                      'ul',
-                      { class: 'payment-list' },
-                      o.payments.map((p) =>
-                        h('li', null, h('span', null, formatTime(p.collectedAt, DAY)), h('span', { class: 'payment-note' }, p.note), h('strong', null, money(p.amount))),
-                      ),
-                    )
-                  : null,
+                o.payments.length ? h('ul', { class: 'payment-list' }, o.payments.map((p) => paymentRow(d, o, p))) : null,
               );
             }),
           )
         : h('p', { class: 'empty-inline' }, t('pipeline.noOrders')),
       form ??
-        (d.canEdit && (owing.length || canOrder)
+        (won && d.canEdit && (owing.length || canOrder)
           ? h(
               'div',
               { class: 'form-actions' },
@@ -484,8 +497,58 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
                 : null,
             )
           : null),
-      !d.orders.length && d.canEdit ? h('p', { class: 'form-hint' }, t('pipeline.orderFirst')) : null,
+      won && !d.orders.length && d.canEdit ? h('p', { class: 'form-hint' }, t('pipeline.orderFirst')) : null,
     );
+  };
+
+  /** A payment, or a refund of one (negative, marked and tied to its payment); Refund while money is left on it. */
+  const paymentRow = (d: DealDetail, o: Order, p: Payment) => {
+    const money = (amount: string) => formatMoney(amount, d.deal.currency, getLocale());
+    const all = o.payments.map((x) => ({ id: x.id, amount: x.amount, refundOfId: extras.refundOf.get(x.id) ?? null }));
+    const refundOfId = extras.refundOf.get(p.id) ?? null;
+    if (isRefund({ amount: p.amount, refundOfId })) {
+      const original = o.payments.find((x) => x.id === refundOfId);
+      const of = original ? t('comp.refund.of', { when: formatTime(original.collectedAt, DAY) }) : '';
+      return h('li', { class: 'comp-refund-row', 'data-testid': 'payment', 'data-payment-id': p.id, 'data-refund-of': refundOfId ?? '', title: of || null },
+        h('span', null, formatTime(p.collectedAt, DAY)),
+        h('span', { class: 'payment-note' }, h('span', { class: 'comp-chip is-refund' }, t('comp.refund.tag')), ' ', p.note || of),
+        h('strong', { class: 'comp-negative' }, money(p.amount)));
+    }
+    const left = refundLeft({ id: p.id, amount: p.amount, refundOfId: null }, all);
+    const refunded = toCents(p.amount) - toCents(left);
+    return h('li', { 'data-testid': 'payment', 'data-payment-id': p.id, 'data-left': left },
+      h('span', null, formatTime(p.collectedAt, DAY)),
+      h('span', { class: 'payment-note' }, p.note, refunded > 0n ? h('small', { class: 'comp-refunded' }, refundedNote(refunded, d.deal.currency)) : null),
+      h('strong', null, money(p.amount)),
+      d.canEdit && toCents(left) > 0n
+        ? h('button', { type: 'button', class: 'link-button comp-refund-button', 'data-testid': 'refund-payment',
+            onclick: () => void refund({ id: p.id, amount: p.amount, collectedAt: p.collectedAt, left }) }, t('comp.refund.action'))
+        : null);
+  };
+
+  const refund = async (payment: Parameters<typeof refundPayment>[0]) => {
+    if (!detail) return;
+    if (await refundPayment(payment, detail.deal.currency, retryIds)) {
+      toasts.notice(t('comp.refund.done'));
+      await load();
+    }
+  };
+
+  const reverse = async () => {
+    if (!detail) return;
+    const outcome = await reverseDeal(detail.deal, retryIds);
+    if (!outcome || disposed) return;
+    if (outcome.ok) toasts.notice(t('comp.reverse.done'));
+    else toasts.error(outcome.message);
+    await load();
+  };
+
+  const editSplit = async () => {
+    if (!detail || !extras.splits) return;
+    const saved = await editCreditSplit(detail.deal, extras.splits, extras.tree);
+    if (!saved || disposed) return;
+    toasts.notice(t('comp.split.saved'));
+    await load();
   };
 
   const activitiesCard = (d: DealDetail) =>
@@ -554,18 +617,35 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
         : null,
       d.lines.length ? linesCard(d) : null,
       historyCard(d),
-      d.deal.status === 'WON' ? ordersCard(d) : null,
+      d.deal.status === 'WON' || statusOf(d.deal) === 'REVERSED' ? ordersCard(d) : null,
+      manages && extras.splits ? creditSplitCard(extras.splits, () => void editSplit()) : null,
       activitiesCard(d),
       toasts.el,
     );
   }
 
+  /** The compensation part; the page shows without it when it cannot be read. */
+  async function loadExtras(): Promise<CompExtras | null> {
+    try {
+      const data = await request<{
+        deal: { orders: Array<{ payments: Array<{ id: string; refundOfId: string | null }> }> };
+        creditSplits?: CreditSplit[];
+        orgTree?: TreeEntry[];
+      }>(DEAL_COMP_QUERY, { id, manager: manages });
+      const refundOf = new Map(data.deal.orders.flatMap((o) => o.payments.map((p) => [p.id, p.refundOfId] as const)));
+      return { refundOf, splits: data.creditSplits ?? null, tree: data.orgTree ?? [] };
+    } catch {
+      return null;
+    }
+  }
+
   async function load(): Promise<void> {
     try {
-      const data = await request<{ deal: DealDetail; stages: Stage[] }>(DEAL_QUERY, { id });
+      const [data, comp] = await Promise.all([request<{ deal: DealDetail; stages: Stage[] }>(DEAL_QUERY, { id }), loadExtras()]);
       if (disposed) return;
       detail = data.deal;
       stages = data.stages;
+      if (comp) extras = comp;
       loadFailed = null;
     } catch (failure) {
       if (disposed) return;

@@ -1,6 +1,7 @@
 // A manager's team at a glance (live), and setting a target with a split preview before saving.
 type Grain = 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 import type { Screen } from '@/app/screen';
+import { compensationLinks } from '@/features/compensation/ui';
 import { formatMoney } from '@/features/pipeline/logic';
 import { PACE_CLASS, percent, ringDash, ringShare } from '@/features/targets/logic';
 import { request, subscribe } from '@/graphql/client';
@@ -351,7 +352,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     h(
       'section',
       { class: 'page team-page' },
-      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' })),
+      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), compensationLinks(texts, me.user.role)),
       metricTabs,
       grainTabs,
       glance,

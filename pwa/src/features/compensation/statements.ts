@@ -1,0 +1,478 @@
+// /statements: a month's statements for managers and admins to review (?period=2026-10),
+// and one person's statement (&user=<id>) with its lines in words, its disputes and Approve.
+import type { Screen } from '@/app/screen';
+import { navigate } from '@/app/router';
+import {
+  APPROVE_STATEMENT_MUTATION,
+  REPLY_DISPUTE_MUTATION,
+  RESOLVE_DISPUTE_MUTATION,
+  STATEMENT_QUERY,
+  STATEMENTS_QUERY,
+  type CompStatement,
+  type Dispute,
+  type DisputeResult,
+  type StatementDetail,
+  type StatementResult,
+} from '@/features/compensation/documents';
+import {
+  approveRefusal,
+  explainLine,
+  formatMonth,
+  formatPercent,
+  isMonthKey,
+  lineKindLabel,
+  monthIn,
+  shiftMonth,
+  statementTotals,
+} from '@/features/compensation/logic';
+import { figure, money, monthPicker, statusChip } from '@/features/compensation/ui';
+import { chipChoice } from '@/features/pipeline/form';
+import { RetryIds } from '@/features/pipeline/logic';
+import { createToasts } from '@/features/pipeline/toast';
+import { NetworkError, request } from '@/graphql/client';
+import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
+import type { Me } from '@/graphql/types';
+import { formatNumber, formatTime, getLocale, onLocaleChange, t } from '@/i18n';
+import { h, replace } from '@/ui/dom';
+import { icon } from '@/ui/icons';
+
+const WHEN: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+const DAY: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric' };
+const TEXT_MAX = 2000;
+
+function statementsPath(period: string, userId?: string): string {
+  const params = new URLSearchParams({ period });
+  if (userId) params.set('user', userId);
+  return `/statements?${params}`;
+}
+
+function disputeCount(count: number): string {
+  if (count === 0) return t('comp.noOpenDisputes');
+  return count === 1 ? t('comp.openDispute') : t('comp.openDisputes', { count });
+}
+
+function exportHref(period: string, format: 'csv' | 'xlsx'): string {
+  return `/api/compensation/export?${new URLSearchParams({ period, format })}`;
+}
+
+export const statementsScreen: Screen = (root, { location, me: maybeMe }) => {
+  const me = maybeMe as Me;
+  const current = monthIn(new Date(), me.org.timeZone);
+  const asked = location.params.get('period');
+  const period = isMonthKey(asked) && asked <= current ? asked : shiftMonth(current, -1);
+  const userId = location.params.get('user');
+  if (me.user.role === 'REP') {
+    root.append(h('section', { class: 'page page-narrow empty-page' }, h('p', null, t('error.FORBIDDEN')), h('a', { class: 'btn btn-primary', href: '/' }, t('app.backHome'))));
+    return;
+  }
+  return userId ? statementPage(root, me, period, current, userId) : statementList(root, period, current);
+};
+
+// ---------------------------------------------------------------- the month's list
+
+function statementList(root: HTMLElement, period: string, current: string): () => void {
+  const page = h('section', { class: 'page comp-page statements-page', 'data-testid': 'statements-page', 'data-period': period });
+  let rows: CompStatement[] | null = null;
+  let failed: string | null = null;
+  let disposed = false;
+
+  const header = () =>
+    h(
+      'header',
+      { class: 'page-head comp-head' },
+      h('div', null,
+        h('h1', { class: 'page-title' }, t('comp.statements')),
+        h('p', { class: 'page-sub' }, formatMonth(period, getLocale()), rows ? ` · ${t('comp.people', { count: formatNumber(rows.length) })}` : ''),
+      ),
+      h('div', { class: 'comp-head-tools' },
+        monthPicker({ value: period, max: current, testId: 'statements-month', onChange: (month) => navigate(statementsPath(month)) }),
+        h('div', { class: 'comp-export' },
+          h('a', { class: 'btn btn-ghost btn-small', href: exportHref(period, 'csv'), download: `statements-${period}.csv`, 'data-testid': 'export-csv' }, t('comp.exportCsv')),
+          h('a', { class: 'btn btn-ghost btn-small', href: exportHref(period, 'xlsx'), download: `statements-${period}.xlsx`, 'data-testid': 'export-xlsx' }, t('comp.exportXlsx')),
+        ),
+      ),
+    );
+
+  const row = (s: CompStatement) => {
+    const cur = s.currency;
+    return h(
+      'a',
+      { class: `comp-row status-${s.status.toLowerCase()}`, href: statementsPath(period, s.userId), 'data-testid': 'statement-row', 'data-user-id': s.userId, 'data-status': s.status },
+      h('span', { class: 'comp-cell comp-who' }, h('strong', null, s.userName), h('small', null, t('comp.planVersion', { plan: s.planName, version: s.planVersion }))),
+      h('span', { class: 'comp-cell num', 'data-label': t('comp.revenue') }, money(s.revenue, cur)),
+      h('span', { class: 'comp-cell num', 'data-label': t('comp.attainment') }, s.attainment === null ? '—' : formatPercent(s.attainment, getLocale())),
+      h('span', { class: 'comp-cell num', 'data-label': t('comp.earned') }, money(s.earned, cur)),
+      h('span', { class: 'comp-cell num comp-payable', 'data-label': t('comp.payable'), 'data-testid': 'statement-payable', 'data-value': s.payable }, money(s.payable, cur)),
+      h('span', { class: 'comp-cell comp-state' },
+        statusChip(s.status),
+        s.openDisputes
+          ? h('span', { class: 'comp-chip is-disputed', 'data-testid': 'statement-disputes', 'data-count': s.openDisputes }, disputeCount(s.openDisputes))
+          : null,
+      ),
+    );
+  };
+
+  const table = (list: CompStatement[]) => {
+    if (!list.length) return h('div', { class: 'card comp-empty', 'data-testid': 'statements-empty' }, h('p', null, t('comp.noStatements')), h('a', { href: '/settings/plans' }, t('comp.plans')));
+    const totals = statementTotals(list);
+    const cur = list[0]!.currency;
+    return h(
+      'div',
+      { class: 'card comp-table', 'data-testid': 'statements-list' },
+      h('div', { class: 'comp-row comp-row-head', 'aria-hidden': 'true' },
+        h('span', { class: 'comp-cell' }, t('comp.person')),
+        h('span', { class: 'comp-cell num' }, t('comp.revenue')),
+        h('span', { class: 'comp-cell num' }, t('comp.attainment')),
+        h('span', { class: 'comp-cell num' }, t('comp.earned')),
+        h('span', { class: 'comp-cell num' }, t('comp.payable')),
+        h('span', { class: 'comp-cell' }, t('comp.status')),
+      ),
+      list.map(row),
+      h('div', { class: 'comp-row comp-row-total', 'data-testid': 'statements-totals', 'data-payable': totals.payable },
+        h('span', { class: 'comp-cell comp-who' }, h('strong', null, t('comp.total')), h('small', null, t('comp.totalsApproved', { approved: totals.approved, count: list.length }))),
+        h('span', { class: 'comp-cell num', 'data-label': t('comp.revenue') }, money(totals.revenue, cur)),
+        h('span', { class: 'comp-cell num comp-blank' }),
+        h('span', { class: 'comp-cell num', 'data-label': t('comp.earned') }, money(totals.earned, cur)),
+        h('span', { class: 'comp-cell num comp-payable', 'data-label': t('comp.payable') }, money(totals.payable, cur)),
+        h('span', { class: 'comp-cell comp-state' }, totals.disputes ? h('span', { class: 'comp-chip is-disputed' }, disputeCount(totals.disputes)) : null),
+      ),
+    );
+  };
+
+  const render = () => {
+    replace(
+      page,
+      h('a', { class: 'back-link', href: '/team' }, icon('chevron', 'icon flip'), t('comp.backTeam')),
+      header(),
+      failed
+        ? h('div', { class: 'card comp-failed', role: 'alert' }, h('p', null, failed), h('button', { type: 'button', class: 'btn btn-primary', onclick: () => void load() }, t('app.retry')))
+        : rows
+          ? table(rows)
+          : h('div', { class: 'card comp-loading', 'aria-busy': 'true' }, h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' })),
+    );
+  };
+
+  async function load(): Promise<void> {
+    failed = null;
+    try {
+      const data = await request<{ statements: CompStatement[] }>(STATEMENTS_QUERY, { period });
+      if (disposed) return;
+      rows = data.statements;
+    } catch (failure) {
+      if (disposed) return;
+      failed = failureMessage(failure);
+    }
+    render();
+  }
+
+  const stop = onLocaleChange(render);
+  root.append(page);
+  render();
+  void load();
+  return () => {
+    disposed = true;
+    stop();
+  };
+}
+
+// ---------------------------------------------------------------- one statement
+
+function statementPage(root: HTMLElement, me: Me, period: string, current: string, userId: string): () => void {
+  const page = h('section', { class: 'page comp-page statement-page', 'data-testid': 'statement-page' });
+  const toasts = createToasts({ error: 'statement-error', notice: 'statement-notice' });
+  const retryIds = new RetryIds();
+  const drafts = new Map<string, string>();
+  const resolutions = new Map<string, string>();
+  let statement: StatementDetail | null = null;
+  let disputes: Dispute[] = [];
+  let missing = false;
+  let failed: string | null = null;
+  let confirming = false;
+  let approving = false;
+  let approveMessage: string | null = null;
+  let disposed = false;
+  const self = userId === me.user.id;
+
+  const head = (s: StatementDetail) => {
+    const cur = s.currency;
+    const approved = s.status === 'APPROVED';
+    const action = () => {
+      if (approved) {
+        return h('p', { class: 'comp-approved', 'data-testid': 'statement-approved' }, icon('check'),
+          t('comp.approvedBy', { name: s.approvedBy ?? '—', when: s.approvedAt ? formatTime(s.approvedAt, WHEN) : '—' }));
+      }
+      if (self) return h('p', { class: 'form-hint' }, t('comp.notYourOwn'));
+      const error = approveMessage ? h('p', { class: 'form-error', role: 'alert', 'data-testid': 'approve-error' }, approveMessage) : null;
+      if (!confirming) {
+        return h('div', { class: 'comp-approve' },
+          period >= current ? h('p', { class: 'form-hint' }, t('comp.notEndedHint')) : null,
+          s.openDisputes ? h('p', { class: 'form-hint' }, t('comp.disputesFirst')) : null,
+          h('button', { type: 'button', class: 'btn btn-primary btn-block', 'data-testid': 'approve-statement', onclick: () => { confirming = true; approveMessage = null; render(); } },
+            icon('check'), t('comp.approveFor', { payable: money(s.payable, cur) })),
+          error);
+      }
+      return h('div', { class: 'comp-approve is-confirming', 'data-testid': 'approve-confirm' },
+        h('p', null, t('comp.approveConfirm', { name: s.userName, month: formatMonth(period, getLocale()), payable: money(s.payable, cur) })),
+        h('div', { class: 'form-actions' },
+          h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'cancel-approve', onclick: () => { confirming = false; render(); } }, t('comp.cancel')),
+          h('button', { type: 'button', class: 'btn btn-primary', disabled: approving, 'data-testid': 'confirm-approve', onclick: () => void approve() },
+            t(approving ? 'comp.approving' : 'comp.approve'))),
+        error);
+    };
+    return h(
+      'header',
+      { class: 'card comp-statement-head', 'data-testid': 'statement-head', 'data-status': s.status, 'data-payable': s.payable },
+      h('div', { class: 'comp-statement-title' },
+        h('div', null,
+          h('h1', { class: 'page-title' }, s.userName),
+          h('p', { class: 'page-sub' }, formatMonth(period, getLocale()), ' · ', t('comp.planVersion', { plan: s.planName, version: s.planVersion })),
+        ),
+        statusChip(s.status),
+      ),
+      h('dl', { class: 'comp-figures' },
+        figure(t('comp.revenue'), money(s.revenue, cur), { raw: s.revenue }),
+        figure(t('comp.quota'), s.quota === null ? '—' : money(s.quota, cur)),
+        figure(t('comp.attainment'), s.attainment === null ? '—' : formatPercent(s.attainment, getLocale())),
+        figure(t('comp.earned'), money(s.earned, cur), { testId: 'statement-earned', raw: s.earned }),
+        figure(t('comp.held'), money(s.held, cur)),
+        Number(s.drawBalance) !== 0 ? figure(t('comp.drawBalance'), money(s.drawBalance, cur)) : null,
+        figure(t('comp.payable'), money(s.payable, cur), { testId: 'statement-payable', raw: s.payable, big: true }),
+      ),
+      action(),
+    );
+  };
+
+  const linesCard = (s: StatementDetail) => {
+    const disputed = new Set(disputes.filter((d) => d.status === 'OPEN').map((d) => d.lineKey));
+    return h(
+      'section',
+      { class: 'card comp-section', 'data-testid': 'statement-lines' },
+      h('div', { class: 'section-head' }, h('h2', { class: 'card-title' }, t('comp.lines')), h('span', { class: 'section-figure' }, formatNumber(s.lines.length))),
+      s.lines.length
+        ? h('ol', { class: `comp-lines${s.lines.length > 2 ? ' is-many' : ''}` }, s.lines.map((line) => {
+            // Held commission earns now and pays later; a release pays now what was earned before.
+            const held = Number(line.payable) === 0 && Number(line.amount) !== 0;
+            const headline = Number(line.amount) !== 0 ? line.amount : line.payable;
+            return h(
+              'li',
+              { class: `comp-line kind-${line.kind.toLowerCase()}${disputed.has(line.key) ? ' is-disputed' : ''}`, 'data-testid': 'statement-line', 'data-kind': line.kind, 'data-key': line.key },
+              h('div', { class: 'comp-line-top' },
+                h('span', { class: 'comp-kind' }, lineKindLabel(line.kind, getLocale())),
+                line.componentName ? h('span', { class: 'comp-line-component' }, line.componentName) : null,
+                disputed.has(line.key) ? h('a', { class: 'comp-chip is-disputed', href: '#disputes' }, t('comp.disputed')) : null,
+                h('strong', { class: 'comp-line-amount', 'data-testid': 'line-amount', 'data-value': headline }, money(headline, s.currency)),
+              ),
+              line.dealId || line.label
+                ? h('p', { class: 'comp-line-subject' },
+                    line.dealId
+                      ? h('a', { href: `/deals/${encodeURIComponent(line.dealId)}`, 'data-testid': 'line-deal' }, line.label || t('comp.deal', { id: line.dealId }))
+                      : h('span', null, line.label),
+                    line.at ? h('time', { datetime: line.at }, formatTime(line.at, DAY)) : null)
+                : null,
+              explainLine(line, s.currency, getLocale()).map((text) => h('p', { class: 'comp-line-explain', 'data-testid': 'line-explain' }, text)),
+              h('p', { class: `comp-line-foot${held ? ' is-held' : ''}` },
+                t('comp.earnedPayable', { earned: money(line.amount, s.currency), payable: money(line.payable, s.currency) })),
+            );
+          }))
+        : h('p', { class: 'empty-inline' }, t('comp.noLines')),
+    );
+  };
+
+  // --- disputes ----------------------------------------------------------------
+  const disputeCard = (d: Dispute) => {
+    const open = d.status === 'OPEN';
+    const reply = h('textarea', {
+      class: 'input textarea', rows: 2, maxlength: TEXT_MAX, 'data-testid': 'dispute-reply', placeholder: t('comp.replyHint'), 'aria-label': t('comp.reply'),
+      oninput: () => drafts.set(d.id, reply.value),
+    });
+    reply.value = drafts.get(d.id) ?? '';
+    const replyError = h('p', { class: 'field-error', hidden: true, 'data-testid': 'field-error', 'data-field': 'message' });
+    const sendReply = async (button: HTMLButtonElement) => {
+      const message = reply.value.trim();
+      if (!message) {
+        replyError.textContent = t('error.REQUIRED');
+        replyError.hidden = false;
+        return;
+      }
+      const slot = `reply:${d.id}`;
+      button.disabled = true;
+      try {
+        const { replyDispute } = await request<{ replyDispute: DisputeResult }>(REPLY_DISPUTE_MUTATION, {
+          disputeId: d.id, message, clientId: retryIds.idFor(slot, message),
+        });
+        retryIds.settle(slot);
+        if (replyDispute.__typename === 'OperationError') {
+          replyError.textContent = replyDispute.errors.map(fieldErrorMessage).join(' ');
+          replyError.hidden = false;
+          return;
+        }
+        drafts.delete(d.id);
+        disputes = disputes.map((x) => (x.id === d.id ? replyDispute.dispute : x));
+        render();
+      } catch (failure) {
+        if (!(failure instanceof NetworkError)) retryIds.settle(slot);
+        toasts.error(failure instanceof NetworkError ? t('comp.sendNetwork') : failureMessage(failure));
+      } finally {
+        button.disabled = false;
+      }
+    };
+
+    const canResolve = !self;
+    const decision = chipChoice<'ACCEPTED' | 'REJECTED'>(`resolve-${d.id}`, 'comp.decision', ['ACCEPTED', 'REJECTED'], (v) => t(`comp.dispute.${v}`), 'ACCEPTED', 'dispute-decision');
+    const resolution = h('textarea', {
+      class: 'input textarea', rows: 2, maxlength: TEXT_MAX, 'data-testid': 'dispute-resolution', placeholder: t('comp.resolutionHint'), 'aria-label': t('comp.resolution'),
+      oninput: () => resolutions.set(d.id, resolution.value),
+    });
+    resolution.value = resolutions.get(d.id) ?? '';
+    const resolveError = h('p', { class: 'field-error', hidden: true, 'data-testid': 'field-error', 'data-field': 'resolution' });
+    const resolve = async (button: HTMLButtonElement) => {
+      const text = resolution.value.trim();
+      if (!text) {
+        resolveError.textContent = t('comp.resolutionRequired');
+        resolveError.hidden = false;
+        resolution.focus();
+        return;
+      }
+      button.disabled = true;
+      try {
+        const { resolveDispute } = await request<{ resolveDispute: DisputeResult }>(RESOLVE_DISPUTE_MUTATION, { disputeId: d.id, status: decision.value(), resolution: text });
+        if (resolveDispute.__typename === 'OperationError') {
+          resolveError.textContent = resolveDispute.errors.map(fieldErrorMessage).join(' ');
+          resolveError.hidden = false;
+          return;
+        }
+        resolutions.delete(d.id);
+        toasts.notice(t('comp.resolved'));
+        await load();
+      } catch (failure) {
+        toasts.error(failureMessage(failure));
+      } finally {
+        button.disabled = false;
+      }
+    };
+
+    return h(
+      'article',
+      { class: `comp-dispute status-${d.status.toLowerCase()}`, 'data-testid': 'dispute', 'data-dispute-id': d.id, 'data-status': d.status },
+      h('div', { class: 'comp-dispute-head' },
+        h('strong', null, d.lineLabel || d.lineKey),
+        h('span', { class: `comp-chip dispute-${d.status.toLowerCase()}`, 'data-testid': 'dispute-status' }, t(`comp.dispute.${d.status}`)),
+      ),
+      h('ol', { class: 'comp-thread' }, d.messages.map((m) =>
+        h('li', { class: 'comp-message', 'data-testid': 'dispute-message' },
+          h('div', { class: 'comp-message-head' }, h('strong', null, m.authorName), h('time', { datetime: m.createdAt }, formatTime(m.createdAt, WHEN))),
+          h('p', null, m.body)))),
+      !open
+        ? h('p', { class: 'comp-resolution', 'data-testid': 'dispute-resolution-text' },
+            h('strong', null, t(`comp.dispute.${d.status}`)), ' · ', d.resolution,
+            d.resolvedAt ? h('time', { datetime: d.resolvedAt }, ` · ${formatTime(d.resolvedAt, WHEN)}`) : null)
+        : h('div', { class: 'comp-dispute-actions' },
+            h('div', { class: 'comp-reply' },
+              reply, replyError,
+              h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'dispute-reply-send', onclick: (e: Event) => void sendReply(e.currentTarget as HTMLButtonElement) }, t('comp.send'))),
+            canResolve
+              ? h('div', { class: 'comp-resolve' },
+                  h('h3', { class: 'form-title' }, t('comp.resolveTitle')),
+                  decision.el, resolution, resolveError,
+                  h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'dispute-resolve', onclick: (e: Event) => void resolve(e.currentTarget as HTMLButtonElement) }, t('comp.resolve')))
+              : null),
+    );
+  };
+
+  const disputesCard = () =>
+    h(
+      'section',
+      { class: 'card comp-section', id: 'disputes', 'data-testid': 'statement-disputes' },
+      h('div', { class: 'section-head' }, h('h2', { class: 'card-title' }, t('comp.disputes')),
+        h('span', { class: 'section-figure' }, disputeCount(disputes.filter((d) => d.status === 'OPEN').length))),
+      disputes.length ? disputes.map(disputeCard) : h('p', { class: 'empty-inline' }, t('comp.noDisputes')),
+    );
+
+  // --- approving ---------------------------------------------------------------
+  async function approve(): Promise<void> {
+    if (!statement || approving) return;
+    approving = true;
+    render();
+    try {
+      const { approveStatement } = await request<{ approveStatement: StatementResult }>(APPROVE_STATEMENT_MUTATION, {
+        userId, period, expectedPayable: statement.payable,
+      });
+      approving = false;
+      if (approveStatement.__typename === 'OperationError') {
+        const refusal = approveRefusal(approveStatement.errors);
+        if (refusal.reload) {
+          // The figure moved since it was shown: show the new one and let the reviewer look again.
+          confirming = false;
+          await load();
+          approveMessage = t('comp.approveMoved', { payable: statement ? money(statement.payable, statement.currency) : '' });
+        } else {
+          approveMessage = approveStatement.errors.map(fieldErrorMessage).join(' ');
+        }
+        render();
+        return;
+      }
+      statement = approveStatement.statement;
+      confirming = false;
+      approveMessage = null;
+      toasts.notice(t('comp.approvedOk'));
+      render();
+    } catch (failure) {
+      approving = false;
+      approveMessage = failureMessage(failure);
+      render();
+    }
+  }
+
+  function render(): void {
+    const back = h('a', { class: 'back-link', href: statementsPath(period), 'data-testid': 'statement-back' }, icon('chevron', 'icon flip'), t('comp.backStatements', { month: formatMonth(period, getLocale()) }));
+    if (!statement) {
+      replace(
+        page,
+        back,
+        failed
+          ? h('div', { class: 'card comp-failed', role: 'alert' }, h('p', null, failed), h('button', { type: 'button', class: 'btn btn-primary', onclick: () => void load() }, t('app.retry')))
+          : missing
+            ? h('div', { class: 'card comp-empty', 'data-testid': 'statement-missing' }, h('p', null, t('comp.noPlan')))
+            : h('div', { class: 'card comp-loading', 'aria-busy': 'true' }, h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' })),
+        toasts.el,
+      );
+      return;
+    }
+    page.dataset.status = statement.status;
+    replace(
+      page,
+      back,
+      h('div', { class: 'comp-statement-layout' },
+        h('div', { class: 'comp-statement-side' }, head(statement), disputesCard()),
+        h('div', { class: 'comp-statement-main' }, linesCard(statement)),
+      ),
+      toasts.el,
+    );
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const data = await request<{ statement: StatementDetail | null; disputes: Dispute[] }>(STATEMENT_QUERY, { userId, period });
+      if (disposed) return;
+      statement = data.statement;
+      missing = data.statement === null;
+      disputes = data.disputes;
+      failed = null;
+    } catch (failure) {
+      if (disposed) return;
+      failed = failureMessage(failure);
+      if (statement) toasts.error(failed);
+    }
+    render();
+  }
+
+  const stop = onLocaleChange(render);
+  root.append(page);
+  render();
+  void load();
+  return () => {
+    disposed = true;
+    stop();
+    toasts.dispose();
+  };
+}
