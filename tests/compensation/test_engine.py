@@ -226,6 +226,8 @@ def test_lines_reconcile_and_a_recompute_gives_the_same_statement(tiers: tuple[B
     again = compute(Plan((component,)), Inputs(quota=D(1_000_000), credits=shuffled), 2)
     assert first == again
     assert first.earned == sum(line.amount for line in first.lines)
+    summed = compute(Plan((component,)), inputs, 2, itemized=False)
+    assert (summed.earned, summed.payable, summed.held, summed.line_count) == (first.earned, first.payable, first.held, len(first.lines))
     # The running total is rounded once: the lines add up to the exact commission rounded.
     exact = sum((p.basis * p.rate / 100 * p.multiplier for line in first.lines for p in line.parts()), D(0))
     assert first.earned == exact.quantize(D("0.01"))

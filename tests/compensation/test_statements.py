@@ -336,3 +336,26 @@ async def test_what_if_i_reach_130_percent_of_quota(server: Server, world: World
     assert sim["earnedChange"] == "3100.00"
     assert sim["attainmentAfter"] == "130.00"
     assert (await rep.data(MY_EARNINGS))["myEarnings"]["earned"] == "1500.00"
+
+
+async def test_the_review_list_has_the_same_totals_as_each_statement(server: Server, world: World, rep: GraphQLClient) -> None:
+    async with await login(server, world.admin.email) as admin:
+        month = await this_month(admin)
+        await put_on_plan(admin, [world.rep.id, world.rep2.id, world.rep3.id], month)
+    await win(rep, world, "120000.00")
+    async with await login(server, world.rep2.email) as rep2:
+        shared = await win(rep2, world, "50000.01")
+    async with await login(server, world.admin.email) as admin:
+        await admin.data(SPLITS, {"deal": shared["id"], "splits": [
+            {"userId": str(world.rep.id), "percent": "50"}, {"userId": str(world.rep2.id), "percent": "50"},
+        ]})
+        listing = "query L($period: String!) { statements(period: $period) { userId userName revenue earned payable lineCount lines { label amount } } }"
+        review = (await admin.data(listing, {"period": month}))["statements"]
+        one_by_one = [(await admin.data(STATEMENT, {"user": s["userId"], "period": month}))["statement"] for s in review]
+    assert [(s["revenue"], s["earned"], s["payable"], s["lineCount"]) for s in review] == [
+        (s["revenue"], s["earned"], s["payable"], len(s["lines"])) for s in one_by_one
+    ]
+    by_name = {s["userName"]: s for s in review}
+    assert (by_name[world.rep.name]["revenue"], by_name[world.rep2.name]["revenue"]) == ("145000.01", "25000.00")
+    # Lines asked for on the list are computed per person, with their labels.
+    assert {line["label"] for line in by_name[world.rep.name]["lines"]} == {"Forklift fleet"}

@@ -49,7 +49,7 @@ MANAGER_PLAN = Plan(
 
 async def seed(env: Env, admin: Viewer, manager: Viewer, demo_rep: Viewer) -> None:
     async with env.db() as session:
-        basics = await service._basics(env, session, admin.org_id)
+        basics = await service.org_basics(session, admin.org_id, env.clock())
     current = basics.current
     start = service.shift(current, -6)
     year = int(current[:4])

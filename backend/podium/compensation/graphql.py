@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import strawberry
 
-from podium.compensation import service
+from podium.compensation import batch, service
+from podium.compensation.batch import Totals
 from podium.compensation.engine import Line, LineKind, NextStep
 from podium.compensation.plan import Accelerator, Band, Basis, Component, Kind, Payout, Plan, Rounding, TierMode, Trigger
 from podium.compensation.service import DisputeStatus, PlanView, Status, StatementView
@@ -120,22 +121,44 @@ class CompStatement:
     held: Decimal = strawberry.field(description="Earned this period, payable as the deals' payments come in.")
     draw_balance: Decimal = strawberry.field(description="Draw paid and not yet recovered.")
     next_step: NextStepType | None
-    lines: list[StatementLine]
+    line_count: int
     approved_by: str | None
     approved_at: datetime | None
     open_disputes: int
+    # The lines when they were computed with the totals; a review list computes them only if asked.
+    _lines: strawberry.Private[tuple[Line, ...] | None]
+    _names: strawberry.Private[dict[str, str]]
+
+    @strawberry.field(description="Every line, in order; on a review list each person's are computed when selected.")
+    async def lines(self, info: Info) -> list[StatementLine]:
+        lines, names = self._lines, self._names
+        if lines is None:
+            ctx = info.context
+            view = await service.statement(ctx.env, ctx.require_viewer(), int(self.user_id), self.period)
+            lines = view.result.lines if view else ()
+            names = {c.key: c.name for c in view.plan.plan.components} if view else {}
+        return [StatementLine.of(line, names) for line in lines]
 
     @classmethod
     def of(cls, view: StatementView) -> CompStatement:
         r = view.result
-        names = {c.key: c.name for c in view.plan.plan.components}
         return cls(
             user_id=strawberry.ID(str(view.user_id)), user_name=view.user_name, period=view.period, status=view.status,
             plan_id=strawberry.ID(str(view.plan.plan_id)), plan_name=view.plan.plan_name, plan_version=view.plan.version,
             currency=view.currency, revenue=r.revenue, quota=r.quota, attainment=r.attainment, earned=r.earned, payable=r.payable,
-            held=r.held, draw_balance=r.draw_balance, next_step=NextStepType.of(r.next_step),
-            lines=[StatementLine.of(line, names) for line in r.lines], approved_by=view.approved_by, approved_at=view.approved_at,
-            open_disputes=view.open_disputes,
+            held=r.held, draw_balance=r.draw_balance, next_step=NextStepType.of(r.next_step), line_count=len(r.lines),
+            approved_by=view.approved_by, approved_at=view.approved_at, open_disputes=view.open_disputes,
+            _lines=r.lines, _names={c.key: c.name for c in view.plan.plan.components},
+        )
+
+    @classmethod
+    def of_totals(cls, t: Totals) -> CompStatement:
+        return cls(
+            user_id=strawberry.ID(str(t.user_id)), user_name=t.user_name, period=t.period, status=t.status,
+            plan_id=strawberry.ID(str(t.plan_id)), plan_name=t.plan_name, plan_version=t.plan_version, currency=t.currency,
+            revenue=t.revenue, quota=t.quota, attainment=t.attainment, earned=t.earned, payable=t.payable, held=t.held,
+            draw_balance=t.draw_balance, next_step=NextStepType.of(t.next_step), line_count=t.lines,
+            approved_by=t.approved_by, approved_at=t.approved_at, open_disputes=t.open_disputes, _lines=None, _names={},
         )
 
 
@@ -468,7 +491,7 @@ async def earnings_live(info_context: Any, args: dict[str, Any]) -> EarningsLive
 
 async def _current(env: Env, viewer: Viewer) -> str:
     async with env.db() as session:
-        return (await service._basics(env, session, viewer.org_id)).current
+        return (await service.org_basics(session, viewer.org_id, env.clock())).current
 
 
 # ---------------------------------------------------------------- schema
@@ -491,7 +514,7 @@ class Query:
     @strawberry.field(description="Everyone I review for a month, with totals and lines: the approval queue.")
     async def statements(self, info: Info, period: str) -> list[CompStatement]:
         ctx = info.context
-        return [CompStatement.of(v) for v in await service.statements(ctx.env, ctx.require_viewer(), period)]
+        return [CompStatement.of_totals(t) for t in await batch.month_totals(ctx.env, ctx.require_viewer(), period)]
 
     @strawberry.field(description="What this month would pay if I won a deal or reached an attainment; stores nothing.")
     async def simulate_earnings(self, info: Info, input: SimulateEarningsInput) -> EarningsSimulation:

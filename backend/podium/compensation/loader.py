@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.compensation.engine import Collection, Credit, NewCustomer
@@ -23,7 +23,7 @@ from podium.compensation.models import CreditSplit
 from podium.customers import service as customers
 from podium.db.rows import fetch_rows
 from podium.pipeline import ledger as deals
-from podium.pipeline.ledger import LineRow
+from podium.pipeline.ledger import LineRow, OwnerFilter
 from podium.targets.split import split
 
 HUNDRED = Decimal(100)
@@ -44,6 +44,35 @@ class LocalDays:
     def __call__(self, moment: datetime) -> date:
         index = bisect_right(self.midnights, moment.timestamp()) - 1
         return self.days[index] if 0 <= index < len(self.days) else moment.astimezone(self.tz).date()
+
+
+@dataclass(frozen=True)
+class Payees:
+    """Whose credit a read is for: some people, or everyone."""
+
+    ids: frozenset[int] | None = None  # None: everyone
+
+    def has(self, user_id: int) -> bool:
+        return self.ids is None or user_id in self.ids
+
+    @property
+    def everyone(self) -> bool:
+        return self.ids is None
+
+    def owner_filter(self, column: ColumnElement[int]) -> ColumnElement[bool]:
+        assert self.ids is not None
+        return column.in_(self.ids)
+
+    def split_deals(self) -> Select[tuple[int]] | None:
+        """Deals shared with one of these people through a credit split."""
+        return None if self.everyone else select(CreditSplit.deal_id).where(self.owner_filter(CreditSplit.user_id))
+
+    @property
+    def owners(self) -> OwnerFilter | None:
+        return None if self.everyone else self.owner_filter
+
+
+EVERYONE = Payees()
 
 
 @dataclass
@@ -75,22 +104,25 @@ async def load_period(
     end: datetime,
     zone: str,
     places: int,
-    user_ids: set[int] | None,
+    payees: Payees,
     rollup_units: set[int] = frozenset(),  # type: ignore[assignment]
+    *,
+    labels: bool = True,
+    margins: bool = True,
 ) -> PeriodData:
-    """Credits, collections and new customers in [start, end) for `user_ids` (everyone when None)."""
+    """Credits, collections and new customers in [start, end) for the payees asked about."""
     tz = ZoneInfo(zone)
     data = PeriodData()
-    split_deals = None if user_ids is None else select(CreditSplit.deal_id).where(CreditSplit.user_id.in_(user_ids))
-    deal_ids = deals.won_deal_ids(org_id, start, end, owners=user_ids, also=split_deals, teams=rollup_units)
+    deal_ids = deals.won_deal_ids(org_id, start, end, owners=payees.owners, also=payees.split_deals(), teams=rollup_units)
     splits = await _splits(session, deal_ids)
     lines = await deals.deal_lines(session, deal_ids)
     # In time order: the engine sorts each payee's lines by time, and sorted input sorts in one pass.
-    rows = await deals.deal_rows(session, deal_ids)
+    rows = await deals.deal_rows(session, deal_ids, titles=labels, margins=margins)
     credits = data.credits
     # Days are worked out only if a SPIFF asks (Inputs.day_of): most months' lines never need one.
     day = None
     make, split_of, lines_of = Credit, splits.get, lines.get
+    everyone, has = payees.everyone, payees.has
     for deal_id, owner_id, team_id, title, amount, margin, closed_at in rows:
         if margin is None:
             margin = ZERO
@@ -98,7 +130,7 @@ async def load_period(
         deal_lines = lines_of(deal_id)
         if deal_split is None and deal_lines is None:
             # The common case, kept short: one line, all of it to the owner.
-            if user_ids is None or owner_id in user_ids:
+            if everyone or has(owner_id):
                 credits[owner_id].append(make(f"deal:{deal_id}", deal_id, title, closed_at, day, amount, margin, "", ZERO, HUNDRED, team_id))
         else:
             deal_lines = deal_lines or [LineRow(0, amount, margin, "", ZERO)]
@@ -107,7 +139,7 @@ async def load_period(
                 revenue = shares(line.revenue, deal_split, owner_id, places)
                 margins = shares(line.margin, deal_split, owner_id, places)
                 for uid, part in revenue.items():
-                    if user_ids is None or uid in user_ids:
+                    if everyone or has(uid):
                         percent = deal_split[uid] if deal_split else HUNDRED
                         credits[uid].append(Credit(
                             ref, deal_id, title, closed_at, day, part, margins[uid], line.product_line,
@@ -118,8 +150,8 @@ async def load_period(
                 f"deal:{deal_id}", deal_id, title, closed_at, day, amount, margin, "", ZERO, HUNDRED, team_id, owner_id,
             ))
 
-    await _collections(session, data, org_id, start, end, places, user_ids)
-    await _new_customers(session, data, org_id, start, end, tz, user_ids)
+    await _collections(session, data, org_id, start, end, places, payees)
+    await _new_customers(session, data, org_id, start, end, tz, payees)
     return data
 
 
@@ -132,11 +164,10 @@ async def _splits(session: AsyncSession, deal_ids: Select[tuple[int]]) -> dict[i
 
 
 async def _collections(
-    session: AsyncSession, data: PeriodData, org_id: int, start: datetime, end: datetime, places: int, user_ids: set[int] | None
+    session: AsyncSession, data: PeriodData, org_id: int, start: datetime, end: datetime, places: int, payees: Payees
 ) -> None:
     """Payments and refunds in the period on deals credited to the people asked about."""
-    split_deals = None if user_ids is None else select(CreditSplit.deal_id).where(CreditSplit.user_id.in_(user_ids))
-    deal_ids = deals.paid_deal_ids(org_id, start, end, owners=user_ids, also=split_deals)
+    deal_ids = deals.paid_deal_ids(org_id, start, end, owners=payees.owners, also=payees.split_deals())
     found = {row[0]: row for row in await deals.deal_rows(session, deal_ids)}
     if not found:
         return
@@ -154,7 +185,7 @@ async def _collections(
         prior = shares(before.get(deal_id, ZERO), deal_split, owner_id, places)
         first = shares(original_amount, deal_split, owner_id, places) if refund_of is not None else {}
         for uid, part in paid.items():
-            if user_ids is not None and uid not in user_ids:
+            if not payees.has(uid):
                 continue
             collected_before = running.get((uid, deal_id), prior.get(uid, ZERO))
             running[(uid, deal_id)] = collected_before + part
@@ -170,9 +201,9 @@ async def _collections(
 
 
 async def _new_customers(
-    session: AsyncSession, data: PeriodData, org_id: int, start: datetime, end: datetime, tz: ZoneInfo, user_ids: set[int] | None
+    session: AsyncSession, data: PeriodData, org_id: int, start: datetime, end: datetime, tz: ZoneInfo, payees: Payees
 ) -> None:
-    for cid, name, owner_id, created_at in await customers.created_between(session, org_id, start, end, user_ids):
+    for cid, name, owner_id, created_at in await customers.created_between(session, org_id, start, end, payees.owners):
         data.new_customers[owner_id].append(
             NewCustomer(ref=f"customer:{cid}", label=name, at=created_at, day=created_at.astimezone(tz).date())
         )

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.compensation import engine, policies
 from podium.compensation.engine import DERIVED, Credit, Inputs, Line, LineKind, NextStep, Portion
-from podium.compensation.loader import LocalDays, PeriodData, load_period
+from podium.compensation.loader import EVERYONE, LocalDays, Payees, PeriodData, load_period
 from podium.compensation.models import (
     CompAssignment,
     CompPlan,
@@ -100,11 +100,11 @@ class OrgBasics:
     current: str  # this month's key in the org's zone
 
 
-async def _basics(env: Env, session: AsyncSession, org_id: int) -> OrgBasics:
+async def org_basics(session: AsyncSession, org_id: int, now: datetime) -> OrgBasics:
     zone = await orgs.org_time_zone(session, org_id)
     currency = await orgs.org_currency(session, org_id)
     tree = await org_tree.load_tree(session, org_id)
-    current = env.clock().astimezone(_zone(zone)).strftime("%Y-%m")
+    current = now.astimezone(_zone(zone)).strftime("%Y-%m")
     return OrgBasics(org_id, zone, currency, minor_unit(currency), tree, current)
 
 
@@ -160,8 +160,13 @@ class Book:
         self._statements: dict[int, dict[str, Statement]] | None = None
         self._snapshots: dict[int, Snapshot] = {}
         self._disputes: dict[str, dict[int, int]] = {}
-        # Reviewing a whole month: every read loads everyone's data at once.
-        self.everyone = False
+        # Reviewing a whole month: every read loads all of these payees' data at once.
+        self.payees: Payees | None = None
+        # Totals only: deal titles are not read, margins only if a plan pays on them, and each
+        # component's lines are summed as they are computed instead of kept.
+        self.labels = True
+        self.margins = True
+        self.itemized = True
         self._data: dict[tuple[str, int], PeriodData] = {}
         self._bases: dict[tuple[int, str], engine.Statement | None] = {}
         self._fulls: dict[tuple[int, str], engine.Statement | None] = {}
@@ -208,7 +213,8 @@ class Book:
             self._plans[version.id] = from_json(version.document)
         return PlanRef(version.plan_id, self._plan_names.get(version.plan_id, ""), version.id, version.version, self._plans[version.id])
 
-    async def payees(self, period: str) -> set[int]:
+    async def on_plan(self, period: str) -> set[int]:
+        """Everyone on a plan in a month."""
         await self._load_plans()
         assert self._assignments is not None
         return {uid for uid, rows in self._assignments.items() if any(a.starts <= period and (a.ends is None or period <= a.ends) for a in rows)}
@@ -252,17 +258,18 @@ class Book:
     # -------------------------------------------------------- inputs
 
     async def data(self, period: str, user_id: int) -> PeriodData:
-        everyone = self.everyone
-        key = (period, 0 if everyone else user_id)
-        if key not in self._data and (period, 0) in self._data:
-            return self._data[(period, 0)]
+        """A month's credits: for the book's payees at once when it has them, else for one person."""
+        payees = self.payees or Payees(ids=frozenset({user_id}))
+        key = (period, 0 if self.payees else user_id)
         if key not in self._data:
             start, end = month_bounds(period, self.org.zone)
             units: set[int] = set()
-            for uid in (self.org.tree.members if everyone else [user_id]):
-                units |= self._rollup_units(uid)
+            for uid in self.org.tree.members:
+                if payees.has(uid):
+                    units |= self._rollup_units(uid)
             self._data[key] = await load_period(
-                self.session, self.org.org_id, start, end, self.org.zone, self.org.places, None if everyone else {user_id}, units
+                self.session, self.org.org_id, start, end, self.org.zone, self.org.places, payees, units,
+                labels=self.labels, margins=self.margins,
             )
         return self._data[key]
 
@@ -343,11 +350,20 @@ class Book:
             if ref is not None:
                 inputs = await self.inputs(user_id, period, ref.plan, extra)
                 inputs = replace(inputs, adjustments=tuple(await self.adjustments(user_id, period)), draw_balance=await self.draw_before(user_id, period, ref.plan))
-                result = engine.compute(ref.plan, inputs, self.org.places)
+                result = engine.compute(ref.plan, inputs, self.org.places, itemized=self.itemized)
             if extra:
                 return result
             self._fulls[key] = result
         return self._fulls[key]
+
+    def forget(self, user_id: int, period: str) -> None:
+        """Drop a person's computed month and credits once their totals are taken: a month of
+        10,000 people then never holds more than one person's lines."""
+        self._fulls.pop((user_id, period), None)
+        self._bases.pop((user_id, period), None)
+        for (month, _), data in self._data.items():
+            if month == period:
+                data.credits.pop(user_id, None)
 
     async def draw_before(self, user_id: int, period: str, plan: Plan) -> Decimal:
         if plan.draw is None:
@@ -440,11 +456,11 @@ def _row_of(line: Line, statement_id: int, position: int) -> StatementLine:
 
 
 async def _book(env: Env, session: AsyncSession, viewer: Viewer) -> tuple[Book, Reach]:
-    basics = await _basics(env, session, viewer.org_id)
+    basics = await org_basics(session, viewer.org_id, env.clock())
     return Book(session, basics), org_tree.reach_of(basics.tree, viewer)
 
 
-async def _view(book: Book, user_id: int, period: str) -> StatementView | None:
+async def view_of(book: Book, user_id: int, period: str) -> StatementView | None:
     ref = await book.plan_for(user_id, period)
     snap = await book.snapshot(user_id, period)
     member = book.org.tree.members.get(user_id)
@@ -456,7 +472,7 @@ async def _view(book: Book, user_id: int, period: str) -> StatementView | None:
         result = engine.Statement(
             lines=snap.lines, earned=row.earned, payable=row.payable, held=row.held, revenue=row.revenue, quota=row.quota,
             attainment=None if not row.quota else (row.revenue / row.quota * 100).quantize(Decimal("0.01")),
-            draw_balance=row.draw_balance, next_step=None,
+            draw_balance=row.draw_balance, next_step=None, line_count=len(snap.lines),
         )
         approver = book.org.tree.members.get(row.approved_by) if row.approved_by else None
         return StatementView(user_id, name, period, Status.APPROVED, plan, result, book.org.currency,
@@ -476,7 +492,7 @@ async def statement(env: Env, viewer: Viewer, user_id: int | None, period: str |
         user_id = user_id or viewer.user_id
         if not reach.sees_user(user_id) or user_id not in book.org.tree.members:
             raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
-        return await _view(book, user_id, period)
+        return await view_of(book, user_id, period)
 
 
 async def statements(env: Env, viewer: Viewer, period: str) -> list[StatementView]:
@@ -486,7 +502,7 @@ async def statements(env: Env, viewer: Viewer, period: str) -> list[StatementVie
         raise DomainError.one(ErrorCode.FORBIDDEN)
     async with env.db() as session:
         book, reach = await _book(env, session, viewer)
-        book.everyone = True
+        book.payees = EVERYONE
         with collector_paused():
             return await _everyone(book, reach, period)
 
@@ -494,9 +510,9 @@ async def statements(env: Env, viewer: Viewer, period: str) -> list[StatementVie
 async def _everyone(book: Book, reach: Reach, period: str) -> list[StatementView]:
     members = book.org.tree.members
     found = []
-    for user_id in sorted(await book.payees(period), key=lambda u: (members[u].name if u in members else "", u)):
+    for user_id in sorted(await book.on_plan(period), key=lambda u: (members[u].name if u in members else "", u)):
         if reach.sees_user(user_id) and user_id in members:
-            view = await _view(book, user_id, period)
+            view = await view_of(book, user_id, period)
             if view is not None:
                 found.append(view)
     return found
@@ -591,7 +607,7 @@ async def approve(env: Env, viewer: Viewer, user_id: int, period: str, expected_
         if period >= book.org.current:
             raise DomainError.one(ErrorCode.NOT_ENDED, "period", period=period)
         if await book.snapshot(user_id, period) is not None:
-            view = await _view(book, user_id, period)
+            view = await view_of(book, user_id, period)
             assert view is not None
             return view
         open_disputes = await session.scalar(
@@ -616,7 +632,7 @@ async def approve(env: Env, viewer: Viewer, user_id: int, period: str, expected_
         tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("statement", user=user_id, period=period))
     async with env.db() as session:
         book, _ = await _book(env, session, viewer)
-        view = await _view(book, user_id, period)
+        view = await view_of(book, user_id, period)
         assert view is not None
         return view
 
@@ -670,7 +686,7 @@ async def raise_dispute(env: Env, viewer: Viewer, period: str, line_key: str, me
         seen = await session.scalar(select(Dispute).where(Dispute.raised_by == viewer.user_id, Dispute.client_id == client_id))
         if seen is None:
             book, _ = await _book(env, session, viewer)
-            view = await _view(book, viewer.user_id, period)
+            view = await view_of(book, viewer.user_id, period)
             line = next((x for x in view.result.lines if "|".join(x.key) == line_key), None) if view else None
             if line is None:
                 raise DomainError.one(ErrorCode.NOT_FOUND, "lineKey")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,11 +94,13 @@ async def potential_by_owner(session: AsyncSession, org_id: int) -> dict[int, De
     return {int(uid): Decimal(total or 0) for uid, total in await session.execute(query)}
 
 
-async def created_between(session: AsyncSession, org_id: int, start: datetime, end: datetime, owner_ids: set[int] | None) -> list[tuple[int, str, int, datetime]]:
+async def created_between(
+    session: AsyncSession, org_id: int, start: datetime, end: datetime, owners: Callable[[Any], Any] | None
+) -> list[tuple[int, str, int, datetime]]:
     """(id, name, owner, created_at) of customers won over in [start, end), oldest first: new-logo credit."""
     query = select(Customer.id, Customer.name, Customer.owner_id, Customer.created_at).where(
         Customer.org_id == org_id, Customer.owner_id.is_not(None), Customer.created_at >= start, Customer.created_at < end
     )
-    if owner_ids is not None:
-        query = query.where(Customer.owner_id.in_(owner_ids))
+    if owners is not None:
+        query = query.where(owners(Customer.owner_id))
     return [(int(i), n, int(o), c) for i, n, o, c in await session.execute(query.order_by(Customer.created_at, Customer.id))]
