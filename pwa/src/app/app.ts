@@ -4,6 +4,7 @@ import { currentMe, fetchMe, setMe } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
 import { boardScreen } from '@/features/board/board';
 import { plansScreen } from '@/features/compensation/plans';
+import { earningsScreen } from '@/features/compensation/earnings';
 import { statementsScreen } from '@/features/compensation/statements';
 import { homeScreen } from '@/features/home/home';
 import { dealScreen } from '@/features/pipeline/deal';
@@ -34,6 +35,7 @@ const ROUTES: Record<string, Route> = {
   '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/earnings': { screen: earningsScreen, auth: true, chrome: 'app', tab: 'home' },
   '/statements': { screen: statementsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/plans': { screen: plansScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },

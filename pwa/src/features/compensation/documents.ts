@@ -359,3 +359,89 @@ export const REVERSE_DEAL_MUTATION = /* GraphQL */ `
   }
   ${ERRORS}
 `;
+
+// ---------------------------------------------------------------- the rep's own earnings
+
+export interface NextStep {
+  component: string;
+  kind: string;
+  at: string;
+  distance: string;
+  rate: string | null;
+  multiplier: string | null;
+}
+
+export interface Earnings extends StatementDetail {
+  nextStep: NextStep | null;
+}
+
+export interface EarningsSimulation {
+  addedRevenue: string;
+  earnedBefore: string;
+  earnedAfter: string;
+  earnedChange: string;
+  payableChange: string;
+  attainmentAfter: string | null;
+  nextStepAfter: NextStep | null;
+  lines: StatementLine[];
+}
+
+const EARNINGS = /* GraphQL */ `
+  fragment EarningsParts on CompStatement {
+    ...CompStatementParts
+    nextStep { component kind at distance rate multiplier }
+    lines { ...CompLineParts }
+  }
+`;
+
+export const MY_EARNINGS_QUERY = /* GraphQL */ `
+  query MyEarnings($period: String) {
+    myEarnings(period: $period) { ...EarningsParts }
+    me { user { id } }
+  }
+  ${EARNINGS}
+  ${STATEMENT}
+  ${LINE}
+`;
+
+export const EARNINGS_SUBSCRIPTION = /* GraphQL */ `
+  subscription EarningsChanged { earningsChanged { ...EarningsParts } }
+  ${EARNINGS}
+  ${STATEMENT}
+  ${LINE}
+`;
+
+export const MY_DISPUTES_QUERY = /* GraphQL */ `
+  query MyDisputes($period: String!, $userId: ID) { disputes(period: $period, userId: $userId) { ...CompDisputeParts } }
+  ${DISPUTE}
+`;
+
+export const SIMULATE_EARNINGS_QUERY = /* GraphQL */ `
+  query SimulateEarnings($input: SimulateEarningsInput!) {
+    simulateEarnings(input: $input) {
+      addedRevenue earnedBefore earnedAfter earnedChange payableChange attainmentAfter
+      nextStepAfter { component kind at distance rate multiplier }
+      lines { ...CompLineParts }
+    }
+  }
+  ${LINE}
+`;
+
+export const RAISE_DISPUTE_MUTATION = /* GraphQL */ `
+  mutation RaiseDispute($period: String!, $lineKey: String!, $message: String!, $clientId: String!) {
+    raiseDispute(period: $period, lineKey: $lineKey, message: $message, clientId: $clientId) {
+      __typename
+      ... on DisputeSuccess { dispute { ...CompDisputeParts } }
+      ... on OperationError { errors { field code message } }
+    }
+  }
+  ${DISPUTE}
+`;
+
+export const OPEN_DEALS_QUERY = /* GraphQL */ `
+  query EarningsOpenDeals { pipeline(closedDays: 0) { stage { outcome } deals { id title amount customer { name } } } }
+`;
+
+export const HOME_EARNINGS_SUBSCRIPTION = /* GraphQL */ `
+  subscription HomeEarnings { earningsChanged { earned payable currency status } }
+`;

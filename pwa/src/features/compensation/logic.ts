@@ -495,3 +495,50 @@ export function refundAmount(raw: string, left: string, shown = left): string | 
   if (toCents(value) > toCents(left)) return { field: 'amount', code: 'OUT_OF_RANGE', message: t('comp.refund.tooMuch', { left: shown }) };
   return value;
 }
+
+// ---------------------------------------------------------------- the rep's earnings
+
+/** The what-if slider's top: twice the quota, or what is left to it and as much again; never below 100,000. */
+export function whatIfMax(quota: string | null, revenue: string): number {
+  const q = quota === null ? 0 : Number(quota);
+  const r = Number(revenue);
+  const top = q > 0 ? Math.max(q * 2 - r, q) : Math.max(r, 500_000);
+  return Math.max(100_000, roundUp(top));
+}
+
+/** Slider steps of a "nice" size: about a hundred of them over the range. */
+export function whatIfStep(max: number): number {
+  const raw = max / 100;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+}
+
+function roundUp(value: number): number {
+  const power = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(value, 1))) - 1);
+  return Math.ceil(value / power) * power;
+}
+
+/** The next tier or accelerator in words: how much more revenue, and what it brings. */
+export function nextStepText(
+  step: { kind: string; at: string; distance: string; rate: string | null; multiplier: string | null } | null,
+  currency: string,
+  locale: UiLocale,
+): string {
+  if (step === null) return translate(locale, 'earnings.topReached');
+  const money = (amount: string) => formatMoney(amount, currency, locale);
+  if (step.kind === 'accelerator' && step.multiplier !== null) {
+    return translate(locale, 'earnings.nextAccelerator', {
+      distance: money(step.distance), multiplier: formatDecimal(step.multiplier, locale), at: money(step.at),
+    });
+  }
+  return translate(locale, 'earnings.nextTier', {
+    distance: money(step.distance), rate: formatPercent(step.rate ?? '0', locale), at: money(step.at),
+  });
+}
+
+/** "+¥800.00" / "−¥1,200.00": a change with its sign. */
+export function signedMoney(amount: string, currency: string, locale: UiLocale): string {
+  const cents = toCents(amount);
+  const shown = formatMoney(cents < 0n ? negate(amount) : amount, currency, locale);
+  return cents < 0n ? `−${shown}` : cents > 0n ? `+${shown}` : shown;
+}

@@ -3,6 +3,8 @@ import { metricValue, ring } from '@/features/targets/team';
 import { BoardStream } from '@/features/board/logic';
 import { BoardView } from '@/features/board/view';
 import { celebrationText, mergeCelebrations } from '@/features/celebrations/logic';
+import { HOME_EARNINGS_SUBSCRIPTION } from '@/features/compensation/documents';
+import { money } from '@/features/compensation/ui';
 import { request, subscribe } from '@/graphql/client';
 import {
   ATTAINMENT_SUBSCRIPTION,
@@ -234,7 +236,31 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
     );
   }
 
+  // This month's earnings, live; hidden while I am on no plan.
+  const earningsCard = h('a', { class: 'card earnings-home', href: '/earnings', hidden: true, 'data-testid': 'home-earnings' });
+  let earnings: { earned: string; payable: string; currency: string } | null = null;
+  const renderEarnings = () => {
+    earningsCard.hidden = earnings === null;
+    if (earnings === null) return;
+    replace(
+      earningsCard,
+      h('span', { class: 'card-title' }, t('earnings.homeTitle')),
+      h('strong', { class: 'earnings-home-figure', 'data-testid': 'home-earnings-earned', 'data-value': earnings.earned }, money(earnings.earned, earnings.currency)),
+      h('span', { class: 'earnings-home-sub' }, t('earnings.homePayable', { payable: money(earnings.payable, earnings.currency) })),
+      h('span', { class: 'card-link' }, t('earnings.homeOpen'), icon('chevron')),
+    );
+  };
+  disposers.push(
+    subscribe<{ earningsChanged: { earned: string; payable: string; currency: string } | null }>(HOME_EARNINGS_SUBSCRIPTION, {}, {
+      next: ({ earningsChanged }) => {
+        earnings = earningsChanged;
+        renderEarnings();
+      },
+    }),
+  );
+
   texts.on(() => {
+    renderEarnings();
     renderRing('MONTH');
     renderRing('QUARTER');
     renderPoints();
@@ -268,6 +294,7 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
             ),
             rings,
           ),
+          earningsCard,
           h(
             'a',
             { class: 'btn btn-primary btn-xl log-visit-cta', href: '/visit', 'data-testid': 'home-log-visit' },
