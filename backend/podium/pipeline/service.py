@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -766,87 +766,96 @@ async def _order_replay(env: Env, viewer: Viewer, client_id: str) -> OrderView |
 
 async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[OrderView, bool]:
     """Money collected against an order, never more than is outstanding; it moves collections attainment."""
-    async with env.db() as session:
-        seen = await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == data.client_id))
-    if seen is not None:
-        return await _order_view(env, seen), True
-    problems = Problems()
-    check_client_id(problems, data.client_id)
-    check_amount(problems, "amount", data.amount, positive=True)
-    check_moment(problems, "collectedAt", data.collected_at, env.clock(), timedelta(days=366))
-    _check_text(problems, "note", data.note, REASON_MAX, required=False)
-    problems.raise_if_any()
-    try:
-        async with transaction(env.db) as tx:
-            session = tx.session
-            order = await session.get(Order, data.order_id)
-            if order is None or order.org_id != viewer.org_id:
-                raise DomainError.one(ErrorCode.NOT_FOUND, "orderId")
-            deal = await _deal_for_money(session, viewer, order.deal_id)
-            _not_before_win(deal, "collectedAt", data.collected_at)
-            paid = await session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.order_id == order.id))
-            outstanding = order.amount - Decimal(paid or 0)
-            if data.amount > outstanding:
-                raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{outstanding:,.2f}")
-            session.add(
-                Payment(
-                    org_id=deal.org_id, order_id=order.id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,
-                    client_id=data.client_id, created_by=viewer.user_id, amount=data.amount,
-                    collected_at=data.collected_at, note=data.note.strip(), created_at=env.clock(),
-                )
-            )
-            event = encode_event("payment", deal=deal.id, owner=deal.owner_id, team=deal.team_id)
-            tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
-    except IntegrityError:
-        async with env.db() as session:
-            seen = await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == data.client_id))
-        if seen is None:
-            raise
-        return await _order_view(env, seen), True
-    return await _order_view(env, order.id), False
+
+    def check() -> None:
+        problems = Problems()
+        check_client_id(problems, data.client_id)
+        check_amount(problems, "amount", data.amount, positive=True)
+        check_moment(problems, "collectedAt", data.collected_at, env.clock(), timedelta(days=366))
+        _check_text(problems, "note", data.note, REASON_MAX, required=False)
+        problems.raise_if_any()
+
+    async def write(tx: Tx) -> int:
+        session = tx.session
+        order = await session.get(Order, data.order_id)
+        if order is None or order.org_id != viewer.org_id:
+            raise DomainError.one(ErrorCode.NOT_FOUND, "orderId")
+        deal = await _deal_for_money(session, viewer, order.deal_id)
+        _not_before_win(deal, "collectedAt", data.collected_at)
+        paid = await session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.order_id == order.id))
+        outstanding = order.amount - Decimal(paid or 0)
+        if data.amount > outstanding:
+            raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{outstanding:,.2f}")
+        _add_payment(tx, env, viewer, deal, order.id, data.client_id, data.amount, data.collected_at, data.note, None)
+        return order.id
+
+    return await _money_once(env, viewer, data.client_id, check, write)
 
 
 async def refund_payment(env: Env, viewer: Viewer, data: RefundInput) -> tuple[OrderView, bool]:
     """Money given back on a payment (never more than it brought in); commission paid on it is clawed back."""
-    async with env.db() as session:
-        seen = await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == data.client_id))
-    if seen is not None:
-        return await _order_view(env, seen), True
-    problems = Problems()
-    check_client_id(problems, data.client_id)
-    check_amount(problems, "amount", data.amount, positive=True)
-    check_moment(problems, "refundedAt", data.refunded_at, env.clock(), timedelta(days=366))
-    _check_text(problems, "note", data.note, REASON_MAX, required=True)
-    problems.raise_if_any()
+
+    def check() -> None:
+        problems = Problems()
+        check_client_id(problems, data.client_id)
+        check_amount(problems, "amount", data.amount, positive=True)
+        check_moment(problems, "refundedAt", data.refunded_at, env.clock(), timedelta(days=366))
+        _check_text(problems, "note", data.note, REASON_MAX, required=True)
+        problems.raise_if_any()
+
+    async def write(tx: Tx) -> int:
+        session = tx.session
+        payment = await session.get(Payment, data.payment_id)
+        if payment is None or payment.org_id != viewer.org_id or payment.refund_of_id is not None:
+            raise DomainError.one(ErrorCode.NOT_FOUND, "paymentId")
+        deal = await _deal_for_money(session, viewer, payment.deal_id, refund=True)
+        refunded = await session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.refund_of_id == payment.id))
+        left = payment.amount + Decimal(refunded or 0)
+        if data.amount > left:
+            raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{left:,.2f}")
+        if data.refunded_at < payment.collected_at:
+            raise DomainError.one(ErrorCode.TOO_EARLY, "refundedAt", earliest=f"{payment.collected_at:%Y-%m-%d %H:%M} UTC")
+        _add_payment(tx, env, viewer, deal, payment.order_id, data.client_id, -data.amount, data.refunded_at, data.note, payment.id)
+        return payment.order_id
+
+    return await _money_once(env, viewer, data.client_id, check, write)
+
+
+def _add_payment(
+    tx: Tx, env: Env, viewer: Viewer, deal: Deal, order_id: int, client_id: str, amount: Decimal, at: datetime, note: str, refund_of: int | None
+) -> None:
+    tx.session.add(
+        Payment(
+            org_id=deal.org_id, order_id=order_id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,
+            client_id=client_id, created_by=viewer.user_id, amount=amount, refund_of_id=refund_of,
+            collected_at=at, note=note.strip(), created_at=env.clock(),
+        )
+    )
+    event = encode_event("payment", deal=deal.id, owner=deal.owner_id, team=deal.team_id)
+    tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
+
+
+async def _money_once(
+    env: Env, viewer: Viewer, client_id: str, check: Callable[[], None], write: Callable[[Tx], Awaitable[int]]
+) -> tuple[OrderView, bool]:
+    """A payment or refund written once per client id: a replay, or a duplicate racing it, gets the first one's order."""
+
+    async def seen() -> int | None:
+        async with env.db() as session:
+            return await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == client_id))
+
+    order_id = await seen()
+    if order_id is not None:
+        return await _order_view(env, order_id), True
+    check()
     try:
         async with transaction(env.db) as tx:
-            session = tx.session
-            payment = await session.get(Payment, data.payment_id)
-            if payment is None or payment.org_id != viewer.org_id or payment.refund_of_id is not None:
-                raise DomainError.one(ErrorCode.NOT_FOUND, "paymentId")
-            deal = await _deal_for_money(session, viewer, payment.deal_id, refund=True)
-            refunded = await session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.refund_of_id == payment.id))
-            left = payment.amount + Decimal(refunded or 0)
-            if data.amount > left:
-                raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{left:,.2f}")
-            if data.refunded_at < payment.collected_at:
-                raise DomainError.one(ErrorCode.TOO_EARLY, "refundedAt", earliest=f"{payment.collected_at:%Y-%m-%d %H:%M} UTC")
-            session.add(
-                Payment(
-                    org_id=deal.org_id, order_id=payment.order_id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,
-                    client_id=data.client_id, created_by=viewer.user_id, amount=-data.amount, refund_of_id=payment.id,
-                    collected_at=data.refunded_at, note=data.note.strip(), created_at=env.clock(),
-                )
-            )
-            event = encode_event("payment", deal=deal.id, owner=deal.owner_id, team=deal.team_id)
-            tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
-            order_id = payment.order_id
+            order_id = await write(tx)
     except IntegrityError:
-        async with env.db() as session:
-            seen = await session.scalar(select(Payment.order_id).where(Payment.created_by == viewer.user_id, Payment.client_id == data.client_id))
-        if seen is None:
+        order_id = await seen()
+        if order_id is None:
             raise
-        return await _order_view(env, seen), True
+        return await _order_view(env, order_id), True
     return await _order_view(env, order_id), False
 
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import * as compensation from '@/features/compensation/documents';
 import * as documents from '@/graphql/documents';
 
 // The backend exports the schema to the repository root; the PWA's documents
@@ -9,8 +10,17 @@ import * as documents from '@/graphql/documents';
 const SCHEMA_PATH = fileURLToPath(new URL('../../../schema.graphql', import.meta.url));
 const hasSchema = existsSync(SCHEMA_PATH);
 
+// Every module of documents the app sends, by name.
+const MODULES: Record<string, Record<string, unknown>> = { documents, compensation };
+
 describe('GraphQL documents', () => {
-  const entries = Object.entries(documents);
+  const entries = Object.entries(MODULES).flatMap(([module, exports]) =>
+    Object.entries(exports).map(([name, source]) => [`${module}.${name}`, source as string] as const),
+  );
+
+  it('are all documents', () => {
+    for (const [name, source] of entries) expect(typeof source, name).toBe('string');
+  });
 
   it('parse, with each fragment defined once', () => {
     for (const [name, source] of entries) {
