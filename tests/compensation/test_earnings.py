@@ -128,6 +128,8 @@ async def test_what_if_shows_the_change_and_the_lines_without_storing_anything(s
     (line,) = sim["lines"]
     assert [(p["basis"], p["rate"]) for p in line["portions"]] == [("10000.00", "3"), ("10000.00", "5")]
     assert (await rep.data(MY_EARNINGS))["myEarnings"]["earned"] == "2700.00"
+    both = await rep.execute(SIMULATE, {"input": {"amount": "1000.00", "attainment": "130"}})
+    assert (both["errors"][0]["extensions"]["code"], both["errors"][0]["extensions"]["field"]) == ("INVALID", "attainment")
 
 
 async def test_a_bad_plan_is_refused_field_by_field(server: Server, world: World) -> None:

@@ -94,7 +94,7 @@ def test_a_decelerator_pays_less_below_half_of_quota() -> None:
 def test_product_line_rates_replace_the_tier_rate() -> None:
     component = Component(key="c", name="C", kind=Kind.COMMISSION, rate=D(3), line_rates={"Service": D(8)})
     lines = compute(Plan((component,)), Inputs(credits=[credit(1, "10000.00", product_line="Service"), credit(2, "10000.00")]), 2).lines
-    assert [(line.rate, line.amount) for line in lines] == [(D(8), D("800.00")), (D(3), D("300.00"))]
+    assert [(line.rate, line.amount, line.note) for line in lines] == [(D(8), D("800.00"), "line_rate"), (D(3), D("300.00"), "")]
 
 
 def test_margin_basis_pays_on_gross_margin() -> None:

@@ -310,7 +310,8 @@ class _Run:
                 portions = tuple(self.portions(component, basis_at, basis, revenue_at, revenue, fixed))
                 value = sum((p.basis * p.rate / HUNDRED * p.multiplier for p in portions), ZERO)
                 rate, multiplier, tier = portions[-1].rate, portions[-1].multiplier, portions[-1].tier
-            note = ""
+            # Say why a line is not at the tier rate: its product line has a rate of its own.
+            note = "line_rate" if line_rate is not None else ""
             if cap is not None:
                 if credit.deal_id != cap_deal:
                     cap_deal, cap_used = credit.deal_id, ZERO

@@ -547,8 +547,10 @@ class Simulation:
 async def simulate(env: Env, viewer: Viewer, what: WhatIf) -> Simulation:
     """This month's statement as it would be after the hypothetical win, and the lines that change; stores nothing."""
     problems = Problems()
-    if (what.attainment is None) == (what.deal_id is None and what.amount is None):
+    if what.attainment is None and what.deal_id is None and what.amount is None:
         problems.add(ErrorCode.REQUIRED, "amount")
+    elif what.attainment is not None and (what.deal_id is not None or what.amount is not None):
+        problems.add(ErrorCode.INVALID, "attainment")  # one question at a time: a deal or amount, or an attainment
     if what.amount is not None and (not what.amount.is_finite() or what.amount <= 0 or what.amount >= Decimal("1e13") or places_of(what.amount) > 2):
         problems.add(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max="10,000,000,000,000")
     if what.attainment is not None and (not what.attainment.is_finite() or what.attainment < 0 or what.attainment > 1000):
@@ -578,7 +580,7 @@ async def simulate(env: Env, viewer: Viewer, what: WhatIf) -> Simulation:
             goal = (before.quota * what.attainment / 100).quantize(Decimal(10) ** -book.org.places)
             added, margin = max(Decimal(0), goal - before.revenue), Decimal(0)
         if added <= 0:
-            return Simulation(before, before, Decimal(0), [])
+            return Simulation(before, before, Decimal(0).quantize(Decimal(10) ** -book.org.places), [])
         zone = _zone(book.org.zone)
         hypothetical = Credit(
             ref=f"deal:{deal_id}" if deal_id else "whatif", deal_id=deal_id, label=title, at=now,

@@ -87,6 +87,7 @@ export const compensationEn = {
   'comp.explain.draw': 'Payable came to {basis}; {payable} is advanced as a draw, recovered from later months.',
   'comp.explain.recovery': '{amount} of an earlier draw is recovered from this month.',
   'comp.explain.capPerDeal': 'Limited by the plan’s cap per deal.',
+  'comp.explain.lineRate': 'Its product line has its own rate in the plan, in place of the tiers.',
 
   'comp.disputes': 'Disputes',
   'comp.noDisputes': 'No disputes this month.',
@@ -345,6 +346,7 @@ export const compensationZh: Record<keyof typeof compensationEn, string> = {
   'comp.explain.draw': '本月应发为 {basis}；预支 {payable}，从以后月份扣回。',
   'comp.explain.recovery': '从本月扣回此前预支的 {amount}。',
   'comp.explain.capPerDeal': '受方案单笔封顶限制。',
+  'comp.explain.lineRate': '该产品线在方案中有单独费率，不按档位计算。',
 
   'comp.disputes': '异议',
   'comp.noDisputes': '本月没有异议。',

@@ -9,7 +9,7 @@ describe('the what-if slider', () => {
   it('reaches twice the quota, and at least the quota left to win', () => {
     expect(whatIfMax('150000.00', '0.00')).toBe(300_000);
     expect(whatIfMax('150000.00', '290000.00')).toBe(150_000);
-    expect(whatIfMax(null, '20000.00')).toBe(500_000);
+    expect(whatIfMax(null, '20000.00')).toBe(1_000_000);
     expect(whatIfMax(null, '2400000.00')).toBe(2_400_000);
   });
 

@@ -61,6 +61,7 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
   let failed: string | null = null;
   let stopLive: (() => void) | undefined;
   let disposed = false;
+  let refreshed = false; // the next render follows a live update
   const toasts = createToasts({ error: 'earnings-error', notice: 'earnings-notice' });
   const retryIds = new RetryIds();
   const page = h('section', { class: 'page comp-page earnings-page', 'data-testid': 'earnings-page' });
@@ -75,15 +76,19 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
   const quick = h('div', { class: 'earnings-quick' });
   const dealSelect = h('select', { class: 'input', 'data-testid': 'whatif-deal', 'aria-label': t('earnings.whatIfDeal') });
   const result = h('div', { class: 'earnings-whatif-result', 'data-testid': 'whatif-result', 'aria-live': 'polite' });
+  const whatIfTitle = h('h2', { class: 'card-title' });
+  const whatIfHint = h('p', { class: 'form-hint' });
+  const dealLabel = h('span', { class: 'field-label' });
   const whatIf = h('section', { class: 'card comp-section earnings-whatif', 'data-testid': 'whatif' },
-    h('h2', { class: 'card-title' }, t('earnings.whatIf')),
-    h('p', { class: 'form-hint' }, t('earnings.whatIfHint')),
-    sliderLabel, slider, quick,
-    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('earnings.whatIfDeal')), dealSelect),
+    whatIfTitle, whatIfHint, sliderLabel, slider, quick,
+    h('label', { class: 'field' }, dealLabel, dealSelect),
     result,
   );
+  // The last question asked: asked again when a live update changes the month underneath it.
+  let lastAsked: Record<string, string> | null = null;
 
   const ask = (input: Record<string, string>) => {
+    lastAsked = input;
     const mine = ++asking;
     void request<{ simulateEarnings: EarningsSimulation }>(SIMULATE_EARNINGS_QUERY, { input })
       .then(({ simulateEarnings }) => {
@@ -105,6 +110,7 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
     clearTimeout(simulating);
     if (amount <= 0) {
       simulation = null;
+      lastAsked = null;
       replace(result);
       return;
     }
@@ -136,14 +142,19 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
     );
   }
 
-  function setUpWhatIf(e: Earnings): void {
+  function setUpWhatIf(e: Earnings, refreshed: boolean): void {
     const max = whatIfMax(e.quota, e.revenue);
     slider.max = String(max);
     slider.step = String(whatIfStep(max));
-    if (!slider.value || Number(slider.value) === 0) sliderLabel.textContent = t('earnings.whatIfAmount', { amount: money('0', e.currency) });
+    whatIfTitle.textContent = t('earnings.whatIf');
+    whatIfHint.textContent = t('earnings.whatIfHint');
+    dealLabel.textContent = t('earnings.whatIfDeal');
+    slider.setAttribute('aria-label', t('earnings.whatIf'));
+    dealSelect.setAttribute('aria-label', t('earnings.whatIfDeal'));
+    sliderLabel.textContent = t('earnings.whatIfAmount', { amount: money(String(Number(slider.value) || 0), e.currency) });
     replace(quick, e.quota
       ? QUICK_TARGETS.map((percent) => h('button', {
-          type: 'button', class: 'chip', 'data-testid': `whatif-reach-${percent}`,
+          type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': `whatif-reach-${percent}`,
           onclick: () => {
             clearTimeout(simulating);
             dealSelect.value = '';
@@ -151,10 +162,13 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
           },
         }, t('earnings.whatIfReach', { percent: formatPercent(percent, getLocale()) })))
       : []);
+    const chosen = dealSelect.value;
     replace(dealSelect,
       h('option', { value: '' }, t('earnings.whatIfDealNone')),
       ...openDeals.map((d) => h('option', { value: d.id }, `${d.title} · ${d.customer.name} · ${money(d.amount, e.currency)}`)));
-    showSimulation();
+    dealSelect.value = openDeals.some((d) => d.id === chosen) ? chosen : '';
+    if (refreshed && lastAsked) ask(lastAsked);
+    else showSimulation();
   }
 
   // --- lines ---------------------------------------------------------------------
@@ -327,7 +341,8 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
     const mine = h('section', { class: 'card comp-section', 'data-testid': 'earnings-disputes' },
       h('h2', { class: 'card-title' }, t('earnings.disputes')),
       disputes.length ? h('ol', { class: 'comp-disputes' }, disputes.map(disputeCard)) : h('p', { class: 'empty-inline' }, t('earnings.noDisputes')));
-    if (period === current) setUpWhatIf(e);
+    if (period === current) setUpWhatIf(e, refreshed);
+    refreshed = false;
     replace(page, head, h('div', { class: 'earnings-grid' },
       h('div', { class: 'earnings-main' }, summary, period === current ? whatIf : null),
       h('div', { class: 'earnings-side' }, lines, mine)));
@@ -360,6 +375,7 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
       // Live: the statement again after every win, payment, split or approval.
       stopLive = subscribe<{ earningsChanged: Earnings | null }>(EARNINGS_SUBSCRIPTION, {}, {
         next: ({ earningsChanged }) => {
+          refreshed = earnings !== undefined;
           earnings = earningsChanged;
           failed = null;
           render();

@@ -197,6 +197,7 @@ export function explainLine(line: StatementLine, currency: string, locale: UiLoc
       break;
   }
   if (line.note === 'cap_per_deal') out.push(tr('comp.explain.capPerDeal'));
+  if (line.note === 'line_rate') out.push(tr('comp.explain.lineRate'));
   return out;
 }
 
@@ -502,7 +503,7 @@ export function refundAmount(raw: string, left: string, shown = left): string | 
 export function whatIfMax(quota: string | null, revenue: string): number {
   const q = quota === null ? 0 : Number(quota);
   const r = Number(revenue);
-  const top = q > 0 ? Math.max(q * 2 - r, q) : Math.max(r, 500_000);
+  const top = q > 0 ? Math.max(q * 2 - r, q) : Math.max(r, 1_000_000);
   return Math.max(100_000, roundUp(top));
 }
 
