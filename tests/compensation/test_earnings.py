@@ -99,6 +99,8 @@ async def test_a_won_deal_earns_commission_by_tier_and_the_lines_explain_it(serv
     assert earnings["earned"] == earnings["payable"] == "4000.00"
     assert earnings["revenue"] == "120000.00"
     assert earnings["status"] == "OPEN" and earnings["planName"] == "Field sales"
+    future = await rep.execute(MY_EARNINGS, {"period": "2099-01"})
+    assert future["errors"][0]["extensions"]["code"] == "IN_FUTURE"
 
 
 async def test_earnings_move_live_when_a_deal_is_won(server: Server, world: World, rep: GraphQLClient) -> None:

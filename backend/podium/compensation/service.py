@@ -489,6 +489,8 @@ async def statement(env: Env, viewer: Viewer, user_id: int | None, period: str |
     async with env.db() as session:
         book, reach = await _book(env, session, viewer)
         period = check_period("period", period) if period is not None else book.org.current
+        if period > book.org.current:
+            raise DomainError.one(ErrorCode.IN_FUTURE, "period")
         user_id = user_id or viewer.user_id
         if not reach.sees_user(user_id) or user_id not in book.org.tree.members:
             raise DomainError.one(ErrorCode.NOT_FOUND, "userId")

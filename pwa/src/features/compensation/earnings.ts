@@ -8,7 +8,6 @@ import {
   MY_EARNINGS_QUERY,
   OPEN_DEALS_QUERY,
   RAISE_DISPUTE_MUTATION,
-  REPLY_DISPUTE_MUTATION,
   SIMULATE_EARNINGS_QUERY,
   type Dispute,
   type DisputeResult,
@@ -28,7 +27,7 @@ import {
   whatIfMax,
   whatIfStep,
 } from '@/features/compensation/logic';
-import { figure, money, monthPicker, openSheet, statusChip } from '@/features/compensation/ui';
+import { figure, money, monthPicker, openSheet, sendDisputeReply, statusChip } from '@/features/compensation/ui';
 import { RetryIds } from '@/features/pipeline/logic';
 import { createToasts } from '@/features/pipeline/toast';
 import { NetworkError, request, subscribe } from '@/graphql/client';
@@ -253,24 +252,14 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
     send.addEventListener('click', async () => {
       const message = reply.value.trim();
       if (!message) return;
-      const slot = `reply:${d.id}`;
       send.disabled = true;
-      try {
-        const { replyDispute } = await request<{ replyDispute: DisputeResult }>(REPLY_DISPUTE_MUTATION, {
-          disputeId: d.id, message, clientId: retryIds.idFor(slot, message),
-        });
-        retryIds.settle(slot);
-        if (replyDispute.__typename === 'OperationError') {
-          toasts.error(replyDispute.errors.map(fieldErrorMessage).join(' '));
-          return;
-        }
-        disputes = disputes.map((x) => (x.id === d.id ? replyDispute.dispute : x));
+      const sent = await sendDisputeReply(d.id, message, retryIds);
+      send.disabled = false;
+      if ('dispute' in sent) {
+        disputes = disputes.map((x) => (x.id === d.id ? sent.dispute : x));
         render();
-      } catch (failure) {
-        if (!(failure instanceof NetworkError)) retryIds.settle(slot);
-        toasts.error(failureMessage(failure));
-      } finally {
-        send.disabled = false;
+      } else {
+        toasts.error('problem' in sent ? sent.problem : sent.failure);
       }
     });
     return h('li', { class: `comp-dispute status-${d.status.toLowerCase()}`, 'data-testid': 'earnings-dispute', 'data-status': d.status },

@@ -4,7 +4,6 @@ import type { Screen } from '@/app/screen';
 import { navigate } from '@/app/router';
 import {
   APPROVE_STATEMENT_MUTATION,
-  REPLY_DISPUTE_MUTATION,
   RESOLVE_DISPUTE_MUTATION,
   STATEMENT_QUERY,
   STATEMENTS_QUERY,
@@ -25,11 +24,11 @@ import {
   shiftMonth,
   statementTotals,
 } from '@/features/compensation/logic';
-import { figure, money, monthPicker, statusChip } from '@/features/compensation/ui';
+import { figure, money, monthPicker, sendDisputeReply, statusChip } from '@/features/compensation/ui';
 import { chipChoice } from '@/features/pipeline/form';
 import { RetryIds } from '@/features/pipeline/logic';
 import { createToasts } from '@/features/pipeline/toast';
-import { NetworkError, request } from '@/graphql/client';
+import { request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
 import { formatNumber, formatTime, getLocale, onLocaleChange, t } from '@/i18n';
@@ -294,26 +293,18 @@ function statementPage(root: HTMLElement, me: Me, period: string, current: strin
         replyError.hidden = false;
         return;
       }
-      const slot = `reply:${d.id}`;
       button.disabled = true;
-      try {
-        const { replyDispute } = await request<{ replyDispute: DisputeResult }>(REPLY_DISPUTE_MUTATION, {
-          disputeId: d.id, message, clientId: retryIds.idFor(slot, message),
-        });
-        retryIds.settle(slot);
-        if (replyDispute.__typename === 'OperationError') {
-          replyError.textContent = replyDispute.errors.map(fieldErrorMessage).join(' ');
-          replyError.hidden = false;
-          return;
-        }
+      const sent = await sendDisputeReply(d.id, message, retryIds);
+      button.disabled = false;
+      if ('problem' in sent) {
+        replyError.textContent = sent.problem;
+        replyError.hidden = false;
+      } else if ('failure' in sent) {
+        toasts.error(sent.failure);
+      } else {
         drafts.delete(d.id);
-        disputes = disputes.map((x) => (x.id === d.id ? replyDispute.dispute : x));
+        disputes = disputes.map((x) => (x.id === d.id ? sent.dispute : x));
         render();
-      } catch (failure) {
-        if (!(failure instanceof NetworkError)) retryIds.settle(slot);
-        toasts.error(failure instanceof NetworkError ? t('comp.sendNetwork') : failureMessage(failure));
-      } finally {
-        button.disabled = false;
       }
     };
 

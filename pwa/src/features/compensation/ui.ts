@@ -1,9 +1,11 @@
 // Pieces the compensation screens share: money in the UI language, a month picker, status
 // chips, a bottom sheet, and the way in from the team screen.
 import '@/features/compensation/compensation.css';
-import type { StatementStatus } from '@/features/compensation/documents';
+import { REPLY_DISPUTE_MUTATION, type Dispute, type DisputeResult, type StatementStatus } from '@/features/compensation/documents';
 import { shiftMonth } from '@/features/compensation/logic';
-import { formatMoney } from '@/features/pipeline/logic';
+import { formatMoney, type RetryIds } from '@/features/pipeline/logic';
+import { NetworkError, request } from '@/graphql/client';
+import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Role } from '@/graphql/types';
 import { getLocale, t } from '@/i18n';
 import { h, type Child, type Texts, tx } from '@/ui/dom';
@@ -99,4 +101,22 @@ export function compensationLinks(texts: Texts, role: Role): HTMLElement | null 
     h('a', { class: 'btn btn-ghost btn-small', href: '/statements', 'data-testid': 'link-statements' }, tx(texts, 'span', 'comp.statements'), icon('chevron')),
     h('a', { class: 'btn btn-ghost btn-small', href: '/settings/plans', 'data-testid': 'link-plans' }, tx(texts, 'span', 'comp.plans'), icon('chevron')),
   );
+}
+
+/** A reply to a dispute, sent once: a retry after a lost answer reuses the clientId. */
+export async function sendDisputeReply(
+  disputeId: string, message: string, retryIds: RetryIds,
+): Promise<{ dispute: Dispute } | { problem: string } | { failure: string }> {
+  const slot = `reply:${disputeId}`;
+  try {
+    const { replyDispute } = await request<{ replyDispute: DisputeResult }>(REPLY_DISPUTE_MUTATION, {
+      disputeId, message, clientId: retryIds.idFor(slot, message),
+    });
+    retryIds.settle(slot);
+    if (replyDispute.__typename === 'OperationError') return { problem: replyDispute.errors.map(fieldErrorMessage).join(' ') };
+    return { dispute: replyDispute.dispute };
+  } catch (failure) {
+    if (!(failure instanceof NetworkError)) retryIds.settle(slot);
+    return { failure: failure instanceof NetworkError ? t('comp.sendNetwork') : failureMessage(failure) };
+  }
 }
