@@ -12,16 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from podium.compensation import policies
 from podium.compensation.engine import NextStep
-from podium.compensation.loader import Payees
-from podium.compensation.plan import Basis
-from podium.compensation.service import Book, Status, StatementView, check_period, org_basics, view_of
+from podium.compensation.service import Status, StatementView, each_statement
 from podium.core.env import Env
-from podium.core.errors import DomainError, ErrorCode
-from podium.core.memory import collector_paused
 from podium.core.policies import Viewer
-from podium.orgs import tree as org_tree
 
 
 @dataclass(frozen=True)
@@ -62,25 +56,4 @@ class Totals:
 
 async def month_totals(env: Env, viewer: Viewer, period: str) -> list[Totals]:
     """Everyone I review for a month, with their totals, sorted by name."""
-    check_period("period", period)
-    if not policies.may_review(viewer):
-        raise DomainError.one(ErrorCode.FORBIDDEN)
-    async with env.db() as session:
-        book = Book(session, await org_basics(session, viewer.org_id, env.clock()))
-        reach = org_tree.reach_of(book.org.tree, viewer)
-        book.payees = Payees(ids=None if reach.org_wide else frozenset(reach.user_ids))
-        book.labels = False
-        book.itemized = False
-        members = book.org.tree.members
-        found = []
-        with collector_paused():
-            payees = sorted(await book.on_plan(period))
-            plans = [ref.plan for uid in payees if (ref := await book.plan_for(uid, period)) is not None]
-            book.margins = any(c.basis is Basis.MARGIN for plan in plans for c in plan.components)
-            for user_id in payees:
-                if user_id in members and reach.sees_user(user_id):
-                    view = await view_of(book, user_id, period)
-                    if view is not None:
-                        found.append(Totals.of(view))
-                        book.forget(user_id, period)
-        return sorted(found, key=lambda t: (t.user_name, t.user_id))
+    return await each_statement(env, viewer, period, itemized=False, take=Totals.of)

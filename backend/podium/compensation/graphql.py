@@ -12,7 +12,7 @@ import strawberry
 from podium.compensation import batch, service
 from podium.compensation.batch import Totals
 from podium.compensation.engine import Line, LineKind, NextStep
-from podium.compensation.plan import Accelerator, Band, Basis, Component, Kind, Payout, Plan, Rounding, TierMode, Trigger
+from podium.compensation.plan import Accelerator, Band, Basis, Component, Kind, Payout, Plan, Rounding, TierMode, Trigger, from_json
 from podium.compensation.service import DisputeStatus, PlanView, Status, StatementView
 from podium.core.env import Env
 from podium.core.events import org_channel
@@ -306,8 +306,6 @@ class CompPlanType:
 
     @classmethod
     def of(cls, view: PlanView) -> CompPlanType:
-        from podium.compensation.plan import from_json
-
         current = view.current
         plan = from_json(current.document)
         return cls(

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -35,14 +37,14 @@ from podium.compensation.models import (
     Statement,
     StatementLine,
 )
-from podium.compensation.plan import Kind, Plan, check_plan, from_json
+from podium.compensation.plan import Basis, Kind, Plan, check_plan, from_json
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import encode_event, org_channel, transaction
 from podium.core.memory import collector_paused
 from podium.core.money import places_of
-from podium.core.policies import Viewer
+from podium.core.policies import Role, Viewer
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
 from podium.orgs.tree import OrgTree, Reach
@@ -51,6 +53,7 @@ from podium.targets import service as targets
 from podium.targets.calendar import FiscalCalendar
 from podium.targets.split import minor_unit
 
+T = TypeVar("T")
 PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
 # How far back a statement looks for held commission, draw and corrections.
 LOOKBACK_MONTHS = 24
@@ -99,19 +102,21 @@ class OrgBasics:
     tree: OrgTree
     current: str  # this month's key in the org's zone
 
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.zone)
+
+    def month_of(self, moment: datetime) -> str:
+        """The key of the month an instant falls in, in the org's zone."""
+        return moment.astimezone(self.tz).strftime("%Y-%m")
+
 
 async def org_basics(session: AsyncSession, org_id: int, now: datetime) -> OrgBasics:
     zone = await orgs.org_time_zone(session, org_id)
     currency = await orgs.org_currency(session, org_id)
     tree = await org_tree.load_tree(session, org_id)
-    current = now.astimezone(_zone(zone)).strftime("%Y-%m")
+    current = now.astimezone(ZoneInfo(zone)).strftime("%Y-%m")
     return OrgBasics(org_id, zone, currency, minor_unit(currency), tree, current)
-
-
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 # ---------------------------------------------------------------- the statement book
@@ -162,11 +167,10 @@ class Book:
         self._disputes: dict[str, dict[int, int]] = {}
         # Reviewing a whole month: every read loads all of these payees' data at once.
         self.payees: Payees | None = None
-        # Totals only: deal titles are not read, margins only if a plan pays on them, and each
-        # component's lines are summed as they are computed instead of kept.
-        self.labels = True
-        self.margins = True
+        # Totals only (not itemized): deal titles are not read, and each component's lines are
+        # summed as they are computed instead of kept. Margins are read only if a plan pays on them.
         self.itemized = True
+        self.margins = True
         self._data: dict[tuple[str, int], PeriodData] = {}
         self._bases: dict[tuple[int, str], engine.Statement | None] = {}
         self._fulls: dict[tuple[int, str], engine.Statement | None] = {}
@@ -269,13 +273,13 @@ class Book:
                     units |= self._rollup_units(uid)
             self._data[key] = await load_period(
                 self.session, self.org.org_id, start, end, self.org.zone, self.org.places, payees, units,
-                labels=self.labels, margins=self.margins,
+                labels=self.itemized, margins=self.margins,
             )
         return self._data[key]
 
     def _rollup_units(self, user_id: int) -> set[int]:
         member = self.org.tree.members.get(user_id)
-        if member is None or member.team_id is None or member.role.value == "rep":
+        if member is None or member.team_id is None or member.role is Role.REP:
             return set()
         return self.org.tree.units_under(member.team_id)
 
@@ -293,14 +297,14 @@ class Book:
                 team_credits += [c for c in data.team_credits.get(unit, []) if c.owner_id != user_id]
         path = tuple(u.id for u in self.org.tree.path(self.org.tree.members[user_id].team_id)) if user_id in self.org.tree.members else ()
         customers = [replace(n, team_path=path) for n in data.new_customers.get(user_id, [])]
+        # Commission held on deals won in earlier months, read once per month they were won in.
         held: dict[tuple[str, int], Decimal] = {}
-        for deal_id, won_at in data.earlier_deals.get(user_id, {}).items():
-            won_period = won_at.astimezone(_zone(self.org.zone)).strftime("%Y-%m")
-            held.update({k: v for k, v in (await self.deal_commission(user_id, won_period)).items() if k[1] == deal_id})
+        earlier = data.earlier_deals.get(user_id, {})
+        for won_period in {self.org.month_of(won_at) for won_at in earlier.values()}:
+            held.update({k: v for k, v in (await self.deal_commission(user_id, won_period)).items() if k[1] in earlier})
         released: dict[int, dict[str, Decimal]] = {}
         for payment_id, paid_at in data.earlier_payments.get(user_id, {}).items():
-            paid_period = paid_at.astimezone(_zone(self.org.zone)).strftime("%Y-%m")
-            released[payment_id] = await self.payment_release(user_id, paid_period, payment_id)
+            released[payment_id] = await self.payment_release(user_id, self.org.month_of(paid_at), payment_id)
         return Inputs(
             quota=await self.quota(user_id, period), credits=credits, collections=data.collections.get(user_id, []),
             held=held, released=released, team_credits=team_credits, new_customers=customers, day_of=self.days(period),
@@ -309,7 +313,7 @@ class Book:
     def days(self, period: str) -> LocalDays:
         if period not in self._days:
             start, end = month_bounds(period, self.org.zone)
-            self._days[period] = LocalDays(start, end, _zone(self.org.zone))
+            self._days[period] = LocalDays(start, end, self.org.tz)
         return self._days[period]
 
     async def deal_commission(self, user_id: int, period: str) -> dict[tuple[str, int], Decimal]:
@@ -498,26 +502,39 @@ async def statement(env: Env, viewer: Viewer, user_id: int | None, period: str |
 
 
 async def statements(env: Env, viewer: Viewer, period: str) -> list[StatementView]:
-    """Everyone I may review for a month, with their totals: the approval queue."""
+    """Everyone I may review for a month, every line kept: what the payroll export reads."""
+    return await each_statement(env, viewer, period, itemized=True, take=lambda view: view)
+
+
+async def each_statement(env: Env, viewer: Viewer, period: str, *, itemized: bool, take: Callable[[StatementView], T]) -> list[T]:
+    """`take` of the statement of everyone I may review for a month, by name.
+
+    Not `itemized` (the review queue's totals), deal titles are not read, margins only if a plan
+    pays on them, and each person's lines are dropped once summed.
+    """
     check_period("period", period)
     if not policies.may_review(viewer):
         raise DomainError.one(ErrorCode.FORBIDDEN)
     async with env.db() as session:
         book, reach = await _book(env, session, viewer)
-        book.payees = EVERYONE
+        book.payees = EVERYONE if reach.org_wide else Payees(ids=frozenset(reach.user_ids))
+        book.itemized = itemized
+        members = book.org.tree.members
+        found = []
         with collector_paused():
-            return await _everyone(book, reach, period)
-
-
-async def _everyone(book: Book, reach: Reach, period: str) -> list[StatementView]:
-    members = book.org.tree.members
-    found = []
-    for user_id in sorted(await book.on_plan(period), key=lambda u: (members[u].name if u in members else "", u)):
-        if reach.sees_user(user_id) and user_id in members:
-            view = await view_of(book, user_id, period)
-            if view is not None:
-                found.append(view)
-    return found
+            payees = sorted(
+                (u for u in await book.on_plan(period) if u in members and reach.sees_user(u)), key=lambda u: (members[u].name, u)
+            )
+            if not itemized:
+                plans = [ref.plan for uid in payees if (ref := await book.plan_for(uid, period)) is not None]
+                book.margins = any(c.basis is Basis.MARGIN for plan in plans for c in plan.components)
+            for user_id in payees:
+                view = await view_of(book, user_id, period)
+                if view is not None:
+                    found.append(take(view))
+                    if not itemized:
+                        book.forget(user_id, period)
+        return found
 
 
 # ---------------------------------------------------------------- what-if
@@ -583,10 +600,9 @@ async def simulate(env: Env, viewer: Viewer, what: WhatIf) -> Simulation:
             added, margin = max(Decimal(0), goal - before.revenue), Decimal(0)
         if added <= 0:
             return Simulation(before, before, Decimal(0).quantize(Decimal(10) ** -book.org.places), [])
-        zone = _zone(book.org.zone)
         hypothetical = Credit(
             ref=f"deal:{deal_id}" if deal_id else "whatif", deal_id=deal_id, label=title, at=now,
-            day=now.astimezone(zone).date(), revenue=added, margin=margin.quantize(Decimal("0.01")),
+            day=now.astimezone(book.org.tz).date(), revenue=added, margin=margin.quantize(Decimal("0.01")),
         )
         after = await book.full(viewer.user_id, period, extra=[hypothetical])
         assert after is not None
