@@ -33,10 +33,10 @@ mutation Login($email: String!, $password: String!) {
 """
 
 LOG_VISIT = """
-mutation LogVisit($input: LogVisitInput!) {
-  logVisit(input: $input) {
+mutation CheckIn($input: CheckInInput!) {
+  checkIn(input: $input) {
     __typename
-    ... on LogVisitSuccess { replayed visit { id clientId distanceMeters withinGeofence pointsAwarded note } points { today month } }
+    ... on CheckInSuccess { replayed visit { id clientId distanceMeters withinGeofence pointsAwarded note status flags } points { today month } }
     ... on OperationError { errors { field code message } }
   }
 }
@@ -173,7 +173,7 @@ class GraphQLClient:
         return self.http.cookies.get("podium_session")
 
     async def log_visit(self, world: World, **overrides: Any) -> dict[str, Any]:
-        return (await self.data(LOG_VISIT, {"input": visit_input(world, **overrides)}))["logVisit"]
+        return (await self.data(LOG_VISIT, {"input": visit_input(world, **overrides)}))["checkIn"]
 
     def subscriber(self, ws_url: str, **headers: str) -> Subscriber:
         cookie = self.session_cookie

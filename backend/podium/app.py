@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +26,8 @@ from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
 from podium.settings import Settings, get_settings
 from podium.compensation.http import export_period
+from podium.visits import service as visits
+from podium.visits.http import read_photo, read_thumb, upload_photo
 from podium.web import healthz, pwa
 
 log = logging.getLogger(__name__)
@@ -75,6 +79,18 @@ def build_runtime(settings: Settings) -> Runtime:
     return Runtime(settings, env, bus, hub, redis)
 
 
+async def _close_left_open_visits(env: Env, every: float) -> None:
+    """Visits nobody checked out of are closed once their day is over; every instance may sweep."""
+    while True:
+        try:
+            closed = await visits.close_left_open(env)
+            if closed:
+                log.info("closed %d visits left open", closed)
+        except Exception:  # a failed sweep is retried at the next one
+            log.exception("closing visits left open failed")
+        await asyncio.sleep(every)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     runtime = build_runtime(settings)
@@ -84,9 +100,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = runtime.env.db.kw["bind"]
         await require_migrated(engine, settings.database.resolved_url)
         await runtime.bus.start()
+        sweeper = asyncio.create_task(_close_left_open_visits(runtime.env, settings.visits.close_sweep_seconds))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             await runtime.hub.close()
             await runtime.bus.stop()
             if runtime.redis is not None:
@@ -94,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, healthz, pwa],
+        route_handlers=[GraphQLController, export_period, upload_photo, read_photo, read_thumb, healthz, pwa],
         lifespan=[lifespan],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude="/graphql"),
         openapi_config=None,

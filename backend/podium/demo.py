@@ -4,6 +4,7 @@ two years of deals, weeks of visits, and targets for every node."""
 from __future__ import annotations
 
 import asyncio
+import io
 import random
 import uuid
 from datetime import datetime, timedelta
@@ -99,22 +100,25 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
         rep_viewers = [orgs.viewer_of(r) for r in reps]
         admin = orgs.viewer_of(logins[0])
         manager = orgs.viewer_of(logins[1])
-        customer_points = [(c.id, c.latitude, c.longitude) for c in customers]
+        customer_points = [(c.id, c.latitude, c.longitude, c.owner_id) for c in customers]
     # Deals first: the boards built while visits are replayed then already count their points.
     await pipeline_demo.seed(env, rng, org.id, rep_viewers, [c[0] for c in customer_points], now)
-    await _history(env, rng, rep_viewers, customer_points, now, days)
+    await _history(env, rng, rep_viewers, customer_points, now, days, {"admin": admin, "manager": manager})
     await targets_demo.seed(env, admin)
     await compensation_demo.seed(env, admin, manager, rep_viewers[0])
     return True
 
 
-async def _history(env: Env, rng: random.Random, reps: list, customers: list, now: datetime, days: int) -> None:  # type: ignore[type-arg]
+async def _history(env: Env, rng: random.Random, reps: list, customers: list, now: datetime, days: int, reviewers: dict) -> None:  # type: ignore[type-arg]
+    """Weeks of field days: each rep's visits one after another with travel between, checked in and out."""
     zone = ZoneInfo(TIME_ZONE)
     today = now.astimezone(zone).date()
     base_clock = env.clock
     # Some reps are simply busier: the boards have a shape from the first minute.
     zeal = {r.user_id: rng.uniform(0.3, 1.0) for r in reps}
     zeal[reps[0].user_id] = 0.55  # the demo rep sits mid-table, with room to climb
+    own = {r.user_id: [c for c in customers if c[3] == r.user_id] or customers for r in reps}
+    to_decide: list[tuple[object, int]] = []
     try:
         for back in range(days, -1, -1):
             day = today - timedelta(days=back)
@@ -124,24 +128,59 @@ async def _history(env: Env, rng: random.Random, reps: list, customers: list, no
                 count = sum(1 for _ in range(7) if rng.random() < zeal[rep.user_id] * 0.8)
                 if back == 0:
                     count = min(count, 2)
-                for _ in range(count):
-                    hour, minute = rng.randint(9, 17), rng.randint(0, 59)
-                    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+                moment = datetime(day.year, day.month, day.day, 9, rng.randint(0, 45), tzinfo=zone)
+                for number in range(count):
                     if moment > now:
-                        continue
-                    cid, lat, lon = rng.choice(customers)
-                    inside = rng.random() < 0.88
+                        break
+                    cid, lat, lon, _ = rng.choice(own[rep.user_id]) if rng.random() < 0.8 else rng.choice(customers)
+                    inside = rng.random() < 0.94
                     spread = 0.0012 if inside else 0.02
+                    poor = rng.random() < 0.02
+                    client_id = str(uuid.UUID(int=rng.getrandbits(128)))
                     data = visits.VisitInput(
-                        client_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                        client_id=client_id,
                         customer_id=cid,
                         latitude=lat + rng.uniform(-spread, spread),
                         longitude=lon + rng.uniform(-spread, spread),
-                        accuracy_m=round(rng.uniform(5, 40), 1),
+                        accuracy_m=round(rng.uniform(250, 900) if poor else rng.uniform(5, 40), 1),
                         occurred_at=moment,
+                        position_at=moment - timedelta(seconds=rng.randint(1, 40)),
                         note=rng.choice(("", "", "客户对新品感兴趣", "约了下周演示", "需要报价单", "Follow-up on the quote")),
                     )
                     env.clock = lambda moment=moment: moment + timedelta(minutes=1)
-                    await visits.log_visit(env, rep, data)
+                    logged = await visits.check_in(env, rep, data)
+                    if logged.visit.status == "flagged" and back > 2:
+                        to_decide.append((rep, logged.visit.id))
+                    if rep is reps[0] and back <= 2 and number % 2 == 0:
+                        await visits.add_photo(env, rep, client_id=f"{client_id}-photo", visit_client_id=client_id, raw=_photo(rng))
+                    leave = moment + timedelta(minutes=rng.randint(15, 55))
+                    # Now and then a rep forgets to check out: the server closes the visit at midnight.
+                    if leave <= now and rng.random() > 0.04:
+                        env.clock = lambda leave=leave: leave + timedelta(seconds=30)
+                        await visits.check_out(env, rep, visits.CheckOutInput(
+                            client_id=f"{client_id}-out", visit_client_id=client_id,
+                            latitude=lat + rng.uniform(-0.0008, 0.0008), longitude=lon + rng.uniform(-0.0008, 0.0008),
+                            accuracy_m=round(rng.uniform(5, 40), 1), occurred_at=leave,
+                        ))
+                    moment = leave + timedelta(minutes=rng.randint(35, 80))
     finally:
         env.clock = base_clock
+    await visits.close_left_open(env)
+    # Older doubts were decided by the managers; the last days' are still in their queue.
+    for rep, visit_id in to_decide:
+        reviewer = reviewers["manager"] if rep.team_id == reviewers["manager"].team_id else reviewers["admin"]
+        await visits.review_visit(env, reviewer, visit_id, approve=rng.random() < 0.7, note=rng.choice(("", "已电话确认 Confirmed by phone", "位置不符 Wrong place")))
+
+
+def _photo(rng: random.Random) -> bytes:
+    """A stand-in for a shelf photo: a colour field with a few boxes, as a JPEG from a phone."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1200, 900), (rng.randint(150, 230), rng.randint(150, 230), rng.randint(150, 230)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = rng.randint(0, 1000), rng.randint(0, 700)
+        draw.rectangle((x, y, x + rng.randint(80, 200), y + rng.randint(60, 200)), fill=(rng.randint(0, 255), rng.randint(0, 120), rng.randint(0, 255)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()

@@ -100,6 +100,34 @@ class WebPushSettings:
 
 
 @dataclass(frozen=True)
+class VisitSettings:
+    # A check-in whose GPS accuracy is worse than this many metres is flagged for review.
+    max_accuracy_m: float = 200.0
+    # Faster than this between two consecutive visits (after allowing for both positions'
+    # accuracy) is flagged: 200 km/h lets a high-speed train through, not a teleport.
+    max_speed_kmh: float = 200.0
+    # A check-in whose time is further than this from the GPS fix's own time, or sent by a
+    # phone whose clock is this far from the server's, is flagged.
+    clock_tolerance_minutes: int = 10
+    # Customers not visited for this many days are shown as at risk of churning.
+    at_risk_days: int = 30
+    # Upload limits for visit photos: request body, and pixels before decoding (bombs).
+    photo_max_bytes: int = 15 * 1024 * 1024
+    photo_max_pixels: int = 40_000_000
+    # Seconds between two sweeps that close visits left open past the end of their day.
+    close_sweep_seconds: float = 300.0
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    # Tile URL template ({z}/{x}/{y}; {s} allowed); empty: maps draw points on a plain grid.
+    tile_url: str = ""
+    # Shown on every map when tiles are used (the tile provider's terms usually require it).
+    attribution: str = ""
+    max_zoom: int = 19
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings
     redis: RedisSettings
@@ -107,6 +135,8 @@ class Settings:
     security: SecuritySettings
     realtime: RealtimeSettings
     webpush: WebPushSettings
+    visits: VisitSettings = field(default_factory=VisitSettings)
+    maps: MapSettings = field(default_factory=MapSettings)
     # development: GraphiQL on, verbose errors; production: neither.
     environment: str = "development"
 
@@ -154,6 +184,20 @@ def load_settings() -> Settings:
             vapid_private_key=_env("VAPID_PRIVATE_KEY"),
             vapid_public_key=_env("VAPID_PUBLIC_KEY"),
             vapid_subject=_env("VAPID_SUBJECT", "mailto:admin@example.com"),
+        ),
+        visits=VisitSettings(
+            max_accuracy_m=float(_env("VISIT_MAX_ACCURACY_M", "200")),
+            max_speed_kmh=float(_env("VISIT_MAX_SPEED_KMH", "200")),
+            clock_tolerance_minutes=int(_env("VISIT_CLOCK_TOLERANCE_MINUTES", "10")),
+            at_risk_days=int(_env("VISIT_AT_RISK_DAYS", "30")),
+            photo_max_bytes=int(_env("PHOTO_MAX_BYTES", str(15 * 1024 * 1024))),
+            photo_max_pixels=int(_env("PHOTO_MAX_PIXELS", "40000000")),
+            close_sweep_seconds=float(_env("VISIT_CLOSE_SWEEP_SECONDS", "300")),
+        ),
+        maps=MapSettings(
+            tile_url=_env("MAP_TILE_URL"),
+            attribution=_env("MAP_ATTRIBUTION"),
+            max_zoom=int(_env("MAP_MAX_ZOOM", "19")),
         ),
         environment=environment,
     )

@@ -18,7 +18,7 @@ MY_STATE = """
 async def test_a_visit_inside_the_geofence_is_verified_and_earns_points(rep: GraphQLClient, world: World) -> None:
     result = await rep.log_visit(world)
 
-    assert result["__typename"] == "LogVisitSuccess"
+    assert result["__typename"] == "CheckInSuccess"
     assert result["visit"]["withinGeofence"] is True
     assert 50 < result["visit"]["distanceMeters"] < 60  # 0.0005° of latitude is about 55.6 m
     assert result["visit"]["pointsAwarded"] == 10
@@ -55,7 +55,7 @@ async def test_concurrent_deliveries_of_one_write_store_it_once(rep: GraphQLClie
     data = visit_input(world, clientId=f"race-{uuid.uuid4()}")
     results = await asyncio.gather(*(rep.data(LOG_VISIT, {"input": data}) for _ in range(5)))
 
-    ids = {r["logVisit"]["visit"]["id"] for r in results}
+    ids = {r["checkIn"]["visit"]["id"] for r in results}
     assert len(ids) == 1
     state = await rep.data(MY_STATE)
     assert len(state["myVisits"]) == 1
@@ -121,7 +121,7 @@ async def test_errors_speak_the_callers_language(rep: GraphQLClient, world: Worl
 
 async def test_signed_out_callers_cannot_log_visits(server, world: World) -> None:  # type: ignore[no-untyped-def]
     async with GraphQLClient(server.url) as anonymous:
-        result = (await anonymous.data(LOG_VISIT, {"input": visit_input(world)}))["logVisit"]
+        result = (await anonymous.data(LOG_VISIT, {"input": visit_input(world)}))["checkIn"]
     assert result["__typename"] == "OperationError"
     assert result["errors"][0]["code"] == "UNAUTHENTICATED"
 

@@ -30,6 +30,11 @@ class ErrorCode(StrEnum):
     STALE = "STALE"
     OVERLAP = "OVERLAP"
     TOO_EARLY = "TOO_EARLY"
+    CHECKED_OUT = "CHECKED_OUT"
+    DECIDED = "DECIDED"
+    NOT_FLAGGED = "NOT_FLAGGED"
+    TOO_MANY = "TOO_MANY"
+    TOO_LARGE = "TOO_LARGE"
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,28 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "{name} is already on a plan for some of these months.",
         Locale.ZH_CN: "{name} 在这些月份中已有薪酬方案。",
     },
+    "CHECKED_OUT": {
+        Locale.EN: "This visit was already checked out at {at}.",
+        Locale.ZH_CN: "该拜访已于 {at} 签退。",
+    },
+    "DECIDED": {
+        Locale.EN: "This visit was already reviewed: {decision}.",
+        Locale.ZH_CN: "该拜访已审核：{decision}。",
+    },
+    "NOT_FLAGGED": {
+        Locale.EN: "Only flagged visits are reviewed; this one is verified.",
+        Locale.ZH_CN: "只有被标记的拜访需要审核，该拜访已核实。",
+    },
+    "TOO_MANY": {
+        Locale.EN: "At most {max} per visit.",
+        Locale.ZH_CN: "每次拜访最多 {max} 张。",
+    },
+    "TOO_LARGE": {
+        Locale.EN: "The picture is too large: at most {max} megapixels.",
+        Locale.ZH_CN: "图片过大：最多 {max} 百万像素。",
+    },
+    "decision.approved": {Locale.EN: "approved", Locale.ZH_CN: "已通过"},
+    "decision.rejected": {Locale.EN: "rejected", Locale.ZH_CN: "已驳回"},
     "celebration.OVERTAKE": {
         Locale.EN: "{name} overtook {other} on the {board} board!",
         Locale.ZH_CN: "{name} 在{board}榜上超越了 {other}！",

@@ -32,7 +32,7 @@ async def build_context(connection: Request[Any, Any, Any] | WebSocket[Any, Any,
     return Context(env=runtime.env, hub=runtime.hub, viewer=viewer, locale=locale, client_address=client, session_token=token)
 
 
-def _origin_ok(request: Request[Any, Any, Any]) -> bool:
+def origin_ok(request: Request[Any, Any, Any]) -> bool:
     origin = request.headers.get("origin")
     if origin is None:
         return True
@@ -48,7 +48,7 @@ class GraphQLController(Controller):
         if not request.headers.get("content-type", "").startswith("application/json"):
             # JSON only: a cross-site form can never carry the session cookie into a mutation.
             raise HTTPException(status_code=415, detail="Send application/json.")
-        if not _origin_ok(request):
+        if not origin_ok(request):
             raise HTTPException(status_code=403, detail="Origin not allowed.")
         try:
             body = json.loads(await request.body())

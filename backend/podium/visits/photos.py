@@ -1,0 +1,78 @@
+"""Visit photos: decoded under limits, re-encoded so nothing but pixels survives (no EXIF, no GPS)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from podium.core.errors import DomainError, ErrorCode
+
+# The phone already sends ≤ 1600 px; a larger upload is scaled down to this.
+MAX_SIDE = 1600
+THUMB_SIDE = 320
+QUALITY = 82
+THUMB_QUALITY = 75
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO")
+MIN_SIDE = 16
+
+
+@dataclass(frozen=True)
+class Encoded:
+    data: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def encode_photo(raw: bytes, *, max_pixels: int) -> Encoded:
+    """A JPEG of at most MAX_SIDE and its thumbnail; DomainError for anything that is not a sane image."""
+    if not raw:
+        raise DomainError.one(ErrorCode.REQUIRED, "photo")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns between its limit and twice it; ours is the only limit that counts.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw), formats=FORMATS) as image:
+                # The header's size is known before a single pixel is decoded: bombs stop here.
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise DomainError.one(ErrorCode.TOO_LARGE, "photo", max=max_pixels // 1_000_000)
+                if min(width, height) < MIN_SIDE:
+                    raise DomainError.one(ErrorCode.INVALID, "photo")
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG decodes at a reduced scale when it can
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                picture = _rgb(upright)
+    except DomainError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DomainError.one(ErrorCode.INVALID, "photo") from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        # Truncated or corrupt data fails while decoding, after the header looked fine.
+        raise DomainError.one(ErrorCode.INVALID, "photo") from None
+    picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    data = _jpeg(picture, QUALITY)
+    small = picture.copy()
+    small.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    return Encoded(data=data, thumb=_jpeg(small, THUMB_QUALITY), width=picture.width, height=picture.height)
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """Transparency over white (a PNG screenshot), any palette or CMYK as plain RGB."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    # Nothing of the upload's metadata is passed on: no EXIF, no GPS, no comments, no profile.
+    image.info = {}
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
