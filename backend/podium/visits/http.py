@@ -14,7 +14,7 @@ from podium.graphql.http import SESSION_COOKIE, origin_ok
 from podium.orgs import service as orgs
 from podium.visits import service
 
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif")
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 # Photos never change under an id: the browser may keep them, but only for this signed-in person.
 PRIVATE_FOREVER = "private, max-age=31536000, immutable"
 

@@ -15,7 +15,9 @@ MAX_SIDE = 1600
 THUMB_SIDE = 320
 QUALITY = 82
 THUMB_QUALITY = 75
-FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO")
+# HEIC never arrives: the phone re-encodes to JPEG before upload (pwa features/visit).
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+Image.init()  # registers every plugin now: `formats=` names only the registered ones
 MIN_SIDE = 16
 
 
@@ -48,7 +50,10 @@ def encode_photo(raw: bytes, *, max_pixels: int) -> Encoded:
                 picture = _rgb(upright)
     except DomainError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own limit, met while reading the header, before ours is asked.
+        raise DomainError.one(ErrorCode.TOO_LARGE, "photo", max=max_pixels // 1_000_000) from None
+    except UnidentifiedImageError:
         raise DomainError.one(ErrorCode.INVALID, "photo") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         # Truncated or corrupt data fails while decoding, after the header looked fine.
