@@ -72,6 +72,7 @@ test: test-pwa test-python
 bench: $(STAMP_PY)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/commissions.py
+	$(BIN)/python bench/photos.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache

@@ -9,7 +9,7 @@ per-message deflate); the subscribers live in separate client processes.
 
 Scenario: N subscribers to the org's TODAY board (20 entries with user and team), all
 with one viewer's session; once every one of them holds its snapshot, K verified visits
-are logged one after the other through `logVisit` (one every --interval seconds, each by
+are logged one after the other through `checkIn` (one every --interval seconds, each by
 a different rep, so every visit moves the board and coalescing merges none). A visit is
 "delivered" to a subscriber when it holds a frame whose version includes it.
 
@@ -59,8 +59,8 @@ SUBSCRIPTION = (
     "entries(first: 20) { rank points user { id name initials avatarColor team { name } } } } }"
 )
 LOG_VISIT = (
-    "mutation($i: LogVisitInput!) { logVisit(input: $i) { __typename "
-    "... on LogVisitSuccess { visit { pointsAwarded } } ... on OperationError { errors { field code } } } }"
+    "mutation($i: CheckInInput!) { checkIn(input: $i) { __typename "
+    "... on CheckInSuccess { visit { pointsAwarded } } ... on OperationError { errors { field code } } } }"
 )
 VERSION = re.compile(r'"version":(\d+)')
 # `podium serve` uses websockets-sansio; PODIUM_BENCH_WS=websockets measures uvicorn's other protocol.
@@ -411,8 +411,8 @@ async def _run_case(subscribers: int, shared: bool, args: argparse.Namespace) ->
                     }}},
                 )
                 mutation_ms.append((time.time() - started) * 1000)
-                body = response.json()["data"]["logVisit"]
-                if body.get("__typename") != "LogVisitSuccess" or body["visit"]["pointsAwarded"] <= 0:
+                body = response.json()["data"]["checkIn"]
+                if body.get("__typename") != "CheckInSuccess" or body["visit"]["pointsAwarded"] <= 0:
                     raise RuntimeError(f"visit not awarded: {response.text}")
                 sent[client_id] = started
             visits = len(sent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -44,7 +45,10 @@ def encode_photo(raw: bytes, *, max_pixels: int) -> Encoded:
                     raise DomainError.one(ErrorCode.TOO_LARGE, "photo", max=max_pixels // 1_000_000)
                 if min(width, height) < MIN_SIDE:
                     raise DomainError.one(ErrorCode.INVALID, "photo")
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG decodes at a reduced scale when it can
+                # A JPEG decodes at 1/2, 1/4 or 1/8 scale when the result still covers the target size;
+                # the box must keep the picture's shape, or the short side rules every scale out.
+                scale = min(1.0, MAX_SIDE / max(width, height))
+                image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 picture = _rgb(upright)
