@@ -334,3 +334,45 @@ async def test_todays_plan_is_my_customers_as_a_short_route_with_the_neglected_a
 async def test_map_settings_say_there_are_no_tiles_by_default(rep: GraphQLClient) -> None:
     settings = (await rep.data("{ mapSettings { tileUrl attribution maxZoom } }"))["mapSettings"]
     assert settings == {"tileUrl": None, "attribution": "", "maxZoom": 19}
+
+
+VISITS_LIVE = """
+subscription Live($day: Date!, $nodeId: ID) {
+  visitsChanged(day: $day, nodeId: $nodeId) { day nodeId visits { id status checkedOutAt photos { id } person { name } } }
+}
+"""
+
+
+async def test_the_managers_map_of_the_day_moves_with_each_check_in_check_out_and_review(rep: GraphQLClient, server, world: World) -> None:  # type: ignore[no-untyped-def]
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    async with GraphQLClient(server.url) as manager:
+        await manager.login(world.manager.email)
+        async with manager.subscriber(server.ws_url) as live:
+            await live.subscribe("map", VISITS_LIVE, {"day": today})
+            first = (await live.next_data("map"))["visitsChanged"]
+            assert first == {"day": today, "nodeId": f"team:{world.team_a}", "visits": []}
+
+            doubtful = await check_in(rep, world, customerId=str(world.far_customer_id))
+            seen = await live.until("map", lambda d: len(d["visitsChanged"]["visits"]) == 1)
+            assert seen["visitsChanged"]["visits"][0]["status"] == "FLAGGED"
+
+            await check_out(rep, doubtful["visit"]["clientId"], world)
+            await live.until("map", lambda d: d["visitsChanged"]["visits"][0]["checkedOutAt"] is not None)
+
+            await manager.data(REVIEW, {"input": {"visitId": doubtful["visit"]["id"], "decision": "APPROVE"}})
+            approved = await live.until("map", lambda d: d["visitsChanged"]["visits"][0]["status"] == "APPROVED")
+        fresh = (await manager.data(VISITS_ON, {"day": today}))["visitsOn"]
+
+    assert [v["id"] for v in fresh] == [v["id"] for v in approved["visitsChanged"]["visits"]]
+
+
+async def test_a_rep_cannot_watch_another_reps_day(rep: GraphQLClient, server, world: World) -> None:  # type: ignore[no-untyped-def]
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    async with rep.subscriber(server.ws_url) as live:
+        await live.subscribe("peek", VISITS_LIVE, {"day": today, "nodeId": f"user:{world.rep2.id}"})
+        message = await live.next()
+        await live.subscribe("mine", VISITS_LIVE, {"day": today})
+        mine = (await live.next_data("mine"))["visitsChanged"]
+
+    assert message["type"] == "error" and message["id"] == "peek"
+    assert mine["nodeId"] == f"user:{world.rep.id}"

@@ -35,7 +35,7 @@ LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
 Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query, compensation.Query))
 Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation, pipeline.Mutation, targets.Mutation, compensation.Mutation))
-Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription))
+Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, visits.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).
 LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
@@ -43,6 +43,7 @@ LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
     "celebrations": celebrations.celebrations_live,
     "attainmentChanged": targets.attainment_live,
     "earningsChanged": compensation.earnings_live,
+    "visitsChanged": visits.visits_live,
 }
 
 

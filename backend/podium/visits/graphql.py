@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator, Hashable
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
+from podium.core.env import Env
+from podium.core.events import org_channel
+from podium.core.i18n import DEFAULT_LOCALE
+from podium.core.policies import Role, Viewer
 from podium.customers.graphql import Customer, GeoPoint
 from podium.graphql.context import Info
 from podium.graphql.errors import OperationError, attempt
@@ -307,3 +312,64 @@ class Mutation:
             return ReviewVisitSuccess(visit=Visit.of(view))
 
         return await attempt(ctx.locale, action)
+
+
+@strawberry.type(description="One local day's visits, whole, in time order.")
+class DayVisits:
+    day: date
+    node_id: strawberry.ID = strawberry.field(description="Whose visits: `org`, `team:<id>` or `user:<id>`.")
+    visits: list[Visit]
+
+
+class DayVisitsLive:
+    """One node's visits on one day, recomputed once per visit change for everyone watching that map."""
+
+    stream = False
+
+    def __init__(self, env: Env, org_id: int, day: date, node_id: str) -> None:
+        self.env = env
+        self.org_id = org_id
+        self.day = day
+        self.node_id = node_id
+        # The reach was checked when subscribing; the shared computation sees exactly the node.
+        self._view = Viewer(user_id=0, org_id=org_id, team_id=None, role=Role.ADMIN, locale=DEFAULT_LOCALE, name="")
+
+    @property
+    def key(self) -> Hashable:
+        return ("visits", self.org_id, self.day, self.node_id)
+
+    @property
+    def channel(self) -> str:
+        return org_channel(self.org_id)
+
+    def relevant(self, event: dict[str, Any]) -> bool:
+        return event.get("kind") in service.VISIT_EVENTS
+
+    async def snapshot(self) -> DayVisits:
+        found = await service.visits_on(self.env, self._view, self.day, self.node_id)
+        return DayVisits(day=self.day, node_id=strawberry.ID(self.node_id), visits=_views(found))
+
+    async def values_for(self, event: dict[str, Any]) -> list[Any]:
+        return []
+
+    def refresh_at(self, value: Any) -> datetime | None:
+        return None
+
+
+async def visits_live(info_context: Any, args: dict[str, Any]) -> DayVisitsLive:
+    """The topic for visitsChanged: my own day for a rep, my team's for a manager, the org's for an admin."""
+    viewer = info_context.require_viewer()
+    day = args["day"] if isinstance(args["day"], date) else date.fromisoformat(str(args["day"]))
+    # GraphQL's argument names: the shared path passes the document's arguments as they are.
+    node_id = str(args["nodeId"]) if args.get("nodeId") else service.default_node(viewer)
+    await service.visits_on(info_context.env, viewer, day, node_id)  # refuses a node out of reach
+    return DayVisitsLive(info_context.env, viewer.org_id, day, node_id)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="A day's visits now, then again whenever one is checked in or out, reviewed or gets a photo.")
+    async def visits_changed(self, info: Info, day: date, node_id: strawberry.ID | None = None) -> AsyncGenerator[DayVisits, None]:
+        spec = await visits_live(info.context, {"day": day, "nodeId": node_id})
+        async for value in info.context.hub.listen(spec):
+            yield value

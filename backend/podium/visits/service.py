@@ -39,6 +39,9 @@ MAX_AGE = timedelta(days=30)
 MAX_ACCURACY_M = 100_000.0
 MAX_PHOTOS = 10
 MAX_LIST = 500
+# What moves a map of visits: `visit` (a visit now counts: boards and targets listen too) and
+# `visit_changed` (anything else: a doubtful check-in, a check-out, a photo, a rejection).
+VISIT_EVENTS = frozenset({"visit", "visit_changed"})
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,8 @@ async def check_in(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
             await tx.session.flush()
             if visit.status == Status.VERIFIED:
                 await _award(tx, env, viewer, visit)
+            else:
+                _changed(tx, env, viewer.org_id, viewer.user_id)
     except IntegrityError:
         # Two deliveries of the same write raced; the other one won and is the answer.
         replay = await _find_replay(env, viewer, data.client_id)
@@ -217,6 +222,10 @@ async def check_in(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
 
 # The name the first API used: a visit logged in one step is a check-in.
 log_visit = check_in
+
+
+def _changed(tx: Tx, env: Env, org_id: int, user_id: int) -> None:
+    tx.publish_after_commit(env.publisher, org_channel(org_id), encode_event("visit_changed", user=user_id))
 
 
 async def _award(tx: Tx, env: Env, owner: Viewer, visit: Visit) -> None:
@@ -313,6 +322,7 @@ async def check_out(env: Env, viewer: Viewer, data: CheckOutInput) -> LoggedVisi
         visit.flags = plausibility.encode([f for f in plausibility.decode(visit.flags) if f is not Flag.LEFT_OPEN])
         if data.note is not None:
             visit.note = data.note
+        _changed(tx, env, viewer.org_id, viewer.user_id)
         await tx.session.flush()
         view = (await _views(tx.session, [visit]))[0]
     return LoggedVisit(view, replayed=False)
@@ -379,6 +389,7 @@ async def add_photo(env: Env, viewer: Viewer, *, client_id: str, visit_client_id
             tx.session.add(photo)
             await tx.session.flush()
             meta = _meta(photo)
+            _changed(tx, env, viewer.org_id, viewer.user_id)
     except IntegrityError:
         async with env.db() as session:
             found = await session.scalar(select(VisitPhoto).where(VisitPhoto.user_id == viewer.user_id, VisitPhoto.client_id == client_id))
@@ -443,6 +454,8 @@ async def review_visit(env: Env, viewer: Viewer, visit_id: int, *, approve: bool
             owner = await tx.session.get(User, visit.user_id)
             assert owner is not None
             await _award(tx, env, orgs.viewer_of(owner), visit)
+        else:
+            _changed(tx, env, visit.org_id, visit.user_id)
         await tx.session.flush()
         view = (await _views(tx.session, [visit]))[0]
     return view
@@ -499,6 +512,13 @@ async def open_visit(env: Env, viewer: Viewer) -> VisitView | None:
             select(Visit).where(Visit.user_id == viewer.user_id, Visit.checked_out_at.is_(None)).order_by(Visit.occurred_at.desc()).limit(1)
         )
         return (await _views(session, [visit]))[0] if visit else None
+
+
+def default_node(viewer: Viewer) -> str:
+    """Whose visits a map shows unless told: a rep's own, a manager's unit, an admin's org."""
+    if viewer.role is Role.REP or (viewer.role is Role.MANAGER and viewer.team_id is None):
+        return f"user:{viewer.user_id}"
+    return f"team:{viewer.team_id}" if viewer.role is Role.MANAGER else "org"
 
 
 def parse_node(node_id: str) -> tuple[str, int | None]:
