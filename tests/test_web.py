@@ -8,6 +8,7 @@ from tests.support import GraphQLClient
 async def test_the_app_shell_serves_every_client_route_and_assets_are_immutable(server) -> None:  # type: ignore[no-untyped-def]
     async with GraphQLClient(server.url) as client:
         shell = await client.http.get("/tv")
+        origin = await client.http.get("/")
         worker = await client.http.get("/sw.js")
         manifest = await client.http.get("/manifest.webmanifest")
         missing = await client.http.get("/assets/nope-123.js")
@@ -16,6 +17,7 @@ async def test_the_app_shell_serves_every_client_route_and_assets_are_immutable(
         health = await client.http.get("/healthz")
 
     assert shell.status_code == 200 and shell.headers["content-type"].startswith("text/html") and "<div" in shell.text
+    assert origin.status_code == 200 and origin.text == shell.text  # the bare origin is the app too
     assert worker.headers["content-type"].startswith("text/javascript") and worker.headers["cache-control"] == "no-cache"
     assert manifest.headers["content-type"] == "application/manifest+json" and '"Podium"' in manifest.text
     assert missing.status_code == 404

@@ -17,11 +17,12 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
 
 
-@get("/{path:path}", include_in_schema=False)
-async def pwa(request: Request[Any, Any, Any], path: Annotated[str, Parameter()]) -> Response[Any]:
+# "/{path:path}" alone never matches the bare origin: "/" is named too.
+@get(["/", "/{path:path}"], include_in_schema=False)
+async def pwa(request: Request[Any, Any, Any], path: Annotated[str | None, Parameter()] = None) -> Response[Any]:
     dist: Path = request.app.state.runtime.settings.http.pwa_dist
     index = dist / "index.html"
-    relative = path.lstrip("/")
+    relative = (path or "").lstrip("/")
     if relative:
         candidate = (dist / relative).resolve()
         if candidate.is_relative_to(dist.resolve()) and candidate.is_file():
