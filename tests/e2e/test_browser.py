@@ -70,9 +70,10 @@ async def test_a_visit_on_the_phone_moves_the_tv_board_live(server, world: World
     await expect(phone.get_by_test_id("visit-accuracy")).to_contain_text("12")
     customer = phone.locator(f'[data-testid="visit-customer"][data-customer-id="{world.customer_id}"]')
     await customer.click()
-    await phone.get_by_test_id("visit-note").fill("带了新样品 <b>not bold</b>")
     await phone.screenshot(path=str(SHOTS / f"phone-visit-{stack.name}.png"))
-    await phone.get_by_test_id("visit-submit").click()
+    await phone.get_by_test_id("visit-submit").click()  # check in: saved on the phone, then synced
+    await expect(phone.get_by_test_id("visit-open")).to_be_visible()
+    await phone.get_by_test_id("visit-note").fill("带了新样品 <b>not bold</b>")
     await expect(phone.get_by_test_id("visit-result")).to_have_attribute("data-points", "10")
     await phone.screenshot(path=str(SHOTS / f"phone-result-{stack.name}.png"))
 

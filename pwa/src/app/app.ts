@@ -13,11 +13,15 @@ import { pipelineScreen } from '@/features/pipeline/pipeline';
 import { stagesScreen } from '@/features/pipeline/stages';
 import { teamScreen } from '@/features/targets/team';
 import { loginScreen } from '@/features/login/login';
+import { mapScreen, reviewScreen } from '@/features/map/routes';
+import { syncScreen } from '@/features/sync/sync';
 import { tvScreen } from '@/features/tv/tv';
 import { visitScreen } from '@/features/visit/visit';
-import { backoffDelay, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
+import { backoffDelay, NetworkError, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import { detectLocale, setUiLocale, t } from '@/i18n';
+import { cachedMe } from '@/offline/me';
+import { followSession } from '@/offline/start';
 import { h } from '@/ui/dom';
 
 interface Route {
@@ -30,11 +34,14 @@ interface Route {
 const ROUTES: Record<string, Route> = {
   '/': { screen: homeScreen, auth: true, chrome: 'app', tab: 'home' },
   '/visit': { screen: visitScreen, auth: true, chrome: 'app', tab: 'visit' },
+  '/sync': { screen: syncScreen, auth: true, chrome: 'app', tab: 'visit' },
   '/board': { screen: boardScreen, auth: true, chrome: 'app', tab: 'board' },
   '/deals': { screen: pipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/map': { screen: mapScreen, auth: true, chrome: 'app', tab: 'visit' },
+  '/visits/review': { screen: reviewScreen, auth: true, chrome: 'app', tab: 'team' },
   '/earnings': { screen: earningsScreen, auth: true, chrome: 'app', tab: 'home' },
   '/statements': { screen: statementsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/plans': { screen: plansScreen, auth: true, chrome: 'app', tab: 'team' },
@@ -68,6 +75,7 @@ let stopScreen: (() => void) | void;
 function render(root: HTMLElement, location: AppLocation): void {
   const route = routeFor(location.path);
   const me = currentMe();
+  followSession(me?.user.id ?? null);
   if (route?.auth && !me) {
     navigate(loginPathFor(window.location), { replace: true });
     return;
@@ -126,8 +134,12 @@ export async function boot(root: HTMLElement): Promise<void> {
   try {
     me = await fetchMe();
   } catch (error) {
-    bootFailed(root, error);
-    return;
+    // Offline (an installed app opened in the field): the last signed-in user gets their app.
+    me = error instanceof NetworkError ? cachedMe() : null;
+    if (!me) {
+      bootFailed(root, error);
+      return;
+    }
   }
   bootAttempt = 0;
   setMe(me);

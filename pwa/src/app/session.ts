@@ -1,6 +1,7 @@
 import { request, resetSubscriptions } from '@/graphql/client';
 import { LOGOUT_MUTATION, ME_QUERY, SET_LOCALE_MUTATION } from '@/graphql/documents';
 import type { Me } from '@/graphql/types';
+import { rememberMe } from '@/offline/me';
 import { detectLocale, setTimeZone, setUiLocale, toApiLocale, toUiLocale, type UiLocale } from '@/i18n';
 
 // Who is signed in. `me` also decides the language and the time zone of the UI.
@@ -13,6 +14,7 @@ export function currentMe(): Me | null {
 
 export function setMe(next: Me | null): void {
   me = next;
+  rememberMe(next);
   if (next) {
     setTimeZone(next.org.timeZone);
     setUiLocale(toUiLocale(next.locale));

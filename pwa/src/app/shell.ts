@@ -1,6 +1,8 @@
 import { changeLocale, logout } from '@/app/session';
 import { navigate } from '@/app/router';
-import { getLocale, t } from '@/i18n';
+import { formatNumber, getLocale, t } from '@/i18n';
+import { syncBadge } from '@/features/sync/badge';
+import { outboxSummary } from '@/offline/outbox';
 import { connectionStatus } from '@/ui/connection';
 import { h, Texts, tx } from '@/ui/dom';
 import { icon, type IconName } from '@/ui/icons';
@@ -79,6 +81,9 @@ export function createShell(root: HTMLElement, chrome: Chrome): Shell {
     const status = connectionStatus(false);
     disposers.push(status.dispose);
     actions.append(status.el);
+    const badge = syncBadge();
+    disposers.push(badge.dispose);
+    actions.append(badge.el);
   }
   actions.append(languageSwitch(texts));
 
@@ -91,6 +96,9 @@ export function createShell(root: HTMLElement, chrome: Chrome): Shell {
         class: 'icon-button',
         'data-testid': 'logout',
         onclick: async () => {
+          // Unsent writes stay on the phone (they are this user's, sent at their next sign-in); say so first.
+          const unsent = await outboxSummary().then((s) => s.total, () => 0);
+          if (unsent > 0 && !window.confirm(t('logout.unsent', { count: formatNumber(unsent) }))) return;
           logoutButton.disabled = true;
           try {
             await logout();

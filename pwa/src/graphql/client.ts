@@ -44,6 +44,11 @@ export function setUnauthenticatedHandler(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
+/** A plain HTTP call (a photo upload) got 401: the same as UNAUTHENTICATED from GraphQL. */
+export function reportUnauthenticated(): void {
+  onUnauthenticated();
+}
+
 /**
  * Called when the socket keeps failing to connect: the server refuses the upgrade
  * of a signed-out browser with a plain HTTP error, which looks like any network

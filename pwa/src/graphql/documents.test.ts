@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as compensation from '@/features/compensation/documents';
+import * as map from '@/features/map/documents';
 import * as documents from '@/graphql/documents';
+import * as visit from '@/features/visit/documents';
+import * as pipelineSync from '@/features/pipeline/sync-documents';
 
 // The backend exports the schema to the repository root; the PWA's documents
 // must validate against it (a renamed field fails here, not on a phone).
@@ -11,7 +14,7 @@ const SCHEMA_PATH = fileURLToPath(new URL('../../../schema.graphql', import.meta
 const hasSchema = existsSync(SCHEMA_PATH);
 
 // Every module of documents the app sends, by name.
-const MODULES: Record<string, Record<string, unknown>> = { documents, compensation };
+const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync };
 
 describe('GraphQL documents', () => {
   const entries = Object.entries(MODULES).flatMap(([module, exports]) =>

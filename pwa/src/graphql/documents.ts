@@ -126,30 +126,6 @@ export const CUSTOMERS_QUERY = /* GraphQL */ `
   }
 `;
 
-export const LOG_VISIT_MUTATION = /* GraphQL */ `
-  mutation LogVisit($input: LogVisitInput!) {
-    logVisit(input: $input) {
-      __typename
-      ... on LogVisitSuccess {
-        visit {
-          id
-          clientId
-          occurredAt
-          distanceMeters
-          withinGeofence
-          pointsAwarded
-          customer { id name geofenceRadiusMeters }
-        }
-        points { ...PointsParts }
-        replayed
-      }
-      ... on OperationError { ...ErrorParts }
-    }
-  }
-  ${POINTS}
-  ${ERRORS}
-`;
-
 export const LEADERBOARD_SUBSCRIPTION = /* GraphQL */ `
   subscription LeaderboardChanged($period: Period!, $scope: BoardScope!, $metric: BoardMetric! = POINTS) {
     leaderboardChanged(period: $period, scope: $scope, metric: $metric) { ...BoardParts }

@@ -24,6 +24,11 @@ const CODES: readonly ErrorCode[] = [
   'STALE',
   'OVERLAP',
   'TOO_EARLY',
+  'CHECKED_OUT',
+  'DECIDED',
+  'NOT_FLAGGED',
+  'TOO_MANY',
+  'TOO_LARGE',
 ];
 
 export function codeMessageKey(code: string): MessageKey {

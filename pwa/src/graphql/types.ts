@@ -29,7 +29,12 @@ export type ErrorCode =
   | 'NOT_ENDED'
   | 'STALE'
   | 'OVERLAP'
-  | 'TOO_EARLY';
+  | 'TOO_EARLY'
+  | 'CHECKED_OUT'
+  | 'DECIDED'
+  | 'NOT_FLAGGED'
+  | 'TOO_MANY'
+  | 'TOO_LARGE';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE';
 
 export const PERIODS: readonly Period[] = ['TODAY', 'WEEK', 'MONTH'];
@@ -81,16 +86,6 @@ export interface Customer {
   distanceMeters: number | null;
 }
 
-export interface Visit {
-  id: string;
-  clientId: string;
-  customer: Pick<Customer, 'id' | 'name' | 'geofenceRadiusMeters'>;
-  distanceMeters: number;
-  withinGeofence: boolean;
-  pointsAwarded: number;
-  occurredAt: string;
-}
-
 export interface PointsSummary {
   today: number;
   week: number;
@@ -140,21 +135,7 @@ export interface GeoPoint {
   latitude: number;
   longitude: number;
 }
-export interface LogVisitInput {
-  clientId: string;
-  customerId: string;
-  latitude: number;
-  longitude: number;
-  accuracyMeters: number;
-  occurredAt: string;
-  note: string;
-}
-
 export type LoginResult = { __typename: 'LoginSuccess'; me: Me } | OperationError;
-export type LogVisitResult =
-  | { __typename: 'LogVisitSuccess'; visit: Visit; points: PointsSummary; replayed: boolean }
-  | OperationError;
-
 // ---- pipeline and targets
 
 export type StageOutcome = 'OPEN' | 'WON' | 'LOST';

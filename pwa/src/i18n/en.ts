@@ -3,10 +3,16 @@
 
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
+import { mapEn } from '@/i18n/map';
+import { offlineEn } from '@/i18n/offline';
+import { pipelineOfflineEn } from '@/i18n/pipeline-offline';
 
 export const en = {
   ...earningsEn,
   ...compensationEn,
+  ...mapEn,
+  ...offlineEn,
+  ...pipelineOfflineEn,
   'app.name': 'Podium',
   'app.loading': 'Loading…',
   'app.offline': 'Can’t reach Podium. Check your connection.',
@@ -342,6 +348,11 @@ export const en = {
   "error.STALE": "The figures changed since you looked. Review them again.",
   "error.OVERLAP": "Already on a plan for some of these months.",
   "error.TOO_EARLY": "This date is too early.",
+  "error.CHECKED_OUT": "This visit was already checked out.",
+  "error.DECIDED": "This visit was already reviewed.",
+  "error.NOT_FLAGGED": "Only flagged visits are reviewed.",
+  "error.TOO_MANY": "Too many for one visit.",
+  "error.TOO_LARGE": "The picture is too large.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,11 +1,17 @@
 import { compensationZh } from '@/i18n/compensation';
 import { earningsZh } from '@/i18n/earnings';
 import type { MessageKey } from '@/i18n/en';
+import { mapZhCN } from '@/i18n/map';
+import { offlineZhCN } from '@/i18n/offline';
+import { pipelineOfflineZhCN } from '@/i18n/pipeline-offline';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
   ...earningsZh,
   ...compensationZh,
+  ...mapZhCN,
+  ...offlineZhCN,
+  ...pipelineOfflineZhCN,
   'app.name': 'Podium',
   'app.loading': '加载中…',
   'app.offline': '无法连接 Podium，请检查网络。',
@@ -341,4 +347,9 @@ export const zhCN: Record<MessageKey, string> = {
   "error.STALE": "数据在您查看后已变化，请重新核对。",
   "error.OVERLAP": "这些月份中已有薪酬方案。",
   "error.TOO_EARLY": "日期过早。",
+  "error.CHECKED_OUT": "该拜访已签退。",
+  "error.DECIDED": "该拜访已审核。",
+  "error.NOT_FLAGGED": "只有被标记的拜访需要审核。",
+  "error.TOO_MANY": "单次拜访数量已达上限。",
+  "error.TOO_LARGE": "图片过大。",
 };

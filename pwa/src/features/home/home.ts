@@ -5,6 +5,7 @@ import { BoardView } from '@/features/board/view';
 import { celebrationText, mergeCelebrations } from '@/features/celebrations/logic';
 import { HOME_EARNINGS_SUBSCRIPTION } from '@/features/compensation/documents';
 import { money } from '@/features/compensation/ui';
+import { mapLinks } from '@/features/map/links';
 import { request, subscribe } from '@/graphql/client';
 import {
   ATTAINMENT_SUBSCRIPTION,
@@ -301,6 +302,7 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
             icon('plus'),
             tx(texts, 'span', 'home.logVisit'),
           ),
+          mapLinks(texts, me.user.role, disposers),
         ),
         h(
           'div',

@@ -1,5 +1,8 @@
 // One deal (/deals/<id>): what it is, its products, how long it sat in each stage,
 // orders and the money collected against them, and the activities around it.
+// Moves, edits and activities are saved on the phone first (the outbox) and shown at
+// once, marked "waiting to sync"; the server's outcome shows when they are sent. The
+// deal is kept on the phone, so a rep can open it and record offline.
 import type { Screen } from '@/app/screen';
 import { chipChoice, FieldErrors, required } from '@/features/pipeline/form';
 import {
@@ -17,13 +20,18 @@ import { editCard } from '@/features/pipeline/edit';
 import { creditSplitCard, editCreditSplit, refundedNote, refundPayment, reverseDeal } from '@/features/compensation/deal-comp';
 import { DEAL_COMP_QUERY, type CreditSplit, type DealStatus, type TreeEntry } from '@/features/compensation/documents';
 import { isRefund, refundLeft } from '@/features/compensation/logic';
-import { movedMessage, sendMove } from '@/features/pipeline/move';
+import { movedMessage } from '@/features/pipeline/move';
+import { isAbout, markOf, overlayDeal, recordActivity, recordEdit, recordMove, withQueuedActivities, type ShownActivity } from '@/features/pipeline/queue';
+import { syncNote } from '@/features/pipeline/sync-note';
+import { savedWhen } from '@/features/visit/field-data';
+import { readCache, writeCache, type OutboxItem } from '@/offline/db';
+import { listOutbox, onOutboxChange, onRefused, onSynced } from '@/offline/outbox';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { chooseStage } from '@/features/pipeline/sheet';
 import { createToasts } from '@/features/pipeline/toast';
 import { NetworkError, request } from '@/graphql/client';
-import { DEAL_QUERY, LOG_ACTIVITY_MUTATION, RECORD_ORDER_MUTATION, RECORD_PAYMENT_MUTATION } from '@/graphql/documents';
-import { failureMessage } from '@/graphql/errors';
+import { DEAL_QUERY, RECORD_ORDER_MUTATION, RECORD_PAYMENT_MUTATION } from '@/graphql/documents';
+import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import {
   ACTIVITY_KINDS,
   ACTIVITY_OUTCOMES,
@@ -147,7 +155,13 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   const retryIds = new RetryIds();
   const toasts = createToasts({ error: 'deal-error', notice: 'deal-notice' });
   const page = h('section', { class: 'page deal-page', 'data-testid': 'deal-page' });
+  const offlineNote = h('p', { class: 'pipeline-offline', role: 'status', 'data-testid': 'pipeline-offline', hidden: true });
+  const cacheName = `deal:${id}`;
+  const userId = me.user.id;
+  /** What the server last said (or the copy kept on the phone), and the rep's writes not yet accepted. */
   let detail: DealDetail | null = null;
+  let queued: OutboxItem[] = [];
+  let savedAt: string | null = null;
   let stages: Stage[] = [];
   let openForm: FormKind | null = null;
   let moving = false;
@@ -171,23 +185,22 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   // --- moving from here ---------------------------------------------------------
   const move = async () => {
     if (!detail || moving) return;
-    const choice = await chooseStage(detail.deal, stages);
+    const choice = await chooseStage(overlayDeal(detail.deal, queued), stages);
     if (!choice || disposed || !detail) return;
     moving = true;
-    render();
-    const outcome = await sendMove(retryIds, detail.deal, choice);
-    moving = false;
-    if (disposed) return;
-    if (outcome.ok) {
-      const done = movedMessage(outcome);
-      toasts.notice(done.text, done.win);
-      await load();
-    } else {
-      toasts.error(outcome.message);
-      if (outcome.reload) await load();
-      else render();
+    try {
+      await recordMove(userId, detail.deal, choice.stage, choice.reason);
+      if (!navigator.onLine) toasts.notice(t('pipeline.queuedOffline'));
+    } catch {
+      toasts.error(t('field.storageError'));
+    } finally {
+      moving = false;
     }
+    await refreshQueued();
   };
+
+  /** Saved on the phone: said once, in the words for online or offline. */
+  const queuedNotice = () => toasts.notice(navigator.onLine ? t('pipeline.saved') : t('pipeline.queuedOffline'));
 
   // --- forms --------------------------------------------------------------------
   const orderForm = (d: DealDetail) => {
@@ -289,17 +302,22 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
       body: [kind.el, outcome.el, errors.field('pipeline.note', note, 'note')],
       prepare: () => {
         // The time is "now" on each send; a replayed clientId keeps the first one anyway.
+        // Saved on the phone with its own clientId and the time it happened; the outbox sends it once.
         const signature = { dealId: d.deal.id, kind: kind.value(), outcome: outcome.value(), note: note.value.trim() };
         return {
           slot: `activity:${d.deal.id}`,
           signature,
-          send: async (clientId) =>
-            (await request<{ logActivity: Outcome }>(LOG_ACTIVITY_MUTATION, {
-              input: { clientId, ...signature, occurredAt: new Date().toISOString() },
-            })).logActivity,
+          send: async () => {
+            await recordActivity(userId, d.deal, { kind: signature.kind, outcome: signature.outcome, note: signature.note });
+            return { __typename: 'Queued' };
+          },
         };
       },
-      done: () => saved(),
+      done: () => {
+        openForm = null;
+        queuedNotice();
+        void refreshQueued();
+      },
       cancel: () => toggle(null),
     });
   };
@@ -349,6 +367,7 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
           : null,
       ),
       h('h1', { class: 'deal-head-title' }, deal.title),
+      syncNote(markOf(deal, queued)),
       h('p', { class: 'deal-head-customer' }, deal.customer.name),
       h('p', { class: 'deal-big-amount', 'data-testid': 'deal-amount' }, formatMoney(deal.amount, deal.currency, locale)),
       h(
@@ -568,10 +587,10 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
         ? h(
             'ul',
             { class: 'activity-list' },
-            d.activities.map((a) =>
+            (d.activities as ShownActivity[]).map((a) =>
               h(
                 'li',
-                { class: 'activity', 'data-testid': 'activity' },
+                { class: `activity${a.sync ? ` is-${a.sync}` : ''}`, 'data-testid': 'activity', 'data-sync': a.sync ?? null },
                 h(
                   'div',
                   { class: 'activity-head' },
@@ -581,6 +600,7 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
                 ),
                 a.note ? h('p', { class: 'activity-note' }, a.note) : null,
                 a.user ? h('p', { class: 'activity-by' }, a.user.name) : null,
+                a.sync ? syncNote(a.sync) : null,
               ),
             ),
           )
@@ -599,20 +619,29 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
       );
       return;
     }
-    const d = detail;
+    const d: DealDetail = {
+      ...detail,
+      deal: overlayDeal(detail.deal, queued),
+      activities: withQueuedActivities(detail.activities, queued, detail.deal, me.user),
+    };
+    const known = detail.deal;
+    offlineNote.hidden = savedAt === null;
+    offlineNote.textContent = savedAt ? t('pipeline.offlineCopy', { when: savedWhen(savedAt) }) : '';
     replace(
       page,
       backLink(),
+      offlineNote,
       header(d),
       editing && d.deal.status === 'OPEN'
-        ? editCard(d.deal, d.lines.length > 0, (changed) => {
+        ? editCard(d.deal, d.lines.length > 0, async (changes) => {
+            // The version the server last gave: an earlier change still queued rebases it when sent.
+            await recordEdit(userId, known, changes);
+          }, (changed) => {
             editing = false;
-            if (changed) saved();
-            else render();
-          }, (message) => {
-            editing = false;
-            toasts.error(message);
-            void load();
+            if (changed) {
+              queuedNotice();
+              void refreshQueued();
+            } else render();
           })
         : null,
       d.lines.length ? linesCard(d) : null,
@@ -647,13 +676,63 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
       stages = data.stages;
       if (comp) extras = comp;
       loadFailed = null;
+      savedAt = null;
+      void writeCache(userId, cacheName, data);
     } catch (failure) {
       if (disposed) return;
-      loadFailed = failureMessage(failure);
-      if (detail) toasts.error(loadFailed);
+      const saved = failure instanceof NetworkError && !detail ? await readCache<{ deal: DealDetail; stages: Stage[] }>(userId, cacheName) : null;
+      if (disposed) return;
+      if (saved) {
+        detail = saved.value.deal;
+        stages = saved.value.stages;
+        savedAt = saved.savedAt;
+      } else {
+        loadFailed = failureMessage(failure);
+        if (detail) toasts.error(loadFailed);
+      }
     }
-    render();
+    await refreshQueued();
   }
+
+  async function refreshQueued(): Promise<void> {
+    try {
+      queued = await listOutbox(userId);
+    } catch {
+      // No database: the page is the server's.
+    }
+    if (!disposed) render();
+  }
+
+  /** The server's answer to a queued write of this deal: shown at once, then the page is read again. */
+  const acceptedDeal = (deal: DealDetail['deal']) => {
+    if (!detail || detail.deal.id !== deal.id) return false;
+    detail = { ...detail, deal: { ...detail.deal, ...deal } };
+    render();
+    void load();
+    return true;
+  };
+  const stopOutbox = [
+    onSynced('moveDeal', (result) => {
+      if (disposed || !acceptedDeal(result.deal)) return;
+      const done = movedMessage(result);
+      toasts.notice(done.text, done.win);
+    }),
+    onSynced('updateDeal', (result) => void (!disposed && acceptedDeal(result.deal))),
+    onSynced('logActivity', (result, item) => {
+      if (disposed || !detail || !isAbout(item, detail.deal)) return;
+      const { activity } = result;
+      if (!detail.activities.some((a) => a.id === activity.id)) detail = { ...detail, activities: [activity, ...detail.activities] };
+      render();
+      void load();
+    }),
+    onRefused((item) => {
+      if (disposed || !detail || !isAbout(item, detail.deal)) return;
+      const reason = item.errors.map(fieldErrorMessage).join(' ') || t('error.unknown');
+      toasts.error(t('pipeline.refused', { reason }));
+      void load();
+    }),
+    onOutboxChange(() => void refreshQueued()),
+  ];
 
   texts.on(() => {
     render();
@@ -664,7 +743,9 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   void load();
   return () => {
     disposed = true;
+    stopOutbox.forEach((stop) => stop());
     toasts.dispose();
     texts.dispose();
   };
 };
+

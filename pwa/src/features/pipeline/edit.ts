@@ -1,22 +1,19 @@
-// Editing a deal's own fields. The deal's `version` goes with the write: if someone changed
-// the deal meanwhile the server says which field, and the screen reloads instead of overwriting.
+// Editing a deal's own fields. The change is saved on the phone (the outbox) with the
+// deal's `version`: if someone changed the deal meanwhile the server says which field
+// when it is sent, and the rep decides on /sync instead of overwriting.
 import { FieldErrors } from '@/features/pipeline/form';
-import { normalizeAmount, RetryIds } from '@/features/pipeline/logic';
-import { NetworkError, request } from '@/graphql/client';
-import { UPDATE_DEAL_MUTATION } from '@/graphql/documents';
-import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
-import type { Deal, OperationError } from '@/graphql/types';
+import { normalizeAmount } from '@/features/pipeline/logic';
+import type { Deal } from '@/graphql/types';
 import { t } from '@/i18n';
+import type { DealChanges } from '@/offline/db';
 import { h } from '@/ui/dom';
-
-type UpdateResult = { updateDeal: { __typename: 'DealSuccess' } | OperationError };
 
 /** Only what changed is sent: an unchanged field can never clash with someone else's edit. */
 export function dealChanges(
   deal: Pick<Deal, 'title' | 'amount' | 'expectedClose' | 'probability'>,
   form: { title: string; amount: string | null; expectedClose: string; probability: number },
-): Record<string, string | number> {
-  const changes: Record<string, string | number> = {};
+): DealChanges {
+  const changes: DealChanges = {};
   if (form.title.trim() !== deal.title) changes.title = form.title.trim();
   if (form.amount !== null && Number(form.amount) !== Number(deal.amount)) changes.amount = form.amount;
   if (form.expectedClose && form.expectedClose !== deal.expectedClose) changes.expectedClose = form.expectedClose;
@@ -24,16 +21,17 @@ export function dealChanges(
   return changes;
 }
 
-const retries = new RetryIds();
-
-/** The edit form; `done(true)` after a save, `done(false)` on cancel; `conflict` with the server's words when the deal moved on. */
-export function editCard(deal: Deal, hasLines: boolean, done: (saved: boolean) => void, conflict: (message: string) => void): HTMLElement {
+/**
+ * The edit form; `save` records the changes (on the phone), then `done(true)`;
+ * `done(false)` on cancel or when nothing changed. What can be checked here is.
+ */
+export function editCard(deal: Deal, hasLines: boolean, save: (changes: DealChanges) => Promise<void>, done: (saved: boolean) => void): HTMLElement {
   const errors = new FieldErrors('edit-deal-error');
   const title = h('input', { class: 'input', value: deal.title, maxlength: 200, required: true, 'data-testid': 'edit-title' });
   const amount = h('input', { class: 'input', value: deal.amount, inputmode: 'decimal', disabled: hasLines, 'data-testid': 'edit-amount' });
   const close = h('input', { class: 'input', type: 'date', value: deal.expectedClose, 'data-testid': 'edit-close' });
   const probability = h('input', { class: 'input', type: 'number', min: 0, max: 100, value: deal.probability, 'data-testid': 'edit-probability' });
-  const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'edit-save' }, t('pipeline.save'));
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'edit-save' }, t('pipeline.save'));
   const form = h(
     'form',
     {
@@ -51,24 +49,23 @@ export function editCard(deal: Deal, hasLines: boolean, done: (saved: boolean) =
           done(false);
           return;
         }
-        const input = { id: deal.id, version: deal.version, ...changes };
-        save.disabled = true;
+        const problems = [];
+        if (changes.title !== undefined && !changes.title) problems.push({ field: 'title', code: 'REQUIRED' as const, message: '' });
+        if (changes.probability !== undefined && !(Number.isInteger(changes.probability) && changes.probability >= 0 && changes.probability <= 100)) {
+          problems.push({ field: 'probability', code: 'OUT_OF_RANGE' as const, message: '' });
+        }
+        if (problems.length) {
+          errors.show(problems);
+          return;
+        }
+        submit.disabled = true;
         try {
-          const { updateDeal } = await request<UpdateResult>(UPDATE_DEAL_MUTATION, { input: { ...input, clientId: retries.idFor(`edit:${deal.id}`, input) } });
-          retries.settle(`edit:${deal.id}`);
-          if (updateDeal.__typename === 'OperationError') {
-            const clash = updateDeal.errors.find((e) => e.code === 'CONFLICT');
-            // A conflict is not the form's fault: the deal is re-read and the form closes with the reason.
-            if (clash) conflict(fieldErrorMessage(clash));
-            else errors.show(updateDeal.errors);
-            return;
-          }
+          await save(changes);
           done(true);
-        } catch (failure) {
-          if (!(failure instanceof NetworkError)) retries.settle(`edit:${deal.id}`);
-          errors.message(failureMessage(failure));
+        } catch {
+          errors.message(t('field.storageError'));
         } finally {
-          save.disabled = false;
+          submit.disabled = false;
         }
       },
     },
@@ -80,7 +77,7 @@ export function editCard(deal: Deal, hasLines: boolean, done: (saved: boolean) =
     errors.summary,
     h('div', { class: 'form-actions' },
       h('button', { type: 'button', class: 'btn', onclick: () => done(false) }, t('pipeline.cancel')),
-      save),
+      submit),
   );
   return form;
 }

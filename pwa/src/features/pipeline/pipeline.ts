@@ -1,31 +1,27 @@
 // My pipeline: one column per stage, swiped through on a phone. A deal moves by dragging
-// its card or with its Move sheet; the card moves at once and goes back if the server
-// refuses (a stale version reloads the board). `?owner=<id>` shows someone else's.
+// its card or with its Move sheet: the move is saved on the phone first (the outbox), the
+// card moves at once marked "waiting to sync", and the server's outcome shows when it is
+// sent (points for a win). A refused move stays on /sync for the rep to decide; the board
+// shows the server's deal again. The board is kept on the phone, so it opens offline.
+// `?owner=<id>` shows someone else's.
 import type { Screen } from '@/app/screen';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { enableDrag } from '@/features/pipeline/drag';
-import {
-  findDeal,
-  formatDay,
-  formatMoney,
-  isoDay,
-  needsReason,
-  openTotals,
-  placeDeal,
-  revertMove,
-  RetryIds,
-  startMove,
-  type PendingMove,
-} from '@/features/pipeline/logic';
-import { movedMessage, sendMove } from '@/features/pipeline/move';
+import { findDeal, formatDay, formatMoney, isoDay, needsReason, openTotals, placeDeal } from '@/features/pipeline/logic';
+import { movedMessage } from '@/features/pipeline/move';
+import { isAbout, markOf, overlayBoard, recordMove, type SyncMark } from '@/features/pipeline/queue';
+import { syncNote } from '@/features/pipeline/sync-note';
+import { savedWhen } from '@/features/visit/field-data';
 import { chooseStage, type StageChoice } from '@/features/pipeline/sheet';
 import { createToasts } from '@/features/pipeline/toast';
-import { request } from '@/graphql/client';
+import { NetworkError, request } from '@/graphql/client';
 import { PIPELINE_QUERY } from '@/graphql/documents';
-import { failureMessage } from '@/graphql/errors';
+import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Deal, Me, PipelineColumn, Stage } from '@/graphql/types';
 import { formatNumber, formatTime, getLocale, t } from '@/i18n';
 import { h, replace, Texts, tx } from '@/ui/dom';
+import { readCache, writeCache, type OutboxItem } from '@/offline/db';
+import { listOutbox, onOutboxChange, onRefused, onSynced } from '@/offline/outbox';
 import { icon } from '@/ui/icons';
 
 /** How long closed deals stay on the board (won and lost columns). */
@@ -35,9 +31,13 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
   const me = maybeMe as Me;
   const texts = new Texts();
   const ownerId = location.params.get('owner');
-  const retryIds = new RetryIds();
-  const pending = new Map<string, PendingMove>();
+  const userId = me.user.id;
+  /** What the server last said (or the copy kept on the phone), and the rep's writes not yet accepted. */
+  let serverColumns: PipelineColumn[] | null = null;
+  let queued: OutboxItem[] = [];
+  /** The board as the rep left it: the server's, with the queued moves applied. */
   let columns: PipelineColumn[] | null = null;
+  let savedAt: string | null = null;
   let loadFailed: string | null = null;
   let loadSeq = 0;
   let disposed = false;
@@ -48,6 +48,11 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
   const toasts = createToasts({ error: 'pipeline-error', notice: 'pipeline-notice' });
   const showError = toasts.error;
   const showNotice = toasts.notice;
+  const offlineNote = h('p', { class: 'pipeline-offline', role: 'status', 'data-testid': 'pipeline-offline', hidden: true });
+
+  const recompute = () => {
+    columns = serverColumns && overlayBoard(serverColumns, queued);
+  };
 
   // --- header -------------------------------------------------------------------
   const title = h('h1', { class: 'page-title' });
@@ -136,7 +141,7 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
   const card = (deal: Deal, today: string) => {
     const locale = getLocale();
     const open = deal.status === 'OPEN';
-    const busy = pending.has(deal.id);
+    const mark: SyncMark | null = markOf(deal, queued);
     const overdue = open && deal.expectedClose < today;
     return h(
       'li',
@@ -144,11 +149,11 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
       h(
         'article',
         {
-          class: `deal-card status-${deal.status.toLowerCase()}${busy ? ' is-pending' : ''}`,
+          class: `deal-card status-${deal.status.toLowerCase()}${mark ? ` is-${mark}` : ''}`,
           'data-testid': 'deal-card',
           'data-deal-id': deal.id,
           'data-status': deal.status,
-          'aria-busy': busy ? 'true' : null,
+          'data-sync': mark,
         },
         h(
           'div',
@@ -192,7 +197,6 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
                 {
                   type: 'button',
                   class: 'btn btn-ghost btn-small move-button',
-                  disabled: busy,
                   'data-testid': 'move-deal',
                   onclick: () => void move(deal.id),
                 },
@@ -201,9 +205,11 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
             : null,
         ),
         !open && deal.closeReason ? h('p', { class: 'deal-reason' }, deal.closeReason) : null,
+        mark ? syncNote(mark) : null,
       ),
     );
   };
+
 
   const column = (col: PipelineColumn, today: string) => {
     const locale = getLocale();
@@ -247,6 +253,8 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
 
   const render = () => {
     renderHead();
+    offlineNote.hidden = savedAt === null;
+    offlineNote.textContent = savedAt ? t('pipeline.offlineCopy', { when: savedWhen(savedAt) }) : '';
     if (loadFailed && !columns) {
       replace(
         board,
@@ -279,39 +287,68 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
 
   async function move(dealId: string, target?: Stage): Promise<void> {
     const deal = columns && findDeal(columns, dealId);
-    if (!deal || deal.status !== 'OPEN' || pending.has(dealId)) return;
-    // Dropped on an open stage: nothing to ask. Otherwise the sheet asks where, or why.
+    if (!deal || deal.status !== 'OPEN') return;
+    // Dropped on an open stage: nothing to ask. Otherwise the sheet asks where, or why
+    // (a win or a loss needs its reason: checked here, on the phone).
     const choice: StageChoice | null = target && !needsReason(target) ? { stage: target, reason: '' } : await chooseStage(deal, stages(), target);
-    if (!choice || disposed || !columns) return;
-    const current = findDeal(columns, dealId); // the board may have reloaded meanwhile
-    const started = current && !pending.has(dealId) ? startMove(columns, dealId, choice.stage) : null;
-    if (!current || !started) return;
-    columns = started.columns;
-    pending.set(dealId, started.move);
-    showError(null);
-    render();
-    flash(dealId);
-
-    const outcome = await sendMove(retryIds, current, choice);
-    if (disposed) return;
-    pending.delete(dealId);
-    if (!outcome.ok) {
-      if (columns) columns = revertMove(columns, started.move);
-      render();
-      flash(dealId);
-      showError(outcome.reload ? `${outcome.message} ${t('pipeline.reloaded')}` : outcome.message);
-      if (outcome.reload) void load();
+    if (!choice || disposed || !serverColumns) return;
+    const known = findDeal(serverColumns, dealId); // the version the server last gave
+    if (!known || choice.stage.id === findDeal(columns ?? [], dealId)?.stage.id) return;
+    try {
+      const item = await recordMove(userId, known, choice.stage, choice.reason);
+      queued = [...queued.filter((i) => i.seq !== item.seq), item];
+    } catch {
+      showError(t('field.storageError'));
       return;
     }
-    columns = placeDeal(columns ?? [], outcome.deal);
+    if (disposed) return;
+    showError(null);
+    recompute();
     render();
-    const done = movedMessage(outcome);
-    showNotice(done.text, done.win);
+    flash(dealId);
+    if (typeof navigator !== 'undefined' && !navigator.onLine) showNotice(t('pipeline.queuedOffline'));
+  }
+
+  /** The server's answer to a queued move or edit: its deal becomes the board's. */
+  const accepted = (deal: Deal) => {
+    if (!serverColumns || !findDeal(serverColumns, deal.id)) return false;
+    serverColumns = placeDeal(serverColumns, deal);
+    recompute();
+    render();
+    return true;
+  };
+
+  const stopSynced = [
+    onSynced('moveDeal', (result) => {
+      if (disposed || !accepted(result.deal)) return;
+      flash(result.deal.id);
+      const done = movedMessage(result);
+      showNotice(done.text, done.win);
+    }),
+    onSynced('updateDeal', (result) => void (!disposed && accepted(result.deal))),
+    onRefused((item) => {
+      if (disposed || !serverColumns || !serverColumns.some((c) => c.deals.some((d) => isAbout(item, d)))) return;
+      const reason = item.errors.map(fieldErrorMessage).join(' ') || t('error.unknown');
+      showError(`${t('pipeline.refused', { reason })} ${t('pipeline.reloaded')}`);
+      void load();
+    }),
+    onOutboxChange(() => void refreshQueued()),
+  ];
+
+  async function refreshQueued(): Promise<void> {
+    try {
+      queued = await listOutbox(userId);
+    } catch {
+      // No database: the board is the server's.
+    }
+    if (disposed) return;
+    recompute();
+    render();
   }
 
   const stopDrag = enableDrag({
     board,
-    canDrag: (el) => el.dataset.status === 'OPEN' && !pending.has(el.dataset.dealId ?? ''),
+    canDrag: (el) => el.dataset.status === 'OPEN',
     onDrop: (dealId, stageKey) => {
       const stage = stages().find((s) => s.key === stageKey);
       if (stage) void move(dealId, stage);
@@ -319,20 +356,31 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
   });
 
   // --- loading ------------------------------------------------------------------
+  const boardCacheName = `pipeline:${ownerId ?? userId}`;
+
   async function load(): Promise<void> {
     const seq = ++loadSeq;
     try {
       const data = await request<{ pipeline: PipelineColumn[] }>(PIPELINE_QUERY, { ownerId, closedDays: CLOSED_DAYS });
       if (disposed || seq !== loadSeq) return;
-      // Moves still in flight stay where the user put them until the server answers.
-      columns = [...pending.values()].reduce((board, m) => startMove(board, m.dealId, m.to)?.columns ?? board, data.pipeline);
+      serverColumns = data.pipeline;
+      savedAt = null;
       loadFailed = null;
+      void writeCache(userId, boardCacheName, data.pipeline);
     } catch (failure) {
       if (disposed || seq !== loadSeq) return;
-      loadFailed = failureMessage(failure);
-      if (columns) showError(loadFailed);
+      const saved = failure instanceof NetworkError && !serverColumns ? await readCache<PipelineColumn[]>(userId, boardCacheName) : null;
+      if (disposed || seq !== loadSeq) return;
+      if (saved) {
+        serverColumns = saved.value;
+        savedAt = saved.savedAt;
+      } else {
+        loadFailed = failureMessage(failure);
+        if (serverColumns) showError(loadFailed);
+      }
     }
-    render();
+    // Moves still on the phone stay where the rep put them until the server answers.
+    await refreshQueued();
   }
 
   texts.on(() => {
@@ -347,6 +395,7 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
         h('div', { class: 'pipeline-actions' },
           me?.user.role === 'ADMIN' ? h('a', { class: 'btn btn-small', href: '/settings/stages', 'data-testid': 'edit-stages' }, tx(texts, 'span', 'pipeline.editStages')) : null,
           newDeal)),
+      offlineNote,
       strip,
       board,
       toasts.el,
@@ -360,6 +409,7 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
     toasts.dispose();
     cancelAnimationFrame(scrollFrame);
     stopDrag();
+    stopSynced.forEach((stop) => stop());
     texts.dispose();
   };
 };

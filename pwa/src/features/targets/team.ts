@@ -2,6 +2,7 @@
 type Grain = 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 import type { Screen } from '@/app/screen';
 import { compensationLinks } from '@/features/compensation/ui';
+import { mapLinks } from '@/features/map/links';
 import { formatMoney } from '@/features/pipeline/logic';
 import { PACE_CLASS, percent, ringDash, ringShare } from '@/features/targets/logic';
 import { request, subscribe } from '@/graphql/client';
@@ -352,7 +353,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     h(
       'section',
       { class: 'page team-page' },
-      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), compensationLinks(texts, me.user.role)),
+      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), compensationLinks(texts, me.user.role), mapLinks(texts, me.user.role, disposers)),
       metricTabs,
       grainTabs,
       glance,

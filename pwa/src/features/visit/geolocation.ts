@@ -13,10 +13,10 @@ export function locate(): Promise<LocateResult> {
   if (!('geolocation' in navigator)) return Promise.resolve({ ok: false, problem: 'unsupported' });
   return new Promise((resolve) => {
     navigator.geolocation.getCurrentPosition(
-      ({ coords }) =>
+      ({ coords, timestamp }) =>
         resolve({
           ok: true,
-          fix: { latitude: coords.latitude, longitude: coords.longitude, accuracy: coords.accuracy },
+          fix: { latitude: coords.latitude, longitude: coords.longitude, accuracy: coords.accuracy, at: timestamp },
         }),
       (error) => resolve({ ok: false, problem: locationProblem(error.code) }),
       OPTIONS,

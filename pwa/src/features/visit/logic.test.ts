@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyMeters, geofenceStatus, locationProblem, noteLength, VisitAttempt } from '@/features/visit/logic';
+import {
+  accuracyMeters,
+  distanceMeters,
+  fitWithin,
+  formatElapsed,
+  geofenceStatus,
+  keepOriginal,
+  locationProblem,
+  matchesSearch,
+  noteLength,
+  visitSyncState,
+} from '@/features/visit/logic';
 
 describe('geofenceStatus', () => {
   it('is inside up to and including the radius', () => {
@@ -31,52 +42,60 @@ describe('position display', () => {
   });
 });
 
-describe('VisitAttempt', () => {
-  const fix = { latitude: 31.23, longitude: 121.47, accuracy: 12 };
-  const form = { customerId: 'c1', note: 'Met the buyer' };
-
-  function attempt() {
-    let n = 0;
-    let clock = Date.parse('2026-11-22T08:30:00Z');
-    return new VisitAttempt(
-      () => `id-${++n}`,
-      () => new Date((clock += 1000)),
-    );
-  }
-
-  it('re-sends the very same input on a retry after a network failure', () => {
-    const a = attempt();
-    const first = a.prepare(form, fix);
-    expect(first).toMatchObject({ clientId: 'id-1', customerId: 'c1', note: 'Met the buyer', accuracyMeters: 12 });
-    expect(a.isRetry(form)).toBe(true);
-    const retry = a.prepare({ ...form }, { latitude: 0, longitude: 0, accuracy: 99 });
-    expect(retry).toEqual(first);
+describe('distances on the phone', () => {
+  it('measures a short distance to the metre', () => {
+    // 0.0003° of latitude is about 33 m anywhere.
+    const d = distanceMeters({ latitude: 31.23, longitude: 121.47 }, { latitude: 31.2303, longitude: 121.47 });
+    expect(d).toBeGreaterThan(33);
+    expect(d).toBeLessThan(34);
   });
 
-  it('starts a new visit once the server has answered', () => {
-    const a = attempt();
-    a.prepare(form, fix);
-    a.settle();
-    expect(a.isRetry(form)).toBe(false);
-    expect(a.prepare(form, fix).clientId).toBe('id-2');
+  it('searches name and address, any case', () => {
+    const c = { name: 'Acme Trading', address: '上海市 Nanjing Rd' };
+    expect(matchesSearch(c, 'acme')).toBe(true);
+    expect(matchesSearch(c, '上海')).toBe(true);
+    expect(matchesSearch(c, 'NANJING')).toBe(true);
+    expect(matchesSearch(c, 'zeta')).toBe(false);
+    expect(matchesSearch(c, '  ')).toBe(true);
+  });
+});
+
+describe('photos', () => {
+  it('scales the long side down to the limit, never up', () => {
+    expect(fitWithin(4032, 3024, 1600)).toEqual({ width: 1600, height: 1200 });
+    expect(fitWithin(3024, 4032, 1600)).toEqual({ width: 1200, height: 1600 });
+    expect(fitWithin(800, 600, 1600)).toEqual({ width: 800, height: 600 });
   });
 
-  it('treats an edited form as a different visit', () => {
-    const a = attempt();
-    a.prepare(form, fix);
-    expect(a.prepare({ ...form, note: 'Changed' }, fix).clientId).toBe('id-2');
-    expect(a.prepare({ ...form, customerId: 'c2', note: 'Changed' }, fix).clientId).toBe('id-3');
+  it('keeps a small picture as it is', () => {
+    expect(keepOriginal({ size: 200_000, type: 'image/jpeg' }, 1200, 900)).toBe(true);
+    expect(keepOriginal({ size: 2_000_000, type: 'image/jpeg' }, 1200, 900)).toBe(false);
+    expect(keepOriginal({ size: 200_000, type: 'image/jpeg' }, 2000, 900)).toBe(false);
+    expect(keepOriginal({ size: 200_000, type: 'image/heic' }, 1200, 900)).toBe(false);
+  });
+});
+
+describe('formatElapsed', () => {
+  it('shows minutes and seconds, then hours', () => {
+    expect(formatElapsed(0)).toBe('0:00');
+    expect(formatElapsed(245_000)).toBe('4:05');
+    expect(formatElapsed(3_723_000)).toBe('1:02:03');
+    expect(formatElapsed(-5)).toBe('0:00');
+  });
+});
+
+describe('visitSyncState', () => {
+  const item = (clientId: string, dependsOn: string | null, state: 'pending' | 'conflict' = 'pending') => ({ clientId, dependsOn, state });
+
+  it('waits while any write of the visit is on the phone', () => {
+    expect(visitSyncState('a', [item('p1', 'a'), item('b', null)])).toBe('waiting');
   });
 
-  it('stamps the time of the first submit', () => {
-    const a = attempt();
-    const first = a.prepare(form, fix);
-    expect(first.occurredAt).toBe('2026-11-22T08:30:01.000Z');
-    expect(a.prepare(form, fix).occurredAt).toBe(first.occurredAt);
+  it('is a conflict when any of them was refused', () => {
+    expect(visitSyncState('a', [item('a', null, 'conflict'), item('p1', 'a')])).toBe('conflict');
   });
 
-  it('uses crypto.randomUUID by default', () => {
-    const id = new VisitAttempt().prepare(form, fix).clientId;
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  it('is synced when none is left', () => {
+    expect(visitSyncState('a', [item('b', null, 'conflict')])).toBe('synced');
   });
 });

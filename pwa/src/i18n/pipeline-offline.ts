@@ -1,0 +1,60 @@
+// Catalog section for the pipeline's writes kept on the phone (moves, edits, activities,
+// new deals), their conflicts on /sync, and signing out with writes not yet sent.
+
+export const pipelineOfflineEn = {
+  'sync.kind.createDeal': 'New deal “{deal}”',
+  'sync.kind.moveDeal': 'Move “{deal}” to {stage}',
+  'sync.kind.updateDeal': 'Edit “{deal}”: {fields}',
+  'sync.kind.logActivity': '{kind} on “{deal}”',
+  'sync.heldDeal': 'Waits for your earlier change of this deal to be resolved.',
+  'sync.dealChanged': 'Someone else changed this deal after you last saw it.',
+  'sync.dealClosed': 'This deal was closed (won or lost) meanwhile, so it can no longer be changed.',
+  'sync.dealGone': 'This deal (or its customer) no longer exists in Podium, or is no longer yours to see.',
+  'sync.applyMine': 'Apply mine again',
+  'sync.applyMineHint': 'Your change is sent again on top of the deal as it is now in Podium.',
+  'sync.applyOffline': 'Can’t reach Podium to read the deal as it is now. Try again when you are online.',
+  'sync.applied': 'Sent again on top of the current deal.',
+  'sync.keepTheirs': 'Keep theirs',
+  'sync.keepTheirsConfirm': 'Drop your change and keep the deal as it is in Podium?',
+  'sync.keepTheirsYes': 'Keep theirs',
+  'sync.keptTheirs': 'Your change was dropped; the deal stays as it is in Podium.',
+  'sync.discardConfirmDeal': 'Discard this and the {count} changes queued behind it for this deal? They will never reach Podium.',
+
+  'pipeline.waiting': 'Waiting to sync',
+  'pipeline.waitingConflict': 'Not synced: needs your decision',
+  'pipeline.queuedOffline': 'Saved on this phone. It is sent as soon as you are back online.',
+  'pipeline.refused': 'Podium refused your change: {reason}',
+  'pipeline.openSync': 'Open the sync page',
+  'pipeline.offlineCopy': 'Offline: showing the copy saved {when}. Your changes are kept on this phone.',
+
+  'logout.unsent': 'You have {count} changes on this phone that are not synced yet. They stay on this phone and are sent the next time you sign in here. Sign out anyway?',
+} as const;
+
+export const pipelineOfflineZhCN: Record<keyof typeof pipelineOfflineEn, string> = {
+  'sync.kind.createDeal': '新建商机“{deal}”',
+  'sync.kind.moveDeal': '将“{deal}”移至{stage}',
+  'sync.kind.updateDeal': '编辑“{deal}”：{fields}',
+  'sync.kind.logActivity': '“{deal}”的{kind}',
+  'sync.heldDeal': '等待您对该商机的前一项更改处理完毕。',
+  'sync.dealChanged': '在您上次查看后，有人修改了这个商机。',
+  'sync.dealClosed': '这个商机在此期间已关闭（赢单或输单），无法再修改。',
+  'sync.dealGone': '这个商机（或其客户）在 Podium 中已不存在，或您已无权查看。',
+  'sync.applyMine': '重新应用我的更改',
+  'sync.applyMineHint': '您的更改将基于 Podium 中商机的当前状态重新发送。',
+  'sync.applyOffline': '无法连接 Podium 读取商机的当前状态。请联网后重试。',
+  'sync.applied': '已基于当前商机重新发送。',
+  'sync.keepTheirs': '保留对方的',
+  'sync.keepTheirsConfirm': '放弃您的更改，保留 Podium 中商机的现状？',
+  'sync.keepTheirsYes': '保留对方的',
+  'sync.keptTheirs': '已放弃您的更改，商机保持 Podium 中的现状。',
+  'sync.discardConfirmDeal': '确定舍弃此项及其后该商机的 {count} 项更改？它们将不会发送到 Podium。',
+
+  'pipeline.waiting': '等待同步',
+  'pipeline.waitingConflict': '未同步：需要您处理',
+  'pipeline.queuedOffline': '已保存在本机，恢复网络后会立即发送。',
+  'pipeline.refused': 'Podium 拒绝了您的更改：{reason}',
+  'pipeline.openSync': '打开同步页面',
+  'pipeline.offlineCopy': '当前离线——显示 {when} 保存的数据。您的更改保存在本机。',
+
+  'logout.unsent': '本机还有 {count} 项更改尚未同步。它们会保留在本机，下次您在此登录时发送。仍要退出登录吗？',
+};
