@@ -1,0 +1,488 @@
+"""Web Push: browsers subscribe, people choose what they receive, pushes are queued and sent by a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import delete, select, update
+
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.events import transaction
+from podium.core.i18n import MESSAGES, Locale, parse_locale, translate
+from podium.core.policies import Viewer
+from podium.orgs.models import User
+from podium.push.models import PushJob, PushPreference, PushSubscription
+from podium.push.sender import Outcome, PushSender, Target, VapidKeys, b64url_decode
+from podium.settings import WebPushSettings
+
+if TYPE_CHECKING:
+    from podium.celebrations.service import CelebrationView
+
+log = logging.getLogger(__name__)
+
+ENDPOINT_MAX = 1024
+USER_AGENT_MAX = 300
+MAX_SUBSCRIPTIONS_PER_USER = 20
+# A worker holds the jobs it claimed this long; if it dies, another instance takes them after.
+LEASE = timedelta(minutes=2)
+BATCH = 500
+MAX_BACKOFF_SECONDS = 3600.0
+# Delivered and dropped jobs are kept this long for inspection; failed ones are kept.
+KEEP_FINISHED = timedelta(days=7)
+
+
+class PushKind(StrEnum):
+    MILESTONE = "milestone"
+    OVERTAKE = "overtake"
+    DEAL_WON = "deal_won"
+    REWARD = "reward"  # a decision on my reward redemption
+    VISIT_REVIEW = "visit_review"  # a decision on my flagged visit
+
+
+DEFAULT_KINDS = frozenset({PushKind.MILESTONE, PushKind.VISIT_REVIEW})
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    GONE = "gone"  # the browser's subscription expired or was removed
+    FAILED = "failed"  # gave up after max_attempts, or the push service refused it for good
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the service worker shows: all paths are on our origin."""
+
+    title: str
+    body: str
+    url: str
+    tag: str
+    image: str | None = None
+    kind: str = ""
+
+    def encode(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class PushConfig:
+    public_key: str | None
+    enabled: bool
+
+
+@lru_cache(maxsize=4)
+def _keys(private_b64: str, public_b64: str) -> VapidKeys:
+    return VapidKeys.from_b64(private_b64, public_b64)
+
+
+def vapid_keys(settings: WebPushSettings) -> VapidKeys | None:
+    """The VAPID key pair, parsed once; None when Web Push is not configured."""
+    if not settings.vapid_private_key:
+        return None
+    return _keys(settings.vapid_private_key, settings.vapid_public_key)
+
+
+def config(env: Env) -> PushConfig:
+    keys = vapid_keys(env.settings.webpush)
+    return PushConfig(public_key=keys.public_key_b64 if keys else None, enabled=keys is not None)
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+
+def _check_endpoint(problems: Problems, endpoint: str, insecure: bool) -> None:
+    if not endpoint or len(endpoint) > ENDPOINT_MAX:
+        problems.add(ErrorCode.INVALID, "endpoint")
+        return
+    parts = urlsplit(endpoint)
+    if parts.scheme not in (("https", "http") if insecure else ("https",)) or not parts.hostname or parts.username or parts.password:
+        problems.add(ErrorCode.INVALID, "endpoint")
+        return
+    if insecure:
+        return
+    # The server POSTs to this URL: never to an address inside our own network.
+    host = parts.hostname
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+            problems.add(ErrorCode.INVALID, "endpoint")
+        return
+    if not address.is_global:
+        problems.add(ErrorCode.INVALID, "endpoint")
+
+
+def is_public_url(url: str, *, insecure: bool) -> bool:
+    """An https:// URL on a public address, for anything the server POSTs to (robots' webhooks too)."""
+    problems = Problems()
+    _check_endpoint(problems, url, insecure)
+    return not problems.items
+
+
+def _check_keys(problems: Problems, p256dh: str, auth: str) -> None:
+    try:
+        point = b64url_decode(p256dh)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+        if len(point) != 65:
+            raise ValueError("not an uncompressed P-256 point")
+    except (ValueError, TypeError):
+        problems.add(ErrorCode.INVALID, "p256dh")
+    try:
+        if len(b64url_decode(auth)) != 16:
+            raise ValueError("auth secret must be 16 bytes")
+    except (ValueError, TypeError):
+        problems.add(ErrorCode.INVALID, "auth")
+
+
+def _require_person(viewer: Viewer) -> None:
+    if viewer.is_display or not viewer.user_id:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+
+
+async def subscribe(env: Env, viewer: Viewer, *, endpoint: str, p256dh: str, auth: str, user_agent: str = "") -> PushSubscription:
+    """Remember this browser for the viewer; the same endpoint again updates it (one browser, one row)."""
+    _require_person(viewer)
+    endpoint, p256dh, auth = endpoint.strip(), p256dh.strip(), auth.strip()
+    problems = Problems()
+    if vapid_keys(env.settings.webpush) is None:
+        raise DomainError.one(ErrorCode.INVALID, "endpoint")
+    _check_endpoint(problems, endpoint, env.settings.webpush.insecure_endpoints)
+    _check_keys(problems, p256dh, auth)
+    problems.raise_if_any()
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        s = tx.session
+        row = await s.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint).with_for_update())
+        if row is None:
+            count = len((await s.scalars(select(PushSubscription.id).where(PushSubscription.user_id == viewer.user_id))).all())
+            if count >= MAX_SUBSCRIPTIONS_PER_USER:
+                raise DomainError.one(ErrorCode.TOO_MANY, "endpoint", max=MAX_SUBSCRIPTIONS_PER_USER)
+            row = PushSubscription(org_id=viewer.org_id, user_id=viewer.user_id, endpoint=endpoint, created_at=now)
+            s.add(row)
+        # A browser someone else signed out of now belongs to whoever signed in on it.
+        row.org_id, row.user_id, row.p256dh, row.auth = viewer.org_id, viewer.user_id, p256dh, auth
+        row.user_agent = user_agent[:USER_AGENT_MAX]
+        await s.flush()
+    return row
+
+
+async def unsubscribe(env: Env, viewer: Viewer, endpoint: str) -> bool:
+    """Forget this browser; True when it was the viewer's."""
+    _require_person(viewer)
+    async with transaction(env.db) as tx:
+        result = await tx.session.execute(
+            delete(PushSubscription).where(PushSubscription.endpoint == endpoint.strip(), PushSubscription.user_id == viewer.user_id)
+        )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def subscription_count(env: Env, viewer: Viewer) -> int:
+    async with env.db() as session:
+        return len((await session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == viewer.user_id))).all())
+
+
+# --- preferences -----------------------------------------------------------------------------
+
+
+def _decode_kinds(raw: str) -> frozenset[PushKind]:
+    return frozenset(PushKind(k) for k in raw.split(",") if k in PushKind._value2member_map_)
+
+
+async def _wanted(session: object, user_id: int) -> frozenset[PushKind]:
+    raw = await session.scalar(select(PushPreference.kinds).where(PushPreference.user_id == user_id))  # type: ignore[attr-defined]
+    return DEFAULT_KINDS if raw is None else _decode_kinds(raw)
+
+
+async def preferences(env: Env, viewer: Viewer) -> frozenset[PushKind]:
+    _require_person(viewer)
+    async with env.db() as session:
+        return await _wanted(session, viewer.user_id)
+
+
+async def set_preferences(env: Env, viewer: Viewer, kinds: list[PushKind]) -> frozenset[PushKind]:
+    _require_person(viewer)
+    chosen = frozenset(kinds)
+    encoded = ",".join(sorted(k.value for k in chosen))
+    async with transaction(env.db) as tx:
+        row = await tx.session.get(PushPreference, viewer.user_id, with_for_update=True)
+        if row is None:
+            tx.session.add(PushPreference(user_id=viewer.user_id, kinds=encoded, updated_at=env.clock()))
+        else:
+            row.kinds, row.updated_at = encoded, env.clock()
+    return chosen
+
+
+# --- queueing --------------------------------------------------------------------------------
+
+# The worker of each running app, woken when a job is queued on the same instance.
+_WAKE: dict[int, asyncio.Event] = {}
+
+
+async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message: Callable[[Locale], Message]) -> int:
+    """Queue one push per browser of this person, if they want this kind; call after the commit. Returns jobs queued."""
+    if vapid_keys(env.settings.webpush) is None:
+        return 0
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        s = tx.session
+        if kind not in await _wanted(s, user_id):
+            return 0
+        subscriptions = (await s.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id))).all()
+        if not subscriptions:
+            return 0
+        locale = parse_locale(await s.scalar(select(User.locale).where(User.id == user_id)))
+        payload = message(locale).encode()
+        s.add_all(
+            PushJob(org_id=org_id, user_id=user_id, subscription_id=sid, kind=kind.value, payload=payload, next_attempt_at=now, created_at=now)
+            for sid in subscriptions
+        )
+    wake = _WAKE.get(id(env))
+    if wake is not None:
+        wake.set()
+    return len(subscriptions)
+
+
+def card_signature(secret: str, celebration_id: int, locale: Locale) -> str:
+    """An unguessable, stable token for one card: the notification's image fetch may carry no cookie."""
+    digest = hmac.new(secret.encode(), f"card:{celebration_id}:{locale.value}".encode(), hashlib.sha256).digest()
+    return digest[:16].hex()
+
+
+def card_url(env: Env, celebration_id: int, locale: Locale, *, signed: bool) -> str:
+    url = f"/api/celebrations/{celebration_id}/card.png?lang={locale.value}"
+    if signed:
+        url += f"&sig={card_signature(env.settings.security.secret_key, celebration_id, locale)}"
+    return url
+
+
+async def celebrated(env: Env, org_id: int, view: CelebrationView, *, url: str) -> int:
+    """A celebration of a person: push it to them (a failure is logged, the celebration stands)."""
+    # A badge or a contest won is an achievement like a milestone: the same choice in the settings covers them.
+    kind_value = PushKind.MILESTONE.value if view.kind.value in ("badge", "contest") else view.kind.value
+    if kind_value not in PushKind._value2member_map_:
+        return 0  # a kind of celebration nobody can choose to be pushed (yet)
+    kind = PushKind(kind_value)
+
+    def message(locale: Locale) -> Message:
+        key = f"push.{view.kind.name}"
+        # A built-in badge's name is its key, translated for the reader.
+        subject = translate(f"badge.{view.subject}", locale) if f"badge.{view.subject}" in MESSAGES else view.subject
+        params = {
+            "other": view.other_user.name if view.other_user else "",
+            "threshold": view.threshold or 0,
+            "subject": subject,
+            "amount": f"{view.amount:,.2f}" if view.amount is not None else "",
+        }
+        return Message(
+            title=translate(f"{key}.title", locale, **params),
+            body=translate(f"{key}.body", locale, **params),
+            url=url,
+            tag=f"celebration-{view.id}",
+            image=card_url(env, view.id, locale, signed=True),
+            kind=kind.value,
+        )
+
+    try:
+        return await notify(env, org_id=org_id, user_id=view.user.id, kind=kind, message=message)
+    except Exception:
+        log.exception("queueing the push of celebration %s failed", view.id)
+        return 0
+
+
+async def decided(env: Env, *, org_id: int, user_id: int, kind: PushKind, approved: bool, url: str, tag: str, **params: object) -> int:
+    """A manager's decision on something of this person's (a flagged visit, a redemption): push it to them.
+
+    Call after the commit; the texts are `push.<KIND>.approved|rejected.title|body` in core/i18n.py.
+    A failure is logged, the decision stands.
+    """
+    outcome = "approved" if approved else "rejected"
+
+    def message(locale: Locale) -> Message:
+        return Message(
+            title=translate(f"push.{kind.name}.{outcome}.title", locale, **params),
+            body=translate(f"push.{kind.name}.{outcome}.body", locale, **params).strip(),
+            url=url,
+            tag=tag,
+            kind=kind.value,
+        )
+
+    try:
+        return await notify(env, org_id=org_id, user_id=user_id, kind=kind, message=message)
+    except Exception:
+        log.exception("queueing the push of a %s decision (%s) failed", kind.value, tag)
+        return 0
+
+
+# --- the worker ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claimed:
+    job_id: int
+    attempts: int  # including this one
+    subscription_id: int | None
+    target: Target | None
+    payload: bytes
+    topic: str
+
+
+def backoff_seconds(base: float, attempts: int, retry_after: float | None = None) -> float:
+    """Exponential from `base`, jittered ±20 %, at most an hour; a push service's Retry-After wins when longer."""
+    delay = min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_BACKOFF_SECONDS))
+    return delay
+
+
+async def _claim(env: Env, limit: int) -> list[Claimed]:
+    """Take due jobs under a lease; on PostgreSQL concurrent workers skip each other's rows."""
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        s = tx.session
+        query = (
+            select(PushJob)
+            .where(PushJob.state == JobState.PENDING.value, PushJob.next_attempt_at <= now)
+            .order_by(PushJob.next_attempt_at, PushJob.id)
+            .limit(limit)
+        )
+        if s.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        jobs = (await s.scalars(query)).all()
+        if not jobs:
+            return []
+        sub_ids = {j.subscription_id for j in jobs if j.subscription_id is not None}
+        subs = {sub.id: sub for sub in (await s.scalars(select(PushSubscription).where(PushSubscription.id.in_(sub_ids)))).all()} if sub_ids else {}
+        claimed: list[Claimed] = []
+        for job in jobs:
+            job.attempts += 1
+            job.next_attempt_at = now + LEASE
+            sub = subs.get(job.subscription_id) if job.subscription_id is not None else None
+            target = Target(sub.endpoint, sub.p256dh, sub.auth) if sub else None
+            tag = json.loads(job.payload).get("tag", "")
+            claimed.append(Claimed(job.id, job.attempts, job.subscription_id, target, job.payload.encode(), tag))
+    return claimed
+
+
+async def _record(env: Env, results: list[tuple[Claimed, Outcome | None]]) -> None:
+    settings = env.settings.webpush
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        s = tx.session
+        delivered_subs: set[int] = set()
+        gone_subs: set[int] = set()
+        for job, outcome in results:
+            values: dict[str, object]
+            if outcome is None:  # the browser unsubscribed meanwhile
+                values = {"state": JobState.GONE.value, "finished_at": now}
+            elif outcome.delivered:
+                values = {"state": JobState.SENT.value, "finished_at": now, "last_status": outcome.status, "last_error": ""}
+                if job.subscription_id is not None:
+                    delivered_subs.add(job.subscription_id)
+            elif outcome.gone:
+                values = {"state": JobState.GONE.value, "finished_at": now, "last_status": outcome.status, "last_error": outcome.error}
+                if job.subscription_id is not None:
+                    gone_subs.add(job.subscription_id)
+            elif outcome.retryable and job.attempts < settings.max_attempts:
+                delay = backoff_seconds(settings.retry_base_seconds, job.attempts, outcome.retry_after)
+                values = {"next_attempt_at": now + timedelta(seconds=delay), "last_status": outcome.status, "last_error": outcome.error}
+            else:
+                values = {"state": JobState.FAILED.value, "finished_at": now, "last_status": outcome.status, "last_error": outcome.error}
+                log.warning("push job %s failed after %s attempts: %s %s", job.job_id, job.attempts, outcome.status, outcome.error[:100])
+            await s.execute(update(PushJob).where(PushJob.id == job.job_id).values(**values))
+        if delivered_subs - gone_subs:
+            await s.execute(update(PushSubscription).where(PushSubscription.id.in_(delivered_subs - gone_subs)).values(last_success_at=now))
+        if gone_subs:
+            # Expired (404/410): its other pending jobs lose their subscription and end as gone too.
+            await s.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone_subs)))
+
+
+async def _prune(env: Env) -> None:
+    cutoff = env.clock() - KEEP_FINISHED
+    async with transaction(env.db) as tx:
+        await tx.session.execute(
+            delete(PushJob).where(PushJob.state.in_([JobState.SENT.value, JobState.GONE.value]), PushJob.finished_at < cutoff)
+        )
+
+
+class PushWorker:
+    """Sends due pushes: every instance runs one; jobs are shared through the database."""
+
+    def __init__(self, env: Env, sender: PushSender) -> None:
+        self.env = env
+        self.sender = sender
+        self.wake = asyncio.Event()
+        self._last_prune: datetime | None = None
+
+    @classmethod
+    def from_env(cls, env: Env) -> PushWorker | None:
+        keys = vapid_keys(env.settings.webpush)
+        if keys is None:
+            return None
+        settings = env.settings.webpush
+        return cls(env, PushSender(keys, settings.vapid_subject, concurrency=settings.concurrency))
+
+    async def run_once(self) -> int:
+        """Send one batch of due jobs; returns how many were taken."""
+        claimed = await _claim(self.env, BATCH)
+        if not claimed:
+            return 0
+        ttl = self.env.settings.webpush.ttl_seconds
+
+        async def deliver(job: Claimed) -> tuple[Claimed, Outcome | None]:
+            if job.target is None:
+                return job, None
+            try:
+                return job, await self.sender.send(job.target, job.payload, ttl=ttl, topic=_topic(job.topic))
+            except Exception as exc:  # e.g. keys a browser sent that no longer decode: counts as an attempt
+                log.exception("push job %s could not be sent", job.job_id)
+                return job, Outcome(None, f"{type(exc).__name__}: {exc}"[:300])
+
+        results = await asyncio.gather(*(deliver(job) for job in claimed))
+        await _record(self.env, list(results))
+        return len(claimed)
+
+    async def run(self) -> None:
+        _WAKE[id(self.env)] = self.wake
+        poll = self.env.settings.webpush.poll_seconds
+        try:
+            while True:
+                self.wake.clear()
+                taken = 0
+                try:
+                    taken = await self.run_once()
+                    now = self.env.clock()
+                    if self._last_prune is None or now - self._last_prune > timedelta(hours=1):
+                        self._last_prune = now
+                        await _prune(self.env)
+                except Exception:  # the database may be briefly away: the next round retries
+                    log.exception("push worker round failed")
+                if taken >= BATCH:
+                    continue
+                try:
+                    await asyncio.wait_for(self.wake.wait(), poll)
+                except TimeoutError:
+                    pass
+        finally:
+            _WAKE.pop(id(self.env), None)
+            await self.sender.aclose()
+
+
+def _topic(tag: str) -> str | None:
+    """RFC 8030 Topic: at most 32 characters of the URL-safe base64 alphabet."""
+    cleaned = "".join(c for c in tag if c.isascii() and (c.isalnum() or c in "-_"))[:32]
+    return cleaned or None
