@@ -40,13 +40,16 @@ export function showCelebration(layer: HTMLElement, c: Celebration, done: () => 
       h('div', { class: 'celebration-avatars' }, avatar(c.user, 200)),
       h('p', { class: 'celebration-kicker' }, t('tv.celebrate')),
       h('p', { class: 'celebration-big' }, celebrationText(c)),
-      h(
-        'p',
-        { class: 'celebration-points' },
-        h('span', { class: 'celebration-points-value' }, formatNumber(c.points)),
-        ' ',
-        t('board.pointsUnit'),
-      ),
+      // A won deal's celebration carries no points of its own: "0 pts" would read as nothing won.
+      c.points > 0
+        ? h(
+            'p',
+            { class: 'celebration-points' },
+            h('span', { class: 'celebration-points-value' }, formatNumber(c.points)),
+            ' ',
+            t('board.pointsUnit'),
+          )
+        : null,
     ),
   );
   layer.replaceChildren(overlay);

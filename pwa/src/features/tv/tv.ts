@@ -3,16 +3,37 @@ import { parseMetric, parsePeriod } from '@/features/board/board';
 import { BoardStream } from '@/features/board/logic';
 import { BoardView } from '@/features/board/view';
 import { CelebrationQueue } from '@/features/celebrations/logic';
+import { showContestSlide, watchRunningContests, type TvContest } from '@/features/contests/tv-slide';
+import {
+  MY_DISPLAY_QUERY,
+  TV_BOARD_SUBSCRIPTION,
+  TV_CELEBRATIONS_SUBSCRIPTION,
+  TV_RECENT_CELEBRATIONS_QUERY,
+  type Display,
+} from '@/features/tv/documents';
+import { displaySlides, missedCelebrations, slideKey, type TvSlide } from '@/features/tv/logic';
 import { showCelebration } from '@/features/tv/overlay';
-import { subscribe } from '@/graphql/client';
-import { CELEBRATIONS_SUBSCRIPTION, LEADERBOARD_SUBSCRIPTION } from '@/graphql/documents';
-import type { BoardMetric, Celebration, Leaderboard, Me, Period } from '@/graphql/types';
-import { formatTime, t, type MessageKey } from '@/i18n';
+import { pairingView } from '@/features/tv/pairing';
+import '@/features/tv/tv.css';
+import {
+  backoffDelay,
+  GraphQLRequestError,
+  onConnectionState,
+  request,
+  resetSubscriptions,
+  subscribe,
+} from '@/graphql/client';
+import type { BoardMetric, Celebration, Leaderboard, Period } from '@/graphql/types';
+import { formatTime, setUiLocale, t, toUiLocale, type MessageKey } from '@/i18n';
 import { connectionStatus } from '@/ui/connection';
 import { h, replace, Texts } from '@/ui/dom';
 
 const ROWS = 10;
 const ROTATE_MS = 30_000;
+/** A paired display asks this often whether it is still paired (a revocation also closes its socket at once). */
+const RECHECK_MS = 60_000;
+/** Celebrations missed while the TV was away, shown after a reconnect. */
+const CATCH_UP = 3;
 
 export interface Slide {
   period: Period;
@@ -26,24 +47,25 @@ const ROTATION: readonly Slide[] = [
   { period: 'MONTH', metric: 'REVENUE' },
 ];
 
-/** The boards the TV cycles through: all of them, or the one pinned by `?period=` and/or `?metric=`. */
+/** The boards a signed-in TV cycles through: all of them, or the one pinned by `?period=` and/or `?metric=`. */
 export function playlist(period: Period | null, metric: BoardMetric | null): readonly Slide[] {
   if (!period && !metric) return ROTATION;
   return [{ period: period ?? 'MONTH', metric: metric ?? 'POINTS' }];
 }
 
 /** Which board the TV shows `tick` rotations after it started. */
-export function rotationSlide(tick: number, slides: readonly Slide[]): Slide {
+export function rotationSlide<S>(tick: number, slides: readonly S[]): S {
   return slides[((tick % slides.length) + slides.length) % slides.length]!;
 }
 
-function slideKey(slide: Slide): string {
-  return `${slide.period}:${slide.metric}`;
+function orgSlide(slide: Slide): TvSlide {
+  return { ...slide, scope: 'ORG', teamId: null, teamName: null };
 }
 
-function slideLabel(slide: Slide): string {
+function slideLabel(slide: TvSlide): string {
   const period = t(`period.${slide.period}` as MessageKey);
-  return slide.metric === 'REVENUE' ? t('tv.revenue', { period }) : period;
+  const label = slide.metric === 'REVENUE' ? t('tv.revenue', { period }) : period;
+  return slide.teamName ? `${slide.teamName} · ${label}` : label;
 }
 
 /** Keeps a wall screen awake (where supported) for as long as the TV runs. */
@@ -67,22 +89,25 @@ function keepAwake(): () => void {
   };
 }
 
-export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
-  const me = maybeMe as Me;
+interface PlaylistOptions {
+  title: string;
+  slides: readonly TvSlide[];
+  rotateMs: number;
+  /** A subscription failed for good (a revoked display): the caller decides what comes next. */
+  onTrouble?: () => void;
+}
+
+/** The rotating boards and the celebration overlay, until the returned stopper is called. */
+function runPlaylist(root: HTMLElement, options: PlaylistOptions): () => void {
+  const { slides } = options;
   const texts = new Texts();
   const disposers: Array<() => void> = [() => texts.dispose()];
-  document.body.classList.add('tv-mode');
-  disposers.push(() => document.body.classList.remove('tv-mode'));
-  disposers.push(keepAwake());
-
-  const pinnedPeriod = location.params.get('period');
-  const pinnedMetric = location.params.get('metric');
-  const slides = playlist(
-    pinnedPeriod ? parsePeriod(pinnedPeriod, 'MONTH') : null,
-    pinnedMetric ? parseMetric(pinnedMetric, 'POINTS') : null,
-  );
+  let stopped = false;
   let tick = 0;
   let slide = rotationSlide(tick, slides);
+  // Running contests rotate after the boards; while one is on screen the board area is its.
+  let contests: TvContest[] = [];
+  let contest: { item: TvContest; stop: () => void; refresh: () => void } | null = null;
 
   const streams = new Map<string, BoardStream>();
   const view = new BoardView('tv', null, ROWS);
@@ -95,13 +120,12 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
   disposers.push(status.dispose);
 
   const renderHeader = () => {
-    title.replaceChildren(
-      h('span', { class: 'tv-org' }, me.org.name),
-      h('span', { class: 'tv-period' }, slideLabel(slide)),
-    );
+    const shown = contest?.item;
+    title.replaceChildren(h('span', { class: 'tv-org' }, options.title), h('span', { class: 'tv-period' }, shown ? shown.name : slideLabel(slide)));
     replace(
       pills,
-      slides.map((s) => h('span', { class: `tv-pill ${s === slide ? 'is-active' : ''}` }, slideLabel(s))),
+      slides.map((s) => h('span', { class: `tv-pill ${s === slide && !shown ? 'is-active' : ''}` }, slideLabel(s))),
+      contests.map((c) => h('span', { class: `tv-pill is-contest ${c.id === shown?.id ? 'is-active' : ''}` }, c.name)),
     );
   };
 
@@ -114,9 +138,11 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
 
   /** `animate` for a newer frame of the shown board; a switch of board fades instead. */
   const renderBoard = (animate: boolean) => {
+    if (contest) return;
     const current = streams.get(slideKey(slide))?.board;
     board.dataset.period = slide.period;
     board.dataset.metric = slide.metric;
+    board.dataset.scope = slide.scope;
     if (!current || current.entries.length === 0) {
       replace(board, h('p', { class: 'tv-waiting' }, t(slide.metric === 'REVENUE' ? 'tv.waitingRevenue' : 'tv.waiting')));
       return;
@@ -135,14 +161,15 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
     streams.set(slideKey(s), stream);
     disposers.push(
       subscribe<{ leaderboardChanged: Leaderboard }>(
-        LEADERBOARD_SUBSCRIPTION,
-        { period: s.period, scope: 'ORG', metric: s.metric },
+        TV_BOARD_SUBSCRIPTION,
+        { period: s.period, scope: s.scope, teamId: s.teamId, metric: s.metric },
         {
           next: ({ leaderboardChanged: frame }, epoch) => {
             const first = stream.board === null;
             if (!stream.accept(frame, epoch)) return;
             if (s === slide) renderBoard(!first);
           },
+          error: () => options.onTrouble?.(),
         },
       ),
     );
@@ -165,52 +192,197 @@ export const tvScreen: Screen = (root, { location, me: maybeMe }) => {
       showNext();
     });
   };
+  const offer = (celebration: Celebration) => {
+    if (queue.push(celebration) && !showing) showNext();
+  };
   disposers.push(() => overlayStop?.());
   disposers.push(
-    subscribe<{ celebrations: Celebration }>(CELEBRATIONS_SUBSCRIPTION, {}, {
-      next: ({ celebrations: celebration }) => {
-        if (queue.push(celebration) && !showing) showNext();
-      },
+    subscribe<{ celebrations: Celebration }>(TV_CELEBRATIONS_SUBSCRIPTION, {}, {
+      next: ({ celebrations: celebration }) => offer(celebration),
+      error: () => options.onTrouble?.(),
+    }),
+  );
+
+  // Back after an outage: boards re-send their snapshot by themselves; celebrations are a
+  // stream, so the ones missed meanwhile are read back (at most a few, never twice).
+  let wasOpen = false;
+  let catchUps = 0;
+  disposers.push(
+    onConnectionState((state) => {
+      if (state !== 'open') return;
+      if (!wasOpen) {
+        wasOpen = true;
+        return;
+      }
+      const mine = ++catchUps;
+      request<{ recentCelebrations: Celebration[] }>(TV_RECENT_CELEBRATIONS_QUERY, { first: 10 })
+        .then(({ recentCelebrations }) => {
+          if (mine !== catchUps || stopped) return;
+          for (const c of missedCelebrations(recentCelebrations, (id) => queue.has(id), CATCH_UP)) offer(c);
+        })
+        .catch(() => {
+          // Still unreachable over HTTP: the next reconnect tries again.
+        });
     }),
   );
 
   const clockTimer = setInterval(renderClock, 1000);
   disposers.push(() => clearInterval(clockTimer));
-  if (slides.length > 1) {
-    const rotateTimer = setInterval(() => {
-      tick += 1;
-      slide = rotationSlide(tick, slides);
+  const rotateTimer = setInterval(() => {
+    const items: ReadonlyArray<TvSlide | TvContest> = [...slides, ...contests];
+    if (items.length <= 1 && !contest) return;
+    tick += 1;
+    const next = rotationSlide(tick, items);
+    contest?.stop();
+    contest = null;
+    if ('kind' in next) {
+      contest = { item: next, ...showContestSlide(board, next.id) };
+      board.dataset.contestId = next.id;
+      board.classList.remove('tv-swap');
+      void board.offsetWidth;
+      board.classList.add('tv-swap');
+    } else {
+      slide = next;
+      delete board.dataset.contestId;
+    }
+    renderHeader();
+    renderBoard(false);
+  }, options.rotateMs);
+  disposers.push(() => clearInterval(rotateTimer));
+  disposers.push(
+    watchRunningContests((running) => {
+      contests = running;
       renderHeader();
-      renderBoard(false);
-    }, ROTATE_MS);
-    disposers.push(() => clearInterval(rotateTimer));
-  }
+    }),
+  );
+  disposers.push(() => contest?.stop());
 
   texts.on(() => {
     renderHeader();
     renderClock();
+    contest?.refresh();
     renderBoard(false);
   });
 
-  root.append(
+  const section = h(
+    'section',
+    { class: 'tv' },
     h(
-      'section',
-      { class: 'tv' },
-      h(
-        'header',
-        { class: 'tv-head' },
-        h('img', { class: 'tv-mark', src: '/icons/icon.svg', alt: '' }),
-        title,
-        h('div', { class: 'tv-head-right' }, h('div', { class: 'tv-time' }, clock, date), status.el),
-      ),
-      board,
-      h('footer', { class: 'tv-foot' }, pills),
-      overlayLayer,
+      'header',
+      { class: 'tv-head' },
+      h('img', { class: 'tv-mark', src: '/icons/icon.svg', alt: '' }),
+      title,
+      h('div', { class: 'tv-head-right' }, h('div', { class: 'tv-time' }, clock, date), status.el),
     ),
+    board,
+    h('footer', { class: 'tv-foot' }, pills),
+    overlayLayer,
   );
+  root.replaceChildren(section);
   renderHeader();
   renderClock();
   renderBoard(false);
 
-  return () => disposers.forEach((d) => d());
+  return () => {
+    stopped = true;
+    disposers.forEach((d) => d());
+    section.remove();
+  };
+}
+
+/**
+ * /tv: a signed-in person's browser shows the org's boards (as it always has); a paired
+ * display shows the playlist it was given; any other browser shows a pairing code.
+ * Nobody ever touches it: every failure is retried, a revocation falls back to a new code.
+ */
+export const tvScreen: Screen = (root, { location, me }) => {
+  const disposers: Array<() => void> = [];
+  document.body.classList.add('tv-mode');
+  disposers.push(() => document.body.classList.remove('tv-mode'));
+  disposers.push(keepAwake());
+  const stage = h('div', { class: 'tv-stage' });
+  root.append(stage);
+
+  if (me) {
+    const pinnedPeriod = location.params.get('period');
+    const pinnedMetric = location.params.get('metric');
+    const slides = playlist(
+      pinnedPeriod ? parsePeriod(pinnedPeriod, 'MONTH') : null,
+      pinnedMetric ? parseMetric(pinnedMetric, 'POINTS') : null,
+    ).map(orgSlide);
+    disposers.push(runPlaylist(stage, { title: me.org.name, slides, rotateMs: ROTATE_MS }));
+    return () => disposers.forEach((d) => d());
+  }
+
+  let stopMode: (() => void) | null = null;
+  let shown: string | null = null; // the configuration on screen, to notice changes
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  let checking = false;
+  let stopped = false;
+
+  const setMode = (next: (() => void) | null) => {
+    stopMode?.();
+    stopMode = next;
+  };
+
+  const showPairing = () => {
+    shown = null;
+    resetSubscriptions(); // the old socket carried a revoked token
+    setMode(
+      pairingView(stage, () => {
+        // The claim set the display cookie: a new socket carries it.
+        resetSubscriptions();
+        void check();
+      }),
+    );
+  };
+
+  const showDisplay = (display: Display) => {
+    const config = JSON.stringify([display.name, display.rotateSeconds, display.locale, display.boards]);
+    if (config === shown) return;
+    shown = config;
+    setUiLocale(toUiLocale(display.locale));
+    setMode(
+      runPlaylist(stage, {
+        title: display.name,
+        slides: displaySlides(display.boards),
+        rotateMs: display.rotateSeconds * 1000,
+        onTrouble: () => void check(),
+      }),
+    );
+  };
+
+  /** Asks who this TV is; the answer picks the mode. Unreachable: keep what is shown and ask again. */
+  async function check(): Promise<void> {
+    if (checking || stopped) return;
+    checking = true;
+    clearTimeout(timer);
+    try {
+      const { myDisplay } = await request<{ myDisplay: Display | null }>(MY_DISPLAY_QUERY);
+      if (stopped) return;
+      failures = 0;
+      if (myDisplay) showDisplay(myDisplay);
+      else if (shown !== null || stopMode === null) showPairing();
+      timer = setTimeout(() => void check(), RECHECK_MS);
+    } catch (error) {
+      if (stopped) return;
+      if (error instanceof GraphQLRequestError && !error.unauthenticated) {
+        timer = setTimeout(() => void check(), RECHECK_MS);
+      } else {
+        if (stopMode === null) stage.replaceChildren(h('div', { class: 'splash', 'aria-busy': 'true' }, h('span', { class: 'spinner' }), t('app.loading')));
+        timer = setTimeout(() => void check(), backoffDelay(failures++));
+      }
+    } finally {
+      checking = false;
+    }
+  }
+
+  void check();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    setMode(null);
+    disposers.forEach((d) => d());
+  };
 };
