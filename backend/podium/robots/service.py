@@ -1,0 +1,421 @@
+"""Group robots: admins register WeCom, DingTalk or Slack webhooks; celebrations are queued to them and posted by a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from podium.core.checks import check_client_id
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.events import transaction
+from podium.core.i18n import MESSAGES, Locale, translate
+from podium.core.policies import Viewer
+from podium.push.service import backoff_seconds, is_public_url
+from podium.robots.formats import Answer, Platform, body, encode, escape, read_answer, signed_url, strong
+from podium.robots.models import Robot, RobotJob
+
+if TYPE_CHECKING:
+    from podium.celebrations.service import CelebrationView
+
+log = logging.getLogger(__name__)
+
+URL_MAX = 1024
+SECRET_MAX = 200
+NAME_MAX = 80
+MAX_ROBOTS = 50
+# A worker holds the jobs it claimed this long; if it dies, another instance takes them after.
+LEASE = timedelta(minutes=2)
+BATCH = 100
+KEEP_SENT = timedelta(days=7)
+
+
+class RobotCelebration(StrEnum):
+    """The celebration kinds a robot may post (celebrations.service.Kind, plus contests as they come)."""
+
+    MILESTONE = "milestone"
+    OVERTAKE = "overtake"
+    DEAL_WON = "deal_won"
+    BADGE = "badge"
+    CONTEST = "contest"
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # the robot refused it for good, or max attempts: kept for the admin to see
+
+
+@dataclass(frozen=True)
+class RobotInput:
+    kind: str
+    celebrations: list[str]
+    locale: str
+    active: bool = True
+    name: str = ""
+    url: str | None = None  # None keeps the stored URL (the admin never sees it again)
+    secret: str | None = None  # None keeps the stored secret, "" removes it
+    robot_id: int | None = None
+    client_id: str | None = None
+
+
+def kinds_of(robot: Robot) -> list[RobotCelebration]:
+    return [RobotCelebration(k) for k in robot.kinds.split(",") if k in RobotCelebration._value2member_map_]
+
+
+def url_hint(url: str) -> str:
+    """Enough to recognise a webhook, never enough to use it: the host and the last four characters."""
+    return f"{urlsplit(url).hostname or '?'} …{url[-4:]}"
+
+
+def _require_admin(viewer: Viewer) -> None:
+    if not viewer.is_admin:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+
+
+async def robots(env: Env, viewer: Viewer) -> list[Robot]:
+    _require_admin(viewer)
+    async with env.db() as session:
+        return list(await session.scalars(select(Robot).where(Robot.org_id == viewer.org_id).order_by(Robot.id)))
+
+
+def _check(problems: Problems, data: RobotInput, creating: bool, insecure: bool) -> None:
+    if data.kind not in Platform._value2member_map_:
+        problems.add(ErrorCode.INVALID, "kind")
+    if len(data.name.strip()) > NAME_MAX:
+        problems.add(ErrorCode.TOO_LONG, "name", max=NAME_MAX)
+    if data.url is None or not data.url.strip():
+        if creating or data.url is not None:
+            problems.add(ErrorCode.REQUIRED, "url")
+    elif len(data.url.strip()) > URL_MAX:
+        problems.add(ErrorCode.TOO_LONG, "url", max=URL_MAX)
+    elif not is_public_url(data.url.strip(), insecure=insecure):
+        problems.add(ErrorCode.INVALID, "url")
+    if data.secret is not None and len(data.secret.strip()) > SECRET_MAX:
+        problems.add(ErrorCode.TOO_LONG, "secret", max=SECRET_MAX)
+    if not data.celebrations or any(k not in RobotCelebration._value2member_map_ for k in data.celebrations):
+        problems.add(ErrorCode.REQUIRED if not data.celebrations else ErrorCode.INVALID, "celebrations")
+    if data.locale not in Locale._value2member_map_:
+        problems.add(ErrorCode.INVALID, "locale")
+    if data.client_id is not None:
+        check_client_id(problems, data.client_id)
+
+
+async def save_robot(env: Env, viewer: Viewer, data: RobotInput) -> Robot:
+    """Add a robot or change one (admins); a create retried with the same clientId returns the first."""
+    _require_admin(viewer)
+    problems = Problems()
+    _check(problems, data, data.robot_id is None, env.settings.robots.insecure_urls)
+    problems.raise_if_any()
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        s = tx.session
+        if data.robot_id is None:
+            if data.client_id is not None:
+                replay = await s.scalar(select(Robot).where(Robot.org_id == viewer.org_id, Robot.client_id == data.client_id))
+                if replay is not None:
+                    return replay
+            count = len((await s.scalars(select(Robot.id).where(Robot.org_id == viewer.org_id))).all())
+            if count >= MAX_ROBOTS:
+                raise DomainError.one(ErrorCode.TOO_MANY, "id", max=MAX_ROBOTS)
+            robot = Robot(org_id=viewer.org_id, client_id=data.client_id, created_at=now)
+            s.add(robot)
+        else:
+            found = await s.get(Robot, data.robot_id, with_for_update=True)
+            if found is None or found.org_id != viewer.org_id:
+                raise DomainError.one(ErrorCode.NOT_FOUND, "id")
+            robot = found
+        robot.kind, robot.name, robot.locale, robot.active = data.kind, data.name.strip(), data.locale, data.active
+        robot.kinds = ",".join(k for k in RobotCelebration if k.value in set(data.celebrations))
+        if data.url is not None:
+            robot.url = data.url.strip()
+        if data.secret is not None:
+            robot.secret = data.secret.strip()
+        if robot.kind != Platform.DINGTALK.value:
+            robot.secret = ""  # only DingTalk signs
+        robot.updated_at = now
+        await s.flush()
+    return robot
+
+
+async def delete_robot(env: Env, viewer: Viewer, robot_id: int) -> bool:
+    """Remove a robot and whatever was still queued for it (admins); False when it was not there."""
+    _require_admin(viewer)
+    async with transaction(env.db) as tx:
+        await tx.session.execute(delete(RobotJob).where(RobotJob.robot_id == robot_id, RobotJob.org_id == viewer.org_id))
+        result = await tx.session.execute(delete(Robot).where(Robot.id == robot_id, Robot.org_id == viewer.org_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _sample(robot: Robot) -> str:
+    platform, locale = Platform(robot.kind), Locale(robot.locale)
+    return encode(body(platform, translate("robot.test.title", locale), translate("robot.test.body", locale)))
+
+
+async def test_robot(env: Env, viewer: Viewer, robot_id: int) -> Answer:
+    """Post a sample message now and report the robot's answer (admins); nothing is queued or retried."""
+    _require_admin(viewer)
+    async with env.db() as session:
+        robot = await session.get(Robot, robot_id)
+    if robot is None or robot.org_id != viewer.org_id:
+        raise DomainError.one(ErrorCode.NOT_FOUND, "id")
+    async with _client(env) as client:
+        return await _post(env, client, robot.kind, robot.url, robot.secret, _sample(robot))
+
+
+# --- queueing --------------------------------------------------------------------------------
+
+# The worker of each running app, woken when a job is queued on the same instance.
+_WAKE: dict[int, asyncio.Event] = {}
+
+
+async def listening(env: Env, org_id: int, kind: str) -> list[int]:
+    """The org's active robots that post this kind of celebration (empty for most orgs: then nothing else is read)."""
+    try:
+        async with env.db() as session:
+            rows = (await session.execute(select(Robot.id, Robot.kinds).where(Robot.org_id == org_id, Robot.active.is_(True)))).all()
+    except Exception:
+        log.exception("reading the robots of org %s failed", org_id)
+        return []
+    return [rid for rid, kinds in rows if kind in kinds.split(",")]
+
+
+def message(platform: Platform, locale: Locale, view: CelebrationView) -> str:
+    """A celebration in the robot's format and language; every piece of user text escaped for its markdown."""
+
+    def esc(text: str) -> str:
+        return escape(platform, text)
+
+    subject = view.subject
+    if view.kind.value == "badge" and f"badge.{subject}" in MESSAGES:
+        subject = translate(f"badge.{subject}", locale)  # a built-in badge's name is its key
+    text = translate(
+        f"celebration.{view.kind.name}",
+        locale,
+        name=strong(platform, esc(view.user.name)),
+        other=strong(platform, esc(view.other_user.name)) if view.other_user else "",
+        threshold=view.threshold or 0,
+        board=translate("board.MONTH", locale),
+        subject=esc(subject),
+        amount=f"{view.amount:,.2f}" if view.amount is not None else "",
+    )
+    return encode(body(platform, translate(f"robot.title.{view.kind.name}", locale), f"🎉 {text}"))
+
+
+async def celebrated(env: Env, org_id: int, view: CelebrationView, robot_ids: list[int]) -> int:
+    """Queue a stored celebration once for each of these robots; call after the commit. Returns jobs queued."""
+    if not robot_ids:
+        return 0
+    try:
+        now = env.clock()
+        queued = 0
+        async with env.db() as session:
+            found = (await session.scalars(select(Robot).where(Robot.id.in_(robot_ids), Robot.org_id == org_id))).all()
+        for robot in found:
+            payload = message(Platform(robot.kind), Locale(robot.locale), view)
+            try:
+                async with transaction(env.db) as tx:
+                    tx.session.add(
+                        RobotJob(org_id=org_id, robot_id=robot.id, celebration_id=view.id, payload=payload, next_attempt_at=now, created_at=now)
+                    )
+                queued += 1
+            except IntegrityError:
+                pass  # queued already for this robot
+        wake = _WAKE.get(id(env))
+        if queued and wake is not None:
+            wake.set()
+        return queued
+    except Exception:  # the celebration stands; only its robot posts are lost, and logged
+        log.exception("queueing celebration %s for robots failed", view.id)
+        return 0
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def _client(env: Env) -> httpx.AsyncClient:
+    timeout = env.settings.robots.timeout_seconds
+    return httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), follow_redirects=False)
+
+
+async def _post(env: Env, client: httpx.AsyncClient, kind: str, url: str, secret: str, payload: str) -> Answer:
+    platform = Platform(kind)
+    target = signed_url(url, secret, int(env.clock().timestamp() * 1000)) if platform is Platform.DINGTALK else url
+    try:
+        response = await client.post(target, content=payload.encode(), headers={"content-type": "application/json; charset=utf-8"})
+    except httpx.HTTPError as exc:
+        # Never keep or show the URL (it holds the robot's token), whatever the error says.
+        said = f"{type(exc).__name__}: {exc}".replace(target, url_hint(url)).replace(url, url_hint(url))
+        return Answer(False, True, None, message=said[:300])
+    return read_answer(platform, response.status_code, response.text, response.headers.get("retry-after"))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    job_id: int
+    attempts: int  # including this one
+    robot_id: int
+    kind: str
+    url: str
+    secret: str
+    active: bool
+    payload: str
+
+
+async def _claim(env: Env, limit: int) -> list[Claimed]:
+    """Take due jobs under a lease; on PostgreSQL concurrent workers skip each other's rows."""
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        s = tx.session
+        query = (
+            select(RobotJob)
+            .where(RobotJob.state == JobState.PENDING.value, RobotJob.next_attempt_at <= now)
+            .order_by(RobotJob.next_attempt_at, RobotJob.id)
+            .limit(limit)
+        )
+        if s.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        jobs = (await s.scalars(query)).all()
+        if not jobs:
+            return []
+        found = {r.id: r for r in (await s.scalars(select(Robot).where(Robot.id.in_({j.robot_id for j in jobs})))).all()}
+        claimed: list[Claimed] = []
+        for job in jobs:
+            job.attempts += 1
+            job.next_attempt_at = now + LEASE
+            robot = found[job.robot_id]  # jobs go with their robot (ON DELETE CASCADE)
+            claimed.append(Claimed(job.id, job.attempts, robot.id, robot.kind, robot.url, robot.secret, robot.active, job.payload))
+    return claimed
+
+
+async def _record(env: Env, results: list[tuple[Claimed, Answer]]) -> None:
+    settings = env.settings.robots
+    now = env.clock()
+    async with transaction(env.db) as tx:
+        for job, answer in results:
+            values: dict[str, object] = {"last_status": answer.status, "last_error": _error(answer)}
+            if answer.delivered:
+                values |= {"state": JobState.SENT.value, "finished_at": now, "last_error": ""}
+            elif answer.retryable and job.attempts < settings.max_attempts:
+                values["next_attempt_at"] = now + timedelta(seconds=backoff_seconds(settings.retry_base_seconds, job.attempts, answer.retry_after))
+            else:
+                values |= {"state": JobState.FAILED.value, "finished_at": now}
+                log.warning("robot job %s failed after %s attempts: %s %s", job.job_id, job.attempts, answer.status, values["last_error"])
+            await tx.session.execute(update(RobotJob).where(RobotJob.id == job.job_id).values(**values))
+
+
+def _error(answer: Answer) -> str:
+    text = f"errcode {answer.code}: {answer.message}" if answer.code else answer.message
+    return text[:300]
+
+
+async def _prune(env: Env) -> None:
+    cutoff = env.clock() - KEEP_SENT
+    async with transaction(env.db) as tx:
+        await tx.session.execute(delete(RobotJob).where(RobotJob.state == JobState.SENT.value, RobotJob.finished_at < cutoff))
+
+
+class RobotWorker:
+    """Posts due robot messages: every instance runs one; jobs are shared through the database."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.wake = asyncio.Event()
+        self._last_prune: datetime | None = None
+
+    async def run_once(self, client: httpx.AsyncClient) -> int:
+        """Post one batch of due jobs; returns how many were taken."""
+        claimed = await _claim(self.env, BATCH)
+        if not claimed:
+            return 0
+        by_robot: dict[int, list[Claimed]] = defaultdict(list)
+        for job in claimed:
+            by_robot[job.robot_id].append(job)
+
+        async def one_robot(jobs: list[Claimed]) -> list[tuple[Claimed, Answer]]:
+            # One at a time per robot: DingTalk allows 20 messages a minute, WeCom 20 too.
+            results = []
+            for job in jobs:
+                if not job.active:
+                    results.append((job, Answer(False, False, None, message="robot inactive")))
+                    continue
+                try:
+                    results.append((job, await _post(self.env, client, job.kind, job.url, job.secret, job.payload)))
+                except Exception as exc:  # counts as an attempt, retried
+                    log.exception("robot job %s could not be sent", job.job_id)
+                    results.append((job, Answer(False, True, None, message=f"{type(exc).__name__}: {exc}"[:300])))
+            return results
+
+        groups = await asyncio.gather(*(one_robot(jobs) for jobs in by_robot.values()))
+        await _record(self.env, [pair for group in groups for pair in group])
+        return len(claimed)
+
+    async def run(self) -> None:
+        _WAKE[id(self.env)] = self.wake
+        poll = self.env.settings.robots.poll_seconds
+        try:
+            async with _client(self.env) as client:
+                while True:
+                    self.wake.clear()
+                    taken = 0
+                    try:
+                        taken = await self.run_once(client)
+                        now = self.env.clock()
+                        if self._last_prune is None or now - self._last_prune > timedelta(hours=1):
+                            self._last_prune = now
+                            await _prune(self.env)
+                    except Exception:  # the database may be briefly away: the next round retries
+                        log.exception("robot worker round failed")
+                    if taken >= BATCH:
+                        continue
+                    try:
+                        await asyncio.wait_for(self.wake.wait(), poll)
+                    except TimeoutError:
+                        pass
+        finally:
+            _WAKE.pop(id(self.env), None)
+
+
+@dataclass(frozen=True)
+class Deliveries:
+    """How a robot is doing, for the admin's list."""
+
+    last_sent_at: datetime | None = None
+    failed: int = 0
+    last_error: str = ""
+
+
+async def deliveries(env: Env, viewer: Viewer, robot_ids: list[int]) -> dict[int, Deliveries]:
+    """Per robot: the last message it took, how many it refused for good, and why (one read for the whole list)."""
+    _require_admin(viewer)
+    if not robot_ids:
+        return {}
+    async with env.db() as session:
+        sent = dict(
+            (await session.execute(
+                select(RobotJob.robot_id, func.max(RobotJob.finished_at))
+                .where(RobotJob.org_id == viewer.org_id, RobotJob.robot_id.in_(robot_ids), RobotJob.state == JobState.SENT.value)
+                .group_by(RobotJob.robot_id)
+            )).all()
+        )
+        failed = (await session.execute(
+            select(RobotJob.robot_id, RobotJob.last_error)
+            .where(RobotJob.org_id == viewer.org_id, RobotJob.robot_id.in_(robot_ids), RobotJob.state == JobState.FAILED.value)
+            .order_by(RobotJob.id)
+        )).all()
+    counts: dict[int, int] = defaultdict(int)
+    last_error: dict[int, str] = {}
+    for rid, error in failed:
+        counts[rid] += 1
+        last_error[rid] = error
+    return {rid: Deliveries(sent.get(rid), counts.get(rid, 0), last_error.get(rid, "")) for rid in robot_ids}
