@@ -1,0 +1,378 @@
+"""Badges and streaks: what a person's work adds up to, each badge awarded once per period it belongs to."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.badges.models import BadgeDefinition, CalendarDay
+from podium.celebrations import service as celebrations
+from podium.core.checks import check_client_id
+from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.events import transaction
+from podium.core.periods import PeriodKind, window
+from podium.core.policies import Role, Viewer
+from podium.orgs import service as orgs
+from podium.orgs.models import Org, User
+from podium.orgs.tree import reach
+from podium.pipeline import ledger as deals
+from podium.points import ledger
+from podium.points.models import PointsEntry
+from podium.visits import service as visits
+
+log = logging.getLogger(__name__)
+
+# Built in: (key, threshold). Names are translated at read time (badge.<key> in core/i18n.py).
+FIRST_DEAL = "first_deal"
+VISITS_DAY = "visits_day"
+STREAK = "streak"
+TARGET_MONTH = "target_month"
+TOP3_MONTH = "top3_month"
+VISITS_IN_A_DAY = 5
+STREAK_DAYS = 5
+# How far back a streak is looked for; a longer one is reported as this long.
+STREAK_HORIZON_DAYS = 400
+NAME_MAX = 80
+MAX_THRESHOLD = 1_000_000_000
+MAX_CALENDAR_DAYS = 400
+
+
+class Metric(StrEnum):
+    POINTS = "points"
+    VERIFIED_VISITS = "verified_visits"
+    DEALS_WON = "deals_won"
+    REVENUE_WON = "revenue_won"
+
+
+class Period(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+PERIOD_KIND = {Period.DAY: PeriodKind.TODAY, Period.WEEK: PeriodKind.WEEK, Period.MONTH: PeriodKind.MONTH}
+
+
+@dataclass(frozen=True)
+class Earned:
+    key: str
+    name: str
+    period_key: str
+    awarded_at: datetime
+
+
+@dataclass(frozen=True)
+class Streak:
+    current: int
+    best: int
+    last_active: date | None
+    # Today is a working day without activity yet: the streak ends tonight unless something happens.
+    at_risk: bool
+
+
+# ---------------------------------------------------------------- evaluation (after every ledger entry)
+
+
+# Which ledger entries can move which measure: a visit can't win a deal, so it never asks the deal questions.
+MOVED_BY = {
+    Metric.POINTS: None,  # any entry
+    Metric.VERIFIED_VISITS: frozenset({"verified_visit"}),
+    Metric.DEALS_WON: frozenset({"deal_won"}),
+    Metric.REVENUE_WON: frozenset({"deal_won"}),
+}
+
+
+def _moves(metric: Metric, rule_kind: str) -> bool:
+    kinds = MOVED_BY[metric]
+    return kinds is None or rule_kind in kinds
+
+
+async def evaluate(env: Env, person: Viewer, occurred_at: datetime, rule_kind: str) -> list[int]:
+    """Award every badge the person's latest ledger entry crossed; ones already earned are skipped by their dedupe key."""
+    if rule_kind in ("adjustment", "contest", "target_reached"):
+        return []  # a correction, or a prize for what was already counted, is not a new achievement
+    won_deal = rule_kind == "deal_won"
+    async with env.db() as session:
+        zone = await orgs.org_time_zone(session, person.org_id)
+        day = window(PeriodKind.TODAY, zone, occurred_at)
+        found: list[tuple[str, str, str, int]] = []  # (badge key, name, period key, value)
+        if won_deal:
+            found.append((FIRST_DEAL, "", "all", 1))  # a won deal is at least the first one
+        if rule_kind == "verified_visit":
+            visits_today = _count_for(await visits.verified_counts(session, person.org_id, day.start, day.end), person.user_id)
+            if visits_today >= VISITS_IN_A_DAY:
+                found.append((VISITS_DAY, "", day.key, visits_today))
+        streak = await _streak(session, person.org_id, person.user_id, occurred_at.astimezone(ZoneInfo(zone)).date(), zone)
+        if streak.current >= STREAK_DAYS:
+            found.append((STREAK, "", window(PeriodKind.WEEK, zone, occurred_at).key, streak.current))
+        for definition in await session.scalars(select(BadgeDefinition).where(BadgeDefinition.org_id == person.org_id, BadgeDefinition.active.is_(True))):
+            if not _moves(Metric(definition.metric), rule_kind):
+                continue
+            span = window(PERIOD_KIND[Period(definition.period)], zone, occurred_at)
+            value = await _metric(session, person, Metric(definition.metric), span.start, span.end)
+            if value >= definition.threshold:
+                found.append((f"custom-{definition.id}", definition.name, span.key, int(value)))
+    if won_deal and await _reached_monthly_target(env, person, occurred_at, zone):
+        found.append((TARGET_MONTH, "", window(PeriodKind.MONTH, zone, occurred_at).key, 100))
+    new_ids: list[int] = []
+    for key, name, period_key, value in found:
+        stored = await celebrations.badge_earned(
+            env, org_id=person.org_id, user_id=person.user_id, badge_key=key, name=name or key, period_key=period_key, value=value
+        )
+        new_ids += stored
+        if key == TARGET_MONTH and stored:
+            await _pay_target_reached(env, person, stored[0], occurred_at)
+    return new_ids
+
+
+async def _pay_target_reached(env: Env, person: Viewer, celebration_id: int, occurred_at: datetime) -> None:
+    """The month's target reached earns the rule's points once: the badge, stored once, is the source."""
+    # Imported here: points calls badges after every entry.
+    from podium.points import service as points
+
+    async with transaction(env.db) as tx:
+        await orgs.lock_user(tx.session, person.user_id)
+        await points.award_target_reached(tx, env, viewer=person, celebration_id=celebration_id, occurred_at=occurred_at)
+
+
+def _count_for(rows: list[tuple[int, int]], user_id: int) -> int:
+    return next((n for uid, n in rows if uid == user_id), 0)
+
+
+async def _metric(session: AsyncSession, person: Viewer, metric: Metric, start: datetime, end: datetime) -> Decimal:
+    if metric is Metric.POINTS:
+        return Decimal((await ledger.user_totals(session, person.user_id, [ledger.Span(start, end)]))[0][0])
+    if metric is Metric.VERIFIED_VISITS:
+        return Decimal(_count_for(await visits.verified_counts(session, person.org_id, start, end), person.user_id))
+    minor, won = (await deals.user_revenue(session, person.user_id, [(start, end, None)]))[0]
+    return Decimal(won) if metric is Metric.DEALS_WON else deals.from_minor(minor)
+
+
+async def _reached_monthly_target(env: Env, person: Viewer, occurred_at: datetime, zone: str) -> bool:
+    """100 % of the person's revenue target for the month the entry fell in."""
+    # Imported here: targets reads visits, which awards points, which asks for badges.
+    from podium.targets import service as targets
+    from podium.targets.calendar import Grain
+
+    local = occurred_at.astimezone(ZoneInfo(zone))
+    org_view = Viewer(user_id=0, org_id=person.org_id, team_id=None, role=Role.ADMIN, locale=person.locale, name="")
+    try:
+        found = await targets.attainment(
+            env, org_view, targets.Node(targets.NodeKind.USER, person.user_id), f"{local.year:04d}-{local.month:02d}", Grain.MONTH, targets.Metric.REVENUE
+        )
+    except DomainError:
+        return False
+    return found.target is not None and found.target > 0 and found.actual >= found.target
+
+
+async def award_month_champions(env: Env, now: datetime | None = None) -> int:
+    """The champions' corridor: the top 3 of every org's points board for the month just ended (idempotent)."""
+    now = now or env.clock()
+    awarded = 0
+    async with env.db() as session:
+        orgs_ = (await session.execute(select(Org.id, Org.time_zone))).all()
+    for org_id, zone in orgs_:
+        this_month = window(PeriodKind.MONTH, zone, now)
+        last_month = window(PeriodKind.MONTH, zone, this_month.start - timedelta(seconds=1))
+        async with env.db() as session:
+            totals = await ledger.totals_by_user(session, org_id, ledger.Span(last_month.start, last_month.end))
+        ranked = sorted((t for t in totals if t[1] > 0), key=lambda t: (-t[1], t[0]))[:3]
+        for place, (user_id, points_, _) in enumerate(ranked, start=1):
+            awarded += len(
+                await celebrations.badge_earned(
+                    env, org_id=org_id, user_id=user_id, badge_key=TOP3_MONTH, name=TOP3_MONTH, period_key=last_month.key,
+                    value=place, open_url="/board",
+                )
+            )
+    return awarded
+
+
+# ---------------------------------------------------------------- streaks
+
+
+async def working_days(session: AsyncSession, org_id: int, first: date, last: date) -> set[date]:
+    """Monday to Friday, minus the org's holidays, plus the weekends it works instead."""
+    special = {
+        d: kind
+        for d, kind in await session.execute(
+            select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.org_id == org_id, CalendarDay.day >= first, CalendarDay.day <= last)
+        )
+    }
+    days, current = set(), first
+    while current <= last:
+        kind = special.get(current)
+        if kind == "workday" or (kind != "holiday" and current.weekday() < 5):
+            days.add(current)
+        current += timedelta(days=1)
+    return days
+
+
+async def _active_days(session: AsyncSession, user_id: int, first: date, last: date, zone: str) -> set[date]:
+    """Local days on which the person earned points by their own work (corrections and prizes don't count)."""
+    tz = ZoneInfo(zone)
+    start = datetime(first.year, first.month, first.day, tzinfo=tz)
+    end = datetime(last.year, last.month, last.day, tzinfo=tz) + timedelta(days=1)
+    rows = await session.scalars(
+        select(PointsEntry.occurred_at).where(
+            PointsEntry.user_id == user_id, PointsEntry.occurred_at >= start, PointsEntry.occurred_at < end,
+            PointsEntry.points > 0, PointsEntry.rule_kind.not_in(("adjustment", "contest", "target_reached")),
+        )
+    )
+    return {moment.astimezone(tz).date() for moment in rows}
+
+
+async def _streak(session: AsyncSession, org_id: int, user_id: int, today: date, zone: str) -> Streak:
+    first = today - timedelta(days=STREAK_HORIZON_DAYS)
+    working = sorted(await working_days(session, org_id, first, today), reverse=True)
+    active = await _active_days(session, user_id, first, today, zone)
+    # A working day not yet over doesn't break the streak; it extends it once something happens.
+    at_risk = bool(working) and working[0] == today and today not in active
+    current, counting, best, run = 0, True, 0, 0
+    for day in working:
+        if day in active:
+            run += 1
+            if counting:
+                current += 1
+        elif day == today:
+            continue
+        else:
+            counting = False
+            best, run = max(best, run), 0
+    best = max(best, run, current)
+    last_active = max(active) if active else None
+    return Streak(current, best, last_active, at_risk)
+
+
+async def streak(env: Env, viewer: Viewer, user_id: int | None = None) -> Streak:
+    whom = user_id if user_id is not None else viewer.user_id
+    async with env.db() as session:
+        await _check_person(session, viewer, whom)
+        zone = await orgs.org_time_zone(session, viewer.org_id)
+        today = env.clock().astimezone(ZoneInfo(zone)).date()
+        return await _streak(session, viewer.org_id, whom, today, zone)
+
+
+async def _check_person(session: AsyncSession, viewer: Viewer, user_id: int) -> None:
+    if user_id == viewer.user_id:
+        return
+    person = await session.get(User, user_id)
+    _, scope = await reach(session, viewer)
+    if person is None or person.org_id != viewer.org_id or not scope.sees_user(user_id):
+        raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
+
+
+# ---------------------------------------------------------------- reading what was earned
+
+
+async def earned(env: Env, viewer: Viewer, user_id: int | None = None) -> list[Earned]:
+    """A person's badges, newest first: anyone in the org may see them (they are celebrated in public)."""
+    whom = user_id if user_id is not None else viewer.user_id
+    async with env.db() as session:
+        person = await session.get(User, whom)
+        if person is None or person.org_id != viewer.org_id:
+            raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
+    return [Earned(key, name, period, at) for key, name, period, at in await celebrations.badges_of(env, viewer.org_id, whom)]
+
+
+# ---------------------------------------------------------------- admin: definitions and calendar
+
+
+@dataclass(frozen=True)
+class DefinitionInput:
+    name: str
+    metric: str
+    period: str
+    threshold: int
+    active: bool = True
+    definition_id: int | None = None
+    client_id: str | None = None
+
+
+async def definitions(env: Env, viewer: Viewer) -> list[BadgeDefinition]:
+    async with env.db() as session:
+        return list(await session.scalars(select(BadgeDefinition).where(BadgeDefinition.org_id == viewer.org_id).order_by(BadgeDefinition.id)))
+
+
+async def save_definition(env: Env, viewer: Viewer, data: DefinitionInput) -> BadgeDefinition:
+    """An admin's badge on any metric and threshold; renaming keeps the badges already earned."""
+    if not viewer.is_admin:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+    problems = Problems()
+    name = data.name.strip()
+    if not name:
+        problems.add(ErrorCode.REQUIRED, "name")
+    elif len(name) > NAME_MAX:
+        problems.add(ErrorCode.TOO_LONG, "name", max=NAME_MAX)
+    if data.metric not in Metric.__members__.values():
+        problems.add(ErrorCode.INVALID, "metric")
+    if data.period not in Period.__members__.values():
+        problems.add(ErrorCode.INVALID, "period")
+    if not 1 <= data.threshold <= MAX_THRESHOLD:
+        problems.add(ErrorCode.OUT_OF_RANGE, "threshold", min=1, max=MAX_THRESHOLD)
+    if data.client_id is not None:
+        check_client_id(problems, data.client_id)
+    problems.raise_if_any()
+    async with transaction(env.db) as tx:
+        if data.definition_id is None and data.client_id is not None:
+            replay = await tx.session.scalar(
+                select(BadgeDefinition).where(BadgeDefinition.org_id == viewer.org_id, BadgeDefinition.client_id == data.client_id)
+            )
+            if replay is not None:
+                return replay
+        if data.definition_id is None:
+            definition = BadgeDefinition(org_id=viewer.org_id, client_id=data.client_id, created_at=env.clock())
+            tx.session.add(definition)
+        else:
+            found = await tx.session.get(BadgeDefinition, data.definition_id)
+            if found is None or found.org_id != viewer.org_id:
+                raise DomainError.one(ErrorCode.NOT_FOUND, "id")
+            definition = found
+        definition.name, definition.metric, definition.period = name, data.metric, data.period
+        definition.threshold, definition.active = data.threshold, data.active
+        await tx.session.flush()
+    return definition
+
+
+async def calendar(env: Env, viewer: Viewer, year: int) -> list[CalendarDay]:
+    async with env.db() as session:
+        rows = await session.scalars(
+            select(CalendarDay).where(CalendarDay.org_id == viewer.org_id, CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)).order_by(CalendarDay.day)
+        )
+        return list(rows)
+
+
+async def set_calendar(env: Env, viewer: Viewer, year: int, days: list[tuple[date, str, str]]) -> list[CalendarDay]:
+    """Replace a year's holidays and working weekends (admins): the whole list, as a country publishes it."""
+    if not viewer.is_admin:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+    problems = Problems()
+    if not 2000 <= year <= 2100:
+        problems.add(ErrorCode.OUT_OF_RANGE, "year", min=2000, max=2100)
+    if len(days) > MAX_CALENDAR_DAYS:
+        problems.add(ErrorCode.OUT_OF_RANGE, "days", min=0, max=MAX_CALENDAR_DAYS)
+    seen: set[date] = set()
+    for index, (day, kind, name) in enumerate(days):
+        if day.year != year:
+            problems.add(ErrorCode.INVALID, f"days.{index}.day")
+        if day in seen:
+            problems.add(ErrorCode.INVALID, f"days.{index}.day")
+        seen.add(day)
+        if kind not in ("holiday", "workday"):
+            problems.add(ErrorCode.INVALID, f"days.{index}.kind")
+        if len(name) > NAME_MAX:
+            problems.add(ErrorCode.TOO_LONG, f"days.{index}.name", max=NAME_MAX)
+    problems.raise_if_any()
+    async with transaction(env.db) as tx:
+        await tx.session.execute(
+            delete(CalendarDay).where(CalendarDay.org_id == viewer.org_id, CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+        )
+        tx.session.add_all(CalendarDay(org_id=viewer.org_id, day=d, kind=k, name=n.strip()) for d, k, n in sorted(days))
+    return await calendar(env, viewer, year)
