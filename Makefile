@@ -73,6 +73,7 @@ bench: $(STAMP_PY)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/commissions.py
 	$(BIN)/python bench/photos.py
+	$(BIN)/python bench/push.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache

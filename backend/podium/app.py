@@ -26,8 +26,15 @@ from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
 from podium.settings import Settings, get_settings
 from podium.compensation.http import export_period
+from podium.displays.http import claim_pairing, start_pairing
+from podium.push.http import celebration_card
+from podium.push.service import PushWorker
+from podium.robots.service import RobotWorker
+from podium.badges import service as badges
+from podium.contests import service as contests
 from podium.visits import service as visits
 from podium.visits.http import read_photo, read_thumb, upload_photo
+from podium.orgs.http import get_photo, put_photo
 from podium.web import healthz, pwa
 
 log = logging.getLogger(__name__)
@@ -79,15 +86,22 @@ def build_runtime(settings: Settings) -> Runtime:
     return Runtime(settings, env, bus, hub, redis)
 
 
-async def _close_left_open_visits(env: Env, every: float) -> None:
-    """Visits nobody checked out of are closed once their day is over; every instance may sweep."""
+async def _sweep(env: Env, every: float) -> None:
+    """Housekeeping every instance may run (each step is idempotent): visits left open past their day are
+    closed, last month's top three get their champions' badge, ended contests get their winners."""
     while True:
-        try:
-            closed = await visits.close_left_open(env)
-            if closed:
-                log.info("closed %d visits left open", closed)
-        except Exception:  # a failed sweep is retried at the next one
-            log.exception("closing visits left open failed")
+        steps = (
+            (visits.close_left_open, "closing visits left open"),
+            (badges.award_month_champions, "awarding month champions"),
+            (contests.finalize_ended, "finishing ended contests"),
+        )
+        for step, name in steps:
+            try:
+                done = await step(env)
+                if done:
+                    log.info("%s: %d", name, done)
+            except Exception:  # a failed step is retried at the next sweep
+                log.exception("%s failed", name)
         await asyncio.sleep(every)
 
 
@@ -100,13 +114,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = runtime.env.db.kw["bind"]
         await require_migrated(engine, settings.database.resolved_url)
         await runtime.bus.start()
-        sweeper = asyncio.create_task(_close_left_open_visits(runtime.env, settings.visits.close_sweep_seconds))
+        sweeper = asyncio.create_task(_sweep(runtime.env, settings.visits.close_sweep_seconds))
+        # Web Push (when VAPID keys are set): every instance sends due pushes from the shared job table.
+        push_worker = PushWorker.from_env(runtime.env)
+        pusher = asyncio.create_task(push_worker.run()) if push_worker else None
+        # Group robots (WeCom, DingTalk, Slack): every instance posts due messages from the shared job table.
+        poster = asyncio.create_task(RobotWorker(runtime.env).run())
         try:
             yield
         finally:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            poster.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poster
+            if pusher is not None:
+                pusher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pusher
             await runtime.hub.close()
             await runtime.bus.stop()
             if runtime.redis is not None:
@@ -114,7 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, upload_photo, read_photo, read_thumb, healthz, pwa],
+        route_handlers=[GraphQLController, export_period, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
         lifespan=[lifespan],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude="/graphql"),
         openapi_config=None,

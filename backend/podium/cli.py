@@ -102,6 +102,7 @@ def demo(host: str | None, port: int | None, no_serve: bool) -> None:
     from podium.db.migrate import upgrade
     from podium.demo import DEMO_LOGINS, DEMO_PASSWORD
 
+    _demo_vapid_keys()
     settings = get_settings()
     upgrade(settings.database.resolved_url)
     click.echo("Seeding demo data…" if asyncio.run(_seed()) else "Demo data already present.")
@@ -157,9 +158,8 @@ async def _create_user(email: str, name: str, role: str, org_slug: str, team_nam
     return user.email
 
 
-@main.command("vapid-keys")
-def vapid_keys() -> None:
-    """Print a new VAPID key pair for Web Push, as environment variables."""
+def _new_vapid_keys() -> tuple[str, str]:
+    """A VAPID key pair (P-256), base64url: the private scalar and the uncompressed public point."""
     import base64
 
     from cryptography.hazmat.primitives import serialization
@@ -169,8 +169,38 @@ def vapid_keys() -> None:
     private = key.private_numbers().private_value.to_bytes(32, "big")
     public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
-    click.echo(f"PODIUM_VAPID_PRIVATE_KEY={b64(private)}")
-    click.echo(f"PODIUM_VAPID_PUBLIC_KEY={b64(public)}")
+    return b64(private), b64(public)
+
+
+@main.command("vapid-keys")
+def vapid_keys() -> None:
+    """Print a new VAPID key pair for Web Push, as environment variables."""
+    private, public = _new_vapid_keys()
+    click.echo(f"PODIUM_VAPID_PRIVATE_KEY={private}")
+    click.echo(f"PODIUM_VAPID_PUBLIC_KEY={public}")
+
+
+def _demo_vapid_keys() -> None:
+    """The demo pushes out of the box: without configured keys it makes a pair once and keeps it in var/."""
+    import json
+    import os
+
+    from podium.settings import REPO_ROOT
+
+    if os.environ.get("PODIUM_VAPID_PRIVATE_KEY"):
+        return
+    path = REPO_ROOT / "var" / "demo-vapid.json"
+    if path.exists():
+        keys = json.loads(path.read_text())
+    else:
+        private, public = _new_vapid_keys()
+        keys = {"private": private, "public": public}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    os.environ["PODIUM_VAPID_PRIVATE_KEY"] = keys["private"]
+    os.environ["PODIUM_VAPID_PUBLIC_KEY"] = keys["public"]
+    get_settings.cache_clear()
 
 
 @main.command("export-schema")

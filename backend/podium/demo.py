@@ -23,6 +23,8 @@ from podium.orgs import service as orgs
 from podium.compensation import demo as compensation_demo
 from podium.orgs.models import Org
 from podium.pipeline import demo as pipeline_demo
+from podium.rewards import demo as rewards_demo
+from podium.contests import demo as contests_demo
 from podium.targets import demo as targets_demo
 from podium.visits import service as visits
 
@@ -106,6 +108,8 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
     await _history(env, rng, rep_viewers, customer_points, now, days, {"admin": admin, "manager": manager})
     await targets_demo.seed(env, admin)
     await compensation_demo.seed(env, admin, manager, rep_viewers[0])
+    await rewards_demo.seed(env, admin, manager, rep_viewers[0])
+    await contests_demo.seed(env, admin, manager, [t.id for t in teams], TIME_ZONE, now)
     return True
 
 

@@ -94,9 +94,37 @@ class RealtimeSettings:
 
 @dataclass(frozen=True)
 class WebPushSettings:
+    # From `podium vapid-keys` (base64url, raw P-256 scalar and point); empty: Web Push is off.
     vapid_private_key: str = ""
     vapid_public_key: str = ""
+    # Who the push services contact about our traffic (RFC 8292 `sub`): mailto: or https: URL.
     vapid_subject: str = "mailto:admin@example.com"
+    # Pushes in flight at once per instance (also the HTTP connection pool's size).
+    concurrency: int = 64
+    # Attempts before a push is marked failed (kept in push_jobs, never dropped silently).
+    max_attempts: int = 8
+    # First retry after this many seconds, doubling each attempt, capped at an hour.
+    retry_base_seconds: float = 10.0
+    # Seconds between two looks at the job table when nothing woke the worker.
+    poll_seconds: float = 2.0
+    # How long a push service keeps an undelivered message (TTL header), seconds.
+    ttl_seconds: int = 24 * 3600
+    # Accept http:// and private-address endpoints (tests and local fakes only: the server POSTs to them).
+    insecure_endpoints: bool = False
+
+
+@dataclass(frozen=True)
+class RobotSettings:
+    # Attempts before a robot message is marked failed (kept in robot_jobs, never dropped silently).
+    max_attempts: int = 8
+    # First retry after this many seconds, doubling each attempt, capped at an hour.
+    retry_base_seconds: float = 10.0
+    # Seconds between two looks at the job table when nothing woke the worker.
+    poll_seconds: float = 2.0
+    # Seconds to wait for a robot's answer.
+    timeout_seconds: float = 10.0
+    # Accept http:// and private-address webhook URLs (tests and local fakes only: the server POSTs to them).
+    insecure_urls: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +165,7 @@ class Settings:
     webpush: WebPushSettings
     visits: VisitSettings = field(default_factory=VisitSettings)
     maps: MapSettings = field(default_factory=MapSettings)
+    robots: RobotSettings = field(default_factory=RobotSettings)
     # development: GraphiQL on, verbose errors; production: neither.
     environment: str = "development"
 
@@ -184,6 +213,12 @@ def load_settings() -> Settings:
             vapid_private_key=_env("VAPID_PRIVATE_KEY"),
             vapid_public_key=_env("VAPID_PUBLIC_KEY"),
             vapid_subject=_env("VAPID_SUBJECT", "mailto:admin@example.com"),
+            concurrency=int(_env("PUSH_CONCURRENCY", "64")),
+            max_attempts=int(_env("PUSH_MAX_ATTEMPTS", "8")),
+            retry_base_seconds=float(_env("PUSH_RETRY_BASE_SECONDS", "10")),
+            poll_seconds=float(_env("PUSH_POLL_SECONDS", "2")),
+            ttl_seconds=int(_env("PUSH_TTL_SECONDS", "86400")),
+            insecure_endpoints=_env_bool("PUSH_INSECURE_ENDPOINTS", False),
         ),
         visits=VisitSettings(
             max_accuracy_m=float(_env("VISIT_MAX_ACCURACY_M", "200")),
@@ -198,6 +233,13 @@ def load_settings() -> Settings:
             tile_url=_env("MAP_TILE_URL"),
             attribution=_env("MAP_ATTRIBUTION"),
             max_zoom=int(_env("MAP_MAX_ZOOM", "19")),
+        ),
+        robots=RobotSettings(
+            max_attempts=int(_env("ROBOTS_MAX_ATTEMPTS", "8")),
+            retry_base_seconds=float(_env("ROBOTS_RETRY_BASE_SECONDS", "10")),
+            poll_seconds=float(_env("ROBOTS_POLL_SECONDS", "2")),
+            timeout_seconds=float(_env("ROBOTS_TIMEOUT_SECONDS", "10")),
+            insecure_urls=_env_bool("ROBOTS_INSECURE_URLS", False),
         ),
         environment=environment,
     )

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 
 from podium.celebrations import service
-from podium.celebrations.service import CelebrationView, Kind
+from podium.celebrations.service import CelebrationView, Kind, badge_name
 from podium.core.env import Env
 from podium.core.events import org_channel
 from podium.graphql.context import Info
@@ -29,8 +29,11 @@ class Celebration:
     points: int
     created_at: datetime
     amount: Decimal | None = strawberry.field(description="A won deal's amount, in the org's currency.")
-    subject: str = strawberry.field(description="A won deal's customer; empty for other kinds.")
     view: strawberry.Private[CelebrationView]
+
+    @strawberry.field(description="A won deal's customer, a badge's name (in the viewer's language), a contest's name; empty for other kinds.")
+    def subject(self, info: Info) -> str:
+        return badge_name(self.view.subject, info.context.locale) if self.view.kind is Kind.BADGE else self.view.subject
 
     @strawberry.field(description="Ready to show, in the viewer's language.")
     def message(self, info: Info) -> str:
@@ -47,7 +50,6 @@ class Celebration:
             points=view.points,
             created_at=view.created_at,
             amount=view.amount,
-            subject=view.subject,
             view=view,
         )
 

@@ -35,6 +35,10 @@ class ErrorCode(StrEnum):
     NOT_FLAGGED = "NOT_FLAGGED"
     TOO_MANY = "TOO_MANY"
     TOO_LARGE = "TOO_LARGE"
+    DUPLICATE = "DUPLICATE"
+    INSUFFICIENT = "INSUFFICIENT"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    RETIRED = "RETIRED"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from podium.core.errors import DomainError, ErrorCode
@@ -13,20 +13,41 @@ class Role(StrEnum):
     ADMIN = "admin"
     MANAGER = "manager"
     REP = "rep"
+    DISPLAY = "display"  # an office TV: no person behind it, read-only, limited to the boards it was paired with
+
+
+@dataclass(frozen=True)
+class BoardGrant:
+    """One board a display may show, in the API's words: period, scope, team (team boards only), metric."""
+
+    period: str
+    scope: str
+    team_id: int | None
+    metric: str
 
 
 @dataclass(frozen=True)
 class Viewer:
-    user_id: int
+    user_id: int  # 0 for a display
     org_id: int
     team_id: int | None
     role: Role
     locale: Locale
     name: str
+    display_id: int | None = None
+    boards: frozenset[BoardGrant] = field(default_factory=frozenset)
 
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def is_display(self) -> bool:
+        return self.role is Role.DISPLAY
+
+    @property
+    def is_manager_or_admin(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MANAGER)
 
 
 def require_viewer(viewer: Viewer | None) -> Viewer:
@@ -36,7 +57,9 @@ def require_viewer(viewer: Viewer | None) -> Viewer:
 
 
 def can_view_team(viewer: Viewer, team_id: int) -> bool:
-    """Admins see every team of their org; managers and reps their own team."""
+    """Admins see every team of their org; managers and reps their own team; a display the teams it was paired for."""
+    if viewer.is_display:
+        return any(grant.team_id == team_id for grant in viewer.boards)
     return viewer.is_admin or viewer.team_id == team_id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -15,6 +15,8 @@ DEFAULT_GEOFENCE_METERS = 300
 
 class Customer(IdMixin, Base):
     __tablename__ = "customers"
+    # A customer added on a phone carries the phone's id for that write: a retry finds the first one.
+    __table_args__ = (UniqueConstraint("created_by", "client_id"),)
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -31,3 +33,5 @@ class Customer(IdMixin, Base):
     potential: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
     # None for accounts imported before the date was recorded: they never count as new.
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    client_id: Mapped[str | None] = mapped_column(String(64))

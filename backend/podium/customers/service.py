@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
@@ -104,3 +105,87 @@ async def created_between(
     if owners is not None:
         query = query.where(owners(Customer.owner_id))
     return [(int(i), n, int(o), c) for i, n, o, c in await session.execute(query.order_by(Customer.created_at, Customer.id))]
+
+
+# ---------------------------------------------------------------- a customer added in the field
+
+NAME_MAX, ADDRESS_MAX = 200, 400
+TIERS = ("A", "B", "C")
+MIN_GEOFENCE_M, MAX_GEOFENCE_M = 50, 5000
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    client_id: str
+    name: str
+    latitude: float
+    longitude: float
+    address: str = ""
+    tier: str = "C"
+    geofence_radius_m: int = 300
+
+
+@dataclass(frozen=True)
+class Added:
+    customer: Customer
+    points_awarded: int
+    replayed: bool
+
+
+async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
+    """A rep's new account, where they stand; theirs to own, worth the new-customer rule's points. Once per client id."""
+    # Imported here: points reach visits and targets, which read customers.
+    from podium.core.checks import check_client_id
+    from podium.core.events import encode_event, org_channel, transaction
+    from podium.orgs import service as orgs
+    from podium.points import service as points
+
+    async def replay() -> Added | None:
+        async with env.db() as session:
+            found = await session.scalar(select(Customer).where(Customer.created_by == viewer.user_id, Customer.client_id == data.client_id))
+        return Added(found, 0, True) if found is not None else None
+
+    if (earlier := await replay()) is not None:
+        return earlier
+    problems = Problems()
+    check_client_id(problems, data.client_id)
+    name = " ".join(data.name.split())
+    if not name:
+        problems.add(ErrorCode.REQUIRED, "name")
+    elif len(name) > NAME_MAX:
+        problems.add(ErrorCode.TOO_LONG, "name", max=NAME_MAX)
+    if len(data.address) > ADDRESS_MAX:
+        problems.add(ErrorCode.TOO_LONG, "address", max=ADDRESS_MAX)
+    if data.tier not in TIERS:
+        problems.add(ErrorCode.INVALID, "tier")
+    if not MIN_GEOFENCE_M <= data.geofence_radius_m <= MAX_GEOFENCE_M:
+        problems.add(ErrorCode.OUT_OF_RANGE, "geofenceRadiusMeters", min=MIN_GEOFENCE_M, max=MAX_GEOFENCE_M)
+    check_coordinates(problems, data.latitude, data.longitude)
+    problems.raise_if_any()
+    try:
+        async with transaction(env.db) as tx:
+            # The person's lock first: a second delivery of this write waits here, then finds the first.
+            await orgs.lock_user(tx.session, viewer.user_id)
+            first = await tx.session.scalar(select(Customer).where(Customer.created_by == viewer.user_id, Customer.client_id == data.client_id))
+            if first is not None:
+                return Added(first, 0, True)
+            duplicate = await tx.session.scalar(
+                select(Customer.id).where(Customer.org_id == viewer.org_id, func.lower(Customer.name) == name.lower())
+            )
+            if duplicate is not None:
+                raise DomainError.one(ErrorCode.DUPLICATE, "name")
+            now = env.clock()
+            customer = Customer(
+                org_id=viewer.org_id, name=name, address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
+                geofence_radius_m=data.geofence_radius_m, tier=data.tier, owner_id=viewer.user_id, potential=Decimal(0),
+                created_at=now, created_by=viewer.user_id, client_id=data.client_id,
+            )
+            tx.session.add(customer)
+            await tx.session.flush()
+            awarded = await points.award_new_customer(tx, env, viewer=viewer, customer_id=customer.id, occurred_at=now)
+            tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("customer", user=viewer.user_id, team=viewer.team_id))
+    except IntegrityError:
+        if (earlier := await replay()) is None:
+            raise
+        return earlier
+    return Added(customer, awarded, False)

@@ -13,12 +13,16 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.graphql import OperationType
 
 from podium.core.i18n import parse_locale
+from podium.displays import service as displays
+from podium.displays.live import until_revoked
 from podium.graphql.context import Context
 from podium.graphql.schema import schema
 from podium.orgs import service as orgs
 from podium.realtime.ws import handle_socket
 
 SESSION_COOKIE = "podium_session"
+# A paired office TV's token (displays/http.py sets it); a person's session wins when a browser has both.
+DISPLAY_COOKIE = "podium_display"
 MAX_BODY = 1_048_576
 ALLOWED = {OperationType.QUERY, OperationType.MUTATION}
 
@@ -27,6 +31,8 @@ async def build_context(connection: Request[Any, Any, Any] | WebSocket[Any, Any,
     runtime = connection.app.state.runtime
     token = connection.cookies.get(SESSION_COOKIE)
     viewer = await orgs.viewer_for_token(runtime.env, token)
+    if viewer is None and DISPLAY_COOKIE in connection.cookies:
+        viewer = await displays.viewer_for_token(runtime.env, connection.cookies.get(DISPLAY_COOKIE))
     locale = viewer.locale if viewer else parse_locale(connection.headers.get("accept-language"))
     client = connection.client.host if connection.client else "unknown"
     return Context(env=runtime.env, hub=runtime.hub, viewer=viewer, locale=locale, client_address=client, session_token=token)
@@ -99,6 +105,7 @@ class GraphQLController(Controller):
             shared=settings.realtime.shared_fanout,
             max_subscriptions=settings.realtime.max_subscriptions,
             init_timeout=settings.realtime.init_timeout,
+            ended=until_revoked,
         )
 
 

@@ -13,16 +13,22 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from podium.badges import graphql as badges
 from podium.celebrations import graphql as celebrations
 from podium.compensation import graphql as compensation
+from podium.contests import graphql as contests
 from podium.core.errors import DomainError
 from podium.customers import graphql as customers
+from podium.displays import graphql as displays
 from podium.graphql.errors import localize_graphql_errors
 from podium.leaderboards import graphql as leaderboards
 from podium.orgs import graphql as orgs
 from podium.pipeline import graphql as pipeline
 from podium.points import graphql as points
+from podium.push import graphql as push
 from podium.realtime.hub import LiveSpec
+from podium.rewards import graphql as rewards
+from podium.robots import graphql as robots
 from podium.targets import graphql as targets
 from podium.visits import graphql as visits
 
@@ -33,9 +39,9 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query, compensation.Query))
-Mutation = merge_types("Mutation", (orgs.Mutation, visits.Mutation, pipeline.Mutation, targets.Mutation, compensation.Mutation))
-Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, visits.Subscription))
+Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, customers.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation))
+Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, contests.Subscription, visits.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).
 LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
@@ -44,6 +50,7 @@ LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
     "attainmentChanged": targets.attainment_live,
     "earningsChanged": compensation.earnings_live,
     "visitsChanged": visits.visits_live,
+    "contestStandingsChanged": contests.contest_live,
 }
 
 
@@ -68,6 +75,7 @@ def build_schema() -> PodiumSchema:
             lambda: ValidationCache(maxsize=256),
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            displays.DisplayScope,  # a paired TV runs only what it was paired for
         ],
     )
 

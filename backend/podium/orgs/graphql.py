@@ -31,6 +31,7 @@ class User:
     role: RoleEnum
     team: Team | None
     avatar_color: str
+    photo_url: str | None = strawberry.field(default=None, description="The profile photo (512 px square JPEG); null: show the initials.")
 
     @classmethod
     def of(cls, user: PublicUser) -> User:
@@ -42,6 +43,7 @@ class User:
             role=user.role,
             team=team,
             avatar_color=user.avatar_color,
+            photo_url=user.photo_url,
         )
 
 
@@ -88,7 +90,8 @@ class Query:
     @strawberry.field(description="The signed-in person; null when signed out.")
     async def me(self, info: Info) -> Me | None:
         viewer = info.context.viewer
-        return Me.of(await service.profile(info.context.env, viewer)) if viewer else None
+        # A paired TV (role DISPLAY) is no person: null, and it asks for `myDisplay` instead.
+        return Me.of(await service.profile(info.context.env, viewer)) if viewer and not viewer.is_display else None
 
 
 @strawberry.type

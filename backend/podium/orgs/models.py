@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -50,6 +50,18 @@ class User(IdMixin, Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh-CN")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Bumped with every new profile photo (None: none yet): part of its URL, so caches never serve an old one.
+    photo_version: Mapped[int | None]
+
+
+class UserPhoto(Base):
+    """A person's profile photo: a 512 px square JPEG, re-encoded without metadata."""
+
+    __tablename__ = "user_photos"
+
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Session(IdMixin, Base):

@@ -36,6 +36,11 @@ class PublicUser:
     role: Role
     team_id: int | None
     team_name: str | None
+    photo_version: int | None = None
+
+    @property
+    def photo_url(self) -> str | None:
+        return f"/api/users/{self.id}/photo?v={self.photo_version}" if self.photo_version else None
 
     @property
     def initials(self) -> str:
@@ -211,7 +216,7 @@ async def profile(env: Env, viewer: Viewer) -> Profile:
         org_name=org.name,
         time_zone=org.time_zone,
         currency=org.currency,
-        user=PublicUser(user.id, user.name, Role(user.role), user.team_id, team.name if team else None),
+        user=PublicUser(user.id, user.name, Role(user.role), user.team_id, team.name if team else None, user.photo_version),
     )
 
 
@@ -244,14 +249,14 @@ async def org_currency(session: AsyncSession, org_id: int) -> str:
 async def public_users(session: AsyncSession, org_id: int, *, team_id: int | None = None) -> dict[int, PublicUser]:
     """Active people of an org (or one team), keyed by id."""
     query = (
-        select(User.id, User.name, User.role, User.team_id, Team.name)
+        select(User.id, User.name, User.role, User.team_id, Team.name, User.photo_version)
         .outerjoin(Team, Team.id == User.team_id)
         .where(User.org_id == org_id, User.is_active.is_(True))
     )
     if team_id is not None:
         query = query.where(User.team_id == team_id)
     rows = await session.execute(query)
-    return {uid: PublicUser(uid, name, Role(role), tid, tname) for uid, name, role, tid, tname in rows}
+    return {uid: PublicUser(uid, name, Role(role), tid, tname, photo) for uid, name, role, tid, tname, photo in rows}
 
 
 async def team_in_org(session: AsyncSession, org_id: int, team_id: int) -> Team | None:

@@ -45,7 +45,7 @@ async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], cu
         ]
         session.add_all(products)
         await session.flush()
-        rule = points.DEFAULT_RULES[points.DEAL_WON]
+        rule = points.default_rule(points.DEAL_WON)
         # The demo rep (reps[0]) also gets a full board of their own: a deal in every open stage, and recent wins.
         showcase = [(reps[0], now - timedelta(days=rng.uniform(3, 30)), reached, None) for reached in (0, 0, 1, 2, 3, 3)]
         showcase += [(reps[0], now - timedelta(days=rng.uniform(20, 40)), 3, "won") for _ in range(2)]

@@ -786,7 +786,12 @@ async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[
         outstanding = order.amount - Decimal(paid or 0)
         if data.amount > outstanding:
             raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{outstanding:,.2f}")
-        _add_payment(tx, env, viewer, deal, order.id, data.client_id, data.amount, data.collected_at, data.note, None)
+        payment = _add_payment(tx, env, viewer, deal, order.id, data.client_id, data.amount, data.collected_at, data.note, None)
+        await session.flush()
+        owner = await session.get(User, deal.owner_id)
+        if owner is not None:
+            # Collected money earns its deal's owner points, like the win did.
+            await points.award_payment(tx, env, owner=orgs.viewer_of(owner), payment_id=payment.id, amount=data.amount, occurred_at=data.collected_at)
         return order.id
 
     return await _money_once(env, viewer, data.client_id, check, write)
@@ -823,16 +828,16 @@ async def refund_payment(env: Env, viewer: Viewer, data: RefundInput) -> tuple[O
 
 def _add_payment(
     tx: Tx, env: Env, viewer: Viewer, deal: Deal, order_id: int, client_id: str, amount: Decimal, at: datetime, note: str, refund_of: int | None
-) -> None:
-    tx.session.add(
-        Payment(
-            org_id=deal.org_id, order_id=order_id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,
-            client_id=client_id, created_by=viewer.user_id, amount=amount, refund_of_id=refund_of,
-            collected_at=at, note=note.strip(), created_at=env.clock(),
-        )
+) -> Payment:
+    payment = Payment(
+        org_id=deal.org_id, order_id=order_id, deal_id=deal.id, owner_id=deal.owner_id, team_id=deal.team_id,
+        client_id=client_id, created_by=viewer.user_id, amount=amount, refund_of_id=refund_of,
+        collected_at=at, note=note.strip(), created_at=env.clock(),
     )
+    tx.session.add(payment)
     event = encode_event("payment", deal=deal.id, owner=deal.owner_id, team=deal.team_id)
     tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
+    return payment
 
 
 async def _money_once(
@@ -939,6 +944,8 @@ async def _log_activity(env: Env, viewer: Viewer, data: ActivityInput) -> tuple[
             )
             session.add(activity)
             await session.flush()
+            await orgs.lock_user(session, viewer.user_id)  # the daily cap counts this person's activities
+            await points.award_activity(tx, env, viewer=viewer, activity_id=activity.id, occurred_at=activity.occurred_at)
             event = encode_event("activity", user=viewer.user_id, team=viewer.team_id, deal=data.deal_id)
             tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), event)
     except IntegrityError:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -26,6 +26,29 @@ class PointRule(IdMixin, Base):
     unit_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     min_points: Mapped[int | None]
     max_points: Mapped[int | None]
+    # Points × multiplier (rounded half up) before the daily cap: a double-points week is 2.
+    multiplier: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(1), server_default="1")
+    active: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # The days (org's calendar, inclusive) the rule pays on; None: open-ended.
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    updated_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PointsAdjustment(IdMixin, Base):
+    """A manual correction of someone's points: who, by how much, why. Its ledger entry points here."""
+
+    __tablename__ = "points_adjustments"
+    __table_args__ = (UniqueConstraint("by_user_id", "client_id"),)
+
+    org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    points: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PointsEntry(IdMixin, Base):

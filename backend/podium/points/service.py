@@ -1,40 +1,72 @@
-"""Awarding points into the ledger, and what a person has earned."""
+"""Awarding points into the ledger by the org's rules, manual adjustments, and what a person has earned."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
-
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.celebrations import service as celebrations
+from podium.core.checks import check_client_id
 from podium.core.env import Env
-from podium.core.events import Tx, encode_event, org_channel
+from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.events import Tx, encode_event, org_channel, transaction
 from podium.core.periods import PeriodKind, window
-from podium.core.policies import Viewer
+from podium.core.policies import Role, Viewer
 from podium.leaderboards import service as leaderboards
 from podium.orgs import service as orgs
+from podium.orgs.models import User
+from podium.orgs.tree import reach
 from podium.points import ledger
-from podium.points.models import PointRule, PointsEntry
+from podium.points.models import PointRule, PointsAdjustment, PointsEntry
 
 log = logging.getLogger(__name__)
 
 VERIFIED_VISIT = "verified_visit"
 DEAL_WON = "deal_won"
+ACTIVITY = "activity"
+PAYMENT_COLLECTED = "payment_collected"
+NEW_CUSTOMER = "new_customer"
+TARGET_REACHED = "target_reached"
+ADJUSTMENT = "adjustment"
+CONTEST = "contest"
+# The rules an admin edits, in the order they are shown.
+KINDS = (VERIFIED_VISIT, ACTIVITY, NEW_CUSTOMER, DEAL_WON, PAYMENT_COLLECTED, TARGET_REACHED)
+# Rules that pay per unit of an amount (a won deal, a payment) rather than per event.
+AMOUNT_KINDS = frozenset({DEAL_WON, PAYMENT_COLLECTED})
 NO_DAILY_CAP = 1_000_000
-DEFAULT_RULES = {
-    VERIFIED_VISIT: PointRule(kind=VERIFIED_VISIT, points=10, daily_cap=50, milestones="100,250,500,1000"),
-    # One point per 1,000 of the org's currency, at least 10 and at most 200 for one deal.
-    DEAL_WON: PointRule(
-        kind=DEAL_WON, points=1, daily_cap=NO_DAILY_CAP, milestones="100,250,500,1000",
-        unit_amount=Decimal(1000), min_points=10, max_points=200,
-    ),
-}
+MAX_RULE_POINTS = 10_000
+MAX_MULTIPLIER = Decimal(10)
+MAX_ADJUSTMENT = 100_000
+REASON_MIN, REASON_MAX = 3, 500
+MAX_HISTORY = 200
+
+
+def default_rule(kind: str) -> PointRule:
+    """The rule an org has until an admin saves its own (a fresh object each time: never shared, never flushed)."""
+    base = {"kind": kind, "milestones": "100,250,500,1000", "multiplier": Decimal(1), "active": True, "starts_on": None, "ends_on": None}
+    if kind == VERIFIED_VISIT:
+        return PointRule(**base, points=10, daily_cap=50)
+    if kind == ACTIVITY:
+        return PointRule(**base, points=2, daily_cap=10)
+    if kind == DEAL_WON:
+        # One point per 1,000 of the org's currency, at least 10 and at most 200 for one deal.
+        return PointRule(**base, points=1, daily_cap=NO_DAILY_CAP, unit_amount=Decimal(1000), min_points=10, max_points=200)
+    if kind == NEW_CUSTOMER:
+        return PointRule(**base, points=20, daily_cap=100)
+    if kind == TARGET_REACHED:
+        # Reaching 100 % of the month's revenue target: once a month (the badge decides once).
+        return PointRule(**base, points=100, daily_cap=NO_DAILY_CAP)
+    if kind == PAYMENT_COLLECTED:
+        return PointRule(**base, points=1, daily_cap=NO_DAILY_CAP, unit_amount=Decimal(5000), min_points=1, max_points=50)
+    raise KeyError(kind)
 
 
 @dataclass(frozen=True)
@@ -52,7 +84,16 @@ class Summary:
 
 async def rule_for(session: AsyncSession, org_id: int, kind: str) -> PointRule:
     rule = await session.scalar(select(PointRule).where(PointRule.org_id == org_id, PointRule.kind == kind))
-    return rule or DEFAULT_RULES[kind]
+    return rule or default_rule(kind)
+
+
+def pays_on(rule: PointRule, day: date) -> bool:
+    """Whether the rule pays for something that happened on this day of the org's calendar."""
+    return bool(rule.active) and (rule.starts_on is None or rule.starts_on <= day) and (rule.ends_on is None or day <= rule.ends_on)
+
+
+def scaled(rule: PointRule, points: int) -> int:
+    return int((Decimal(points) * (rule.multiplier if rule.multiplier is not None else Decimal(1))).to_integral_value(ROUND_HALF_UP))
 
 
 def milestones_of(rule: PointRule) -> list[int]:
@@ -61,19 +102,41 @@ def milestones_of(rule: PointRule) -> list[int]:
 
 async def award_verified_visit(tx: Tx, env: Env, *, viewer: Viewer, visit_id: int, occurred_at: datetime) -> int:
     """Points for a verified visit, within the rule's daily cap; the caller holds the person's lock."""
+    return await _award_capped(tx, env, viewer, VERIFIED_VISIT, ("visit", visit_id), occurred_at)
+
+
+async def award_activity(tx: Tx, env: Env, *, viewer: Viewer, activity_id: int, occurred_at: datetime) -> int:
+    """Points for a logged activity (a call, a demo …), within the daily cap; the caller holds the person's lock."""
+    return await _award_capped(tx, env, viewer, ACTIVITY, ("activity", activity_id), occurred_at)
+
+
+async def award_new_customer(tx: Tx, env: Env, *, viewer: Viewer, customer_id: int, occurred_at: datetime) -> int:
+    """Points for a customer added in the field, within the daily cap; the caller holds the person's lock."""
+    return await _award_capped(tx, env, viewer, NEW_CUSTOMER, ("customer", customer_id), occurred_at)
+
+
+async def award_target_reached(tx: Tx, env: Env, *, viewer: Viewer, celebration_id: int, occurred_at: datetime) -> int:
+    """Points for reaching the month's target, once: the source is the month's target badge."""
+    return await _award_capped(tx, env, viewer, TARGET_REACHED, ("celebration", celebration_id), occurred_at)
+
+
+async def _award_capped(tx: Tx, env: Env, viewer: Viewer, kind: str, source: tuple[str, int], occurred_at: datetime) -> int:
     session = tx.session
-    rule = await rule_for(session, viewer.org_id, VERIFIED_VISIT)
-    day = window(PeriodKind.TODAY, await orgs.org_time_zone(session, viewer.org_id), occurred_at)
+    rule = await rule_for(session, viewer.org_id, kind)
+    zone = await orgs.org_time_zone(session, viewer.org_id)
+    day = window(PeriodKind.TODAY, zone, occurred_at)
+    if not pays_on(rule, occurred_at.astimezone(ZoneInfo(zone)).date()):
+        return 0
     earned_today = await session.scalar(
         select(func.coalesce(func.sum(PointsEntry.points), 0)).where(
             PointsEntry.user_id == viewer.user_id,
-            PointsEntry.rule_kind == VERIFIED_VISIT,
+            PointsEntry.rule_kind == kind,
             PointsEntry.occurred_at >= day.start,
             PointsEntry.occurred_at < day.end,
         )
     )
-    awarded = max(0, min(rule.points, rule.daily_cap - int(earned_today or 0)))
-    return _enter(tx, env, viewer, rule, awarded, ("visit", visit_id), occurred_at)
+    awarded = max(0, min(scaled(rule, rule.points), rule.daily_cap - int(earned_today or 0)))
+    return _enter(tx, env, viewer, rule, awarded, source, occurred_at)
 
 
 def _enter(tx: Tx, env: Env, person: Viewer, rule: PointRule, awarded: int, source: tuple[str, int], occurred_at: datetime) -> int:
@@ -102,20 +165,40 @@ def _enter(tx: Tx, env: Env, person: Viewer, rule: PointRule, awarded: int, sour
 
 
 def points_for_amount(rule: PointRule, amount: Decimal) -> int:
-    """`points` per whole `unit_amount`, kept within the rule's floor and cap."""
+    """`points` per whole `unit_amount`, kept within the rule's floor and cap, then the multiplier."""
     units = (amount / rule.unit_amount).to_integral_value(ROUND_FLOOR) if rule.unit_amount else Decimal(1)
     earned = int(units) * rule.points
     if rule.min_points is not None:
         earned = max(earned, rule.min_points)
     if rule.max_points is not None:
         earned = min(earned, rule.max_points)
-    return max(0, earned)
+    return max(0, scaled(rule, earned))
+
+
+async def _award_amount(tx: Tx, env: Env, owner: Viewer, kind: str, source: tuple[str, int], amount: Decimal, occurred_at: datetime) -> int:
+    rule = await rule_for(tx.session, owner.org_id, kind)
+    zone = await orgs.org_time_zone(tx.session, owner.org_id)
+    if not pays_on(rule, occurred_at.astimezone(ZoneInfo(zone)).date()):
+        return 0
+    return _enter(tx, env, owner, rule, points_for_amount(rule, amount), source, occurred_at)
 
 
 async def award_deal_won(tx: Tx, env: Env, *, owner: Viewer, deal_id: int, amount: Decimal, occurred_at: datetime) -> int:
     """Points for the owner of a won deal, once per deal whoever wins it and however often it is replayed."""
-    rule = await rule_for(tx.session, owner.org_id, DEAL_WON)
-    return _enter(tx, env, owner, rule, points_for_amount(rule, amount), ("deal", deal_id), occurred_at)
+    return await _award_amount(tx, env, owner, DEAL_WON, ("deal", deal_id), amount, occurred_at)
+
+
+async def award_payment(tx: Tx, env: Env, *, owner: Viewer, payment_id: int, amount: Decimal, occurred_at: datetime) -> int:
+    """Points for the deal's owner when money is collected on it (refunds earn nothing and take nothing back)."""
+    if amount <= 0:
+        return 0
+    return await _award_amount(tx, env, owner, PAYMENT_COLLECTED, ("payment", payment_id), amount, occurred_at)
+
+
+async def award_contest_prize(tx: Tx, env: Env, *, person: Viewer, award_id: int, points: int, occurred_at: datetime) -> int:
+    """A contest's prize, once per award (the ledger's rule + source key), dated at the contest's end."""
+    rule = PointRule(kind=CONTEST, points=points, daily_cap=NO_DAILY_CAP, milestones="")
+    return _enter(tx, env, person, rule, points, ("contest_award", award_id), occurred_at)
 
 
 async def points_changed(env: Env, *, viewer: Viewer, occurred_at: datetime, points: int, rule: PointRule) -> None:
@@ -133,6 +216,10 @@ async def points_changed(env: Env, *, viewer: Viewer, occurred_at: datetime, poi
         passed_user_id=move.passed_user_id,
         milestones=milestones_of(rule),
     )
+    # Imported here: badges read visits and targets, which award points through this module.
+    from podium.badges import service as badges
+
+    await badges.evaluate(env, viewer, occurred_at, rule.kind)
 
 
 async def summary(env: Env, viewer: Viewer) -> Summary:
@@ -159,4 +246,178 @@ async def summary(env: Env, viewer: Viewer) -> Summary:
         log.warning("board store unavailable; summary without rank", exc_info=True)
         rank = None
     (today, _), (week, _), (month, _) = totals
-    return Summary(today, week, month, total, rank, rule.daily_cap, rule.points, int(visit_today or 0))
+    # What a visit pays today: the multiplier counts, and nothing while the rule is paused or out of its window.
+    per_visit = scaled(rule, rule.points) if pays_on(rule, now.astimezone(ZoneInfo(time_zone)).date()) else 0
+    return Summary(today, week, month, total, rank, rule.daily_cap, per_visit, int(visit_today or 0))
+
+
+# ---------------------------------------------------------------- rules, as admins see and set them
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    kind: str
+    points: int
+    daily_cap: int
+    multiplier: Decimal = Decimal(1)
+    active: bool = True
+    starts_on: date | None = None
+    ends_on: date | None = None
+    unit_amount: Decimal | None = None
+    min_points: int | None = None
+    max_points: int | None = None
+
+
+async def rules(env: Env, viewer: Viewer) -> list[PointRule]:
+    """Every editable rule of my org, saved or default: anyone may read how points are earned."""
+    async with env.db() as session:
+        return [await rule_for(session, viewer.org_id, kind) for kind in KINDS]
+
+
+def _check_rule(data: RuleInput) -> None:
+    problems = Problems()
+    if data.kind not in KINDS:
+        problems.add(ErrorCode.INVALID, "kind")
+    if not 0 <= data.points <= MAX_RULE_POINTS:
+        problems.add(ErrorCode.OUT_OF_RANGE, "points", min=0, max=MAX_RULE_POINTS)
+    if not 0 <= data.daily_cap <= NO_DAILY_CAP:
+        problems.add(ErrorCode.OUT_OF_RANGE, "dailyCap", min=0, max=NO_DAILY_CAP)
+    if not data.multiplier.is_finite() or not 0 <= data.multiplier <= MAX_MULTIPLIER:
+        problems.add(ErrorCode.OUT_OF_RANGE, "multiplier", min=0, max=int(MAX_MULTIPLIER))
+    elif data.multiplier != data.multiplier.quantize(Decimal("0.01")):
+        problems.add(ErrorCode.TOO_PRECISE, "multiplier", places=2)
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        problems.add(ErrorCode.TOO_EARLY, "endsOn", earliest=data.starts_on.isoformat())
+    if data.kind in AMOUNT_KINDS:
+        if data.unit_amount is None or not data.unit_amount.is_finite() or data.unit_amount <= 0:
+            problems.add(ErrorCode.OUT_OF_RANGE, "unitAmount", min="0.01", max="1,000,000,000")
+        for name, value in (("minPoints", data.min_points), ("maxPoints", data.max_points)):
+            if value is not None and not 0 <= value <= MAX_RULE_POINTS:
+                problems.add(ErrorCode.OUT_OF_RANGE, name, min=0, max=MAX_RULE_POINTS)
+        if data.min_points is not None and data.max_points is not None and data.max_points < data.min_points:
+            problems.add(ErrorCode.OUT_OF_RANGE, "maxPoints", min=data.min_points, max=MAX_RULE_POINTS)
+    problems.raise_if_any()
+
+
+async def save_rule(env: Env, viewer: Viewer, data: RuleInput) -> PointRule:
+    """An admin sets how one kind of event earns points; awards already made stay as they were."""
+    if not viewer.is_admin:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+    _check_rule(data)
+    async with transaction(env.db) as tx:
+        rule = await tx.session.scalar(select(PointRule).where(PointRule.org_id == viewer.org_id, PointRule.kind == data.kind))
+        if rule is None:
+            rule = default_rule(data.kind)
+            rule.org_id = viewer.org_id
+            tx.session.add(rule)
+        rule.points, rule.daily_cap, rule.multiplier, rule.active = data.points, data.daily_cap, data.multiplier, data.active
+        rule.starts_on, rule.ends_on = data.starts_on, data.ends_on
+        if data.kind in AMOUNT_KINDS:
+            rule.unit_amount, rule.min_points, rule.max_points = data.unit_amount, data.min_points, data.max_points
+        rule.updated_by, rule.updated_at = viewer.user_id, env.clock()
+        await tx.session.flush()
+        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("rules", rule=data.kind))
+    return rule
+
+
+# ---------------------------------------------------------------- manual adjustments
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    points: int
+    rule_kind: str
+    source_type: str
+    source_id: int
+    occurred_at: datetime
+    reason: str | None
+    by_name: str | None
+
+
+async def adjust_points(env: Env, viewer: Viewer, *, client_id: str, user_id: int, points: int, reason: str) -> tuple[HistoryEntry, bool]:
+    """A manager's (their people) or admin's correction, with its reason, into the ledger; once per client id."""
+    if viewer.role is Role.REP:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+    problems = Problems()
+    check_client_id(problems, client_id)
+    if points == 0 or abs(points) > MAX_ADJUSTMENT:
+        problems.add(ErrorCode.OUT_OF_RANGE, "points", min=-MAX_ADJUSTMENT, max=MAX_ADJUSTMENT)
+    if len(reason.strip()) < REASON_MIN:
+        problems.add(ErrorCode.REQUIRED, "reason")
+    elif len(reason) > REASON_MAX:
+        problems.add(ErrorCode.TOO_LONG, "reason", max=REASON_MAX)
+    problems.raise_if_any()
+    replay = await _adjustment_replay(env, viewer, client_id)
+    if replay is not None:
+        return replay, True
+    try:
+        async with transaction(env.db) as tx:
+            person = await tx.session.get(User, user_id)
+            if person is None or person.org_id != viewer.org_id:
+                raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
+            _, scope = await reach(tx.session, viewer)
+            if not scope.sees_user(user_id):
+                raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
+            if user_id == viewer.user_id:
+                raise DomainError.one(ErrorCode.FORBIDDEN, "userId")  # nobody adjusts their own points
+            await orgs.lock_user(tx.session, user_id)
+            now = env.clock()
+            adjustment = PointsAdjustment(
+                org_id=viewer.org_id, user_id=user_id, by_user_id=viewer.user_id, client_id=client_id,
+                points=points, reason=reason.strip(), created_at=now,
+            )
+            tx.session.add(adjustment)
+            await tx.session.flush()
+            rule = PointRule(kind=ADJUSTMENT, points=0, daily_cap=NO_DAILY_CAP, milestones="")
+            _enter(tx, env, orgs.viewer_of(person), rule, points, (ADJUSTMENT, adjustment.id), now)
+            await tx.session.flush()
+            entry_id = await tx.session.scalar(
+                select(PointsEntry.id).where(PointsEntry.rule_kind == ADJUSTMENT, PointsEntry.source_id == adjustment.id)
+            )
+    except IntegrityError:
+        replay = await _adjustment_replay(env, viewer, client_id)
+        if replay is None:
+            raise
+        return replay, True
+    return HistoryEntry(int(entry_id or 0), points, ADJUSTMENT, ADJUSTMENT, adjustment.id, now, adjustment.reason, viewer.name), False
+
+
+async def _adjustment_replay(env: Env, viewer: Viewer, client_id: str) -> HistoryEntry | None:
+    async with env.db() as session:
+        found = await session.scalar(select(PointsAdjustment).where(PointsAdjustment.by_user_id == viewer.user_id, PointsAdjustment.client_id == client_id))
+        if found is None:
+            return None
+        entries = await _history(session, found.user_id, 1, adjustment_id=found.id)
+    return entries[0] if entries else None
+
+
+async def history(env: Env, viewer: Viewer, user_id: int | None = None, first: int = 50) -> list[HistoryEntry]:
+    """Ledger entries newest first, each naming its rule and source (a correction its reason and author)."""
+    if not 1 <= first <= MAX_HISTORY:
+        raise DomainError.one(ErrorCode.OUT_OF_RANGE, "first", min=1, max=MAX_HISTORY)
+    whom = user_id if user_id is not None else viewer.user_id
+    async with env.db() as session:
+        if whom != viewer.user_id:
+            person = await session.get(User, whom)
+            _, scope = await reach(session, viewer)
+            if person is None or person.org_id != viewer.org_id or not scope.sees_user(whom):
+                raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
+        return await _history(session, whom, first)
+
+
+async def _history(session: AsyncSession, user_id: int, first: int, adjustment_id: int | None = None) -> list[HistoryEntry]:
+    author = User.__table__.alias("author")
+    query = (
+        select(PointsEntry, PointsAdjustment.reason, author.c.name)
+        .outerjoin(PointsAdjustment, (PointsEntry.rule_kind == ADJUSTMENT) & (PointsAdjustment.id == PointsEntry.source_id))
+        .outerjoin(author, author.c.id == PointsAdjustment.by_user_id)
+        .where(PointsEntry.user_id == user_id)
+    )
+    if adjustment_id is not None:
+        query = query.where(PointsEntry.rule_kind == ADJUSTMENT, PointsEntry.source_id == adjustment_id)
+    rows = await session.execute(query.order_by(PointsEntry.occurred_at.desc(), PointsEntry.id.desc()).limit(first))
+    return [
+        HistoryEntry(e.id, e.points, e.rule_kind, e.source_type, e.source_id, e.occurred_at, reason, by_name)
+        for e, reason, by_name in rows
+    ]

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from typing import Any
 
 from graphql import FieldNode, OperationType, get_operation_ast
@@ -22,6 +22,7 @@ from litestar import WebSocket
 
 from podium.core.errors import DomainError
 from podium.core.i18n import translate
+from podium.displays.policies import check_operation
 from podium.graphql.context import Context, LiveContext
 from podium.graphql.documents import prepare
 from podium.graphql.schema import LIVE_FIELDS, schema
@@ -79,9 +80,16 @@ def _origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
     return origin in own or origin in allowed
 
 
+Ended = Callable[[Context], Coroutine[Any, Any, None] | None]
+
+
 class Connection:
-    def __init__(self, socket: WebSocket, context: Context, *, shared: bool, max_subscriptions: int, init_timeout: float) -> None:
+    def __init__(
+        self, socket: WebSocket, context: Context, *, shared: bool, max_subscriptions: int, init_timeout: float,
+        ended: Ended | None = None,
+    ) -> None:
         self.socket = socket
+        self.ended = ended
         self.context = context
         self.shared = shared
         self.max_subscriptions = max_subscriptions
@@ -96,8 +104,19 @@ class Connection:
 
     async def serve(self) -> None:
         writer = asyncio.create_task(self.outbox.run())
+        ending = self.ended(self.context) if self.ended else None
         try:
-            await self._receive_loop()
+            if ending is None:
+                await self._receive_loop()
+            else:
+                # The caller's credentials can end while the socket is open (a revoked display): close it then.
+                receiving = asyncio.create_task(self._receive_loop())
+                watching = asyncio.create_task(ending)
+                done, _ = await asyncio.wait({receiving, watching}, return_when=asyncio.FIRST_COMPLETED)
+                receiving.cancel()
+                watching.cancel()
+                if watching in done and not watching.cancelled() and watching.exception() is None:
+                    await self._close(4401, "Unauthorized")
         finally:
             self.outbox.closed = True
             writer.cancel()
@@ -170,6 +189,11 @@ class Connection:
     def _error(self, sub_id: str, errors: list[dict[str, Any]]) -> None:
         self.outbox.control({"id": sub_id, "type": "error", "payload": errors})
 
+    def _domain_error(self, sub_id: str, exc: DomainError) -> None:
+        problem = exc.problems[0]
+        message = translate(problem.code.value, self.context.locale, **problem.params)
+        self._error(sub_id, [{"message": message, "extensions": {"code": problem.code.value, "field": problem.field}}])
+
     async def _complete(self, sub_id: str, *, notify: bool) -> None:
         leave = self.subscriptions.pop(sub_id, None)
         if leave is not None:
@@ -196,6 +220,11 @@ class Connection:
         if operation is None:
             self._error(sub_id, [{"message": "Unknown operation."}])
             return
+        try:
+            check_operation(self.context.viewer, schema._schema, document, operation_name, variables)
+        except DomainError as exc:
+            self._domain_error(sub_id, exc)
+            return
         if len(self.subscriptions) + len(self.tasks) >= self.max_subscriptions:
             self._error(sub_id, [{"message": "Too many subscriptions on this connection."}])
             return
@@ -218,9 +247,7 @@ class Connection:
         try:
             spec = await live(self.context, get_argument_values(field_def, root, coerced))
         except DomainError as exc:
-            problem = exc.problems[0]
-            message = translate(problem.code.value, self.context.locale, **problem.params)
-            self._error(sub_id, [{"message": message, "extensions": {"code": problem.code.value, "field": problem.field}}])
+            self._domain_error(sub_id, exc)
             return
         except Exception:  # a bug: logged here, an opaque error for the client
             log.exception("live subscription %s failed to start", root.name.value)
@@ -266,7 +293,10 @@ def _formatted(result: Any) -> dict[str, Any]:
     return out
 
 
-async def handle_socket(socket: WebSocket, *, context_for: Callable[[WebSocket], Awaitable[Context]], allowed_origins: tuple[str, ...], shared: bool, max_subscriptions: int, init_timeout: float) -> None:
+async def handle_socket(
+    socket: WebSocket, *, context_for: Callable[[WebSocket], Awaitable[Context]], allowed_origins: tuple[str, ...], shared: bool,
+    max_subscriptions: int, init_timeout: float, ended: Ended | None = None,
+) -> None:
     subprotocols = [p.strip() for p in socket.headers.get("sec-websocket-protocol", "").split(",")]
     if PROTOCOL not in subprotocols or not _origin_allowed(socket, allowed_origins):
         await socket.close(code=4403, reason="Forbidden")
@@ -276,4 +306,6 @@ async def handle_socket(socket: WebSocket, *, context_for: Callable[[WebSocket],
         await socket.close(code=4401, reason="Unauthorized")
         return
     await socket.accept(subprotocols=PROTOCOL)
-    await Connection(socket, context, shared=shared, max_subscriptions=max_subscriptions, init_timeout=init_timeout).serve()
+    await Connection(
+        socket, context, shared=shared, max_subscriptions=max_subscriptions, init_timeout=init_timeout, ended=ended
+    ).serve()

@@ -27,6 +27,7 @@ from podium.orgs import service as orgs
 from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import service as points
+from podium.push import service as push
 from podium.visits import photos as photo_codec
 from podium.visits import plausibility
 from podium.visits.models import Visit, VisitPhoto
@@ -458,6 +459,10 @@ async def review_visit(env: Env, viewer: Viewer, visit_id: int, *, approve: bool
             _changed(tx, env, visit.org_id, visit.user_id)
         await tx.session.flush()
         view = (await _views(tx.session, [visit]))[0]
+    await push.decided(
+        env, org_id=visit.org_id, user_id=visit.user_id, kind=push.PushKind.VISIT_REVIEW, approved=approve,
+        url="/visit", tag=f"visit-review-{visit.id}", reviewer=viewer.name, customer=view.customer.name, note=note.strip(),
+    )
     return view
 
 
@@ -644,5 +649,7 @@ def _aware(moment: datetime) -> datetime:
 def _stop(customer: Customer, order: int, leg: float | None, last: dict[int, datetime], now: datetime, at_risk_days: int, visited: bool) -> PlanStop:
     seen = last.get(customer.id)
     days = (now - seen).days if seen is not None else None
-    at_risk = not visited and (days is None or days >= at_risk_days)
+    # Neglect is counted from the last visit, or from when the account was won for one never visited yet.
+    since = seen or customer.created_at
+    at_risk = not visited and (since is None or (now - since).days >= at_risk_days)
     return PlanStop(customer, order, round(leg, 1) if leg is not None else None, seen, days, at_risk, visited)

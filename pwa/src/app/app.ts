@@ -2,11 +2,17 @@ import { loginPathFor, navigate, safeNext, startRouter, type AppLocation } from 
 import type { Screen } from '@/app/screen';
 import { currentMe, fetchMe, setMe } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
+import { badgeSettingsScreen } from '@/features/badges/settings';
+import { robotsScreen } from '@/features/robots/robots';
+import { profileScreen } from '@/features/badges/profile';
 import { boardScreen } from '@/features/board/board';
 import { plansScreen } from '@/features/compensation/plans';
 import { earningsScreen } from '@/features/compensation/earnings';
 import { statementsScreen } from '@/features/compensation/statements';
+import { contestScreen, contestsScreen } from '@/features/contests/contests';
+import { newContestScreen } from '@/features/contests/new';
 import { homeScreen } from '@/features/home/home';
+import { notificationsScreen } from '@/features/notifications/notifications';
 import { dealScreen } from '@/features/pipeline/deal';
 import { newDealScreen } from '@/features/pipeline/new-deal';
 import { pipelineScreen } from '@/features/pipeline/pipeline';
@@ -14,7 +20,13 @@ import { stagesScreen } from '@/features/pipeline/stages';
 import { teamScreen } from '@/features/targets/team';
 import { loginScreen } from '@/features/login/login';
 import { mapScreen, reviewScreen } from '@/features/map/routes';
+import { pointsScreen } from '@/features/points/history';
+import { pointRulesScreen } from '@/features/points/rules';
+import { approvalsScreen } from '@/features/rewards/approvals';
+import { catalogScreen } from '@/features/rewards/catalog';
+import { rewardsScreen } from '@/features/rewards/rewards';
 import { syncScreen } from '@/features/sync/sync';
+import { pairTvScreen } from '@/features/tv/pair';
 import { tvScreen } from '@/features/tv/tv';
 import { visitScreen } from '@/features/visit/visit';
 import { backoffDelay, NetworkError, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
@@ -36,22 +48,36 @@ const ROUTES: Record<string, Route> = {
   '/visit': { screen: visitScreen, auth: true, chrome: 'app', tab: 'visit' },
   '/sync': { screen: syncScreen, auth: true, chrome: 'app', tab: 'visit' },
   '/board': { screen: boardScreen, auth: true, chrome: 'app', tab: 'board' },
+  '/contests': { screen: contestsScreen, auth: true, chrome: 'app', tab: 'board' },
+  '/contests/new': { screen: newContestScreen, auth: true, chrome: 'app', tab: 'board' },
   '/deals': { screen: pipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
+  '/settings/notifications': { screen: notificationsScreen, auth: true, chrome: 'app', tab: 'home' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
   '/map': { screen: mapScreen, auth: true, chrome: 'app', tab: 'visit' },
   '/visits/review': { screen: reviewScreen, auth: true, chrome: 'app', tab: 'team' },
   '/earnings': { screen: earningsScreen, auth: true, chrome: 'app', tab: 'home' },
+  '/rewards': { screen: rewardsScreen, auth: true, chrome: 'app', tab: 'home' },
+  '/rewards/approvals': { screen: approvalsScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/rewards/catalog': { screen: catalogScreen, auth: true, chrome: 'app', tab: 'team' },
   '/statements': { screen: statementsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/plans': { screen: plansScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/points': { screen: pointRulesScreen, auth: true, chrome: 'app', tab: 'home' },
+  '/points': { screen: pointsScreen, auth: true, chrome: 'app', tab: 'home' },
+  '/profile': { screen: profileScreen, auth: true, chrome: 'app', tab: 'home' },
+  '/settings/badges': { screen: badgeSettingsScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/robots': { screen: robotsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
-  '/tv': { screen: tvScreen, auth: true, chrome: 'none' },
+  // Signed in: the org's boards; a paired display: its playlist; anyone else: a pairing code.
+  '/tv': { screen: tvScreen, auth: false, chrome: 'none' },
+  '/tv/pair': { screen: pairTvScreen, auth: true, chrome: 'app', tab: 'team' },
 };
 
 /** Paths with an id in them (`/deals/42`); exact paths above win (`/deals/new`). */
 const PATTERNS: Array<[RegExp, Route]> = [
   [/^\/deals\/[^/]+$/, { screen: dealScreen, auth: true, chrome: 'app', tab: 'deals' }],
+  [/^\/contests\/[^/]+$/, { screen: contestScreen, auth: true, chrome: 'app', tab: 'board' }],
 ];
 
 function routeFor(path: string): Route | undefined {

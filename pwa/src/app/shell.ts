@@ -109,6 +109,10 @@ export function createShell(root: HTMLElement, chrome: Chrome): Shell {
       },
       icon('logout'),
     );
+    const notifications = h('a', { class: 'icon-button', href: '/settings/notifications', 'data-testid': 'open-notifications' }, icon('bell'));
+    texts.attr(notifications, 'aria-label', 'push.open');
+    texts.attr(notifications, 'title', 'push.open');
+    actions.append(notifications);
     texts.attr(logoutButton, 'aria-label', 'nav.logout');
     texts.attr(logoutButton, 'title', 'nav.logout');
     actions.append(logoutButton);

@@ -7,6 +7,13 @@ import * as map from '@/features/map/documents';
 import * as documents from '@/graphql/documents';
 import * as visit from '@/features/visit/documents';
 import * as pipelineSync from '@/features/pipeline/sync-documents';
+import * as tv from '@/features/tv/documents';
+import * as rewards from '@/features/rewards/documents';
+import * as points from '@/features/points/documents';
+import * as badges from '@/features/badges/documents';
+import * as notifications from '@/features/notifications/documents';
+import * as contests from '@/features/contests/documents';
+import * as robots from '@/features/robots/documents';
 
 // The backend exports the schema to the repository root; the PWA's documents
 // must validate against it (a renamed field fails here, not on a phone).
@@ -14,7 +21,7 @@ const SCHEMA_PATH = fileURLToPath(new URL('../../../schema.graphql', import.meta
 const hasSchema = existsSync(SCHEMA_PATH);
 
 // Every module of documents the app sends, by name.
-const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync };
+const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots };
 
 describe('GraphQL documents', () => {
   const entries = Object.entries(MODULES).flatMap(([module, exports]) =>

@@ -8,6 +8,7 @@ const USER = /* GraphQL */ `
     initials
     role
     avatarColor
+    photoUrl
     team { id name }
   }
 `;
@@ -60,6 +61,7 @@ const CELEBRATION = /* GraphQL */ `
     points
     createdAt
     message
+    subject
     user { ...UserParts }
     otherUser { ...UserParts }
   }

@@ -29,6 +29,10 @@ const CODES: readonly ErrorCode[] = [
   'NOT_FLAGGED',
   'TOO_MANY',
   'TOO_LARGE',
+  'DUPLICATE',
+  'INSUFFICIENT',
+  'OUT_OF_STOCK',
+  'RETIRED',
 ];
 
 export function codeMessageKey(code: string): MessageKey {

@@ -34,8 +34,12 @@ export type ErrorCode =
   | 'DECIDED'
   | 'NOT_FLAGGED'
   | 'TOO_MANY'
-  | 'TOO_LARGE';
-export type CelebrationKind = 'OVERTAKE' | 'MILESTONE';
+  | 'TOO_LARGE'
+  | 'DUPLICATE'
+  | 'INSUFFICIENT'
+  | 'OUT_OF_STOCK'
+  | 'RETIRED';
+export type CelebrationKind = 'OVERTAKE' | 'MILESTONE' | 'DEAL_WON' | 'BADGE' | 'CONTEST';
 
 export const PERIODS: readonly Period[] = ['TODAY', 'WEEK', 'MONTH'];
 export const SCOPES: readonly BoardScope[] = ['TEAM', 'ORG'];
@@ -68,6 +72,8 @@ export interface User {
   role: Role;
   team: Team | null;
   avatarColor: string;
+  /** The profile photo; null (or not asked for): show the initials. */
+  photoUrl?: string | null;
 }
 export interface Me {
   user: User;
@@ -129,6 +135,8 @@ export interface Celebration {
   points: number;
   createdAt: string;
   message: string;
+  /** A badge's name (in the reader's language) or a won deal's customer; empty for other kinds. */
+  subject: string;
 }
 
 export interface GeoPoint {

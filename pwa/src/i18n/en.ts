@@ -1,18 +1,34 @@
 // English catalog. The source of the key set: zh-CN.ts must have exactly these keys
 // with the same {placeholders}; a unit test and the type checker both enforce it.
 
+import { badgesEn } from '@/i18n/badges';
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
 import { mapEn } from '@/i18n/map';
+import { notificationsEn } from '@/i18n/notifications';
 import { offlineEn } from '@/i18n/offline';
 import { pipelineOfflineEn } from '@/i18n/pipeline-offline';
+import { newCustomerEn } from '@/i18n/new-customer';
+import { pointsEn } from '@/i18n/points';
+import { contestsEn } from '@/i18n/contests';
+import { rewardsEn } from '@/i18n/rewards';
+import { robotsEn } from '@/i18n/robots';
+import { tvEn } from '@/i18n/tv';
 
 export const en = {
+  ...badgesEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,
+  ...notificationsEn,
+  ...tvEn,
   ...offlineEn,
   ...pipelineOfflineEn,
+  ...newCustomerEn,
+  ...contestsEn,
+  ...rewardsEn,
+  ...pointsEn,
+  ...robotsEn,
   'app.name': 'Podium',
   'app.loading': 'Loading…',
   'app.offline': 'Can’t reach Podium. Check your connection.',
@@ -130,6 +146,7 @@ export const en = {
   'tv.revenue': '{period} · Revenue',
   'tv.celebrate': 'Congratulations!',
 
+  'celebration.contest': '{name} won: {prize}!',
   'celebration.overtake': '{name} overtook {other}',
   'celebration.milestone': '{name} reached {threshold} points',
 
@@ -349,10 +366,14 @@ export const en = {
   "error.OVERLAP": "Already on a plan for some of these months.",
   "error.TOO_EARLY": "This date is too early.",
   "error.CHECKED_OUT": "This visit was already checked out.",
-  "error.DECIDED": "This visit was already reviewed.",
+  "error.DECIDED": "This was already decided.",
   "error.NOT_FLAGGED": "Only flagged visits are reviewed.",
   "error.TOO_MANY": "Too many for one visit.",
   "error.TOO_LARGE": "The picture is too large.",
+  "error.INSUFFICIENT": "Not enough points.",
+  "error.DUPLICATE": "This already exists: choose it instead, or tell them apart.",
+  "error.OUT_OF_STOCK": "Not enough left in stock.",
+  "error.RETIRED": "This reward is no longer offered.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,17 +1,33 @@
+import { badgesZhCN } from '@/i18n/badges';
 import { compensationZh } from '@/i18n/compensation';
 import { earningsZh } from '@/i18n/earnings';
 import type { MessageKey } from '@/i18n/en';
 import { mapZhCN } from '@/i18n/map';
+import { notificationsZh } from '@/i18n/notifications';
 import { offlineZhCN } from '@/i18n/offline';
 import { pipelineOfflineZhCN } from '@/i18n/pipeline-offline';
+import { newCustomerZhCN } from '@/i18n/new-customer';
+import { pointsZhCN } from '@/i18n/points';
+import { contestsZhCN } from '@/i18n/contests';
+import { rewardsZhCN } from '@/i18n/rewards';
+import { robotsZhCN } from '@/i18n/robots';
+import { tvZhCN } from '@/i18n/tv';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
+  ...badgesZhCN,
   ...earningsZh,
   ...compensationZh,
   ...mapZhCN,
+  ...notificationsZh,
+  ...tvZhCN,
   ...offlineZhCN,
   ...pipelineOfflineZhCN,
+  ...newCustomerZhCN,
+  ...contestsZhCN,
+  ...rewardsZhCN,
+  ...pointsZhCN,
+  ...robotsZhCN,
   'app.name': 'Podium',
   'app.loading': '加载中…',
   'app.offline': '无法连接 Podium，请检查网络。',
@@ -129,6 +145,7 @@ export const zhCN: Record<MessageKey, string> = {
   'tv.revenue': '{period} · 销售额',
   'tv.celebrate': '恭喜！',
 
+  'celebration.contest': '{name} 赢得：{prize}！',
   'celebration.overtake': '{name} 超越了 {other}',
   'celebration.milestone': '{name} 达到 {threshold} 积分',
 
@@ -348,8 +365,12 @@ export const zhCN: Record<MessageKey, string> = {
   "error.OVERLAP": "这些月份中已有薪酬方案。",
   "error.TOO_EARLY": "日期过早。",
   "error.CHECKED_OUT": "该拜访已签退。",
-  "error.DECIDED": "该拜访已审核。",
+  "error.DECIDED": "已处理过。",
   "error.NOT_FLAGGED": "只有被标记的拜访需要审核。",
   "error.TOO_MANY": "单次拜访数量已达上限。",
   "error.TOO_LARGE": "图片过大。",
+  "error.INSUFFICIENT": "积分不足。",
+  "error.DUPLICATE": "已存在同名记录：请直接选择它，或改个名称加以区分。",
+  "error.OUT_OF_STOCK": "库存不足。",
+  "error.RETIRED": "该奖励已下架。",
 };

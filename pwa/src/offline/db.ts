@@ -1,7 +1,7 @@
 // The phone's own database: what a rep recorded and has not yet reached the server
 // (the outbox), the data they need in the field (cache), and their visits as the
 // phone knows them. One typed schema, one version number, one explicit upgrade.
-import type { CheckInInput, CheckOutInput, FieldVisit, VisitCustomer } from '@/features/visit/documents';
+import type { AddCustomerInput, CheckInInput, CheckOutInput, FieldVisit, VisitCustomer } from '@/features/visit/documents';
 import type { ActivityKind, ActivityOutcome, CreateDealInput, FieldError, PointsSummary } from '@/graphql/types';
 
 export const DB_NAME = 'podium';
@@ -81,6 +81,8 @@ export interface OutboxPayloads {
   moveDeal: MoveDealPayload;
   updateDeal: UpdateDealPayload;
   logActivity: LogActivityPayload;
+  /** A customer added where the rep stood; it has no server id until accepted, so no check-in depends on it. */
+  addCustomer: Omit<AddCustomerInput, 'clientId'>;
 }
 export type OutboxKind = keyof OutboxPayloads;
 

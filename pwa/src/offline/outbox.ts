@@ -11,7 +11,7 @@ import {
   type Tx,
 } from '@/offline/db';
 import { forgetVisitIn, type CheckInSuccess, type CheckOutSuccess } from '@/offline/visits';
-import type { PhotoUploadResult } from '@/features/visit/documents';
+import type { AddCustomerResult, PhotoUploadResult } from '@/features/visit/documents';
 import type { ActivitySuccess } from '@/features/pipeline/sync-documents';
 import type { DealSuccess } from '@/graphql/types';
 
@@ -263,6 +263,7 @@ export interface SyncedResults {
   moveDeal: DealSuccess;
   updateDeal: DealSuccess;
   logActivity: ActivitySuccess;
+  addCustomer: Extract<AddCustomerResult, { __typename: 'AddCustomerSuccess' }>;
 }
 
 type SyncedListener<K extends OutboxKind> = (result: SyncedResults[K], item: OutboxItemOfKind<K>) => void;
@@ -274,6 +275,7 @@ const syncedListeners: { [K in OutboxKind]: Set<SyncedListener<K>> } = {
   moveDeal: new Set(),
   updateDeal: new Set(),
   logActivity: new Set(),
+  addCustomer: new Set(),
 };
 
 /** The server's answer for each write of `kind` once it is accepted (a replay's answer is the first one). */

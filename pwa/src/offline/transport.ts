@@ -1,8 +1,10 @@
-// How each kind of outbox write reaches the server: GraphQL for check-in, check-out
-// and the pipeline's writes, a plain POST of the picture's bytes for a photo.
+// How each kind of outbox write reaches the server: GraphQL for check-in, check-out,
+// a new customer and the pipeline's writes, a plain POST of the picture's bytes for a photo.
 import {
+  ADD_CUSTOMER_MUTATION,
   CHECK_IN_MUTATION,
   CHECK_OUT_MUTATION,
+  type AddCustomerResult,
   type CheckInResult,
   type CheckOutResult,
   type PhotoUploadErrors,
@@ -135,6 +137,10 @@ export const httpTransport: Transport = {
           const input = { clientId: item.clientId, dealId: serverId(item.payload), kind, outcome, note, occurredAt };
           const data = await graphql<{ logActivity: ActivityWriteResult }>(SYNC_LOG_ACTIVITY, { input });
           return typed(data.logActivity, 'ActivitySuccess');
+        }
+        case 'addCustomer': {
+          const data = await graphql<{ addCustomer: AddCustomerResult }>(ADD_CUSTOMER_MUTATION, { input: { ...item.payload, clientId: item.clientId } });
+          return typed(data.addCustomer, 'AddCustomerSuccess');
         }
       }
     } catch (error) {

@@ -77,4 +77,74 @@ async function fromCache(request: Request, path: string): Promise<Response> {
   return cached ?? fetch(request);
 }
 
+/** What the server pushes (backend/podium/push/service.py Message): every path on our origin. */
+interface PushPayload {
+  title: string;
+  body: string;
+  url: string;
+  tag: string;
+  image?: string;
+  kind?: string;
+}
+
+const ICON = '/icons/icon-192.png';
+
+/** Only a path of our own origin is ever opened from a notification. */
+function ownPath(url: unknown): string {
+  if (typeof url !== 'string' || !url.startsWith('/') || url.startsWith('//')) return '/';
+  return url;
+}
+
+function parsePush(data: PushMessageData | null): PushPayload | null {
+  if (!data) return null;
+  try {
+    const value = data.json() as Partial<PushPayload>;
+    if (typeof value.title !== 'string') return null;
+    return {
+      title: value.title,
+      body: typeof value.body === 'string' ? value.body : '',
+      url: ownPath(value.url),
+      tag: typeof value.tag === 'string' ? value.tag : '',
+      image: typeof value.image === 'string' && value.image.startsWith('/') ? value.image : undefined,
+      kind: value.kind,
+    };
+  } catch {
+    return null;
+  }
+}
+
+self.addEventListener('push', (event) => {
+  const payload = parsePush(event.data);
+  if (!payload) return;
+  // `image` is not in TypeScript's NotificationOptions yet; Chrome and Edge show it, others ignore it.
+  const options: NotificationOptions & { image?: string } = {
+    body: payload.body,
+    icon: ICON,
+    badge: ICON,
+    image: payload.image,
+    tag: payload.tag || undefined,
+    data: { url: payload.url },
+  };
+  event.waitUntil(self.registration.showNotification(payload.title, options));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = ownPath((event.notification.data as { url?: unknown } | null)?.url);
+  event.waitUntil(
+    (async () => {
+      const target = new URL(path, self.location.origin).href;
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((c) => new URL(c.url).origin === self.location.origin);
+      if (open) {
+        // The app routes by URL: navigating the open window shows the right screen, with its session.
+        const focused = await open.focus();
+        await (focused ?? open).navigate(target).catch(() => self.clients.openWindow(target));
+        return;
+      }
+      await self.clients.openWindow(target);
+    })(),
+  );
+});
+
 export {};

@@ -1,3 +1,4 @@
+import { profileNameLink } from '@/features/badges/links';
 import { climbed, diffBoards, flipOffsets, formatRevenue } from '@/features/board/logic';
 import type { Leaderboard, LeaderboardEntry } from '@/graphql/types';
 import { formatNumber, getLocale, t } from '@/i18n';
@@ -152,7 +153,7 @@ export class BoardView {
         h(
           'span',
           { class: 'lb-name' },
-          h('span', { class: 'lb-name-text' }, entry.user.name),
+          this.variant === 'tv' ? h('span', { class: 'lb-name-text' }, entry.user.name) : profileNameLink(entry.user.id, entry.user.name, 'lb-name-text'),
           isMe && this.variant !== 'tv' ? h('span', { class: 'you-tag' }, t('board.you')) : null,
         ),
         entry.user.team && this.showTeam ? h('span', { class: 'lb-team' }, entry.user.team.name) : null,

@@ -6,7 +6,7 @@ const ann: User = { id: 'u1', name: 'Ann', initials: 'AN', role: 'REP', team: nu
 const bob: User = { ...ann, id: 'u2', name: 'Bob', initials: 'BO' };
 
 function celebration(id: string, createdAt: string, overrides: Partial<Celebration> = {}): Celebration {
-  return { id, kind: 'MILESTONE', user: ann, otherUser: null, threshold: 100, points: 120, createdAt, message: `m${id}`, ...overrides };
+  return { id, kind: 'MILESTONE', user: ann, otherUser: null, threshold: 100, points: 120, createdAt, message: `m${id}`, subject: '', ...overrides };
 }
 
 describe('CelebrationQueue', () => {
@@ -52,6 +52,11 @@ describe('celebrationText', () => {
     const overtake = celebration('1', '2026-11-22T09:00:00Z', { kind: 'OVERTAKE', otherUser: bob, message: 'Ann 超越了 Bob' });
     expect(celebrationText(overtake)).toBe('Ann overtook Bob');
     expect(celebrationText(celebration('2', '2026-11-22T09:00:00Z', { message: 'Ann 本月积分达到 100 分！' }))).toBe('Ann reached 100 points');
+  });
+
+  it('names the badge a person earned, as the server named it for the reader', () => {
+    const badge = celebration('4', '2026-11-22T09:00:00Z', { kind: 'BADGE', subject: 'Early bird', message: 'Ann 获得了徽章「Early bird」！' });
+    expect(celebrationText(badge)).toBe('Ann earned the badge “Early bird”!');
   });
 
   it('uses the server’s localized message for kinds this build does not know', () => {

@@ -9,6 +9,12 @@ export function celebrationText(c: Celebration): string {
   if (c.kind === 'OVERTAKE' && c.otherUser) {
     return t('celebration.overtake', { name: c.user.name, other: c.otherUser.name });
   }
+  if (c.kind === 'BADGE' && c.subject) {
+    return t('celebration.badge', { name: c.user.name, badge: c.subject });
+  }
+  if (c.kind === 'CONTEST' && c.subject) {
+    return t('celebration.contest', { name: c.user.name, prize: c.subject });
+  }
   if (c.kind === 'MILESTONE') {
     return t('celebration.milestone', { name: c.user.name, threshold: formatNumber(c.threshold ?? c.points) });
   }
@@ -41,17 +47,26 @@ export class CelebrationQueue {
   constructor(
     private readonly maxAgeMs = 10 * 60_000,
     private readonly capacity = 20,
+    /** Ids remembered against re-sends; a TV runs for weeks, so the oldest are forgotten. */
+    private readonly memory = 500,
   ) {}
 
   /** True when `c` was queued. */
   push(c: Celebration, now: number = Date.now()): boolean {
     if (this.seen.has(c.id)) return false;
     this.seen.add(c.id);
+    // A Set iterates in insertion order: the first id is the oldest.
+    if (this.seen.size > this.memory) this.seen.delete(this.seen.values().next().value as string);
     const created = Date.parse(c.createdAt);
     if (Number.isFinite(created) && now - created > this.maxAgeMs) return false;
     if (this.waiting.length >= this.capacity) this.waiting.shift();
     this.waiting.push(c);
     return true;
+  }
+
+  /** Already queued or shown (within memory). */
+  has(id: string): boolean {
+    return this.seen.has(id);
   }
 
   shift(): Celebration | undefined {

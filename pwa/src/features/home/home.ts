@@ -6,6 +6,11 @@ import { celebrationText, mergeCelebrations } from '@/features/celebrations/logi
 import { HOME_EARNINGS_SUBSCRIPTION } from '@/features/compensation/documents';
 import { money } from '@/features/compensation/ui';
 import { mapLinks } from '@/features/map/links';
+import { offerPush } from '@/features/notifications/prompt';
+import { pointsHomeLinks } from '@/features/points/links';
+import { profileHomeLink } from '@/features/badges/links';
+import { rewardsHomeCard } from '@/features/rewards/home-card';
+import { contestsHomeCard } from '@/features/contests/home-card';
 import { request, subscribe } from '@/graphql/client';
 import {
   ATTAINMENT_SUBSCRIPTION,
@@ -16,7 +21,7 @@ import {
 } from '@/graphql/documents';
 import { failureMessage } from '@/graphql/errors';
 import type { Attainment, Celebration, Leaderboard, Me, PointsSummary } from '@/graphql/types';
-import { formatNumber, formatTime, hourIn, onLocaleChange, t, type MessageKey } from '@/i18n';
+import { formatNumber, formatTime, getLocale, hourIn, onLocaleChange, t, type MessageKey } from '@/i18n';
 import { avatar } from '@/ui/avatar';
 import { h, replace, Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
@@ -58,6 +63,9 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
   const cap = h('div', { class: 'stat-card cap-card' });
   const miniBoard = h('div', { class: 'mini-board' });
   const celebrationList = h('ul', { class: 'celebration-list', 'aria-live': 'polite' });
+  // My newest celebration as its card (the image the push shows), and the offer of pushes after it.
+  const myCard = h('figure', { class: 'celebration-card', hidden: true, 'data-testid': 'home-celebration-card' });
+  const pushSlot = h('div', { class: 'push-slot' });
   const pointsError = h('p', { class: 'form-error', role: 'alert', hidden: true });
 
   const renderPoints = () => {
@@ -119,6 +127,17 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
 
   const renderCelebrations = () => {
     if (!celebrationsLoaded) return;
+    const mine = celebrations.filter((c) => c.user.id === me.user.id);
+    const newest = mine[0];
+    myCard.hidden = !newest;
+    if (newest) {
+      const src = `/api/celebrations/${encodeURIComponent(newest.id)}/card.png?lang=${getLocale()}`;
+      if (myCard.dataset.src !== src) {
+        myCard.dataset.src = src;
+        replace(myCard, h('img', { src, alt: celebrationText(newest), width: 1024, height: 512, loading: 'lazy', decoding: 'async' }));
+      }
+    }
+    void offerPush(pushSlot, mine.length);
     if (celebrations.length === 0) {
       replace(celebrationList, h('li', { class: 'empty' }, t('home.noCelebrations')));
       return;
@@ -282,6 +301,8 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
           'div',
           { class: 'home-col' },
           h('div', { class: 'home-stats' }, rank, cap, stats),
+          pointsHomeLinks(texts),
+          profileHomeLink(texts),
           h(
             'section',
             { class: 'card attainment-card', 'data-testid': 'home-attainment' },
@@ -296,6 +317,7 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
             rings,
           ),
           earningsCard,
+          rewardsHomeCard(texts, disposers),
           h(
             'a',
             { class: 'btn btn-primary btn-xl log-visit-cta', href: '/visit', 'data-testid': 'home-log-visit' },
@@ -307,6 +329,7 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
         h(
           'div',
           { class: 'home-col' },
+          contestsHomeCard(me, texts, disposers),
           h(
             'section',
             { class: 'card home-board' },
@@ -322,6 +345,8 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
             'section',
             { class: 'card home-celebrations' },
             h('div', { class: 'card-head' }, tx(texts, 'h2', 'home.celebrations', { class: 'card-title' })),
+            pushSlot,
+            myCard,
             celebrationList,
           ),
         ),

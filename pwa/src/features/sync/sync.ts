@@ -1,12 +1,14 @@
 // /sync: what is saved on this phone and not yet accepted by Podium, in words.
 // Conflicts (writes the server refused) come first, each with its reason and what
 // the rep can do: choose another customer (a check-in whose customer is gone),
-// try again, or discard it (after a confirmation, with what depends on it).
+// rename a new customer (a name the org already has), try again, or discard it
+// (after a confirmation, with what depends on it).
 import '@/features/sync/sync.css';
 import type { Screen } from '@/app/screen';
 import { loadCustomers, savedWhen } from '@/features/visit/field-data';
 import type { VisitCustomer } from '@/features/visit/documents';
 import { distanceMeters } from '@/features/visit/logic';
+import { customerInput } from '@/features/visit/new-customer-logic';
 import { fieldErrorMessage } from '@/graphql/errors';
 import { SYNC_DEAL_VERSION } from '@/features/pipeline/sync-documents';
 import { request } from '@/graphql/client';
@@ -28,6 +30,7 @@ const KIND_TEXT: Record<OutboxItem['kind'], MessageKey> = {
   moveDeal: 'sync.kind.moveDeal',
   updateDeal: 'sync.kind.updateDeal',
   logActivity: 'sync.kind.logActivity',
+  addCustomer: 'sync.kind.addCustomer',
 };
 /** The edit form's labels, to say which fields an edit changes. */
 const FIELD_TEXT: Record<string, MessageKey> = {
@@ -75,6 +78,10 @@ export const syncScreen: Screen = (root, { me }) => {
   let resolveList: VisitCustomer[] | null = null;
   let resolveSeq = 0;
   let notice: string | null = null;
+  /** The new customer being renamed (its seq), and the problem with the name typed, if any. */
+  let renaming: number | null = null;
+  let renameProblem: string | null = null;
+  let renameValue = '';
   let disposed = false;
 
   const status = h('p', { class: 'sync-status', role: 'status', 'data-testid': 'sync-status' });
@@ -197,6 +204,51 @@ export const syncScreen: Screen = (root, { me }) => {
     return panel;
   };
 
+  /** A refused new customer, renamed: the same clientId is sent again (the server never stored the refused one). */
+  const renamePanel = (item: OutboxItem & { kind: 'addCustomer' }) => {
+    const input = h('input', {
+      class: 'input',
+      id: `sync-rename-${item.seq}`,
+      value: renameValue,
+      autocomplete: 'off',
+      'data-testid': 'sync-rename-input',
+      'aria-invalid': renameProblem ? 'true' : null,
+      'aria-describedby': renameProblem ? `sync-rename-error-${item.seq}` : null,
+    });
+    const send = () => {
+      renameValue = input.value;
+      // The same checks as the sheet; the position is the one recorded, unchanged.
+      const rest = item.payload;
+      const result = customerInput(
+        { name: input.value, address: rest.address, tier: rest.tier, radius: rest.geofenceRadiusMeters },
+        { latitude: rest.latitude, longitude: rest.longitude, accuracy: 0 },
+      );
+      if (!result.ok) {
+        const problem = result.problems.find((p) => p.field === 'name');
+        renameProblem = problem?.code === 'TOO_LONG' ? t('newCustomer.nameTooLong', { count: formatNumber(problem.count), max: formatNumber(problem.max) }) : t('newCustomer.nameRequired');
+        render();
+        return;
+      }
+      renaming = null;
+      renameProblem = null;
+      notice = t('sync.renamed');
+      void updatePayload<'addCustomer'>(item.seq, result.payload, result.payload.name);
+    };
+    queueMicrotask(() => {
+      if (renaming === item.seq && document.activeElement === document.body) input.focus();
+    });
+    return h(
+      'form',
+      { class: 'sync-resolve', 'data-testid': 'sync-rename-panel', novalidate: true, onsubmit: (event: Event) => { event.preventDefault(); send(); } },
+      h('label', { class: 'sync-resolve-title', for: input.id }, t('sync.renameLabel')),
+      input,
+      renameProblem ? h('p', { class: 'field-error', id: `sync-rename-error-${item.seq}`, role: 'alert' }, renameProblem) : null,
+      h('div', { class: 'sync-actions' },
+        h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'sync-rename-send' }, t('sync.renameSend')),
+        h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'sync-rename-cancel', onclick: () => { renaming = null; renameProblem = null; render(); } }, t('sync.resolveCancel'))),
+    );
+  };
+
   const chooseCustomer = async (item: OutboxItem & { kind: 'checkIn' }, customer: VisitCustomer) => {
     resolving = null;
     await updateVisit(item.clientId, (v) => ({ ...v, customer })).catch(() => null);
@@ -245,6 +297,18 @@ export const syncScreen: Screen = (root, { me }) => {
             : null,
         ),
       );
+    } else if (conflict && item.kind === 'addCustomer') {
+      // While renaming, the panel's own buttons are the choices.
+      if (renaming !== item.seq) actions.push(h('div', { class: 'sync-actions' },
+        h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'sync-rename', onclick: () => {
+          renaming = item.seq;
+          renameProblem = null;
+          renameValue = item.payload.name;
+          notice = null;
+          render();
+        } }, t('sync.rename')),
+        h('button', { type: 'button', class: 'btn btn-ghost btn-small sync-discard', 'data-testid': 'sync-discard', onclick: () => { confirming = item.seq; confirmMode = 'discard'; notice = null; render(); } }, t('sync.discard')),
+      ));
     } else if (conflict) {
       actions.push(h('div', { class: 'sync-actions' },
         canChooseCustomer(item) ? h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'sync-resolve', onclick: () => {
@@ -281,6 +345,7 @@ export const syncScreen: Screen = (root, { me }) => {
           : null,
         actions,
         resolving === item.seq && item.kind === 'checkIn' ? resolvePanel(item) : null,
+        renaming === item.seq && item.kind === 'addCustomer' ? renamePanel(item) : null,
       ),
     );
   };
@@ -322,6 +387,7 @@ export const syncScreen: Screen = (root, { me }) => {
     loaded = true;
     if (confirming !== null && !items.some((i) => i.seq === confirming)) confirming = null;
     if (resolving !== null && !items.some((i) => i.seq === resolving && i.state === 'conflict')) resolving = null;
+    if (renaming !== null && !items.some((i) => i.seq === renaming && i.state === 'conflict')) renaming = null;
     if (!disposed) render();
   };
 

@@ -1,8 +1,12 @@
 // A manager's team at a glance (live), and setting a target with a split preview before saving.
 type Grain = 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 import type { Screen } from '@/app/screen';
+import { badgeSettingsLink } from '@/features/badges/links';
+import { robotsSettingsLink } from '@/features/robots/links';
 import { compensationLinks } from '@/features/compensation/ui';
 import { mapLinks } from '@/features/map/links';
+import { memberPointsLink, pointRulesLink } from '@/features/points/links';
+import { pairTvLink } from '@/features/tv/pair';
 import { formatMoney } from '@/features/pipeline/logic';
 import { PACE_CLASS, percent, ringDash, ringShare } from '@/features/targets/logic';
 import { request, subscribe } from '@/graphql/client';
@@ -118,7 +122,8 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
                 : h('span', { class: 'member-name' }, c.node.name),
               h('span', { class: 'member-bar' }, h('span', { class: 'member-fill', style: `width:${Math.round(ringShare(c.ratio) * 100)}%` })),
               h('span', { class: 'member-figure' }, percent(c.ratio)),
-              h('span', { class: 'member-sub' }, metricValue(a.metric, c.actual, currency, true), ' / ', metricValue(a.metric, c.target, currency, true), ' · ', t(`targets.pace.${c.pace}`)),
+              h('span', { class: 'member-sub' }, metricValue(a.metric, c.actual, currency, true), ' / ', metricValue(a.metric, c.target, currency, true), ' · ', t(`targets.pace.${c.pace}`),
+                c.node.kind === 'USER' && me.user.role !== 'REP' ? [' · ', memberPointsLink(c.node.id, t('points.memberLink'))] : null),
             ),
           ),
       ),
@@ -353,7 +358,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     h(
       'section',
       { class: 'page team-page' },
-      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), compensationLinks(texts, me.user.role), mapLinks(texts, me.user.role, disposers)),
+      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), compensationLinks(texts, me.user.role), mapLinks(texts, me.user.role, disposers), pairTvLink(texts, me.user.role), pointRulesLink(texts, me.user.role), badgeSettingsLink(texts, me.user.role), robotsSettingsLink(texts, me.user.role)),
       metricTabs,
       grainTabs,
       glance,

@@ -69,6 +69,20 @@ export interface CheckOutInput {
 export type CheckInResult =
   | { __typename: 'CheckInSuccess'; visit: FieldVisit; points: PointsSummary; replayed: boolean }
   | OperationError;
+/** A customer added where the rep stands (`addCustomer`); idempotent on clientId. */
+export interface AddCustomerInput {
+  clientId: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+  address: string;
+  tier: 'A' | 'B' | 'C';
+  geofenceRadiusMeters: number;
+}
+export type AddedCustomer = VisitCustomer & { tier: string };
+export type AddCustomerResult =
+  | { __typename: 'AddCustomerSuccess'; customer: AddedCustomer; pointsAwarded: number; replayed: boolean }
+  | OperationError;
 export type CheckOutResult = { __typename: 'CheckOutSuccess'; visit: FieldVisit; replayed: boolean } | OperationError;
 
 /** `POST /api/visits/photos`: the body of a 200/201, or of a 4xx. */
@@ -217,4 +231,20 @@ export const FIELD_CUSTOMERS_QUERY = /* GraphQL */ `
     customers(near: $near, search: $search, first: $first) { ...VisitCustomerParts }
   }
   ${VISIT_CUSTOMER}
+`;
+
+export const ADD_CUSTOMER_MUTATION = /* GraphQL */ `
+  mutation AddCustomer($input: AddCustomerInput!) {
+    addCustomer(input: $input) {
+      __typename
+      ... on AddCustomerSuccess {
+        customer { ...VisitCustomerParts tier }
+        pointsAwarded
+        replayed
+      }
+      ... on OperationError { ...VisitErrorParts }
+    }
+  }
+  ${VISIT_CUSTOMER}
+  ${ERRORS}
 `;

@@ -17,6 +17,7 @@ import { loadCustomers, loadTodayPlan, savedWhen } from '@/features/visit/field-
 import { locate } from '@/features/visit/geolocation';
 import {
   accuracyMeters,
+  distanceMeters,
   FLAG_TEXT,
   formatElapsed,
   geofenceStatus,
@@ -29,12 +30,14 @@ import {
   type LocationProblem,
   type VisitSyncState,
 } from '@/features/visit/logic';
+import { addCustomerHere } from '@/features/visit/new-customer';
+import { asVisitCustomer, queuedCustomers, type QueuedCustomer } from '@/features/visit/new-customer-logic';
 import { preparePhoto, UnreadablePhoto } from '@/features/visit/photo';
 import { request } from '@/graphql/client';
 import { fieldErrorMessage } from '@/graphql/errors';
 import { formatDistance, formatNumber, formatTime, t, type MessageKey } from '@/i18n';
 import type { LocalVisit, OutboxItem } from '@/offline/db';
-import { enqueue, isQueued, listOutbox, onOutboxChange } from '@/offline/outbox';
+import { enqueue, isQueued, listOutbox, onOutboxChange, onSynced } from '@/offline/outbox';
 import { onVisitChange, openVisit, putVisitIn, saveVisit, updateVisit, visitChanged } from '@/offline/visits';
 import { h, replace, Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
@@ -160,6 +163,8 @@ export const visitScreen: Screen = (root, { me }) => {
   let resultsSavedAt: string | null = null;
   let resultsFailed = false;
   let selected: VisitCustomer | null = null;
+  /** A customer added on this phone and not yet synced (its addCustomer's clientId): shown, not checked in at. */
+  let selectedWaiting: string | null = null;
   let searchSeq = 0;
   let planSeq = 0;
 
@@ -218,6 +223,7 @@ export const visitScreen: Screen = (root, { me }) => {
 
   const choose = (customer: VisitCustomer) => {
     selected = customer;
+    selectedWaiting = null;
     errors = [];
     renderPlan();
     renderResults();
@@ -299,18 +305,69 @@ export const visitScreen: Screen = (root, { me }) => {
     if (saved) replace(offlineNote, icon('alert'), h('span', null, t('offline.savedAt', { when: savedWhen(saved) })));
   };
 
+  /** A customer added on this phone, waiting to sync (or refused): shown on top of the plan, never checked in at. */
+  const waitingButton = (item: QueuedCustomer) => {
+    const conflict = item.state === 'conflict';
+    const isSelected = selectedWaiting === item.clientId;
+    const fix = currentFix();
+    const distance = fix ? distanceMeters(fix, item.payload) : null;
+    return h(
+      'li',
+      null,
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'radio',
+          class: `customer is-waiting ${isSelected ? 'is-selected' : ''}`,
+          'aria-checked': String(isSelected),
+          'data-testid': 'waiting-customer',
+          'data-client-id': item.clientId,
+          'data-state': conflict ? 'conflict' : 'waiting',
+          onclick: () => {
+            selected = null;
+            selectedWaiting = item.clientId;
+            errors = [];
+            addedNotice = null;
+            renderPlan();
+            renderResults();
+            renderBars();
+          },
+        },
+        h('span', { class: 'customer-check', 'aria-hidden': 'true' }, icon('check')),
+        h(
+          'span',
+          { class: 'customer-main' },
+          h('span', { class: 'customer-name' }, item.payload.name),
+          item.payload.address ? h('span', { class: 'customer-address' }, item.payload.address) : null,
+          h('span', { class: 'chip-line' },
+            h('span', { class: `chip ${conflict ? 'chip-refused' : 'chip-waiting'}`, 'data-testid': 'waiting-customer-state' },
+              t(conflict ? 'newCustomer.waitingConflict' : 'newCustomer.waiting'))),
+          isSelected || conflict
+            ? h('span', { class: 'waiting-explain', 'data-testid': 'waiting-customer-explain' },
+                t(conflict ? 'newCustomer.conflictExplain' : 'newCustomer.waitingExplain'))
+            : null,
+        ),
+        distance !== null ? h('span', { class: 'customer-distance' }, formatDistance(distance)) : null,
+      ),
+      conflict ? h('a', { class: 'btn btn-small btn-ghost waiting-sync-link', href: '/sync' }, t('field.openSync')) : null,
+    );
+  };
+
   const renderPlan = () => {
     renderOfflineNote();
+    renderAddedNotice();
+    const waiting = search.value.trim() ? [] : queuedCustomers(queued).map(waitingButton);
     if (planFailed) {
       planMeta.textContent = '';
-      replace(planList, h('li', { class: 'empty' }, t('field.planError'), ' ',
+      replace(planList, waiting, h('li', { class: 'empty' }, t('field.planError'), ' ',
         h('button', { type: 'button', class: 'link-button', onclick: () => void loadPlan() }, t('app.retry'))));
       return;
     }
     if (!plan) {
       planMeta.textContent = '';
       planList.setAttribute('aria-busy', 'true');
-      replace(planList, Array.from({ length: 3 }, () => h('li', { class: 'skeleton-row' })));
+      replace(planList, waiting, Array.from({ length: 3 }, () => h('li', { class: 'skeleton-row' })));
       return;
     }
     planList.setAttribute('aria-busy', 'false');
@@ -319,9 +376,61 @@ export const visitScreen: Screen = (root, { me }) => {
       ? t('field.planTotal', { count, distance: formatDistance(plan.totalMeters) })
       : t('field.planCount', { count });
     const stops = filteredStops();
-    if (plan.stops.length === 0) replace(planList, h('li', { class: 'empty' }, t('field.planEmpty')));
-    else if (stops.length === 0) replace(planList, h('li', { class: 'empty' }, t('visit.noCustomers')));
-    else replace(planList, stops.map((stop) => customerButton(stop.customer, { stop })));
+    if (plan.stops.length === 0) replace(planList, waiting, waiting.length ? null : h('li', { class: 'empty' }, t('field.planEmpty')));
+    else if (stops.length === 0) replace(planList, waiting, h('li', { class: 'empty' }, t('visit.noCustomers')));
+    else replace(planList, waiting, stops.map((stop) => customerButton(stop.customer, { stop })));
+  };
+
+  // --- a new customer, added where the rep stands ---------------------------------
+  /** What the sheet's outcome was; a waiting one names its write, and goes once that is refused (the row says so). */
+  let addedNotice: { waiting: boolean; text: string; clientId?: string } | null = null;
+  const addedNoticeEl = h('p', { class: 'new-customer-notice', role: 'status', 'data-testid': 'new-customer-notice', hidden: true });
+  function renderAddedNotice(): void {
+    if (addedNotice?.clientId && queuedCustomers(queued).some((i) => i.clientId === addedNotice!.clientId && i.state === 'conflict')) addedNotice = null;
+    addedNoticeEl.hidden = addedNotice === null;
+    addedNoticeEl.classList.toggle('is-waiting', addedNotice?.waiting ?? false);
+    if (addedNotice) {
+      replace(addedNoticeEl, addedNotice.waiting ? h('span', { class: 'sync-dot', 'aria-hidden': 'true' }) : icon('check'), h('span', null, addedNotice.text));
+    } else addedNoticeEl.replaceChildren();
+  }
+  const newCustomerButton = h('button', {
+    type: 'button',
+    class: 'btn btn-ghost btn-block new-customer-button',
+    'data-testid': 'visit-new-customer',
+    onclick: () => void openNewCustomer(),
+  }, icon('plus'), tx(texts, 'span', 'newCustomer.open'));
+
+  const selectAdded = (customer: VisitCustomer, pointsAwarded: number) => {
+    selected = customer;
+    selectedWaiting = null;
+    errors = [];
+    addedNotice = {
+      waiting: false,
+      text: pointsAwarded > 0
+        ? t('newCustomer.added', { name: customer.name, points: formatNumber(pointsAwarded) })
+        : t('newCustomer.addedNoPoints', { name: customer.name }),
+    };
+    search.value = '';
+    void loadPlan();
+    void loadSearch();
+  };
+
+  const openNewCustomer = async () => {
+    const outcome = await addCustomerHere({ userId, fix: currentFix, locate: locateNow });
+    if (!outcome || disposed) return;
+    if (outcome.kind === 'added') selectAdded(outcome.customer, outcome.pointsAwarded);
+    else {
+      selected = null;
+      selectedWaiting = outcome.clientId;
+      errors = [];
+      addedNotice = { waiting: true, text: t('newCustomer.savedOffline', { name: outcome.name }), clientId: outcome.clientId };
+      search.value = '';
+      queued = await listOutbox(userId).catch(() => queued);
+      if (disposed) return;
+    }
+    renderPlan();
+    renderResults();
+    renderBars();
   };
 
   const renderResults = () => {
@@ -359,9 +468,11 @@ export const visitScreen: Screen = (root, { me }) => {
   function renderBars(): void {
     renderSummary(mode === 'choose' ? chooseSummary : openSummary);
     const locating = geo.kind === 'locating' && busy;
-    checkInButton.disabled = busy;
+    checkInButton.disabled = busy || selectedWaiting !== null;
     checkInButton.setAttribute('aria-busy', String(busy));
-    checkInButton.textContent = locating ? t('visit.locating') : selected ? t('field.checkInAt', { customer: selected.name }) : t('field.checkIn');
+    checkInButton.textContent = locating ? t('visit.locating')
+      : selectedWaiting !== null ? t('newCustomer.checkInWaiting')
+        : selected ? t('field.checkInAt', { customer: selected.name }) : t('field.checkIn');
     checkOutButton.disabled = busy;
     checkOutButton.setAttribute('aria-busy', String(busy));
     checkOutButton.textContent = locating ? t('visit.locating') : t('field.checkOut');
@@ -385,6 +496,13 @@ export const visitScreen: Screen = (root, { me }) => {
   const checkIn = async () => {
     if (busy) return;
     errors = [];
+    const waiting = queuedCustomers(queued).find((i) => i.clientId === selectedWaiting);
+    if (waiting) {
+      // A check-in names the customer by the server's id, which it has only once synced.
+      errors = [t('newCustomer.cantCheckIn', { name: waiting.payload.name })];
+      renderBars();
+      return;
+    }
     if (!selected) {
       errors = [t('visit.chooseCustomer')];
       renderBars();
@@ -753,7 +871,9 @@ export const visitScreen: Screen = (root, { me }) => {
     { class: 'visit-choose', 'data-testid': 'visit-choose' },
     offlineNote,
     h('div', { class: 'plan-head' }, planTitle, planMeta),
+    addedNoticeEl,
     planList,
+    newCustomerButton,
     h('div', { class: 'search' }, icon('search', 'icon search-icon'), search),
     resultsTitle,
     resultsList,
@@ -818,9 +938,24 @@ export const visitScreen: Screen = (root, { me }) => {
       replace(statusSlot, visit ? outcome(visit) : '');
       renderPhotos();
     } else if (mode === 'done') renderDone();
+    else if (mode === 'choose') {
+      // Discarded on /sync (or synced, and then selected below): nothing waits any more.
+      if (selectedWaiting !== null && !queuedCustomers(queued).some((i) => i.clientId === selectedWaiting)) selectedWaiting = null;
+      renderPlan();
+      renderBars();
+    }
   };
 
   const stopOutbox = onOutboxChange(() => void refreshQueued());
+  // A customer added here offline has synced: it becomes the real one, ready to check in.
+  const stopAdded = onSynced('addCustomer', (result, item) => {
+    if (disposed) return;
+    if (item.clientId === selectedWaiting) selectAdded(asVisitCustomer(result.customer), result.pointsAwarded);
+    else if (mode === 'choose') {
+      void loadPlan();
+      void loadSearch();
+    }
+  });
   const stopVisits = onVisitChange((next, clientId) => {
     if (!visit || clientId !== visit.clientId || disposed) return;
     if (next === null) {
@@ -835,9 +970,7 @@ export const visitScreen: Screen = (root, { me }) => {
       renderPhotos();
     } else if (mode === 'done') renderDone();
   });
-  const onOnline = () => {
-    if (mode === 'open' || mode === 'done') void refreshQueued();
-  };
+  const onOnline = () => void refreshQueued();
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOnline);
 
@@ -917,6 +1050,7 @@ export const visitScreen: Screen = (root, { me }) => {
     clearTimeout(searchTimer);
     clearInterval(ticker);
     stopOutbox();
+    stopAdded();
     stopVisits();
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOnline);
