@@ -285,7 +285,7 @@ async def standings(session: AsyncSession, contest: Contest, now: datetime) -> t
         elif team_id is not None and team_id in tree.units:
             members = tuple(m.id for m in tree.members_under(team_id))
             name = tree.units[team_id].name
-            raw.append((f"team:{team_id}", name, orgs.initials(name), orgs.AVATAR_COLORS[team_id % len(orgs.AVATAR_COLORS)], members))
+            raw.append((f"team:{team_id}", name, _team_initials(name), orgs.AVATAR_COLORS[team_id % len(orgs.AVATAR_COLORS)], members))
     scored: list[tuple[Decimal | None, Decimal, Decimal | None, tuple[str, str, str, str, tuple[int, ...]]]] = []
     for item in raw:
         members = item[4]
@@ -305,6 +305,16 @@ async def standings(session: AsyncSession, contest: Contest, now: datetime) -> t
         rank = entries[-1].rank if tied else index + 1
         entries.append(Entry(rank, key, name, initials, color, value if value is not None else Decimal(0), before_value, len(members), members))
     return entries, version, sum(e.members for e in entries)
+
+
+def _team_initials(name: str) -> str:
+    """A team by the start of its name (浦东 for 浦东战队 Pudong): a person's initials take the end of a Chinese
+    name, which for teams would be the same word (战队) on every badge."""
+    chinese = next((part for part in name.split() if not part.isascii()), None)
+    if chinese:
+        return chinese[:2]
+    words = [w for w in name.split() if w]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
 async def view_of(env: Env, contest: Contest) -> View:
