@@ -25,11 +25,33 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite only. Batch migrations rebuild a table (copy, drop, rename): with foreign keys on, dropping the old
+    table would cascade-delete every row that refers to it. Set on the driver's connection, outside any transaction,
+    which is the only place SQLite honours the pragma."""
+    cursor = connection.connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+
+
 async def _run_async() -> None:
     engine = create_engine(DatabaseSettings(url=config.get_main_option("sqlalchemy.url") or ""))
     async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await connection.run_sync(_foreign_keys, False)
         await connection.run_sync(_run)
+        if sqlite:
+            await connection.run_sync(_check_foreign_keys)
         await connection.commit()
+        if sqlite:
+            await connection.run_sync(_foreign_keys, True)
     await engine.dispose()
 
 
