@@ -259,6 +259,25 @@ async def public_users(session: AsyncSession, org_id: int, *, team_id: int | Non
     return {uid: PublicUser(uid, name, Role(role), tid, tname, photo) for uid, name, role, tid, tname, photo in rows}
 
 
+@dataclass(frozen=True)
+class Person:
+    """Someone shown by name on a record (a visit's rep, a redemption's decider), active or not."""
+
+    id: int
+    name: str
+
+    @property
+    def initials(self) -> str:
+        return initials(self.name)
+
+
+async def people_named(session: AsyncSession, user_ids: set[int]) -> dict[int, Person]:
+    """The named people of these ids, in one read."""
+    if not user_ids:
+        return {}
+    return {uid: Person(uid, name) for uid, name in await session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))}
+
+
 async def team_in_org(session: AsyncSession, org_id: int, team_id: int) -> Team | None:
     team = await session.get(Team, team_id)
     return team if team is not None and team.org_id == org_id else None

@@ -17,7 +17,7 @@ from podium.core.events import Tx, encode_event, org_channel, transaction
 from podium.core.i18n import Label
 from podium.core.policies import Viewer
 from podium.orgs import service as orgs
-from podium.orgs.models import User
+from podium.orgs.service import Person
 from podium.orgs.tree import reach
 from podium.points import ledger
 from podium.push import service as push
@@ -52,16 +52,6 @@ class Balance:
     @property
     def available(self) -> int:
         return self.earned - self.held - self.spent
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-
-    @property
-    def initials(self) -> str:
-        return orgs.initials(self.name)
 
 
 @dataclass(frozen=True)
@@ -418,7 +408,7 @@ async def _views(session: AsyncSession, rows: Sequence[Redemption]) -> list[Rede
     if not rows:
         return []
     ids = {r.user_id for r in rows} | {r.decided_by for r in rows if r.decided_by is not None}
-    people = {uid: Person(uid, name) for uid, name in await session.execute(select(User.id, User.name).where(User.id.in_(ids)))}
+    people = await orgs.people_named(session, ids)
     return [
         RedemptionView(r, people.get(r.user_id, Person(r.user_id, "")), people.get(r.decided_by) if r.decided_by is not None else None)
         for r in rows

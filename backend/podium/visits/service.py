@@ -24,6 +24,7 @@ from podium.customers import service as customers
 from podium.customers.geo import distance_m
 from podium.customers.models import Customer
 from podium.orgs import service as orgs
+from podium.orgs.service import Person
 from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import service as points
@@ -70,16 +71,6 @@ class CheckOutInput:
     occurred_at: datetime
     sent_at: datetime | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-
-    @property
-    def initials(self) -> str:
-        return orgs.initials(self.name)
 
 
 @dataclass(frozen=True)
@@ -571,7 +562,7 @@ async def _views(session: AsyncSession, visits: Sequence[Visit]) -> list[VisitVi
     user_ids = {v.user_id for v in visits}
     visit_ids = [v.id for v in visits]
     found = {c.id: c for c in await session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
-    people = {uid: Person(uid, name) for uid, name in await session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))}
+    people = await orgs.people_named(session, user_ids)
     photos: dict[int, list[PhotoMeta]] = {}
     rows = await session.execute(
         select(VisitPhoto.visit_id, VisitPhoto.id, VisitPhoto.client_id, VisitPhoto.width, VisitPhoto.height, func.length(VisitPhoto.data))
