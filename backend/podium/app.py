@@ -14,7 +14,17 @@ from litestar.config.compression import CompressionConfig
 from redis.asyncio import Redis
 
 from podium.core.env import Env
-from podium.core.events import Publisher
+from podium.badges import service as badges
+from podium.celebrations import service as celebrations
+from podium.celebrations.events import Celebrated
+from podium.core.events import DomainEvent, Publisher
+from podium.core.outbox import Handler, Outbox, SubscriberTable, publish_live
+from podium.pipeline.events import DealWon
+from podium.points.events import PointsEntered
+from podium.push import service as push
+from podium.rewards.events import RedemptionDecided
+from podium.robots import service as robots
+from podium.visits.events import VisitReviewed
 from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from podium.db.migrate import require_migrated
 from podium.db.session import create_engine, create_sessionmaker
@@ -30,7 +40,6 @@ from podium.displays.http import claim_pairing, start_pairing
 from podium.push.http import celebration_card
 from podium.push.service import PushWorker
 from podium.robots.service import RobotWorker
-from podium.badges import service as badges
 from podium.contests import service as contests
 from podium.visits import service as visits
 from podium.visits.http import read_photo, read_thumb, upload_photo
@@ -47,6 +56,27 @@ class Runtime:
     bus: Bus
     hub: Hub
     redis: Redis | None
+    outbox: Outbox
+
+
+def subscribers() -> SubscriberTable:
+    """What happens when: each domain event's handlers, in the order they run (core/outbox.py runs them).
+
+    Every live event is then published to the live views of every instance (publish_live, last, so
+    the boards it may re-read have moved already). Each handler is idempotent: a crash or an outage
+    runs it again from the events table.
+    """
+    table: dict[type[DomainEvent], list[Handler]] = {
+        PointsEntered: [leaderboards.on_points_entered, celebrations.on_points_entered, badges.on_points_entered],
+        DealWon: [leaderboards.on_deal_won, celebrations.on_deal_won],
+        Celebrated: [push.on_celebrated, robots.on_celebrated],
+        VisitReviewed: [push.on_visit_reviewed],
+        RedemptionDecided: [push.on_redemption_decided],
+    }
+    for event_type in DomainEvent.registry.values():
+        if event_type.live:
+            table.setdefault(event_type, []).append(publish_live)
+    return dict(table)
 
 
 class _BusPublisher:
@@ -69,10 +99,14 @@ def build_runtime(settings: Settings) -> Runtime:
     env = Env(settings=settings, db=create_sessionmaker(engine), publisher=publisher, boards=boards, limiter=limiter)
     hub_ref: list[Hub] = []
 
+    outbox_ref: list[Outbox] = []
+
     async def on_reconnect() -> None:
-        # Updates may have been lost with the connection: rebuild boards from SQL, re-send every view.
+        # Updates may have been lost with the connection: rebuild boards from SQL, re-send every view,
+        # and retry at once the handlers that failed while the bus was away.
         await leaderboards.rebuild_all(env)
         hub_ref[0].resnapshot_all()
+        await outbox_ref[0].retry_soon()
 
     bus = Bus(
         settings.redis.url or "memory://",
@@ -83,7 +117,12 @@ def build_runtime(settings: Settings) -> Runtime:
     publisher.bus = bus
     hub = Hub(schema._schema, frame_interval=settings.realtime.frame_interval, clock=env.clock, watch=bus.watch, unwatch=bus.unwatch)
     hub_ref.append(hub)
-    return Runtime(settings, env, bus, hub, redis)
+    outbox = Outbox(
+        env, subscribers(), head_start_seconds=settings.events.head_start_seconds, poll_seconds=settings.events.poll_seconds, lease_seconds=settings.events.lease_seconds,
+        max_attempts=settings.events.max_attempts, backoff_seconds=settings.events.backoff_seconds,
+    )
+    outbox_ref.append(outbox)
+    return Runtime(settings, env, bus, hub, redis, outbox)
 
 
 async def _sweep(env: Env, every: float) -> None:
@@ -115,6 +154,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await require_migrated(engine, settings.database.resolved_url)
         await runtime.bus.start()
         sweeper = asyncio.create_task(_sweep(runtime.env, settings.visits.close_sweep_seconds))
+        # Every instance handles whatever events a crash or an outage left behind.
+        dispatcher = asyncio.create_task(runtime.outbox.run())
         # Web Push (when VAPID keys are set): every instance sends due pushes from the shared job table.
         push_worker = PushWorker.from_env(runtime.env)
         pusher = asyncio.create_task(push_worker.run()) if push_worker else None
@@ -123,9 +164,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in (sweeper, dispatcher):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             poster.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poster

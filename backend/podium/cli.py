@@ -203,6 +203,30 @@ def _demo_vapid_keys() -> None:
     get_settings.cache_clear()
 
 
+@main.command()
+def rebuild() -> None:
+    """Recompute boards, milestones, badges and contest results from the ledgers (quietly: no push, no live celebration)."""
+    _require_migrated()
+    done = asyncio.run(_rebuild())
+    click.echo(
+        f"Rebuilt {done.orgs} org(s): {done.days_checked} day(s) of history checked, {done.milestones} milestone(s) and "
+        f"{done.badges} badge(s) newly awarded, {done.contests} contest(s) finished; boards rebuild from SQL when next read."
+    )
+
+
+async def _rebuild():  # type: ignore[no-untyped-def]
+    from podium.app import build_runtime
+    from podium.rebuild import rebuild as run
+
+    runtime = build_runtime(get_settings())
+    try:
+        return await run(runtime.env)
+    finally:
+        if runtime.redis is not None:
+            await runtime.redis.aclose()
+        await runtime.env.db.kw["bind"].dispose()
+
+
 @main.command("export-schema")
 @click.argument("path", default="-")
 def export_schema(path: str) -> None:

@@ -147,6 +147,22 @@ class VisitSettings:
 
 
 @dataclass(frozen=True)
+class EventSettings:
+    # Seconds the committing process has to run an event's handlers before any instance's dispatcher may.
+    head_start_seconds: float = 30.0
+    # Seconds between two looks at the events table when nothing woke the dispatcher.
+    poll_seconds: float = 2.0
+    # Seconds a dispatcher holds the events it took before another may take them again.
+    lease_seconds: float = 60.0
+    # Attempts before an event whose handler keeps failing is kept as failed (shown to admins, never dropped).
+    max_attempts: int = 12
+    # First retry after this many seconds, doubling each attempt, capped at five minutes.
+    backoff_seconds: float = 1.0
+    # Days handled events are kept before the sweep deletes them.
+    keep_days: int = 7
+
+
+@dataclass(frozen=True)
 class MapSettings:
     # Tile URL template ({z}/{x}/{y}; {s} allowed); empty: maps draw points on a plain grid.
     tile_url: str = ""
@@ -166,6 +182,7 @@ class Settings:
     visits: VisitSettings = field(default_factory=VisitSettings)
     maps: MapSettings = field(default_factory=MapSettings)
     robots: RobotSettings = field(default_factory=RobotSettings)
+    events: EventSettings = field(default_factory=EventSettings)
     # development: GraphiQL on, verbose errors; production: neither.
     environment: str = "development"
 
@@ -240,6 +257,14 @@ def load_settings() -> Settings:
             poll_seconds=float(_env("ROBOTS_POLL_SECONDS", "2")),
             timeout_seconds=float(_env("ROBOTS_TIMEOUT_SECONDS", "10")),
             insecure_urls=_env_bool("ROBOTS_INSECURE_URLS", False),
+        ),
+        events=EventSettings(
+            head_start_seconds=float(_env("EVENTS_HEAD_START_SECONDS", "30")),
+            poll_seconds=float(_env("EVENTS_POLL_SECONDS", "2")),
+            lease_seconds=float(_env("EVENTS_LEASE_SECONDS", "60")),
+            max_attempts=int(_env("EVENTS_MAX_ATTEMPTS", "12")),
+            backoff_seconds=float(_env("EVENTS_BACKOFF_SECONDS", "1")),
+            keep_days=int(_env("EVENTS_KEEP_DAYS", "7")),
         ),
         environment=environment,
     )

@@ -25,7 +25,11 @@ from podium.orgs.models import Org, User
 from podium.orgs.tree import reach
 from podium.pipeline import ledger as deals
 from podium.points import ledger
+from podium.points import service as points
+from podium.points.events import PointsEntered
 from podium.points.models import PointsEntry
+from podium.targets import service as targets
+from podium.targets.calendar import Grain
 from podium.visits import service as visits
 
 log = logging.getLogger(__name__)
@@ -95,6 +99,13 @@ def _moves(metric: Metric, rule_kind: str) -> bool:
     return kinds is None or rule_kind in kinds
 
 
+async def on_points_entered(env: Env, event: PointsEntered) -> None:
+    """Handler: every badge the entry crossed is awarded (once: the celebration's dedupe key)."""
+    person = await orgs.viewer_by_id(env, event.user)
+    if person is not None:
+        await evaluate(env, person, event.occurred_at, event.rule)
+
+
 async def evaluate(env: Env, person: Viewer, occurred_at: datetime, rule_kind: str) -> list[int]:
     """Award every badge the person's latest ledger entry crossed; ones already earned are skipped by their dedupe key."""
     if rule_kind in ("adjustment", "contest", "target_reached"):
@@ -135,9 +146,6 @@ async def evaluate(env: Env, person: Viewer, occurred_at: datetime, rule_kind: s
 
 async def _pay_target_reached(env: Env, person: Viewer, celebration_id: int, occurred_at: datetime) -> None:
     """The month's target reached earns the rule's points once: the badge, stored once, is the source."""
-    # Imported here: points calls badges after every entry.
-    from podium.points import service as points
-
     async with transaction(env.db) as tx:
         await orgs.lock_user(tx.session, person.user_id)
         await points.award_target_reached(tx, env, viewer=person, celebration_id=celebration_id, occurred_at=occurred_at)
@@ -158,10 +166,6 @@ async def _metric(session: AsyncSession, person: Viewer, metric: Metric, start: 
 
 async def _reached_monthly_target(env: Env, person: Viewer, occurred_at: datetime, zone: str) -> bool:
     """100 % of the person's revenue target for the month the entry fell in."""
-    # Imported here: targets reads visits, which awards points, which asks for badges.
-    from podium.targets import service as targets
-    from podium.targets.calendar import Grain
-
     local = occurred_at.astimezone(ZoneInfo(zone))
     org_view = Viewer(user_id=0, org_id=person.org_id, team_id=None, role=Role.ADMIN, locale=person.locale, name="")
     try:

@@ -12,15 +12,19 @@ from sqlalchemy.exc import IntegrityError
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
-from podium.core.events import encode_event, org_channel, transaction
+from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, translate
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Viewer
 from podium.celebrations.models import Celebration
 from podium.orgs import service as orgs
 from podium.orgs.service import PublicUser
-from podium.push import service as push
-from podium.robots import service as robots
+from podium.celebrations.events import Celebrated
+from podium.customers import service as customers
+from podium.pipeline.events import DealWon
+from podium.points import ledger
+from podium.points import service as points
+from podium.points.events import PointsEntered
 
 
 class Kind(StrEnum):
@@ -61,31 +65,31 @@ def badge_name(key_or_name: str, locale: Locale) -> str:
     return translate(f"badge.{key_or_name}", locale) if f"badge.{key_or_name}" in MESSAGES else key_or_name
 
 
-async def after_points(
-    env: Env,
-    *,
-    viewer: Viewer,
-    occurred_at: datetime,
-    old_points: int,
-    new_points: int,
-    passed_user_id: int | None,
-    milestones: list[int],
-) -> list[int]:
-    """Store what a change of monthly points is worth celebrating and announce it; returns new ids."""
+async def on_points_entered(env: Env, event: PointsEntered) -> None:
+    """Handler: an overtake or a monthly milestone the entry made, read from the ledger as it stood after the entry."""
     async with env.db() as session:
-        month = window(PeriodKind.MONTH, await orgs.org_time_zone(session, viewer.org_id), occurred_at)
+        month = window(PeriodKind.MONTH, await orgs.org_time_zone(session, event.org_id), event.occurred_at)
+        milestones = await points.milestones_for(session, event.org_id, event.rule)
+        totals = await ledger.totals_by_user(session, event.org_id, ledger.Span(month.start, month.end), through_entry=event.entry)
+    if not month.start <= event.occurred_at < month.end:
+        return
+    by_user = {uid: total for uid, total, _ in totals}
+    new_points = by_user.get(event.user, 0)
+    old_points = new_points - event.points
+    # The one just passed is the highest of those now behind (only a gain passes anyone).
+    passed = [(t, uid) for uid, t in by_user.items() if uid != event.user and old_points <= t < new_points]
+    passed_user_id = max(passed)[1] if passed and event.points > 0 else None
     found: list[tuple[Kind, int | None, int | None, str]] = []
     if passed_user_id is not None:
-        found.append((Kind.OVERTAKE, passed_user_id, None, f"o:{viewer.user_id}:{passed_user_id}:{month.key}"))
+        found.append((Kind.OVERTAKE, passed_user_id, None, f"o:{event.user}:{passed_user_id}:{month.key}"))
     for threshold in milestones:
         if old_points < threshold <= new_points:
-            found.append((Kind.MILESTONE, None, threshold, f"m:{viewer.user_id}:{threshold}:{month.key}"))
-    new_ids: list[int] = []
+            found.append((Kind.MILESTONE, None, threshold, f"m:{event.user}:{threshold}:{month.key}"))
     for kind, other_user_id, threshold, dedupe_key in found:
         celebration = Celebration(
-            org_id=viewer.org_id,
+            org_id=event.org_id,
             kind=kind.value,
-            user_id=viewer.user_id,
+            user_id=event.user,
             other_user_id=other_user_id,
             threshold=threshold,
             points=new_points,
@@ -93,8 +97,27 @@ async def after_points(
             dedupe_key=dedupe_key,
             created_at=env.clock(),
         )
-        new_ids += await _store(env, viewer.org_id, celebration, open_url="/board")
-    return new_ids
+        await _store(env, event.org_id, celebration, open_url="/board")
+
+
+async def milestones_of_month(env: Env, org_id: int, user_id: int, month_key: str, total: int, thresholds: list[int], at: datetime) -> int:
+    """Every milestone a month's total reached, once each (for `podium rebuild`: history re-read)."""
+    stored = 0
+    for threshold in thresholds:
+        if threshold <= total:
+            celebration = Celebration(
+                org_id=org_id, kind=Kind.MILESTONE.value, user_id=user_id, other_user_id=None, threshold=threshold,
+                points=total, period_key=month_key, dedupe_key=f"m:{user_id}:{threshold}:{month_key}", created_at=at,
+            )
+            stored += len(await _store(env, org_id, celebration, open_url="/board"))
+    return stored
+
+
+async def on_deal_won(env: Env, event: DealWon) -> None:
+    """Handler: a won deal is celebrated once, whoever moved it and however often the move is replayed."""
+    async with env.db() as session:
+        subject = await customers.name_of(session, event.customer) if event.customer else ""
+    await deal_won(env, org_id=event.org_id, user_id=event.owner, deal_id=event.deal, amount=event.amount, subject=subject or "", occurred_at=event.closed_at)
 
 
 async def deal_won(
@@ -167,21 +190,15 @@ async def badges_of(env: Env, org_id: int, user_id: int) -> list[tuple[str, str,
 
 
 async def _store(env: Env, org_id: int, celebration: Celebration, *, open_url: str) -> list[int]:
+    """Store a celebration once (its dedupe key); announcing it is the Celebrated event's handlers' job."""
     try:
         async with transaction(env.db) as tx:
             tx.session.add(celebration)
             await tx.session.flush()
             cid = celebration.id
+            tx.record(Celebrated(org_id=org_id, id=cid, user=celebration.user_id, of_kind=celebration.kind, open_url=open_url))
     except IntegrityError:
         return []  # celebrated already: each happens once
-    await env.publisher.publish(org_channel(org_id), encode_event("celebration", id=cid))
-    pushing = push.config(env).enabled  # the person's phone, when the app is closed
-    posting = await robots.listening(env, org_id, celebration.kind)  # the org's group robots that want this kind
-    if pushing or posting:
-        for view in await load(env, org_id, [cid]):
-            if pushing:
-                await push.celebrated(env, org_id, view, url=open_url)
-            await robots.celebrated(env, org_id, view, posting)
     return [cid]
 
 

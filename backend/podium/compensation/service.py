@@ -41,7 +41,11 @@ from podium.compensation.plan import Basis, Kind, Plan, check_plan, from_json
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import encode_event, org_channel, transaction
+from podium.compensation.events import PlanChanged, SplitChanged, StatementChanged
+from podium.core.events import names_of, transaction
+from podium.customers.events import CustomerAdded
+from podium.pipeline.events import DealChanged, PaymentRecorded
+from podium.targets.events import TargetSaved
 from podium.core.memory import collector_paused
 from podium.core.money import places_of
 from podium.core.policies import Role, Viewer
@@ -60,7 +64,7 @@ LOOKBACK_MONTHS = 24
 MAX_SPLITS = 10
 TEXT_MAX = 2000
 # Events after which a live earnings figure is recomputed.
-MOVING_EVENTS = frozenset({"deal", "payment", "target", "plan", "split", "statement", "customer"})
+MOVING_EVENTS = names_of(DealChanged, PaymentRecorded, TargetSaved, PlanChanged, SplitChanged, StatementChanged, CustomerAdded)
 
 
 class Status(StrEnum):
@@ -649,7 +653,7 @@ async def approve(env: Env, viewer: Viewer, user_id: int, period: str, expected_
         session.add(row)
         await session.flush()
         session.add_all(_row_of(line, row.id, i) for i, line in enumerate(result.lines))
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("statement", user=user_id, period=period))
+        tx.record(StatementChanged(org_id=viewer.org_id, user=user_id, period=period))
     async with env.db() as session:
         book, _ = await _book(env, session, viewer)
         view = await view_of(book, user_id, period)
@@ -720,7 +724,7 @@ async def raise_dispute(env: Env, viewer: Viewer, period: str, line_key: str, me
                 tx.session.add(row)
                 await tx.session.flush()
                 tx.session.add(DisputeMessage(dispute_id=row.id, author_id=viewer.user_id, client_id=client_id, body=message.strip(), created_at=env.clock()))
-                tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("statement", user=viewer.user_id, period=period))
+                tx.record(StatementChanged(org_id=viewer.org_id, user=viewer.user_id, period=period))
                 dispute_id = row.id
         except IntegrityError:
             dispute_id = 0
@@ -774,7 +778,7 @@ async def resolve_dispute(env: Env, viewer: Viewer, dispute_id: int, status: Dis
         if row.status != DisputeStatus.OPEN.value:
             raise DomainError.one(ErrorCode.CLOSED, "disputeId")
         row.status, row.resolution, row.resolved_by, row.resolved_at = status.value, resolution.strip(), viewer.user_id, env.clock()
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("statement", user=row.user_id, period=row.period))
+        tx.record(StatementChanged(org_id=viewer.org_id, user=row.user_id, period=row.period))
     return await _one_dispute(env, viewer, dispute_id)
 
 
@@ -809,7 +813,7 @@ async def set_splits(env: Env, viewer: Viewer, deal_id: int, parts: Sequence[tup
                 raise DomainError.one(ErrorCode.NOT_FOUND, f"splits.{i}.userId")
         await session.execute(delete(CreditSplit).where(CreditSplit.deal_id == deal.id))
         session.add_all(CreditSplit(org_id=deal.org_id, deal_id=deal.id, user_id=uid, percent=p) for uid, p in parts)
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("split", deal=deal.id))
+        tx.record(SplitChanged(org_id=viewer.org_id, deal=deal.id))
         names = {uid: tree.members[uid].name for uid, _ in parts}
     return [(uid, names[uid], p) for uid, p in parts]
 
@@ -897,7 +901,7 @@ async def save_plan(env: Env, viewer: Viewer, plan_id: int | None, name: str, pl
             created_by=viewer.user_id, created_at=env.clock(),
         ))
         saved_id = row.id
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("plan", plan=saved_id))
+        tx.record(PlanChanged(org_id=viewer.org_id, plan=saved_id))
     return next(p for p in await plans(env, viewer) if p.plan.id == saved_id)
 
 
@@ -929,7 +933,7 @@ async def assign_plan(env: Env, viewer: Viewer, plan_id: int, user_ids: Sequence
                     raise DomainError.one(ErrorCode.OVERLAP, f"userIds.{i}", name=tree.members[uid].name)
             else:
                 session.add(CompAssignment(org_id=viewer.org_id, plan_id=plan_id, user_id=uid, starts=starts, ends=ends, created_at=env.clock()))
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("plan", plan=plan_id))
+        tx.record(PlanChanged(org_id=viewer.org_id, plan=plan_id))
     return next(p for p in await plans(env, viewer) if p.plan.id == plan_id)
 
 
@@ -950,5 +954,5 @@ async def end_assignment(env: Env, viewer: Viewer, assignment_id: int, ends: str
         else:
             row.ends = ends
         plan_id = row.plan_id
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("plan", plan=plan_id))
+        tx.record(PlanChanged(org_id=viewer.org_id, plan=plan_id))
     return next(p for p in await plans(env, viewer) if p.plan.id == plan_id)

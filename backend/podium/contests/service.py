@@ -19,7 +19,12 @@ from podium.contests.models import Contest, ContestAward, ContestEntrant
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import encode_event, org_channel, transaction
+from podium.contests.events import ContestChanged
+from podium.core.events import names_of, transaction
+from podium.customers.events import CustomerAdded
+from podium.pipeline.events import DealChanged
+from podium.points.events import PointsEntered
+from podium.visits.events import VisitVerified
 from podium.core.policies import Role, Viewer
 from podium.customers import service as customers
 from podium.orgs import service as orgs
@@ -38,7 +43,7 @@ MAX_PRIZE_POINTS = 100_000
 MAX_DAYS = 366
 MAX_LIST = 100
 # Events that can move some contest's standings.
-MOVING_EVENTS = frozenset({"points", "deal", "visit", "customer", "contest"})
+MOVING_EVENTS = names_of(PointsEntered, DealChanged, VisitVerified, CustomerAdded, ContestChanged)
 
 
 class Metric(StrEnum):
@@ -187,7 +192,7 @@ async def create_contest(env: Env, viewer: Viewer, data: ContestInput) -> View:
             tx.session.add(contest)
             await tx.session.flush()
             tx.session.add_all(ContestEntrant(contest_id=contest.id, user_id=u, team_id=t) for u, t in entrants)
-            tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("contest", id=contest.id))
+            tx.record(ContestChanged(org_id=viewer.org_id, id=contest.id))
     except IntegrityError:
         async with env.db() as session:
             replay = await session.scalar(select(Contest).where(Contest.created_by == viewer.user_id, Contest.client_id == data.client_id))
@@ -232,7 +237,7 @@ async def cancel_contest(env: Env, viewer: Viewer, contest_id: int) -> View:
         if status_of(contest, env.clock()) is Status.ENDED:
             raise DomainError.one(ErrorCode.CLOSED, "id")
         contest.cancelled_at = env.clock()
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("contest", id=contest.id))
+        tx.record(ContestChanged(org_id=viewer.org_id, id=contest.id))
     return await view_of(env, contest)
 
 
@@ -402,7 +407,7 @@ async def _finalize(env: Env, contest_id: int, now: datetime) -> int:
             ensure_ascii=False,
         )
         contest.finalized_at = now
-        tx.publish_after_commit(env.publisher, org_channel(contest.org_id), encode_event("contest", id=contest.id))
+        tx.record(ContestChanged(org_id=contest.org_id, id=contest.id))
     for org_id, user_id, subject, entry in celebrate:
         if user_id:
             await celebrations.contest_won(env, org_id=org_id, user_id=user_id, contest_id=contest_id, entry_key=entry.key, subject=subject, rank=entry.rank)

@@ -1,19 +1,33 @@
-"""Transactions that publish their events only after the commit succeeded."""
+"""Domain events, recorded in the transaction that makes the change they describe (a transactional outbox).
+
+An action calls `tx.record(SomethingHappened(...))`; the event is stored in `domain_events` by the
+same COMMIT as the change. After the commit the process that made it runs the event's handlers at
+once (so a phone sees its points as fast as before), and every instance's dispatcher runs whatever a
+crash or an outage left behind (core/outbox.py). Handlers are listed in one table in app.py.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from podium.core.clock import utcnow
+from podium.core.models import EventRow
 from podium.db.session import WRITE_OPTION
 
 log = logging.getLogger(__name__)
+
+# The key under which a sessionmaker carries its outbox (session.info), set once by build_runtime().
+OUTBOX_KEY = "podium.outbox"
 
 
 class Publisher(Protocol):
@@ -24,37 +38,142 @@ def org_channel(org_id: int) -> str:
     return f"org.{org_id}"
 
 
+@dataclass(frozen=True)
+class DomainEvent:
+    """Something that happened in one org. Subclasses are frozen dataclasses with JSON-able fields.
+
+    `name` is the event's stored name and its `kind` on the live wire; `live` events are also
+    published to every instance's subscribers (the realtime handler), with their fields as data.
+    """
+
+    org_id: int
+    name: ClassVar[str]
+    live: ClassVar[bool] = True
+    registry: ClassVar[dict[str, type[DomainEvent]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            if "kind" in getattr(cls, "__annotations__", {}):
+                raise TypeError(f"{cls.__name__}: `kind` is the live message's own field")
+            if cls.name in DomainEvent.registry and DomainEvent.registry[cls.name] is not cls:
+                raise TypeError(f"two domain events named {cls.name!r}")
+            DomainEvent.registry[cls.name] = cls
+
+    def payload(self) -> str:
+        return json.dumps(asdict(self), default=_json_default, separators=(",", ":"), sort_keys=True)
+
+    def wire(self) -> str:
+        """The live message: {"kind": name, ...fields but org_id}."""
+        data = {k: v for k, v in asdict(self).items() if k != "org_id"}
+        return json.dumps({"kind": self.name, **data}, default=_json_default, separators=(",", ":"))
+
+    @staticmethod
+    def decode(name: str, payload: str) -> DomainEvent:
+        cls = DomainEvent.registry[name]
+        raw = json.loads(payload)
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            value = raw.get(f.name)
+            kind = str(f.type)
+            if value is not None and "datetime" in kind:
+                value = datetime.fromisoformat(value)
+            elif value is not None and "Decimal" in kind:
+                value = Decimal(value)
+            elif value is not None and kind.startswith("date"):
+                value = date.fromisoformat(value)
+            elif value is not None and "tuple" in kind:
+                value = tuple(value)
+            kwargs[f.name] = value
+        return cls(**kwargs)
+
+
+def names_of(*event_types: type[DomainEvent]) -> frozenset[str]:
+    """The live kinds a view listens to, named by their event classes rather than by strings."""
+    return frozenset(t.name for t in event_types)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# Inside `quietly()`, events are stored as already handled: history being rebuilt or imported
+# does not celebrate, push or post the past.
+_QUIET: ContextVar[bool] = ContextVar("podium_quiet_events", default=False)
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
+def is_quiet() -> bool:
+    return _QUIET.get()
+
+
+class Dispatcher(Protocol):
+    # How long the committing process has to run an event's handlers before any dispatcher may take it.
+    head_start_seconds: float
+
+    async def run_now(self, rows: list[EventRow]) -> None: ...
+
+
+def stage(session: AsyncSession, events: list[DomainEvent], *, quiet: bool, head_start: float = 0.0) -> list[EventRow]:
+    """Add the events' rows to the session; quiet ones are stored as handled already."""
+    now = utcnow()
+    rows = [
+        EventRow(
+            org_id=e.org_id, name=e.name, payload=e.payload(), created_at=now,
+            next_at=now + timedelta(seconds=head_start), attempts=0, handled="",
+            done_at=now if quiet else None,
+        )
+        for e in events
+    ]
+    session.add_all(rows)
+    return rows
+
+
 @dataclass
 class Tx:
     session: AsyncSession
-    _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
 
-    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
-        self._after_commit.append(action)
-
-    def publish_after_commit(self, publisher: Publisher, channel: str, message: str) -> None:
-        """Announce an event once the write it describes is committed."""
-
-        async def publish() -> None:
-            await publisher.publish(channel, message)
-
-        self.after_commit(publish)
+    def record(self, event: DomainEvent) -> None:
+        """Store `event` with this transaction's change; its handlers run once it is committed."""
+        self.events.append(event)
 
 
 @asynccontextmanager
 async def transaction(db: async_sessionmaker[AsyncSession]) -> AsyncIterator[Tx]:
-    """Commit on success, then run the after-commit actions; a failed action never undoes the write."""
+    """Commit the change and its events together, then run the events' handlers in this process.
+
+    A handler that fails never undoes the write: the event stays in the table and is retried.
+    """
+    quiet = is_quiet()
     async with db() as session:
         # Marks the transaction as a write before it begins (SQLite then takes its write lock at once).
         await session.connection(execution_options={WRITE_OPTION: True})
         tx = Tx(session)
         yield tx
+        outbox: Dispatcher | None = session.info.get(OUTBOX_KEY)
+        head_start = outbox.head_start_seconds if outbox is not None else 0.0
+        staged = stage(session, tx.events, quiet=quiet, head_start=head_start) if tx.events else []
+        if staged:
+            await session.flush()
         await session.commit()
-    for action in tx._after_commit:
-        try:
-            await action()
-        except Exception:  # the database holds the truth; derived state is rebuilt later
-            log.exception("after-commit action failed")
+    # Without an outbox (a command-line tool), the events wait in the table for a running instance.
+    if staged and not quiet and outbox is not None:
+        await outbox.run_now(staged)
 
 
 def encode_event(kind: str, **data: Any) -> str:

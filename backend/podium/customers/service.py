@@ -79,6 +79,10 @@ async def customer_in_org(session: AsyncSession, viewer: Viewer, customer_id: in
     return customer
 
 
+async def name_of(session: AsyncSession, customer_id: int) -> str | None:
+    return await session.scalar(select(Customer.name).where(Customer.id == customer_id))
+
+
 async def new_counts(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> list[tuple[int, int]]:
     """(owner, customers created) in [start, end): what new-customer targets measure."""
     query = (
@@ -136,7 +140,8 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
     """A rep's new account, where they stand; theirs to own, worth the new-customer rule's points. Once per client id."""
     # Imported here: points reach visits and targets, which read customers.
     from podium.core.checks import check_client_id
-    from podium.core.events import encode_event, org_channel, transaction
+    from podium.core.events import transaction
+    from podium.customers.events import CustomerAdded
     from podium.orgs import service as orgs
     from podium.points import service as points
 
@@ -183,7 +188,7 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
             tx.session.add(customer)
             await tx.session.flush()
             awarded = await points.award_new_customer(tx, env, viewer=viewer, customer_id=customer.id, occurred_at=now)
-            tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("customer", user=viewer.user_id, team=viewer.team_id))
+            tx.record(CustomerAdded(org_id=viewer.org_id, user=viewer.user_id, team=viewer.team_id, customer=customer.id))
     except IntegrityError:
         if (earlier := await replay()) is None:
             raise

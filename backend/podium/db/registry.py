@@ -2,6 +2,7 @@
 
 from podium.badges import models as _badges  # noqa: F401
 from podium.celebrations import models as _celebrations  # noqa: F401
+from podium.core import models as _core  # noqa: F401
 from podium.compensation import models as _compensation  # noqa: F401
 from podium.contests import models as _contests  # noqa: F401
 from podium.customers import models as _customers  # noqa: F401

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import encode_event, org_channel, transaction
+from podium.core.events import transaction
+from podium.displays.events import DisplayRevoked
 from podium.core.i18n import Locale, parse_locale
 from podium.core.periods import PeriodKind
 from podium.core.policies import BoardGrant, Role, Viewer, can_view_team
@@ -265,7 +266,7 @@ async def revoke_display(env: Env, viewer: Viewer, display_id: int) -> DisplayVi
         display.token_hash = None
         display.revoked_at = env.clock()
         await tx.session.execute(delete(DisplayPairing).where(DisplayPairing.display_id == display_id))
-        tx.publish_after_commit(env.publisher, org_channel(display.org_id), encode_event("display_revoked", id=display_id))
+        tx.record(DisplayRevoked(org_id=display.org_id, id=display_id))
     (view,) = await _views(env, [display])
     return view
 

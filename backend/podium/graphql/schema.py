@@ -20,6 +20,7 @@ from podium.contests import graphql as contests
 from podium.core.errors import DomainError
 from podium.customers import graphql as customers
 from podium.displays import graphql as displays
+from podium.graphql import events
 from podium.graphql.errors import localize_graphql_errors
 from podium.leaderboards import graphql as leaderboards
 from podium.orgs import graphql as orgs
@@ -39,8 +40,8 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query))
-Mutation = merge_types("Mutation", (orgs.Mutation, customers.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation))
+Query = merge_types("Query", (orgs.Query, customers.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, customers.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation, events.Mutation))
 Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, contests.Subscription, visits.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).

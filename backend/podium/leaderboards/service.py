@@ -17,6 +17,8 @@ from podium.leaderboards.store import Score
 from podium.orgs import service as orgs
 from podium.orgs.service import PublicUser
 from podium.pipeline import ledger as deals
+from podium.pipeline.events import DealWon
+from podium.points.events import PointsEntered
 from podium.points import ledger
 from podium.points.ledger import Span
 
@@ -175,6 +177,16 @@ async def record_points(
     # The one just passed is the highest of those now behind.
     top = max(passed, key=lambda s: s.points).member if passed else None
     return MonthMove(old_points, new_points, top)
+
+
+async def on_points_entered(env: Env, event: PointsEntered) -> None:
+    """Handler: every points board the entry counts on comes up to the ledger (absolute, so replays are harmless)."""
+    await record_points(env, org_id=event.org_id, user_id=event.user, team_id=event.team, occurred_at=event.occurred_at, points=event.points)
+
+
+async def on_deal_won(env: Env, event: DealWon) -> None:
+    """Handler: every revenue board the win counts on comes up to the won deals."""
+    await record_revenue(env, org_id=event.org_id, user_id=event.owner, team_id=event.team, occurred_at=event.closed_at)
 
 
 async def record_revenue(env: Env, *, org_id: int, user_id: int, team_id: int | None, occurred_at: datetime) -> None:

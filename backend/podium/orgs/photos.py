@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
-from podium.core.events import encode_event, org_channel, transaction
+from podium.core.events import transaction
+from podium.orgs.events import ProfileChanged
 from podium.core.policies import Viewer
 from podium.orgs.models import User, UserPhoto
 from podium.visits.photos import encode_photo
@@ -44,7 +45,7 @@ async def set_photo(env: Env, viewer: Viewer, raw: bytes) -> int:
         user.photo_version = (user.photo_version or 0) + 1
         version = user.photo_version
         # Boards and TVs show faces: they re-read who is who.
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("profile", user=viewer.user_id))
+        tx.record(ProfileChanged(org_id=viewer.org_id, user=viewer.user_id))
     return version
 
 

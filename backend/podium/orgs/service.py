@@ -77,6 +77,13 @@ def viewer_of(user: User) -> Viewer:
     )
 
 
+async def viewer_by_id(env: Env, user_id: int) -> Viewer | None:
+    """A person as the services see them, for work done on their behalf (a handler reacting to their event)."""
+    async with env.db() as session:
+        user = await session.get(User, user_id)
+    return viewer_of(user) if user is not None else None
+
+
 async def create_org(session: AsyncSession, env: Env, *, name: str, slug: str, time_zone: str, currency: str = "CNY") -> Org:
     org = Org(name=name, slug=slug, time_zone=time_zone, currency=currency, created_at=env.clock())
     session.add(org)
@@ -234,6 +241,11 @@ async def _org_basics(session: AsyncSession, org_id: int) -> tuple[str, str]:
         raise LookupError(f"no org {org_id}")
     _ORG_BASICS[org_id] = (time.monotonic() + ORG_CACHE_SECONDS, row[0], row[1])
     return row[0], row[1]
+
+
+async def all_time_zones(session: AsyncSession) -> list[tuple[int, str]]:
+    """(org id, time zone) of every org."""
+    return [(int(i), str(z)) for i, z in await session.execute(select(Org.id, Org.time_zone).order_by(Org.id))]
 
 
 async def org_time_zone(session: AsyncSession, org_id: int) -> str:

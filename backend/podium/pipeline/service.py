@@ -13,21 +13,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.celebrations import service as celebrations
 from podium.core.checks import check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, encode_event, org_channel, transaction
+from podium.core.events import Tx, transaction
 from podium.core.i18n import Label
 from podium.core.money import check_amount
 from podium.core.policies import Viewer
 from podium.customers import service as customers
 from podium.customers.models import Customer
-from podium.leaderboards import service as leaderboards
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
 from podium.orgs.models import Org, User
 from podium.pipeline import policies
+from podium.pipeline.events import ActivityLogged, DealChanged, DealWon, PaymentRecorded, StagesChanged
 from podium.pipeline.models import Activity, Deal, DealChange, DealLine, Order, Payment, Product, Stage, StageChange
 from podium.points import service as points
 
@@ -676,27 +675,17 @@ async def move_deal(env: Env, viewer: Viewer, move: Move) -> Changed:
 
 
 def _after_win(tx: Tx, env: Env, deal: Deal, owner_id: int) -> None:
-    org_id, team_id, deal_id, amount, at, customer_id = deal.org_id, deal.team_id, deal.id, deal.amount, deal.closed_at, deal.customer_id
-    assert at is not None
-
-    async def boards() -> None:
-        await leaderboards.record_revenue(env, org_id=org_id, user_id=owner_id, team_id=team_id, occurred_at=at)
-
-    async def celebrate() -> None:
-        async with env.db() as session:
-            customer = await session.get(Customer, customer_id)
-        await celebrations.deal_won(
-            env, org_id=org_id, user_id=owner_id, deal_id=deal_id, amount=amount, subject=customer.name if customer else "", occurred_at=at
+    assert deal.closed_at is not None
+    tx.record(
+        DealWon(
+            org_id=deal.org_id, deal=deal.id, owner=owner_id, team=deal.team_id, amount=deal.amount, closed_at=deal.closed_at,
+            customer=deal.customer_id,
         )
-
-    # Separate actions: a board store outage must not cost the celebration.
-    tx.after_commit(boards)
-    tx.after_commit(celebrate)
+    )
 
 
 def _publish_deal(tx: Tx, env: Env, deal: Deal) -> None:
-    event = encode_event("deal", id=deal.id, status=deal.status, owner=deal.owner_id, team=deal.team_id)
-    tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
+    tx.record(DealChanged(org_id=deal.org_id, id=deal.id, status=deal.status, owner=deal.owner_id, team=deal.team_id))
 
 
 # ---------------------------------------------------------------- orders and payments
@@ -835,8 +824,7 @@ def _add_payment(
         collected_at=at, note=note.strip(), created_at=env.clock(),
     )
     tx.session.add(payment)
-    event = encode_event("payment", deal=deal.id, owner=deal.owner_id, team=deal.team_id)
-    tx.publish_after_commit(env.publisher, org_channel(deal.org_id), event)
+    tx.record(PaymentRecorded(org_id=deal.org_id, deal=deal.id, owner=deal.owner_id, team=deal.team_id))
     return payment
 
 
@@ -946,8 +934,7 @@ async def _log_activity(env: Env, viewer: Viewer, data: ActivityInput) -> tuple[
             await session.flush()
             await orgs.lock_user(session, viewer.user_id)  # the daily cap counts this person's activities
             await points.award_activity(tx, env, viewer=viewer, activity_id=activity.id, occurred_at=activity.occurred_at)
-            event = encode_event("activity", user=viewer.user_id, team=viewer.team_id, deal=data.deal_id)
-            tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), event)
+            tx.record(ActivityLogged(org_id=viewer.org_id, user=viewer.user_id, team=viewer.team_id, deal=data.deal_id))
     except IntegrityError:
         replay = await _activity_replay(env, viewer, data.client_id)
         if replay is None:
@@ -1029,7 +1016,7 @@ async def save_stages(env: Env, viewer: Viewer, items: Sequence[StageInput]) -> 
             if not stage.is_active:
                 stage.position = base + len(items) + stage.id
         await session.flush()
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("stages"))
+        tx.record(StagesChanged(org_id=viewer.org_id))
     return saved
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,13 +19,15 @@ class Span:
     team_id: int | None = None
 
 
-async def totals_by_user(session: AsyncSession, org_id: int, span: Span) -> list[tuple[int, int, int]]:
-    """(user id, points, entries) for everyone who earned within the span."""
+async def totals_by_user(session: AsyncSession, org_id: int, span: Span, *, through_entry: int | None = None) -> list[tuple[int, int, int]]:
+    """(user id, points, entries) for everyone who earned within the span (as it stood after `through_entry`)."""
     query = (
         select(PointsEntry.user_id, func.sum(PointsEntry.points), func.count())
         .where(PointsEntry.org_id == org_id, PointsEntry.occurred_at >= span.start, PointsEntry.occurred_at < span.end)
         .group_by(PointsEntry.user_id)
     )
+    if through_entry is not None:
+        query = query.where(PointsEntry.id <= through_entry)
     if span.team_id is not None:
         query = query.where(PointsEntry.team_id == span.team_id)
     return [(int(uid), int(total), int(n)) for uid, total, n in await session.execute(query)]
@@ -40,6 +43,33 @@ async def user_totals(session: AsyncSession, user_id: int, spans: list[Span]) ->
         columns += [func.sum(case((inside, PointsEntry.points), else_=0)), func.sum(case((inside, 1), else_=0))]
     row = (await session.execute(select(*columns).where(PointsEntry.user_id == user_id))).one()
     return [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(spans))]
+
+
+@dataclass(frozen=True)
+class LastOfDay:
+    """A person's last ledger entry of one kind on one day of the org's calendar."""
+
+    org_id: int
+    user_id: int
+    team_id: int | None
+    rule_kind: str
+    entry_id: int
+    points: int
+    occurred_at: datetime
+
+
+async def last_of_each_day(session: AsyncSession, org_id: int, time_zone: str) -> list[LastOfDay]:
+    """What history is re-checked by (`podium rebuild`): badges belong to days, weeks and months, so one look a day will do."""
+    zone = ZoneInfo(time_zone)
+    query = (
+        select(PointsEntry.id, PointsEntry.user_id, PointsEntry.team_id, PointsEntry.rule_kind, PointsEntry.points, PointsEntry.occurred_at)
+        .where(PointsEntry.org_id == org_id)
+        .order_by(PointsEntry.occurred_at, PointsEntry.id)
+    )
+    last: dict[tuple[int, str, object], LastOfDay] = {}
+    for entry_id, user_id, team_id, kind, points, at in await session.execute(query):
+        last[(user_id, kind, at.astimezone(zone).date())] = LastOfDay(org_id, user_id, team_id, kind, entry_id, points, at)
+    return sorted(last.values(), key=lambda e: (e.occurred_at, e.entry_id))
 
 
 async def lifetime_total(session: AsyncSession, user_id: int) -> int:

@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.celebrations import service as celebrations
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, encode_event, org_channel, transaction
+from podium.core.events import Tx, transaction
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
 from podium.leaderboards import service as leaderboards
@@ -25,6 +24,7 @@ from podium.orgs import service as orgs
 from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import ledger
+from podium.points.events import PointRulesChanged, PointsEntered
 from podium.points.models import PointRule, PointsAdjustment, PointsEntry
 
 log = logging.getLogger(__name__)
@@ -136,31 +136,31 @@ async def _award_capped(tx: Tx, env: Env, viewer: Viewer, kind: str, source: tup
         )
     )
     awarded = max(0, min(scaled(rule, rule.points), rule.daily_cap - int(earned_today or 0)))
-    return _enter(tx, env, viewer, rule, awarded, source, occurred_at)
+    return await _enter(tx, env, viewer, rule, awarded, source, occurred_at)
 
 
-def _enter(tx: Tx, env: Env, person: Viewer, rule: PointRule, awarded: int, source: tuple[str, int], occurred_at: datetime) -> int:
-    """Write the ledger entry (none for zero points) and move boards and celebrations after the commit."""
+async def _enter(tx: Tx, env: Env, person: Viewer, rule: PointRule, awarded: int, source: tuple[str, int], occurred_at: datetime) -> int:
+    """Write the ledger entry (none for zero points) and record it; boards and celebrations are its handlers'."""
     if awarded == 0:
         return 0
-    tx.session.add(
-        PointsEntry(
-            org_id=person.org_id,
-            user_id=person.user_id,
-            team_id=person.team_id,
-            points=awarded,
-            rule_kind=rule.kind,
-            source_type=source[0],
-            source_id=source[1],
-            occurred_at=occurred_at,
-            created_at=env.clock(),
+    entry = PointsEntry(
+        org_id=person.org_id,
+        user_id=person.user_id,
+        team_id=person.team_id,
+        points=awarded,
+        rule_kind=rule.kind,
+        source_type=source[0],
+        source_id=source[1],
+        occurred_at=occurred_at,
+        created_at=env.clock(),
+    )
+    tx.session.add(entry)
+    await tx.session.flush()  # its id orders the ledger: "the month as it stood after this entry"
+    tx.record(
+        PointsEntered(
+            org_id=person.org_id, user=person.user_id, team=person.team_id, entry=entry.id, points=awarded, rule=rule.kind, occurred_at=occurred_at
         )
     )
-
-    async def publish() -> None:
-        await points_changed(env, viewer=person, occurred_at=occurred_at, points=awarded, rule=rule)
-
-    tx.after_commit(publish)
     return awarded
 
 
@@ -180,7 +180,7 @@ async def _award_amount(tx: Tx, env: Env, owner: Viewer, kind: str, source: tupl
     zone = await orgs.org_time_zone(tx.session, owner.org_id)
     if not pays_on(rule, occurred_at.astimezone(ZoneInfo(zone)).date()):
         return 0
-    return _enter(tx, env, owner, rule, points_for_amount(rule, amount), source, occurred_at)
+    return await _enter(tx, env, owner, rule, points_for_amount(rule, amount), source, occurred_at)
 
 
 async def award_deal_won(tx: Tx, env: Env, *, owner: Viewer, deal_id: int, amount: Decimal, occurred_at: datetime) -> int:
@@ -198,28 +198,7 @@ async def award_payment(tx: Tx, env: Env, *, owner: Viewer, payment_id: int, amo
 async def award_contest_prize(tx: Tx, env: Env, *, person: Viewer, award_id: int, points: int, occurred_at: datetime) -> int:
     """A contest's prize, once per award (the ledger's rule + source key), dated at the contest's end."""
     rule = PointRule(kind=CONTEST, points=points, daily_cap=NO_DAILY_CAP, milestones="")
-    return _enter(tx, env, person, rule, points, ("contest_award", award_id), occurred_at)
-
-
-async def points_changed(env: Env, *, viewer: Viewer, occurred_at: datetime, points: int, rule: PointRule) -> None:
-    """After commit: move the boards, celebrate, and tell every instance."""
-    move = await leaderboards.record_points(
-        env, org_id=viewer.org_id, user_id=viewer.user_id, team_id=viewer.team_id, occurred_at=occurred_at, points=points
-    )
-    await env.publisher.publish(org_channel(viewer.org_id), encode_event("points", user=viewer.user_id, team=viewer.team_id))
-    await celebrations.after_points(
-        env,
-        viewer=viewer,
-        occurred_at=occurred_at,
-        old_points=move.old_points,
-        new_points=move.new_points,
-        passed_user_id=move.passed_user_id,
-        milestones=milestones_of(rule),
-    )
-    # Imported here: badges read visits and targets, which award points through this module.
-    from podium.badges import service as badges
-
-    await badges.evaluate(env, viewer, occurred_at, rule.kind)
+    return await _enter(tx, env, person, rule, points, ("contest_award", award_id), occurred_at)
 
 
 async def summary(env: Env, viewer: Viewer) -> Summary:
@@ -316,7 +295,7 @@ async def save_rule(env: Env, viewer: Viewer, data: RuleInput) -> PointRule:
             rule.unit_amount, rule.min_points, rule.max_points = data.unit_amount, data.min_points, data.max_points
         rule.updated_by, rule.updated_at = viewer.user_id, env.clock()
         await tx.session.flush()
-        tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("rules", rule=data.kind))
+        tx.record(PointRulesChanged(org_id=viewer.org_id, rule=data.kind))
     return rule
 
 
@@ -370,7 +349,7 @@ async def adjust_points(env: Env, viewer: Viewer, *, client_id: str, user_id: in
             tx.session.add(adjustment)
             await tx.session.flush()
             rule = PointRule(kind=ADJUSTMENT, points=0, daily_cap=NO_DAILY_CAP, milestones="")
-            _enter(tx, env, orgs.viewer_of(person), rule, points, (ADJUSTMENT, adjustment.id), now)
+            await _enter(tx, env, orgs.viewer_of(person), rule, points, (ADJUSTMENT, adjustment.id), now)
             await tx.session.flush()
             entry_id = await tx.session.scalar(
                 select(PointsEntry.id).where(PointsEntry.rule_kind == ADJUSTMENT, PointsEntry.source_id == adjustment.id)
@@ -421,3 +400,8 @@ async def _history(session: AsyncSession, user_id: int, first: int, adjustment_i
         HistoryEntry(e.id, e.points, e.rule_kind, e.source_type, e.source_id, e.occurred_at, reason, by_name)
         for e, reason, by_name in rows
     ]
+
+
+async def milestones_for(session: AsyncSession, org_id: int, kind: str) -> list[int]:
+    """The monthly totals worth celebrating when an entry of this kind crosses them (none for corrections and prizes)."""
+    return milestones_of(await rule_for(session, org_id, kind)) if kind in KINDS else []

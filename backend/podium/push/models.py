@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -39,13 +39,18 @@ class PushJob(IdMixin, Base):
     """One message to one browser; retried with backoff, kept when it fails for good."""
 
     __tablename__ = "push_jobs"
-    __table_args__ = (Index("ix_push_jobs_state_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_push_jobs_state_due", "state", "next_attempt_at"),
+        # One message per browser per event: a handler run again after a crash queues nothing new.
+        UniqueConstraint("subscription_id", "dedupe_key"),
+    )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # SET NULL: a browser that unsubscribed (or whose push service said 404/410) ends its pending jobs as `gone`.
     subscription_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("push_subscriptions.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(20))
+    dedupe_key: Mapped[str | None] = mapped_column(String(80))
     # The JSON the service worker gets (title, body, url, image, tag), encrypted only when sent.
     payload: Mapped[str] = mapped_column(Text)
     # pending (due at next_attempt_at; also while a worker holds it, as a lease) → sent | gone | failed.

@@ -20,15 +20,20 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select, update
 
+from podium.celebrations import service as celebrations
+from podium.celebrations.events import Celebrated
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, parse_locale, translate
 from podium.core.policies import Viewer
 from podium.orgs.models import User
+from podium.db.upsert import insert_ignoring_duplicates
 from podium.push.models import PushJob, PushPreference, PushSubscription
 from podium.push.sender import Outcome, PushSender, Target, VapidKeys, b64url_decode
+from podium.rewards.events import RedemptionDecided
 from podium.settings import WebPushSettings
+from podium.visits.events import VisitReviewed
 
 if TYPE_CHECKING:
     from podium.celebrations.service import CelebrationView
@@ -233,8 +238,11 @@ async def set_preferences(env: Env, viewer: Viewer, kinds: list[PushKind]) -> fr
 _WAKE: dict[int, asyncio.Event] = {}
 
 
-async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message: Callable[[Locale], Message]) -> int:
-    """Queue one push per browser of this person, if they want this kind; call after the commit. Returns jobs queued."""
+async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message: Callable[[Locale], Message], dedupe_key: str | None = None) -> int:
+    """Queue one push per browser of this person, if they want this kind; call after the commit. Returns jobs queued.
+
+    With a `dedupe_key`, queueing the same message again (a handler retried) queues nothing.
+    """
     if vapid_keys(env.settings.webpush) is None:
         return 0
     now = env.clock()
@@ -247,14 +255,21 @@ async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message
             return 0
         locale = parse_locale(await s.scalar(select(User.locale).where(User.id == user_id)))
         payload = message(locale).encode()
-        s.add_all(
-            PushJob(org_id=org_id, user_id=user_id, subscription_id=sid, kind=kind.value, payload=payload, next_attempt_at=now, created_at=now)
-            for sid in subscriptions
+        queued = await insert_ignoring_duplicates(
+            s,
+            PushJob,
+            [
+                dict(
+                    org_id=org_id, user_id=user_id, subscription_id=sid, kind=kind.value, dedupe_key=dedupe_key, payload=payload,
+                    state=JobState.PENDING.value, attempts=0, last_error="", next_attempt_at=now, created_at=now,
+                )
+                for sid in subscriptions
+            ],
         )
     wake = _WAKE.get(id(env))
     if wake is not None:
         wake.set()
-    return len(subscriptions)
+    return queued
 
 
 def card_signature(secret: str, celebration_id: int, locale: Locale) -> str:
@@ -270,8 +285,31 @@ def card_url(env: Env, celebration_id: int, locale: Locale, *, signed: bool) -> 
     return url
 
 
+async def on_celebrated(env: Env, event: Celebrated) -> None:
+    """Handler: the person's phone hears of their celebration, when the app is closed too."""
+    if not config(env).enabled:
+        return
+    for view in await celebrations.load(env, event.org_id, [event.id]):
+        await celebrated(env, event.org_id, view, url=event.open_url)
+
+
+async def on_visit_reviewed(env: Env, event: VisitReviewed) -> None:
+    await decided(
+        env, org_id=event.org_id, user_id=event.user, kind=PushKind.VISIT_REVIEW, approved=event.approved,
+        url="/visit", tag=f"visit-review-{event.visit}", reviewer=event.reviewer, customer=event.customer, note=event.note,
+    )
+
+
+async def on_redemption_decided(env: Env, event: RedemptionDecided) -> None:
+    await decided(
+        env, org_id=event.org_id, user_id=event.user, kind=PushKind.REWARD, approved=event.approved,
+        url="/rewards", tag=f"redemption-{event.redemption}", decider=event.decider, reward=event.reward,
+        quantity=event.quantity, points=event.points, note=event.note,
+    )
+
+
 async def celebrated(env: Env, org_id: int, view: CelebrationView, *, url: str) -> int:
-    """A celebration of a person: push it to them (a failure is logged, the celebration stands)."""
+    """A celebration of a person: push it to them, once."""
     # A badge or a contest won is an achievement like a milestone: the same choice in the settings covers them.
     kind_value = PushKind.MILESTONE.value if view.kind.value in ("badge", "contest") else view.kind.value
     if kind_value not in PushKind._value2member_map_:
@@ -297,18 +335,13 @@ async def celebrated(env: Env, org_id: int, view: CelebrationView, *, url: str) 
             kind=kind.value,
         )
 
-    try:
-        return await notify(env, org_id=org_id, user_id=view.user.id, kind=kind, message=message)
-    except Exception:
-        log.exception("queueing the push of celebration %s failed", view.id)
-        return 0
+    return await notify(env, org_id=org_id, user_id=view.user.id, kind=kind, message=message, dedupe_key=f"celebration-{view.id}")
 
 
 async def decided(env: Env, *, org_id: int, user_id: int, kind: PushKind, approved: bool, url: str, tag: str, **params: object) -> int:
     """A manager's decision on something of this person's (a flagged visit, a redemption): push it to them.
 
-    Call after the commit; the texts are `push.<KIND>.approved|rejected.title|body` in core/i18n.py.
-    A failure is logged, the decision stands.
+    The texts are `push.<KIND>.approved|rejected.title|body` in core/i18n.py; once per `tag`.
     """
     outcome = "approved" if approved else "rejected"
 
@@ -321,11 +354,7 @@ async def decided(env: Env, *, org_id: int, user_id: int, kind: PushKind, approv
             kind=kind.value,
         )
 
-    try:
-        return await notify(env, org_id=org_id, user_id=user_id, kind=kind, message=message)
-    except Exception:
-        log.exception("queueing the push of a %s decision (%s) failed", kind.value, tag)
-        return 0
+    return await notify(env, org_id=org_id, user_id=user_id, kind=kind, message=message, dedupe_key=tag)
 
 
 # --- the worker ------------------------------------------------------------------------------

@@ -13,15 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, encode_event, org_channel, transaction
+from podium.core.events import Tx, transaction
 from podium.core.i18n import Label
 from podium.core.policies import Viewer
 from podium.orgs import service as orgs
 from podium.orgs.service import Person
 from podium.orgs.tree import reach
 from podium.points import ledger
-from podium.push import service as push
 from podium.rewards import policies
+from podium.rewards.events import RedemptionDecided, RewardsChanged
 from podium.rewards.models import Redemption, Reward
 
 NAME_MAX = 80
@@ -32,7 +32,6 @@ PRICE_MAX = 1_000_000
 STOCK_MAX = 100_000
 QUANTITY_MAX = 20
 MAX_LIST = 200
-REWARD_EVENT = "reward"
 
 
 class Status(StrEnum):
@@ -303,12 +302,7 @@ async def _find_replay(env: Env, viewer: Viewer, client_id: str) -> Redeemed | N
 
 def _announce(tx: Tx, env: Env, org_id: int, *, user_id: int | None = None, status: Status | None = None, catalog: bool = False) -> None:
     """After the commit: screens showing balances, queues or the catalog re-read them."""
-    data: dict[str, object] = {"catalog": catalog}
-    if user_id is not None:
-        data["user"] = user_id
-    if status is not None:
-        data["status"] = status.value
-    tx.publish_after_commit(env.publisher, org_channel(org_id), encode_event(REWARD_EVENT, **data))
+    tx.record(RewardsChanged(org_id=org_id, catalog=catalog, user=user_id, status=status.value if status is not None else None))
 
 
 # --- deciding ---------------------------------------------------------------------------------
@@ -351,11 +345,12 @@ async def decide(env: Env, viewer: Viewer, redemption_id: int, *, approve: bool,
         await tx.session.flush()
         _announce(tx, env, redemption.org_id, user_id=redemption.user_id, status=decision, catalog=not approve)
         view = (await _views(tx.session, [redemption]))[0]
-    await push.decided(
-        env, org_id=redemption.org_id, user_id=redemption.user_id, kind=push.PushKind.REWARD, approved=approve,
-        url="/rewards", tag=f"redemption-{redemption.id}", decider=viewer.name, reward=redemption.reward_name,
-        quantity=redemption.quantity, points=redemption.points, note=note.strip(),
-    )
+        tx.record(
+            RedemptionDecided(
+                org_id=redemption.org_id, user=redemption.user_id, redemption=redemption.id, approved=approve, decider=viewer.name,
+                reward=redemption.reward_name, quantity=redemption.quantity, points=redemption.points, note=note.strip(),
+            )
+        )
     return view
 
 

@@ -8,13 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from podium.celebrations import service as celebrations
+from podium.celebrations.events import Celebrated
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
@@ -25,8 +26,6 @@ from podium.push.service import backoff_seconds, is_public_url
 from podium.robots.formats import Answer, Platform, body, encode, escape, read_answer, signed_url, strong
 from podium.robots.models import Robot, RobotJob
 
-if TYPE_CHECKING:
-    from podium.celebrations.service import CelebrationView
 
 log = logging.getLogger(__name__)
 
@@ -181,16 +180,12 @@ _WAKE: dict[int, asyncio.Event] = {}
 
 async def listening(env: Env, org_id: int, kind: str) -> list[int]:
     """The org's active robots that post this kind of celebration (empty for most orgs: then nothing else is read)."""
-    try:
-        async with env.db() as session:
-            rows = (await session.execute(select(Robot.id, Robot.kinds).where(Robot.org_id == org_id, Robot.active.is_(True)))).all()
-    except Exception:
-        log.exception("reading the robots of org %s failed", org_id)
-        return []
+    async with env.db() as session:
+        rows = (await session.execute(select(Robot.id, Robot.kinds).where(Robot.org_id == org_id, Robot.active.is_(True)))).all()
     return [rid for rid, kinds in rows if kind in kinds.split(",")]
 
 
-def message(platform: Platform, locale: Locale, view: CelebrationView) -> str:
+def message(platform: Platform, locale: Locale, view: celebrations.CelebrationView) -> str:
     """A celebration in the robot's format and language; every piece of user text escaped for its markdown."""
 
     def esc(text: str) -> str:
@@ -212,32 +207,36 @@ def message(platform: Platform, locale: Locale, view: CelebrationView) -> str:
     return encode(body(platform, translate(f"robot.title.{view.kind.name}", locale), f"🎉 {text}"))
 
 
-async def celebrated(env: Env, org_id: int, view: CelebrationView, robot_ids: list[int]) -> int:
-    """Queue a stored celebration once for each of these robots; call after the commit. Returns jobs queued."""
+async def on_celebrated(env: Env, event: Celebrated) -> None:
+    """Handler: the org's group robots that want this kind of celebration post it, once each."""
+    robot_ids = await listening(env, event.org_id, event.of_kind)
+    if robot_ids:
+        for view in await celebrations.load(env, event.org_id, [event.id]):
+            await celebrated(env, event.org_id, view, robot_ids)
+
+
+async def celebrated(env: Env, org_id: int, view: celebrations.CelebrationView, robot_ids: list[int]) -> int:
+    """Queue a stored celebration once for each of these robots. Returns jobs queued."""
     if not robot_ids:
         return 0
-    try:
-        now = env.clock()
-        queued = 0
-        async with env.db() as session:
-            found = (await session.scalars(select(Robot).where(Robot.id.in_(robot_ids), Robot.org_id == org_id))).all()
-        for robot in found:
-            payload = message(Platform(robot.kind), Locale(robot.locale), view)
-            try:
-                async with transaction(env.db) as tx:
-                    tx.session.add(
-                        RobotJob(org_id=org_id, robot_id=robot.id, celebration_id=view.id, payload=payload, next_attempt_at=now, created_at=now)
-                    )
-                queued += 1
-            except IntegrityError:
-                pass  # queued already for this robot
-        wake = _WAKE.get(id(env))
-        if queued and wake is not None:
-            wake.set()
-        return queued
-    except Exception:  # the celebration stands; only its robot posts are lost, and logged
-        log.exception("queueing celebration %s for robots failed", view.id)
-        return 0
+    now = env.clock()
+    queued = 0
+    async with env.db() as session:
+        found = (await session.scalars(select(Robot).where(Robot.id.in_(robot_ids), Robot.org_id == org_id))).all()
+    for robot in found:
+        payload = message(Platform(robot.kind), Locale(robot.locale), view)
+        try:
+            async with transaction(env.db) as tx:
+                tx.session.add(
+                    RobotJob(org_id=org_id, robot_id=robot.id, celebration_id=view.id, payload=payload, next_attempt_at=now, created_at=now)
+                )
+            queued += 1
+        except IntegrityError:
+            pass  # queued already for this robot
+    wake = _WAKE.get(id(env))
+    if queued and wake is not None:
+        wake.set()
+    return queued
 
 
 # --- sending ---------------------------------------------------------------------------------

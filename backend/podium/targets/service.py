@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, encode_event, org_channel, transaction
+from podium.core.events import Tx, names_of, transaction
 from podium.core.money import check_amount
 from podium.core.policies import Role, Viewer
 from podium.customers import service as customers
@@ -23,7 +23,11 @@ from podium.orgs.models import Org
 from podium.orgs.tree import OrgTree, Reach
 from podium.pipeline import ledger as deals
 from podium.targets.calendar import FiscalCalendar, FiscalPeriod, Grain, decompose
+from podium.targets.events import TargetSaved
 from podium.targets.models import Target
+from podium.customers.events import CustomerAdded
+from podium.pipeline.events import DealChanged, PaymentRecorded
+from podium.visits.events import VisitVerified
 from podium.targets.split import minor_unit, split
 from podium.visits import service as visits
 
@@ -64,7 +68,7 @@ class Pace(StrEnum):
 # Within 5 % of the straight line from zero to the target counts as on track.
 PACE_TOLERANCE = Fraction(5, 100)
 # Events that can move attainment: wins, payments, verified visits, new targets.
-MOVING_EVENTS = frozenset({"deal", "payment", "visit", "target", "customer"})
+MOVING_EVENTS = names_of(DealChanged, PaymentRecorded, VisitVerified, TargetSaved, CustomerAdded)
 
 
 @dataclass(frozen=True, order=True)
@@ -416,7 +420,7 @@ async def _upsert(tx: Tx, scope: Scope, viewer: Viewer, node: Node, period: Fisc
 
 
 def _publish(tx: Tx, env: Env, org_id: int) -> None:
-    tx.publish_after_commit(env.publisher, org_channel(org_id), encode_event("target"))
+    tx.record(TargetSaved(org_id=org_id))
 
 
 # ---------------------------------------------------------------- seasonal decomposition

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.core.checks import CLIENT_ID_RE, check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, encode_event, org_channel, transaction
+from podium.core.events import Tx, names_of, transaction
 from podium.core.i18n import Label
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
@@ -28,9 +28,9 @@ from podium.orgs.service import Person
 from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import service as points
-from podium.push import service as push
 from podium.visits import photos as photo_codec
 from podium.visits import plausibility
+from podium.visits.events import VisitChanged, VisitReviewed, VisitVerified
 from podium.visits.models import Visit, VisitPhoto
 from podium.visits.plausibility import COUNTED, Fix, Flag, Limits, Status
 from podium.visits.route import order_stops, path_length
@@ -43,7 +43,7 @@ MAX_PHOTOS = 10
 MAX_LIST = 500
 # What moves a map of visits: `visit` (a visit now counts: boards and targets listen too) and
 # `visit_changed` (anything else: a doubtful check-in, a check-out, a photo, a rejection).
-VISIT_EVENTS = frozenset({"visit", "visit_changed"})
+VISIT_EVENTS = names_of(VisitVerified, VisitChanged)
 
 
 @dataclass(frozen=True)
@@ -217,13 +217,12 @@ log_visit = check_in
 
 
 def _changed(tx: Tx, env: Env, org_id: int, user_id: int) -> None:
-    tx.publish_after_commit(env.publisher, org_channel(org_id), encode_event("visit_changed", user=user_id))
+    tx.record(VisitChanged(org_id=org_id, user=user_id))
 
 
 async def _award(tx: Tx, env: Env, owner: Viewer, visit: Visit) -> None:
     visit.points_awarded = await points.award_verified_visit(tx, env, viewer=owner, visit_id=visit.id, occurred_at=visit.occurred_at)
-    event = encode_event("visit", user=owner.user_id, team=owner.team_id)
-    tx.publish_after_commit(env.publisher, org_channel(owner.org_id), event)
+    tx.record(VisitVerified(org_id=owner.org_id, user=owner.user_id, team=owner.team_id, visit=visit.id))
 
 
 def _fix_at_end(visit: Visit) -> Fix:
@@ -450,10 +449,12 @@ async def review_visit(env: Env, viewer: Viewer, visit_id: int, *, approve: bool
             _changed(tx, env, visit.org_id, visit.user_id)
         await tx.session.flush()
         view = (await _views(tx.session, [visit]))[0]
-    await push.decided(
-        env, org_id=visit.org_id, user_id=visit.user_id, kind=push.PushKind.VISIT_REVIEW, approved=approve,
-        url="/visit", tag=f"visit-review-{visit.id}", reviewer=viewer.name, customer=view.customer.name, note=note.strip(),
-    )
+        tx.record(
+            VisitReviewed(
+                org_id=visit.org_id, user=visit.user_id, visit=visit.id, approved=approve, reviewer=viewer.name,
+                customer=view.customer.name, note=note.strip(),
+            )
+        )
     return view
 
 

@@ -1,0 +1,18 @@
+"""INSERT … ON CONFLICT DO NOTHING on both databases: queueing that a retried handler may repeat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def insert_ignoring_duplicates(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> int:
+    """Insert the rows that violate no unique constraint; returns how many went in."""
+    if not rows:
+        return 0
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = await session.execute(insert(model).on_conflict_do_nothing(), rows)
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,57 @@
+"""What the pipeline capability announces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from podium.core.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class DealChanged(DomainEvent):
+    """A deal was created, edited, moved, won, lost or reversed; `status` is where it is now."""
+
+    name = "deal"
+    id: int
+    status: str
+    owner: int
+    team: int | None
+
+
+@dataclass(frozen=True)
+class DealWon(DomainEvent):
+    """Recorded before the deal's DealChanged, so revenue boards have moved when live screens re-read."""
+
+    name = "deal_won"
+    live = False
+    deal: int
+    owner: int
+    team: int | None
+    amount: Decimal
+    closed_at: datetime
+    customer: int | None
+
+
+@dataclass(frozen=True)
+class PaymentRecorded(DomainEvent):
+    """Money collected on a deal (a negative amount is a refund)."""
+
+    name = "payment"
+    deal: int
+    owner: int
+    team: int | None
+
+
+@dataclass(frozen=True)
+class ActivityLogged(DomainEvent):
+    name = "activity"
+    user: int
+    team: int | None
+    deal: int | None
+
+
+@dataclass(frozen=True)
+class StagesChanged(DomainEvent):
+    name = "stages"

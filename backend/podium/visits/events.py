@@ -1,0 +1,39 @@
+"""What the visits capability announces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from podium.core.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class VisitVerified(DomainEvent):
+    """A visit that counts (verified on arrival, or approved): its points are in the same transaction."""
+
+    name = "visit"
+    user: int
+    team: int | None
+    visit: int
+
+
+@dataclass(frozen=True)
+class VisitChanged(DomainEvent):
+    """Anything else about a person's visits: a doubtful check-in, a check-out, a photo, a rejection."""
+
+    name = "visit_changed"
+    user: int
+
+
+@dataclass(frozen=True)
+class VisitReviewed(DomainEvent):
+    """A manager decided on a flagged visit: the person hears of it."""
+
+    name = "visit_reviewed"
+    live = False
+    user: int
+    visit: int
+    approved: bool
+    reviewer: str
+    customer: str
+    note: str
