@@ -15,7 +15,7 @@ from alembic import op
 from podium.customers.names import name_key
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
