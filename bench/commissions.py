@@ -108,7 +108,7 @@ async def seed(payees: int, deals: int) -> None:
         users = [r["id"] for r in await conn.fetch("select id, team_id from users where org_id = $1 and role = 'rep' order by id", org_id)]
         team_of = {r["id"]: r["team_id"] for r in await conn.fetch("select id, team_id from users where org_id = $1", org_id)}
         customer_id = await conn.fetchval(
-            "insert into customers (org_id, name, address, latitude, longitude, geofence_radius_m, tier, potential) values ($1, 'Customer', '', 31.2, 121.4, 300, 'A', 0) returning id",
+            "insert into customers (org_id, name, name_key, address, latitude, longitude, geofence_radius_m, tier, potential) values ($1, 'Customer', 'customer', '', 31.2, 121.4, 300, 'A', 0) returning id",
             org_id,
         )
         stage_id = await conn.fetchval(

@@ -17,6 +17,7 @@ from podium.core.events import transaction
 from podium.core.passwords import hash_password
 from podium.core.policies import Role
 from podium.customers.models import Customer
+from podium.customers.names import name_key
 from podium.orgs import service as orgs
 
 PASSWORD = "correct horse battery"
@@ -117,9 +118,9 @@ async def make_world(env: Env) -> World:
         rep2 = await person("rep2@acme.test", "Rob Rep", Role.REP, org.id, team_a.id)
         rep3 = await person("rep3@acme.test", "Bea Rep", Role.REP, org.id, team_b.id)
         outsider = await person("rep@rival.test", "Olga Outsider", Role.REP, other.id, other_team.id)
-        near = Customer(org_id=org.id, name="Near Co", address="1 Nanjing Rd", latitude=SHANGHAI[0], longitude=SHANGHAI[1])
-        far = Customer(org_id=org.id, name="Far Co", address="99 Far Rd", latitude=SHANGHAI[0] + 0.1, longitude=SHANGHAI[1])
-        foreign = Customer(org_id=other.id, name="Rival Client", address="Berlin", latitude=52.52, longitude=13.40)
+        near = Customer(org_id=org.id, name="Near Co", name_key=name_key("Near Co"), address="1 Nanjing Rd", latitude=SHANGHAI[0], longitude=SHANGHAI[1])
+        far = Customer(org_id=org.id, name="Far Co", name_key=name_key("Far Co"), address="99 Far Rd", latitude=SHANGHAI[0] + 0.1, longitude=SHANGHAI[1])
+        foreign = Customer(org_id=other.id, name="Rival Client", name_key=name_key("Rival Client"), address="Berlin", latitude=52.52, longitude=13.40)
         s.add_all([near, far, foreign])
         await s.flush()
         return World(org.id, other.id, team_a.id, team_b.id, admin, manager, rep, rep2, rep3, outsider,

@@ -19,6 +19,7 @@ from podium.core.i18n import Locale
 from podium.core.passwords import hash_password
 from podium.core.policies import Role
 from podium.customers.models import Customer
+from podium.customers.names import name_key
 from podium.orgs import service as orgs
 from podium.compensation import demo as compensation_demo
 from podium.orgs.models import Org
@@ -84,9 +85,11 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
         for index in range(150):
             lat = CENTER[0] + rng.uniform(-0.12, 0.12)
             lon = CENTER[1] + rng.uniform(-0.14, 0.14)
+            name = f"上海{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_KINDS)}有限公司 #{index + 1:03d}"
             customer = Customer(
                 org_id=org.id,
-                name=f"上海{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_KINDS)}有限公司 #{index + 1:03d}",
+                name=name,
+                name_key=name_key(name),
                 address=f"上海市{rng.choice(STREETS)}{rng.randint(1, 1999)}号",
                 latitude=round(lat, 6),
                 longitude=round(lon, 6),

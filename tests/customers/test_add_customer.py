@@ -76,3 +76,42 @@ async def test_reaching_the_monthly_target_pays_the_target_rule_once(rep: GraphQ
     kinds = [h["ruleKind"] for h in (await rep.data(HISTORY))["pointsHistory"]]
     assert kinds.count("target_reached") == 1
     assert kinds.count("deal_won") == 2
+
+
+async def test_twenty_reps_adding_one_name_at_once_store_one_customer_worth_points_once(server, world: World) -> None:  # type: ignore[no-untyped-def]
+    people = [world.rep.email, world.rep2.email, world.rep3.email, world.manager.email, world.admin.email]
+    clients = [await login(server, email) for email in people]
+    try:
+        # Four phones each, every one its own write: only the name is shared.
+        results = await asyncio.gather(*(add(clients[i % len(clients)], new_customer(world, name="静安新客户")) for i in range(20)))
+    finally:
+        for client in clients:
+            await client.http.aclose()
+
+    added = [r for r in results if r["__typename"] == "AddCustomerSuccess"]
+    refused = [r for r in results if r["__typename"] == "OperationError"]
+    assert len(added) == 1 and len(refused) == 19, results
+    assert all(codes(r) == {("name", "DUPLICATE")} for r in refused)
+    assert sum(r["pointsAwarded"] for r in added) == 20
+    async with await login(server, world.admin.email) as admin:
+        found = (await admin.data('{ customers(search: "静安", first: 100) { id } }'))["customers"]
+    assert len(found) == 1
+
+
+async def test_names_that_only_look_different_are_duplicates(rep: GraphQLClient, world: World) -> None:
+    first = await add(rep, new_customer(world, name="Jing'an Trading 静安贸易"))
+    variants = [
+        "Jing'an Trad\u200bing 静安贸易",  # zero-width space
+        "Ｊｉｎｇ'ａｎ Ｔｒａｄｉｎｇ 静安贸易",  # full-width letters
+        "JING'AN TRADING 静安贸易",
+        "Jing'an Tra\u00adding 静安贸易",  # soft hyphen
+        "  Jing'an   Trading\u3000静安贸易 ",
+        "\ufeffJing'an Trading 静\u2060安贸易",
+    ]
+    results = [await add(rep, new_customer(world, name=name)) for name in variants]
+    invisible = await add(rep, new_customer(world, name="\u200b\u00ad\u200d"))
+
+    assert first["__typename"] == "AddCustomerSuccess"
+    assert [codes(r) for r in results] == [{("name", "DUPLICATE")}] * len(variants)
+    assert codes(invisible) == {("name", "REQUIRED")}
+    assert [h["points"] for h in (await rep.data(HISTORY))["pointsHistory"]] == [20]

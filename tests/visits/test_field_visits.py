@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from podium.core.events import transaction
 from podium.customers.models import Customer
+from podium.customers.names import name_key
 from podium.visits import service as visits
 from tests.support import GraphQLClient, World, visit_input
 
@@ -85,7 +86,7 @@ async def check_out(client: GraphQLClient, visit_client_id: str, world: World, *
 
 async def add_customer(server, world: World, name: str, lat: float, lon: float, owner: int | None = None) -> int:  # type: ignore[no-untyped-def]
     async with transaction(server.runtime.env.db) as tx:
-        customer = Customer(org_id=world.org_id, name=name, address="", latitude=lat, longitude=lon, owner_id=owner)
+        customer = Customer(org_id=world.org_id, name=name, name_key=name_key(name), address="", latitude=lat, longitude=lon, owner_id=owner)
         tx.session.add(customer)
         await tx.session.flush()
         return customer.id

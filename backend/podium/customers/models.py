@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from podium.customers.names import KEY_MAX
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
 
 DEFAULT_GEOFENCE_METERS = 300
@@ -16,10 +17,13 @@ DEFAULT_GEOFENCE_METERS = 300
 class Customer(IdMixin, Base):
     __tablename__ = "customers"
     # A customer added on a phone carries the phone's id for that write: a retry finds the first one.
-    __table_args__ = (UniqueConstraint("created_by", "client_id"),)
+    # One customer per name in an org, however it was typed: the database settles two phones adding it at once.
+    __table_args__ = (UniqueConstraint("created_by", "client_id"), UniqueConstraint("org_id", "name_key"))
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # names.name_key(name): set wherever a customer is created or renamed.
+    name_key: Mapped[str] = mapped_column(String(KEY_MAX))
     address: Mapped[str] = mapped_column(String(400), default="")
     # Degrees, WGS84. Coordinates are measurements, not money: floats are right here.
     latitude: Mapped[float]

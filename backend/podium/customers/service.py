@@ -17,6 +17,7 @@ from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.policies import Viewer
 from podium.customers.geo import distance_m
 from podium.customers.models import Customer
+from podium.customers.names import KEY_MAX, name_key
 
 MAX_PAGE = 100
 
@@ -155,9 +156,10 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
     problems = Problems()
     check_client_id(problems, data.client_id)
     name = " ".join(data.name.split())
-    if not name:
+    key = name_key(name)
+    if not key:
         problems.add(ErrorCode.REQUIRED, "name")
-    elif len(name) > NAME_MAX:
+    elif len(name) > NAME_MAX or len(key) > KEY_MAX:
         problems.add(ErrorCode.TOO_LONG, "name", max=NAME_MAX)
     if len(data.address) > ADDRESS_MAX:
         problems.add(ErrorCode.TOO_LONG, "address", max=ADDRESS_MAX)
@@ -174,14 +176,11 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
             first = await tx.session.scalar(select(Customer).where(Customer.created_by == viewer.user_id, Customer.client_id == data.client_id))
             if first is not None:
                 return Added(first, 0, True)
-            duplicate = await tx.session.scalar(
-                select(Customer.id).where(Customer.org_id == viewer.org_id, func.lower(Customer.name) == name.lower())
-            )
-            if duplicate is not None:
+            if await _named(tx.session, viewer.org_id, key):
                 raise DomainError.one(ErrorCode.DUPLICATE, "name")
             now = env.clock()
             customer = Customer(
-                org_id=viewer.org_id, name=name, address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
+                org_id=viewer.org_id, name=name, name_key=key, address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
                 geofence_radius_m=data.geofence_radius_m, tier=data.tier, owner_id=viewer.user_id, potential=Decimal(0),
                 created_at=now, created_by=viewer.user_id, client_id=data.client_id,
             )
@@ -190,7 +189,16 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
             awarded = await points.award_new_customer(tx, env, viewer=viewer, customer_id=customer.id, occurred_at=now)
             tx.record(CustomerAdded(org_id=viewer.org_id, user=viewer.user_id, team=viewer.team_id, customer=customer.id))
     except IntegrityError:
-        if (earlier := await replay()) is None:
-            raise
-        return earlier
+        # Another phone's write committed first: this one's earlier delivery, or the same name from someone else
+        # (only the unique key sees that: each person's lock serializes their own writes, not the org's).
+        if (earlier := await replay()) is not None:
+            return earlier
+        async with env.db() as session:
+            if await _named(session, viewer.org_id, key):
+                raise DomainError.one(ErrorCode.DUPLICATE, "name") from None
+        raise
     return Added(customer, awarded, False)
+
+
+async def _named(session: AsyncSession, org_id: int, key: str) -> bool:
+    return await session.scalar(select(Customer.id).where(Customer.org_id == org_id, Customer.name_key == key)) is not None
