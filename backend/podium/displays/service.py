@@ -38,6 +38,8 @@ MAX_BOARDS = 12
 MAX_NAME = 120
 ROTATE_MIN, ROTATE_MAX = 10, 600
 SEEN_EVERY = timedelta(minutes=5)
+# Published on the org's channel with the display's id; its socket closes on every instance.
+REVOKED = "display_revoked"
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ async def revoke_display(env: Env, viewer: Viewer, display_id: int) -> DisplayVi
         display.token_hash = None
         display.revoked_at = env.clock()
         await tx.session.execute(delete(DisplayPairing).where(DisplayPairing.display_id == display_id))
-        tx.publish_after_commit(env.publisher, org_channel(display.org_id), encode_event("display_revoked", id=display_id))
+        tx.publish_after_commit(env.publisher, org_channel(display.org_id), encode_event(REVOKED, id=display_id))
     (view,) = await _views(env, [display])
     return view
 
