@@ -39,6 +39,8 @@ MAX_BOARDS = 12
 MAX_NAME = 120
 ROTATE_MIN, ROTATE_MAX = 10, 600
 SEEN_EVERY = timedelta(minutes=5)
+# Published on the org's channel with the display's id; its socket closes on every instance.
+REVOKED = DisplayRevoked.name
 
 
 @dataclass(frozen=True)

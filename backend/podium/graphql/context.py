@@ -12,6 +12,7 @@ from podium.core.i18n import Locale
 from podium.core.policies import Viewer, require_viewer
 
 if TYPE_CHECKING:
+    from podium.realtime.ending import Credential
     from podium.realtime.hub import Hub
 
 
@@ -28,6 +29,7 @@ class Context:
     locale: Locale
     client_address: str = "unknown"
     session_token: str | None = None
+    credential: Credential | None = None  # what a socket opened with this context lives no longer than
     cookie_changes: list[CookieChange] = field(default_factory=list)
 
     def require_viewer(self) -> Viewer:

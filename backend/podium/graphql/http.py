@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from graphql import GraphQLError
@@ -13,11 +14,12 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.graphql import OperationType
 
 from podium.core.i18n import parse_locale
+from podium.core.policies import Viewer
 from podium.displays import service as displays
-from podium.displays.live import until_revoked
 from podium.graphql.context import Context
 from podium.graphql.schema import schema
 from podium.orgs import service as orgs
+from podium.realtime.ending import Credential
 from podium.realtime.ws import handle_socket
 
 SESSION_COOKIE = "podium_session"
@@ -29,13 +31,26 @@ ALLOWED = {OperationType.QUERY, OperationType.MUTATION}
 
 async def build_context(connection: Request[Any, Any, Any] | WebSocket[Any, Any, Any]) -> Context:
     runtime = connection.app.state.runtime
+    env = runtime.env
     token = connection.cookies.get(SESSION_COOKIE)
-    viewer = await orgs.viewer_for_token(runtime.env, token)
-    if viewer is None and DISPLAY_COOKIE in connection.cookies:
-        viewer = await displays.viewer_for_token(runtime.env, connection.cookies.get(DISPLAY_COOKIE))
+    viewer: Viewer | None = None
+    # What a socket opened with this context lives no longer than (realtime/ending.py).
+    credential: Credential | None = None
+    if (signed_in := await orgs.signed_in(env, token)) is not None:
+        viewer, session_id = signed_in.viewer, signed_in.session_id
+        valid = partial(orgs.session_valid, env, session_id)
+        credential = Credential(viewer.org_id, orgs.SESSIONS_ENDED, session_id, valid, signed_in.expires_at)
+    elif DISPLAY_COOKIE in connection.cookies:
+        viewer = await displays.viewer_for_token(env, connection.cookies.get(DISPLAY_COOKIE))
+        if viewer is not None and viewer.display_id is not None:
+            valid = partial(displays.still_valid, env, viewer.display_id)
+            credential = Credential(viewer.org_id, displays.REVOKED, viewer.display_id, valid)
     locale = viewer.locale if viewer else parse_locale(connection.headers.get("accept-language"))
     client = connection.client.host if connection.client else "unknown"
-    return Context(env=runtime.env, hub=runtime.hub, viewer=viewer, locale=locale, client_address=client, session_token=token)
+    return Context(
+        env=env, hub=runtime.hub, viewer=viewer, locale=locale, client_address=client, session_token=token,
+        credential=credential,
+    )
 
 
 def origin_ok(request: Request[Any, Any, Any]) -> bool:
@@ -105,7 +120,6 @@ class GraphQLController(Controller):
             shared=settings.realtime.shared_fanout,
             max_subscriptions=settings.realtime.max_subscriptions,
             init_timeout=settings.realtime.init_timeout,
-            ended=until_revoked,
         )
 
 

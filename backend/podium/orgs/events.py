@@ -13,3 +13,11 @@ class ProfileChanged(DomainEvent):
 
     name = "profile"
     user: int
+
+
+@dataclass(frozen=True)
+class SessionsEnded(DomainEvent):
+    """Sign-out, password change, deactivation: these sessions' sockets close (4401) on every instance."""
+
+    name = "sessions_ended"
+    ids: tuple[int, ...]

@@ -8,15 +8,16 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import transaction
+from podium.core.events import Tx, transaction
+from podium.orgs.events import SessionsEnded
 from podium.core.i18n import Locale, parse_locale
 from podium.core.passwords import hash_password, verify_password
 from podium.core.policies import Role, Viewer
@@ -25,6 +26,8 @@ from podium.orgs.models import Org, Session, Team, User
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_COLORS = ("#6366f1", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6")
 LOGIN_WINDOW_SECONDS = 15 * 60
+# Published on the org's channel with the ended sessions' ids; their sockets close on every instance.
+SESSIONS_ENDED = SessionsEnded.name
 
 
 @dataclass(frozen=True)
@@ -175,22 +178,63 @@ async def login(env: Env, *, email: str, password: str, client_address: str) -> 
 
 async def logout(env: Env, token: str) -> None:
     async with transaction(env.db) as tx:
-        await tx.session.execute(delete(Session).where(Session.token_hash == _token_hash(token)))
+        await _end_sessions(tx, env, Session.token_hash == _token_hash(token))
 
 
-async def viewer_for_token(env: Env, token: str | None) -> Viewer | None:
+async def end_sessions(tx: Tx, env: Env, user_id: int) -> int:
+    """End every session of a person (password change, deactivation): their sockets close on every instance."""
+    return await _end_sessions(tx, env, Session.user_id == user_id)
+
+
+async def _end_sessions(tx: Tx, env: Env, which: ColumnElement[bool]) -> int:
+    found = select(Session.id, User.org_id).join(User, User.id == Session.user_id).where(which)
+    rows = (await tx.session.execute(found)).all()
+    if not rows:
+        return 0
+    await tx.session.execute(delete(Session).where(Session.id.in_([session_id for session_id, _ in rows])))
+    for org_id in {org for _, org in rows}:
+        ids = sorted(session_id for session_id, org in rows if org == org_id)
+        tx.record(SessionsEnded(org_id=org_id, ids=tuple(ids)))
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    viewer: Viewer
+    session_id: int
+    expires_at: datetime
+
+
+async def signed_in(env: Env, token: str | None) -> SignedIn | None:
+    """The person a session cookie stands for, with the session (a socket closes when it ends)."""
     if not token or len(token) > 200:
         return None
     async with env.db() as session:
         row = await session.execute(
-            select(User, Session.expires_at)
+            select(User, Session.id, Session.expires_at)
             .join(Session, Session.user_id == User.id)
             .where(Session.token_hash == _token_hash(token), User.is_active.is_(True))
         )
         found = row.first()
-    if found is None or found[1] <= env.clock():
+    if found is None or found[2] <= env.clock():
         return None
-    return viewer_of(found[0])
+    return SignedIn(viewer_of(found[0]), found[1], found[2])
+
+
+async def viewer_for_token(env: Env, token: str | None) -> Viewer | None:
+    found = await signed_in(env, token)
+    return found.viewer if found else None
+
+
+async def session_valid(env: Env, session_id: int) -> bool:
+    """Whether a session still opens anything: not ended, not expired, its person active."""
+    async with env.db() as session:
+        expires_at = await session.scalar(
+            select(Session.expires_at)
+            .join(User, User.id == Session.user_id)
+            .where(Session.id == session_id, User.is_active.is_(True))
+        )
+    return expires_at is not None and expires_at > env.clock()
 
 
 async def set_locale(env: Env, viewer: Viewer, locale: Locale) -> Viewer:

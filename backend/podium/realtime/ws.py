@@ -3,8 +3,9 @@
 Ours rather than strawberry's handler so that a subscription to a live field joins a
 shared group in the Hub (one execution per change for all its subscribers), every
 socket has a small latest-state outbox (a slow phone never holds up the others and
-never grows memory) and the handshake is refused before accept when the Origin is
-foreign or there is no session.
+never grows memory), the handshake is refused before accept when the Origin is
+foreign or there is no session, and the socket closes when its session or display
+token ends (ending.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from graphql import FieldNode, OperationType, get_operation_ast
@@ -26,6 +27,7 @@ from podium.displays.policies import check_operation
 from podium.graphql.context import Context, LiveContext
 from podium.graphql.documents import prepare
 from podium.graphql.schema import LIVE_FIELDS, schema
+from podium.realtime.ending import until_ended
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +82,11 @@ def _origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
     return origin in own or origin in allowed
 
 
-Ended = Callable[[Context], Coroutine[Any, Any, None] | None]
-
-
 class Connection:
     def __init__(
         self, socket: WebSocket, context: Context, *, shared: bool, max_subscriptions: int, init_timeout: float,
-        ended: Ended | None = None,
     ) -> None:
         self.socket = socket
-        self.ended = ended
         self.context = context
         self.shared = shared
         self.max_subscriptions = max_subscriptions
@@ -104,14 +101,14 @@ class Connection:
 
     async def serve(self) -> None:
         writer = asyncio.create_task(self.outbox.run())
-        ending = self.ended(self.context) if self.ended else None
+        credential = self.context.credential
         try:
-            if ending is None:
+            if credential is None:
                 await self._receive_loop()
             else:
-                # The caller's credentials can end while the socket is open (a revoked display): close it then.
+                # Sign-out, expiry, a revoked display: the socket must not outlive what it was opened with.
                 receiving = asyncio.create_task(self._receive_loop())
-                watching = asyncio.create_task(ending)
+                watching = asyncio.create_task(until_ended(self.context.hub, credential, self.context.env.clock))
                 done, _ = await asyncio.wait({receiving, watching}, return_when=asyncio.FIRST_COMPLETED)
                 receiving.cancel()
                 watching.cancel()
@@ -161,7 +158,7 @@ class Connection:
         elif kind == "pong":
             pass
         elif kind == "subscribe":
-            if not self.acknowledged:
+            if not self.acknowledged or not await self._still_valid():
                 await self._close(4401, "Unauthorized")
                 return False
             sub_id = data.get("id")
@@ -180,6 +177,11 @@ class Connection:
             await self._close(4400, f"Unknown message type {kind!r}")
             return False
         return True
+
+    async def _still_valid(self) -> bool:
+        """Asked before each operation: an end whose event was lost (bus down) refuses it all the same."""
+        credential = self.context.credential
+        return credential is None or await credential.still_valid(self.context.env.clock())
 
     async def _close(self, code: int, reason: str) -> None:
         self.outbox.closed = True
@@ -295,7 +297,7 @@ def _formatted(result: Any) -> dict[str, Any]:
 
 async def handle_socket(
     socket: WebSocket, *, context_for: Callable[[WebSocket], Awaitable[Context]], allowed_origins: tuple[str, ...], shared: bool,
-    max_subscriptions: int, init_timeout: float, ended: Ended | None = None,
+    max_subscriptions: int, init_timeout: float,
 ) -> None:
     subprotocols = [p.strip() for p in socket.headers.get("sec-websocket-protocol", "").split(",")]
     if PROTOCOL not in subprotocols or not _origin_allowed(socket, allowed_origins):
@@ -306,6 +308,4 @@ async def handle_socket(
         await socket.close(code=4401, reason="Unauthorized")
         return
     await socket.accept(subprotocols=PROTOCOL)
-    await Connection(
-        socket, context, shared=shared, max_subscriptions=max_subscriptions, init_timeout=init_timeout, ended=ended
-    ).serve()
+    await Connection(socket, context, shared=shared, max_subscriptions=max_subscriptions, init_timeout=init_timeout).serve()
