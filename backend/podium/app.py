@@ -142,7 +142,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[GraphQLController, export_period, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
         lifespan=[lifespan],
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude="/graphql"),
+        # HTTP responses only (POST /graphql included): Litestar's compression never wraps WebSocket scopes.
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         openapi_config=None,
         debug=False,
     )
