@@ -24,7 +24,7 @@ from podium.leaderboards import service as leaderboards
 from podium.leaderboards.store import BoardStore, MemoryBoardStore, RedisBoardStore
 from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
-from podium.settings import Settings, get_settings
+from podium.settings import Settings, get_settings, require_secret_key
 from podium.compensation.http import export_period
 from podium.displays.http import claim_pairing, start_pairing
 from podium.push.http import celebration_card
@@ -107,6 +107,7 @@ async def _sweep(env: Env, every: float) -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    require_secret_key(settings)
     runtime = build_runtime(settings)
 
     @asynccontextmanager
