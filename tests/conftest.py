@@ -118,6 +118,8 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory
     monkeypatch.setenv("PODIUM_DATABASE_URL", url)
     monkeypatch.setenv("PODIUM_REDIS_URL", REDIS_URL)
     monkeypatch.setenv("PODIUM_REDIS_PREFIX", prefix)
+    # Required with PostgreSQL (the app refuses to start without it); the embedded stack makes its own in tmp_path.
+    monkeypatch.setenv("PODIUM_SECRET_KEY", f"test-secret-{uuid.uuid4().hex}")
     yield Stack("production", load_settings())
     client = aioredis.from_url(REDIS_URL)
     async for key in client.scan_iter(match=f"{prefix}:*", count=1000):

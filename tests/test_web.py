@@ -29,3 +29,36 @@ async def test_graphiql_is_served_in_development(server) -> None:  # type: ignor
     async with GraphQLClient(server.url) as client:
         page = await client.http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+async def test_head_answers_like_get_without_a_body(server) -> None:  # type: ignore[no-untyped-def]
+    async with GraphQLClient(server.url) as client:
+        for path in ("/", "/login", "/manifest.webmanifest", "/healthz", "/assets/nope-123.js"):
+            got = await client.http.get(path, headers={"Accept-Encoding": "identity"})
+            head = await client.http.head(path, headers={"Accept-Encoding": "identity"})
+
+            assert head.status_code == got.status_code, path
+            assert head.content == b"", path
+            for name in ("content-type", "content-length", "cache-control"):
+                assert head.headers.get(name) == got.headers.get(name), (path, name)
+
+
+async def test_head_sends_no_body_bytes_even_to_a_server_that_would_pass_them_on(server) -> None:  # type: ignore[no-untyped-def]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "HEAD", "scheme": "http",
+        "path": "/", "raw_path": b"/", "query_string": b"", "root_path": "", "headers": [(b"host", b"podium.test")],
+        "client": ("127.0.0.1", 1), "server": ("podium.test", 80), "state": {},
+    }
+    await server.app(scope, receive, send)
+
+    start, *bodies = sent
+    assert start["status"] == 200 and int(dict(start["headers"])[b"content-length"]) > 0  # type: ignore[call-overload]
+    assert b"".join(m["body"] for m in bodies) == b""  # type: ignore[misc]

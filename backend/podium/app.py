@@ -34,7 +34,7 @@ from podium.leaderboards import service as leaderboards
 from podium.leaderboards.store import BoardStore, MemoryBoardStore, RedisBoardStore
 from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
-from podium.settings import Settings, get_settings
+from podium.settings import Settings, get_settings, require_secret_key
 from podium.compensation.http import export_period
 from podium.displays.http import claim_pairing, start_pairing
 from podium.push.http import celebration_card
@@ -146,6 +146,7 @@ async def _sweep(env: Env, every: float) -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    require_secret_key(settings)
     runtime = build_runtime(settings)
 
     @asynccontextmanager
@@ -184,7 +185,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[GraphQLController, export_period, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
         lifespan=[lifespan],
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude="/graphql"),
+        # HTTP responses only (POST /graphql included): Litestar's compression never wraps WebSocket scopes.
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         openapi_config=None,
         debug=False,
     )

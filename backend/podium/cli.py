@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from podium.settings import get_settings
+from podium.settings import SettingsError, get_settings, require_secret_key
 
 
 def _require_migrated() -> None:
@@ -32,6 +32,10 @@ def _require_migrated() -> None:
 def _serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
+    try:
+        require_secret_key(get_settings())
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
     _require_migrated()
     settings = get_settings()
     uvicorn.run(

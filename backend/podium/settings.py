@@ -8,8 +8,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "podium.sqlite3"
+# The embedded setup's generated signing secret, kept beside its SQLite file.
+SECRET_KEY_FILE = "secret-key"
+
+
+class SettingsError(RuntimeError):
+    """A setting the operator must fix before the app may start; the message says how."""
 
 
 def _env(name: str, default: str = "") -> str:
@@ -71,8 +79,9 @@ class HttpSettings:
 
 @dataclass(frozen=True)
 class SecuritySettings:
-    # Secret for signing; set it in production. A random one is made per process otherwise,
-    # which is fine for sessions (they are stored hashed in the database, not signed).
+    # Secret for signed URLs (celebration cards): every instance must share it, or a link signed by one
+    # fails on the next. Required with PostgreSQL; the embedded setup generates one once and keeps it
+    # beside its SQLite file. Sessions do not use it (they are stored hashed in the database).
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     session_days: int = 30
     # Login attempts allowed per email and per client address in a 15-minute window.
@@ -202,15 +211,59 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def _secret_key(database: DatabaseSettings) -> str:
+    """PODIUM_SECRET_KEY, else (embedded SQLite only) the key kept beside the database file; "" means missing."""
+    configured = _env("SECRET_KEY")
+    if configured or not database.is_sqlite:
+        return configured
+    path = make_url(database.resolved_url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return secrets.token_urlsafe(32)  # a database private to this process: nobody else checks its links
+    return _kept_secret(Path(path).resolve().parent / SECRET_KEY_FILE)
+
+
+def _kept_secret(path: Path) -> str:
+    """Read the key, or make it: written whole to a temporary file, then linked into place, so processes starting
+    together all end up with the one that won (a link never replaces an existing file) and never read half of it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(32) + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink(missing_ok=True)
+    key = path.read_text().strip()
+    if not key:
+        raise SettingsError(f"{path} is empty: delete it to have a new signing key made, or set PODIUM_SECRET_KEY.")
+    return key
+
+
+def require_secret_key(settings: Settings) -> None:
+    """Refuse to start without a shared signing secret (only PostgreSQL deployments can lack one)."""
+    if not settings.security.secret_key:
+        raise SettingsError(
+            "PODIUM_SECRET_KEY is not set. With PostgreSQL every instance must sign with the same secret, "
+            "or a celebration card link signed by one instance is refused by the others and after a restart. "
+            "Set it to the same long random value on every instance, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+        )
+
+
 def load_settings() -> Settings:
     environment = _env("ENV", "development")
+    database = DatabaseSettings(url=_env("DATABASE_URL"), echo=_env_bool("DATABASE_ECHO", False))
     security = SecuritySettings(
-        secret_key=_env("SECRET_KEY") or secrets.token_urlsafe(32),
+        secret_key=_secret_key(database),
         session_days=int(_env("SESSION_DAYS", "30")),
         login_attempts=int(_env("LOGIN_ATTEMPTS", "10")),
     )
     return Settings(
-        database=DatabaseSettings(url=_env("DATABASE_URL"), echo=_env_bool("DATABASE_ECHO", False)),
+        database=database,
         redis=RedisSettings(url=_env("REDIS_URL"), prefix=_env("REDIS_PREFIX", "podium")),
         http=HttpSettings(
             host=_env("HOST", "127.0.0.1"),

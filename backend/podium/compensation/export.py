@@ -30,6 +30,8 @@ LINES = {
     Locale.ZH_CN: ["人员", "期间", "组成", "类型", "交易", "说明", "日期", "基数", "费率 %", "系数", "档位", "应得", "应付", "备注"],
 }
 STATUS = {Locale.EN: {"open": "open", "approved": "approved"}, Locale.ZH_CN: {"open": "未审批", "approved": "已审批"}}
+# A text cell starting with one of these is a formula to Excel and LibreOffice (a deal titled =HYPERLINK(…)).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _rows(views: Sequence[StatementView], locale: Locale, zone: str) -> tuple[list[list[Cell]], list[list[Cell]]]:
@@ -59,11 +61,21 @@ def to_csv(views: Sequence[StatementView], locale: Locale, zone: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(LINES[locale])
-    writer.writerows([["" if c is None else str(c) for c in row] for row in lines])
+    writer.writerows([[_csv_cell(c) for c in row] for row in lines])
     writer.writerow([])
     writer.writerow(SUMMARY[locale])
-    writer.writerows([["" if c is None else str(c) for c in row] for row in summary])
+    writer.writerows([[_csv_cell(c) for c in row] for row in summary])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Cell) -> str:
+    """Text that a spreadsheet would run gets a leading quote (OWASP's CSV injection advice); amounts are Decimals
+    and stay numbers, so -12.50 still sums."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _column(index: int) -> str:

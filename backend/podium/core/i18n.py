@@ -103,9 +103,11 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.ZH_CN: "每次拜访最多 {max} 张。",
     },
     "TOO_LARGE": {
-        Locale.EN: "The picture is too large: at most {max} megapixels.",
-        Locale.ZH_CN: "图片过大：最多 {max} 百万像素。",
+        Locale.EN: "The picture is too large: at most {max} {unit}.",
+        Locale.ZH_CN: "图片过大：最多 {max} {unit}。",
     },
+    "unit.megabytes": {Locale.EN: "MB", Locale.ZH_CN: "MB"},
+    "unit.megapixels": {Locale.EN: "megapixels", Locale.ZH_CN: "百万像素"},
     "INSUFFICIENT": {
         Locale.EN: "Not enough points: this needs {needed}, you have {available} available.",
         Locale.ZH_CN: "积分不足：需要 {needed} 分，您可用 {available} 分。",

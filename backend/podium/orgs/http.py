@@ -14,6 +14,7 @@ from podium.graphql.http import DISPLAY_COOKIE, SESSION_COOKIE, origin_ok
 from podium.orgs import photos
 from podium.orgs import service as orgs
 from podium.visits.http import IMAGE_TYPES, PRIVATE_FOREVER
+from podium.visits.photos import too_many_bytes
 
 
 def _errors(exc: DomainError, locale: Any, status: int) -> Response[bytes]:
@@ -36,7 +37,7 @@ async def put_photo(request: Request[Any, Any, Any]) -> Response[bytes]:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            return _errors(DomainError.one(ErrorCode.TOO_LARGE, "photo", max=env.settings.visits.photo_max_pixels // 1_000_000), locale, 413)
+            return _errors(too_many_bytes("photo", limit), locale, 413)
         chunks.append(chunk)
     try:
         version = await photos.set_photo(env, viewer, b"".join(chunks))

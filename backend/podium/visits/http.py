@@ -13,6 +13,7 @@ from podium.core.i18n import parse_locale, translate
 from podium.graphql.http import SESSION_COOKIE, origin_ok
 from podium.orgs import service as orgs
 from podium.visits import service
+from podium.visits.photos import too_many_bytes
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 # Photos never change under an id: the browser may keep them, but only for this signed-in person.
@@ -51,7 +52,7 @@ async def upload_photo(request: Request[Any, Any, Any], clientId: FromQuery[str]
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            return _errors(DomainError.one(ErrorCode.TOO_LARGE, "body", max=env.settings.visits.photo_max_pixels // 1_000_000), locale, 413)
+            return _errors(too_many_bytes("body", limit), locale, 413)
         chunks.append(chunk)
     try:
         meta, replayed = await service.add_photo(env, viewer, client_id=clientId, visit_client_id=visitClientId, raw=b"".join(chunks))

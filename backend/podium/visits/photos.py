@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from podium.core.errors import DomainError, ErrorCode
+from podium.core.i18n import Label
 
 # The phone already sends ≤ 1600 px; a larger upload is scaled down to this.
 MAX_SIDE = 1600
@@ -20,6 +21,20 @@ THUMB_QUALITY = 75
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 Image.init()  # registers every plugin now: `formats=` names only the registered ones
 MIN_SIDE = 16
+
+
+def too_many_bytes(field: str, max_bytes: int) -> DomainError:
+    """An upload over the byte limit: the message names that limit (15 MB), not the pixels one."""
+    return DomainError.one(ErrorCode.TOO_LARGE, field, max=_millions(max_bytes / 1_048_576), unit=Label("unit.megabytes"))
+
+
+def too_many_pixels(max_pixels: int) -> DomainError:
+    return DomainError.one(ErrorCode.TOO_LARGE, "photo", max=_millions(max_pixels / 1_000_000), unit=Label("unit.megapixels"))
+
+
+def _millions(value: float) -> str:
+    """15.0 → "15", 9.54 → "9.5": rounded down, so the limit shown is never more than the one applied."""
+    return f"{math.floor(value * 10) / 10:g}"
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,7 @@ def encode_photo(raw: bytes, *, max_pixels: int) -> Encoded:
                 # The header's size is known before a single pixel is decoded: bombs stop here.
                 width, height = image.size
                 if width * height > max_pixels:
-                    raise DomainError.one(ErrorCode.TOO_LARGE, "photo", max=max_pixels // 1_000_000)
+                    raise too_many_pixels(max_pixels)
                 if min(width, height) < MIN_SIDE:
                     raise DomainError.one(ErrorCode.INVALID, "photo")
                 # A JPEG decodes at 1/2, 1/4 or 1/8 scale when the result still covers the target size;
@@ -56,7 +71,7 @@ def encode_photo(raw: bytes, *, max_pixels: int) -> Encoded:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own limit, met while reading the header, before ours is asked.
-        raise DomainError.one(ErrorCode.TOO_LARGE, "photo", max=max_pixels // 1_000_000) from None
+        raise too_many_pixels(max_pixels) from None
     except UnidentifiedImageError:
         raise DomainError.one(ErrorCode.INVALID, "photo") from None
     except (OSError, SyntaxError, ValueError, EOFError):

@@ -364,7 +364,7 @@ async def add_photo(env: Env, viewer: Viewer, *, client_id: str, visit_client_id
         if visit is None:
             raise DomainError.one(ErrorCode.NOT_FOUND, "visitClientId")
     if len(raw) > env.settings.visits.photo_max_bytes:
-        raise DomainError.one(ErrorCode.TOO_LARGE, "photo", max=env.settings.visits.photo_max_pixels // 1_000_000)
+        raise photo_codec.too_many_bytes("photo", env.settings.visits.photo_max_bytes)
     # Decoding is CPU work: off the event loop, so sockets keep flowing meanwhile.
     encoded = await asyncio.to_thread(photo_codec.encode_photo, raw, max_pixels=env.settings.visits.photo_max_pixels)
     try:

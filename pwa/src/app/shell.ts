@@ -1,4 +1,5 @@
 import { changeLocale, logout } from '@/app/session';
+import { languageSwitchText } from '@/app/language';
 import { navigate } from '@/app/router';
 import { formatNumber, getLocale, t } from '@/i18n';
 import { syncBadge } from '@/features/sync/badge';
@@ -46,7 +47,7 @@ export function languageSwitch(texts: Texts): HTMLButtonElement {
     en.classList.toggle('is-active', locale === 'en');
     zh.classList.toggle('is-active', locale === 'zh-CN');
     button.dataset.locale = locale;
-    button.setAttribute('aria-label', t('lang.switchLabel'));
+    button.setAttribute('aria-label', languageSwitchText().label);
   };
   render();
   texts.on(render);

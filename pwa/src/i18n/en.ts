@@ -38,7 +38,7 @@ export const en = {
 
   'lang.en': 'EN',
   'lang.zh': '中文',
-  'lang.switchLabel': 'Language: English. Switch to Chinese',
+  'lang.switchLabel': '{visible} — language: English. Switch to Chinese',
 
   'nav.home': 'Home',
   'nav.visit': 'Visit',

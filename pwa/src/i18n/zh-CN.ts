@@ -37,7 +37,7 @@ export const zhCN: Record<MessageKey, string> = {
 
   'lang.en': 'EN',
   'lang.zh': '中文',
-  'lang.switchLabel': '语言：中文。切换为英文',
+  'lang.switchLabel': '{visible}——语言：中文。切换为英文',
 
   'nav.home': '首页',
   'nav.visit': '拜访',

@@ -14,7 +14,7 @@ import { CELEBRATIONS_SUBSCRIPTION } from '@/graphql/documents';
 import { failureMessage } from '@/graphql/errors';
 import type { Celebration, Me, User } from '@/graphql/types';
 import { formatNumber, getLocale, t } from '@/i18n';
-import { avatar } from '@/ui/avatar';
+import { AVATAR_PLACEHOLDER, avatar } from '@/ui/avatar';
 import { h, replace, Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
 
@@ -75,7 +75,7 @@ export const profileScreen: Screen = (root, { me: maybeMe, location }) => {
 
   const renderHero = () => {
     const person: Pick<User, 'initials' | 'avatarColor' | 'name' | 'photoUrl'> & { team?: User['team'] } =
-      userId === null ? me.user : loaded?.person?.user ?? { name: t('badges.profileTitle'), initials: '…', avatarColor: '#a3adbd', team: null };
+      userId === null ? me.user : loaded?.person?.user ?? { name: t('badges.profileTitle'), initials: '…', avatarColor: AVATAR_PLACEHOLDER, team: null };
     const rank = loaded?.person && loaded.person.points > 0 ? loaded.person.rank : null;
     const photoControl = userId === null
       ? h('div', { class: 'profile-photo-edit' },

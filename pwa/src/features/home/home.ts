@@ -43,6 +43,18 @@ export function capProgress(points: Pick<PointsSummary, 'visitPointsToday' | 'da
   return Math.min(1, Math.max(0, points.visitPointsToday / points.dailyCap));
 }
 
+/** The cap bar's name (the card's visible title, so speech input can name it too) and spoken value. */
+export function capBarAria(points: Pick<PointsSummary, 'visitPointsToday' | 'dailyCap'>): Record<string, string | number> {
+  return {
+    role: 'progressbar',
+    'aria-label': t('home.capTitle'),
+    'aria-valuemin': 0,
+    'aria-valuemax': points.dailyCap,
+    'aria-valuenow': Math.min(points.visitPointsToday, points.dailyCap),
+    'aria-valuetext': t('home.capProgress', { today: formatNumber(points.visitPointsToday), cap: formatNumber(points.dailyCap) }),
+  };
+}
+
 export const homeScreen: Screen = (root, { me: maybeMe }) => {
   const me = maybeMe as Me;
   const texts = new Texts();
@@ -112,10 +124,7 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
         'div',
         {
           class: `progress ${share >= 1 ? 'is-full' : ''}`,
-          role: 'progressbar',
-          'aria-valuemin': 0,
-          'aria-valuemax': points.dailyCap,
-          'aria-valuenow': Math.min(points.visitPointsToday, points.dailyCap),
+          ...capBarAria(points),
           'data-testid': 'home-cap',
         },
         bar,
