@@ -658,8 +658,16 @@ async def approve(env: Env, viewer: Viewer, user_id: int, period: str, expected_
             payable=result.payable, held=result.held, revenue=result.revenue, quota=result.quota, draw_balance=result.draw_balance,
             approved_by=viewer.user_id, approved_at=env.clock(),
         )
-        session.add(row)
-        await session.flush()
+        try:
+            async with session.begin_nested():  # a savepoint: losing the race below must not abort the transaction
+                session.add(row)
+        except IntegrityError:
+            # Approved by someone else at the same moment (one statement per person and month): theirs stands.
+            book, _ = await _book(env, session, viewer)
+            view = await view_of(book, user_id, period)
+            if view is None or view.status is not Status.APPROVED:
+                raise
+            return view
         session.add_all(_row_of(line, row.id, i) for i, line in enumerate(result.lines))
         tx.publish_after_commit(env.publisher, org_channel(viewer.org_id), encode_event("statement", user=user_id, period=period))
     async with env.db() as session:
