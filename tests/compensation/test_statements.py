@@ -3,6 +3,7 @@ refunds claw back, splits share exactly, disputes block approval, exports, and w
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
@@ -154,6 +155,26 @@ async def test_an_approved_month_is_locked_and_a_later_reversal_lands_as_an_adju
     assert (adjustment["kind"], adjustment["amount"], adjustment["note"], adjustment["corrects"]) == ("ADJUSTMENT", "-1800.00", last, "COMMISSION")
     assert adjustment["dealId"] == deal["id"]
     assert now["payable"] == "-1800.00"
+
+
+async def test_twenty_approvals_at_once_lock_the_month_once_and_all_answer_approved(server: Server, world: World, rep: GraphQLClient) -> None:
+    moment = last_month_moment()
+    last = month_of(moment)
+    async with await login(server, world.admin.email) as admin:
+        await put_on_plan(admin, [world.rep.id], last, field_plan(last))
+    with clock_at(server, moment):
+        await win(rep, world, "60000.00")
+
+    async with await login(server, world.manager.email) as manager:
+        # A double-tapped button, a retried request: the same approval many times at the same moment.
+        answers = await asyncio.gather(*(manager.execute(APPROVE, {"user": str(world.rep.id), "period": last}) for _ in range(20)))
+        listed = (await manager.data(STATEMENTS, {"period": last}))["statements"]
+
+    for answer in answers:
+        assert "errors" not in answer, answer
+        assert answer["data"]["approveStatement"]["statement"]["status"] == "APPROVED", answer
+        assert answer["data"]["approveStatement"]["statement"]["payable"] == "1800.00"
+    assert [(s["status"], s["payable"]) for s in listed if s["userName"] == world.rep.name] == [("APPROVED", "1800.00")]
 
 
 async def test_open_disputes_hold_approval_until_a_manager_resolves_them(server: Server, world: World, rep: GraphQLClient) -> None:

@@ -6,6 +6,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from podium.core.events import transaction
+from podium.points.models import PointRule
+from podium.points.service import MAX_AWARD
 from tests.pipeline.test_deals import ACTIVITY, ORDER, PAYMENT, move, open_deal, order_input, payment_input, stage_ids
 from tests.support import GraphQLClient, World
 
@@ -165,3 +170,28 @@ async def test_adjustments_need_a_reason_the_right_person_and_never_oneself(rep:
     assert codes(other_team) == {("userId", "NOT_FOUND")}
     assert codes(foreign) == {("userId", "NOT_FOUND")}
     assert (await rep.data(TOTAL))["myPoints"]["total"] == 0
+
+
+async def test_a_rule_that_could_overflow_a_deals_points_is_refused_and_an_old_one_still_lets_deals_be_won(
+    rep: GraphQLClient, server, world: World  # type: ignore[no-untyped-def]
+) -> None:
+    admin = await as_user(server, world.admin.email)
+    # 10,000 points per cent, ten times over, without a cap: a large deal would be worth more than a 32-bit entry holds.
+    greedy = dict(kind="deal_won", points=10_000, dailyCap=1_000_000, multiplier="10", unitAmount="0.01")
+    uncapped = await save(admin, **greedy)
+    capped = await save(admin, **greedy, maxPoints=10_000)
+    await admin.__aexit__(None, None, None)
+    assert codes(uncapped) == {("maxPoints", "REQUIRED")}
+    assert capped["__typename"] == "SavePointRuleSuccess", capped
+
+    # A rule stored before the check existed.
+    async with transaction(server.runtime.env.db) as tx:
+        rule = await tx.session.scalar(select(PointRule).where(PointRule.org_id == world.org_id, PointRule.kind == "deal_won"))
+        rule.max_points = None
+    deal = await open_deal(rep, world, amount="100000000.00")
+    won = await move(rep, deal, (await stage_ids(rep))["won"], reason="Signed")
+    history = (await rep.data(HISTORY))["pointsHistory"]
+
+    assert won["__typename"] == "DealSuccess", won
+    assert [(h["ruleKind"], h["points"]) for h in history] == [("deal_won", MAX_AWARD)]
+    assert (await rep.data(TOTAL))["myPoints"]["total"] == MAX_AWARD

@@ -47,6 +47,8 @@ STREAK_HORIZON_DAYS = 400
 NAME_MAX = 80
 MAX_THRESHOLD = 1_000_000_000
 MAX_CALENDAR_DAYS = 400
+# Years of holidays an admin can publish (and anyone read).
+CALENDAR_YEARS = (2000, 2100)
 
 
 class Metric(StrEnum):
@@ -346,6 +348,8 @@ async def save_definition(env: Env, viewer: Viewer, data: DefinitionInput) -> Ba
 
 
 async def calendar(env: Env, viewer: Viewer, year: int) -> list[CalendarDay]:
+    if not CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1]:
+        raise DomainError.one(ErrorCode.OUT_OF_RANGE, "year", min=CALENDAR_YEARS[0], max=CALENDAR_YEARS[1])
     async with env.db() as session:
         rows = await session.scalars(
             select(CalendarDay).where(CalendarDay.org_id == viewer.org_id, CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)).order_by(CalendarDay.day)
@@ -358,8 +362,8 @@ async def set_calendar(env: Env, viewer: Viewer, year: int, days: list[tuple[dat
     if not viewer.is_admin:
         raise DomainError.one(ErrorCode.FORBIDDEN)
     problems = Problems()
-    if not 2000 <= year <= 2100:
-        problems.add(ErrorCode.OUT_OF_RANGE, "year", min=2000, max=2100)
+    if not CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1]:
+        problems.add(ErrorCode.OUT_OF_RANGE, "year", min=CALENDAR_YEARS[0], max=CALENDAR_YEARS[1])
     if len(days) > MAX_CALENDAR_DAYS:
         problems.add(ErrorCode.OUT_OF_RANGE, "days", min=0, max=MAX_CALENDAR_DAYS)
     seen: set[date] = set()

@@ -48,6 +48,7 @@ from podium.pipeline.events import DealChanged, PaymentRecorded
 from podium.targets.events import TargetSaved
 from podium.core.memory import collector_paused
 from podium.core.money import places_of
+from podium.core.periods import FIRST_YEAR, LAST_YEAR
 from podium.core.policies import Role, Viewer
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
@@ -81,9 +82,20 @@ class DisputeStatus(StrEnum):
 # ---------------------------------------------------------------- periods
 
 
+def period_problem(key: str) -> tuple[ErrorCode, dict[str, int]] | None:
+    """What is wrong with a month key (YYYY-MM): its shape, or a year no month's bounds can be computed for."""
+    if not PERIOD_RE.fullmatch(key):
+        return ErrorCode.INVALID, {}
+    if not FIRST_YEAR <= int(key[:4]) <= LAST_YEAR:
+        return ErrorCode.OUT_OF_RANGE, {"min": FIRST_YEAR, "max": LAST_YEAR}
+    return None
+
+
 def check_period(field_name: str, key: str | None) -> str:
-    if key is None or not PERIOD_RE.fullmatch(key):
+    if key is None:
         raise DomainError.one(ErrorCode.INVALID, field_name)
+    if found := period_problem(key):
+        raise DomainError.one(found[0], field_name, **found[1])
     return key
 
 
@@ -650,8 +662,16 @@ async def approve(env: Env, viewer: Viewer, user_id: int, period: str, expected_
             payable=result.payable, held=result.held, revenue=result.revenue, quota=result.quota, draw_balance=result.draw_balance,
             approved_by=viewer.user_id, approved_at=env.clock(),
         )
-        session.add(row)
-        await session.flush()
+        try:
+            async with session.begin_nested():  # a savepoint: losing the race below must not abort the transaction
+                session.add(row)
+        except IntegrityError:
+            # Approved by someone else at the same moment (one statement per person and month): theirs stands.
+            book, _ = await _book(env, session, viewer)
+            view = await view_of(book, user_id, period)
+            if view is None or view.status is not Status.APPROVED:
+                raise
+            return view
         session.add_all(_row_of(line, row.id, i) for i, line in enumerate(result.lines))
         tx.record(StatementChanged(org_id=viewer.org_id, user=user_id, period=period))
     async with env.db() as session:
@@ -875,8 +895,8 @@ async def save_plan(env: Env, viewer: Viewer, plan_id: int | None, name: str, pl
         problems.add(ErrorCode.REQUIRED, "name")
     elif len(name) > 100:
         problems.add(ErrorCode.TOO_LONG, "name", max=100)
-    if not PERIOD_RE.fullmatch(effective_from):
-        problems.add(ErrorCode.INVALID, "effectiveFrom")
+    if found := period_problem(effective_from):
+        problems.add(found[0], "effectiveFrom", **found[1])
     if len(note) > 500:
         problems.add(ErrorCode.TOO_LONG, "note", max=500)
     problems.raise_if_any()
@@ -910,9 +930,11 @@ async def assign_plan(env: Env, viewer: Viewer, plan_id: int, user_ids: Sequence
     if not policies.may_configure(viewer):
         raise DomainError.one(ErrorCode.FORBIDDEN)
     problems = Problems()
-    if not PERIOD_RE.fullmatch(starts):
-        problems.add(ErrorCode.INVALID, "starts")
-    if ends is not None and (not PERIOD_RE.fullmatch(ends) or ends < starts):
+    if found := period_problem(starts):
+        problems.add(found[0], "starts", **found[1])
+    if ends is not None and (found := period_problem(ends)):
+        problems.add(found[0], "ends", **found[1])
+    elif ends is not None and ends < starts:
         problems.add(ErrorCode.INVALID, "ends")
     if not user_ids or len(user_ids) > 500:
         problems.add(ErrorCode.REQUIRED, "userIds")
@@ -941,8 +963,7 @@ async def end_assignment(env: Env, viewer: Viewer, assignment_id: int, ends: str
     """Admins: take someone off a plan after a month (statements already approved stay)."""
     if not policies.may_configure(viewer):
         raise DomainError.one(ErrorCode.FORBIDDEN)
-    if not PERIOD_RE.fullmatch(ends):
-        raise DomainError.one(ErrorCode.INVALID, "ends")
+    check_period("ends", ends)
     async with transaction(env.db) as tx:
         row = await tx.session.get(CompAssignment, assignment_id)
         if row is None or row.org_id != viewer.org_id:

@@ -39,6 +39,8 @@ class ErrorCode(StrEnum):
     INSUFFICIENT = "INSUFFICIENT"
     OUT_OF_STOCK = "OUT_OF_STOCK"
     RETIRED = "RETIRED"
+    INVALID_TEXT = "INVALID_TEXT"
+    INTERNAL = "INTERNAL"
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,3 @@ async def transaction(db: async_sessionmaker[AsyncSession]) -> AsyncIterator[Tx]
     # Without an outbox (a command-line tool), the events wait in the table for a running instance.
     if staged and not quiet and outbox is not None:
         await outbox.run_now(staged)
-
-
-def encode_event(kind: str, **data: Any) -> str:
-    return json.dumps({"kind": kind, **data}, separators=(",", ":"))

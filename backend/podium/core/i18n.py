@@ -124,6 +124,14 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "This already exists: choose it instead, or tell them apart.",
         Locale.ZH_CN: "已存在同名记录：请直接选择它，或改个名称加以区分。",
     },
+    "INVALID_TEXT": {
+        Locale.EN: "Contains characters that cannot be saved (control characters or broken encoding).",
+        Locale.ZH_CN: "包含无法保存的字符（控制字符或损坏的编码）。",
+    },
+    "INTERNAL": {
+        Locale.EN: "Something went wrong on our side. If it persists, quote reference {requestId}.",
+        Locale.ZH_CN: "服务器出错了。如果问题持续，请提供编号 {requestId}。",
+    },
     "decision.approved": {Locale.EN: "approved", Locale.ZH_CN: "已通过"},
     "decision.rejected": {Locale.EN: "rejected", Locale.ZH_CN: "已驳回"},
     "celebration.OVERTAKE": {

@@ -8,6 +8,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 
+# Dates and periods people may name: wide enough for any real record, far enough from Python's
+# year 1 and 9999 that a day, a month or a time zone added to them never overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 class PeriodKind(StrEnum):
     TODAY = "today"
     WEEK = "week"

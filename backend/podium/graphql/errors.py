@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -12,6 +14,7 @@ from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import Locale, translate
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
 
@@ -42,12 +45,28 @@ async def attempt(locale: Locale, action: Callable[[], Awaitable[T]]) -> T | Ope
         return operation_error(exc, locale)
 
 
-def localize_graphql_errors(errors: list[GraphQLError], locale: Locale) -> list[GraphQLError]:
-    """A domain error raised in a query becomes a coded, translated GraphQL error."""
+def present_errors(errors: list[GraphQLError], locale: Locale) -> list[GraphQLError]:
+    """Make errors fit for a client, in place; returns the ones left for ordinary logging.
+
+    A domain error becomes a coded, translated GraphQL error. Any other exception raised while
+    executing is a bug: its text may carry SQL or figures, so the client gets INTERNAL and a
+    request id, and the log gets the id with the traceback. GraphQL's own errors (syntax,
+    validation, input coercion) have no original exception, or a GraphQLError, and stay as they are.
+    """
+    ordinary: list[GraphQLError] = []
+    request_id: str | None = None
     for error in errors:
         original = error.original_error
         if isinstance(original, DomainError):
             problem = original.problems[0]
             error.message = translate(problem.code.value, locale, **problem.params)
             error.extensions = {"code": problem.code.value, "field": problem.field}
-    return errors
+        elif original is not None and not isinstance(original, GraphQLError):
+            request_id = request_id or uuid.uuid4().hex[:16]
+            where = ".".join(str(p) for p in error.path) if error.path else "operation"
+            log.error("unexpected error at %s [request %s]", where, request_id, exc_info=original)
+            error.message = translate(ErrorCode.INTERNAL.value, locale, requestId=request_id)
+            error.extensions = {"code": ErrorCode.INTERNAL.value, "requestId": request_id}
+        else:
+            ordinary.append(error)
+    return ordinary

@@ -17,11 +17,12 @@ from podium.badges import graphql as badges
 from podium.celebrations import graphql as celebrations
 from podium.compensation import graphql as compensation
 from podium.contests import graphql as contests
-from podium.core.errors import DomainError
+from podium.core.i18n import DEFAULT_LOCALE
 from podium.customers import graphql as customers
 from podium.displays import graphql as displays
 from podium.graphql import events
-from podium.graphql.errors import localize_graphql_errors
+from podium.graphql.errors import present_errors
+from podium.graphql.inputs import InputGuard
 from podium.leaderboards import graphql as leaderboards
 from podium.orgs import graphql as orgs
 from podium.pipeline import graphql as pipeline
@@ -58,14 +59,21 @@ LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
 class PodiumSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         context = execution_context.context if execution_context else None
-        locale = getattr(context, "locale", None)
-        if locale is not None:
-            localize_graphql_errors(errors, locale)
-        # A domain error is the caller's mistake, not ours: no stack trace in the log.
-        super().process_errors([e for e in errors if not isinstance(e.original_error, DomainError)], execution_context)
+        # Domain errors are the caller's mistake (no stack trace); unexpected ones are logged there with their id.
+        ordinary = present_errors(errors, getattr(context, "locale", DEFAULT_LOCALE))
+        super().process_errors(ordinary, execution_context)
+
+
+def _guard_inputs(*roots: type) -> None:
+    for root in roots:
+        for field in root.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            if not any(isinstance(e, InputGuard) for e in field.extensions):
+                field.extensions.append(InputGuard())
 
 
 def build_schema() -> PodiumSchema:
+    # Subscriptions are checked by realtime/ws.py, which serves them all.
+    _guard_inputs(Query, Mutation)
     return PodiumSchema(
         query=Query,
         mutation=Mutation,

@@ -17,6 +17,7 @@ from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import Tx, transaction
+from podium.core.money import MAX_AMOUNT
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
 from podium.leaderboards import service as leaderboards
@@ -46,6 +47,9 @@ MAX_RULE_POINTS = 10_000
 MAX_MULTIPLIER = Decimal(10)
 MAX_ADJUSTMENT = 100_000
 REASON_MIN, REASON_MAX = 3, 500
+# Most points one award may write. points_entries.points is a 32-bit INTEGER, and a person's totals
+# are summed from entries and sent as GraphQL Int (32-bit too): far below 2**31 keeps both whole.
+MAX_AWARD = 10_000_000
 MAX_HISTORY = 200
 
 
@@ -172,7 +176,20 @@ def points_for_amount(rule: PointRule, amount: Decimal) -> int:
         earned = max(earned, rule.min_points)
     if rule.max_points is not None:
         earned = min(earned, rule.max_points)
-    return max(0, scaled(rule, earned))
+    # A rule saved before worst cases were checked must never make winning a deal fail.
+    return min(max(0, scaled(rule, earned)), MAX_AWARD)
+
+
+def worst_award(data: RuleInput) -> int:
+    """The most an amount rule could pay for one deal or payment, at the largest amount anyone can enter."""
+    assert data.unit_amount is not None and data.unit_amount > 0
+    units = (MAX_AMOUNT / data.unit_amount).to_integral_value(ROUND_FLOOR)
+    earned = int(units) * data.points
+    if data.min_points is not None:
+        earned = max(earned, data.min_points)
+    if data.max_points is not None:
+        earned = min(earned, data.max_points)
+    return int((Decimal(earned) * data.multiplier).to_integral_value(ROUND_HALF_UP))
 
 
 async def _award_amount(tx: Tx, env: Env, owner: Viewer, kind: str, source: tuple[str, int], amount: Decimal, occurred_at: datetime) -> int:
@@ -276,6 +293,9 @@ def _check_rule(data: RuleInput) -> None:
         if data.min_points is not None and data.max_points is not None and data.max_points < data.min_points:
             problems.add(ErrorCode.OUT_OF_RANGE, "maxPoints", min=data.min_points, max=MAX_RULE_POINTS)
     problems.raise_if_any()
+    if data.kind in AMOUNT_KINDS and worst_award(data) > MAX_AWARD:
+        # Uncapped, a large enough deal would pay more points than one entry can hold: a cap is needed.
+        raise DomainError.one(ErrorCode.REQUIRED, "maxPoints")
 
 
 async def save_rule(env: Env, viewer: Viewer, data: RuleInput) -> PointRule:

@@ -23,6 +23,9 @@ from typing import Any, Protocol
 
 from graphql import DocumentNode, GraphQLSchema, execute
 
+from podium.core.i18n import DEFAULT_LOCALE
+from podium.graphql.errors import present_errors
+
 log = logging.getLogger(__name__)
 
 YIELD_EVERY = 256  # sends between two yields to the event loop
@@ -281,8 +284,9 @@ class Hub:
         if isawaitable(result):
             result = await result
         if result.errors:
-            for error in result.errors:
-                log.error("live execution error: %s", error, exc_info=error.original_error)
+            locale = getattr(group.context, "locale", DEFAULT_LOCALE)
+            for error in present_errors(result.errors, locale):
+                log.error("live execution error: %s", error)
         return json.dumps(result.formatted, separators=(",", ":"), ensure_ascii=False)
 
     async def fan_out(self, group: Group, payload: str, *, replace: bool) -> None:

@@ -13,23 +13,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from typing import Any
 
-from graphql import FieldNode, OperationType, get_operation_ast
+from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast
 from graphql.execution.values import get_argument_values, get_variable_values
 from litestar import WebSocket
 
 from podium.core.errors import DomainError
-from podium.core.i18n import translate
 from podium.displays.policies import check_operation
 from podium.graphql.context import Context, LiveContext
 from podium.graphql.documents import prepare
+from podium.graphql.errors import present_errors
+from podium.graphql.inputs import input_problems
 from podium.graphql.schema import LIVE_FIELDS, schema
 from podium.realtime.ending import until_ended
-
-log = logging.getLogger(__name__)
 
 PROTOCOL = "graphql-transport-ws"
 MAX_MESSAGE_BYTES = 64_000
@@ -191,10 +189,11 @@ class Connection:
     def _error(self, sub_id: str, errors: list[dict[str, Any]]) -> None:
         self.outbox.control({"id": sub_id, "type": "error", "payload": errors})
 
-    def _domain_error(self, sub_id: str, exc: DomainError) -> None:
-        problem = exc.problems[0]
-        message = translate(problem.code.value, self.context.locale, **problem.params)
-        self._error(sub_id, [{"message": message, "extensions": {"code": problem.code.value, "field": problem.field}}])
+    def _failed(self, sub_id: str, exc: Exception) -> None:
+        """A domain error as its code; anything else as INTERNAL with a request id (the traceback is logged)."""
+        error = GraphQLError(str(exc), original_error=exc)
+        present_errors([error], self.context.locale)
+        self._error(sub_id, [error.formatted])
 
     async def _complete(self, sub_id: str, *, notify: bool) -> None:
         leave = self.subscriptions.pop(sub_id, None)
@@ -225,7 +224,7 @@ class Connection:
         try:
             check_operation(self.context.viewer, schema._schema, document, operation_name, variables)
         except DomainError as exc:
-            self._domain_error(sub_id, exc)
+            self._failed(sub_id, exc)
             return
         if len(self.subscriptions) + len(self.tasks) >= self.max_subscriptions:
             self._error(sub_id, [{"message": "Too many subscriptions on this connection."}])
@@ -234,26 +233,29 @@ class Connection:
             self.tasks[sub_id] = asyncio.create_task(self._run_once(sub_id, query, variables, operation_name))
             return
         root = operation.selection_set.selections[0]
-        live = LIVE_FIELDS.get(root.name.value) if isinstance(root, FieldNode) else None
-        if not (self.shared and live):
-            self.tasks[sub_id] = asyncio.create_task(self._run_stream(sub_id, query, variables, operation_name))
-            return
         graphql_schema = schema._schema
         coerced = get_variable_values(graphql_schema, operation.variable_definitions or (), variables)
         if isinstance(coerced, list):
             self._error(sub_id, [e.formatted for e in coerced])
             return
+        assert graphql_schema.subscription_type is not None
+        field_def = graphql_schema.subscription_type.fields.get(root.name.value) if isinstance(root, FieldNode) else None
+        if isinstance(root, FieldNode) and field_def is not None:
+            # Queries and mutations are checked by the schema's InputGuard; subscriptions only pass here.
+            refused = input_problems(field_def, root, coerced)
+            if refused is not None:
+                self._failed(sub_id, refused)
+                return
+        live = LIVE_FIELDS.get(root.name.value) if isinstance(root, FieldNode) else None
+        if not (self.shared and live):
+            self.tasks[sub_id] = asyncio.create_task(self._run_stream(sub_id, query, variables, operation_name))
+            return
 
-        assert graphql_schema.subscription_type is not None and isinstance(root, FieldNode)
-        field_def = graphql_schema.subscription_type.fields[root.name.value]
+        assert isinstance(root, FieldNode) and field_def is not None
         try:
             spec = await live(self.context, get_argument_values(field_def, root, coerced))
-        except DomainError as exc:
-            self._domain_error(sub_id, exc)
-            return
-        except Exception:  # a bug: logged here, an opaque error for the client
-            log.exception("live subscription %s failed to start", root.name.value)
-            self._error(sub_id, [{"message": "Internal error."}])
+        except Exception as exc:  # a bug: logged with its request id, INTERNAL for the client
+            self._failed(sub_id, exc)
             return
         self.subscriptions[sub_id] = await self.context.hub.join(
             spec,

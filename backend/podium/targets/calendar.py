@@ -11,6 +11,7 @@ from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from podium.core.periods import FIRST_YEAR, LAST_YEAR
 from podium.targets.split import split
 
 
@@ -102,20 +103,22 @@ class FiscalCalendar:
     def parse(self, key: str) -> FiscalPeriod:
         """The period a key names; ValueError for anything malformed or impossible."""
         if m := _YEAR.fullmatch(key):
-            return self.year(_year(m[1]))
+            return _within(self.year(_year(m[1])))
         if m := _QUARTER.fullmatch(key):
             if not 1 <= int(m[2]) <= 4:
                 raise ValueError(f"no quarter {m[2]}")
-            return self.quarter(_year(m[1]), int(m[2]))
+            return _within(self.quarter(_year(m[1]), int(m[2])))
         if m := _MONTH.fullmatch(key):
             if not 1 <= int(m[2]) <= 12:
                 raise ValueError(f"no month {m[2]}")
             return self.month(_year(m[1]), int(m[2]))
         if m := _WEEK.fullmatch(key):
+            year = _year(m[1])
             try:
-                return self.week(_year(m[1]), int(m[2]))
+                week = self.week(year, int(m[2]))
             except (ValueError, OverflowError):
                 raise ValueError(f"{key} does not exist") from None
+            return _within(week)
         raise ValueError(f"not a period key: {key!r}")
 
     def months(self, period: FiscalPeriod) -> list[FiscalPeriod]:
@@ -169,11 +172,22 @@ class FiscalCalendar:
         return Fraction(int((now - start).total_seconds() * 1_000_000), int((end - start).total_seconds() * 1_000_000))
 
 
+class YearOutOfRange(ValueError):
+    """A well-formed key naming a year outside FIRST_YEAR..LAST_YEAR."""
+
+
 def _year(text: str) -> int:
     year = int(text)
-    if not 1900 <= year <= 9999:
-        raise ValueError(f"year {year} is out of range")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise YearOutOfRange(f"year {year} is out of range")
     return year
+
+
+def _within(period: FiscalPeriod) -> FiscalPeriod:
+    # A fiscal year (or an ISO week) can run into the next calendar year: its days must stay in range too.
+    if period.end > date(LAST_YEAR + 1, 1, 1):
+        raise YearOutOfRange(f"{period.key} ends after {LAST_YEAR}")
+    return period
 
 
 def decompose(

@@ -16,13 +16,14 @@ from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import Tx, names_of, transaction
 from podium.core.money import check_amount
+from podium.core.periods import FIRST_YEAR, LAST_YEAR
 from podium.core.policies import Role, Viewer
 from podium.customers import service as customers
 from podium.orgs import tree as org_tree
 from podium.orgs.models import Org
 from podium.orgs.tree import OrgTree, Reach
 from podium.pipeline import ledger as deals
-from podium.targets.calendar import FiscalCalendar, FiscalPeriod, Grain, decompose
+from podium.targets.calendar import FiscalCalendar, FiscalPeriod, Grain, YearOutOfRange, decompose
 from podium.targets.events import TargetSaved
 from podium.targets.models import Target
 from podium.customers.events import CustomerAdded
@@ -231,6 +232,8 @@ def _period(scope: Scope, key: str | None, grain: Grain, now: datetime) -> Fisca
 def _parse(scope: Scope, key: str) -> FiscalPeriod:
     try:
         return scope.calendar.parse(key)
+    except YearOutOfRange:
+        raise DomainError.one(ErrorCode.OUT_OF_RANGE, "period", min=FIRST_YEAR, max=LAST_YEAR) from None
     except ValueError:
         raise DomainError.one(ErrorCode.INVALID, "period") from None
 

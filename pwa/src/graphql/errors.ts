@@ -33,6 +33,8 @@ const CODES: readonly ErrorCode[] = [
   'INSUFFICIENT',
   'OUT_OF_STOCK',
   'RETIRED',
+  'INVALID_TEXT',
+  'INTERNAL',
 ];
 
 export function codeMessageKey(code: string): MessageKey {

@@ -38,7 +38,9 @@ export type ErrorCode =
   | 'DUPLICATE'
   | 'INSUFFICIENT'
   | 'OUT_OF_STOCK'
-  | 'RETIRED';
+  | 'RETIRED'
+  | 'INVALID_TEXT'
+  | 'INTERNAL';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE' | 'DEAL_WON' | 'BADGE' | 'CONTEST';
 
 export const PERIODS: readonly Period[] = ['TODAY', 'WEEK', 'MONTH'];

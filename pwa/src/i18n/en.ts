@@ -374,6 +374,8 @@ export const en = {
   "error.DUPLICATE": "This already exists: choose it instead, or tell them apart.",
   "error.OUT_OF_STOCK": "Not enough left in stock.",
   "error.RETIRED": "This reward is no longer offered.",
+  "error.INVALID_TEXT": "Contains characters that cannot be saved.",
+  "error.INTERNAL": "Something went wrong on our side. Try again later.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -373,4 +373,6 @@ export const zhCN: Record<MessageKey, string> = {
   "error.DUPLICATE": "已存在同名记录：请直接选择它，或改个名称加以区分。",
   "error.OUT_OF_STOCK": "库存不足。",
   "error.RETIRED": "该奖励已下架。",
+  "error.INVALID_TEXT": "包含无法保存的字符。",
+  "error.INTERNAL": "服务器出错了，请稍后再试。",
 };
