@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -18,6 +19,7 @@ from podium.badges import service as badges
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
 from podium.core.events import DomainEvent, Publisher
+from podium.core import outbox as outbox_rows
 from podium.core.outbox import Handler, Outbox, SubscriberTable, publish_live
 from podium.pipeline.events import DealWon
 from podium.points.events import PointsEntered
@@ -125,6 +127,10 @@ def build_runtime(settings: Settings) -> Runtime:
     return Runtime(settings, env, bus, hub, redis, outbox)
 
 
+async def _prune_events(env: Env) -> int:
+    return await outbox_rows.prune(env, timedelta(days=env.settings.events.keep_days))
+
+
 async def _sweep(env: Env, every: float) -> None:
     """Housekeeping every instance may run (each step is idempotent): visits left open past their day are
     closed, last month's top three get their champions' badge, ended contests get their winners."""
@@ -133,6 +139,7 @@ async def _sweep(env: Env, every: float) -> None:
             (visits.close_left_open, "closing visits left open"),
             (badges.award_month_champions, "awarding month champions"),
             (contests.finalize_ended, "finishing ended contests"),
+            (_prune_events, "deleting handled events past their keep"),
         )
         for step, name in steps:
             try:

@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from podium.core.env import Env
-from podium.core.events import encode_event, org_channel, transaction
+from podium.core.events import org_channel, transaction
+from podium.pipeline.events import DealChanged
 from podium.core.periods import PeriodKind, window
 from podium.leaderboards import service
 from podium.leaderboards.graphql import BoardLive
@@ -54,7 +55,7 @@ async def _win(env: Env, world: World, owner: Person, team_id: int | None, amoun
         )
     await service.record_revenue(env, org_id=world.org_id, user_id=owner.id, team_id=team_id, occurred_at=now)
     if publish:
-        await env.publisher.publish(org_channel(world.org_id), encode_event("deal", status="won", owner=owner.id, team=team_id))
+        await env.publisher.publish(org_channel(world.org_id), DealChanged(org_id=world.org_id, id=0, status="won", owner=owner.id, team=team_id).wire())
 
 
 def _standing(board: dict) -> list[tuple[int, str, str, int]]:  # type: ignore[type-arg]
