@@ -89,6 +89,17 @@ async def test_five_verified_visits_in_a_day_earn_one_badge_however_the_visits_r
     assert await badge_celebrations(server, "visits_day") == 1
 
 
+async def test_a_badge_definition_sent_ten_times_at_once_is_made_once(server, world: World) -> None:  # type: ignore[no-untyped-def]
+    definition = {"clientId": "badge-retry-0001", "name": "Retry", "metric": "points", "period": "day", "threshold": 5}
+    async with await login(server, world.admin.email) as admin:
+        answers = await asyncio.gather(*(admin.execute(DEFINE, {"input": definition}) for _ in range(10)))
+        listed = (await admin.data("{ badgeDefinitions { id name } }"))["badgeDefinitions"]
+    for answer in answers:
+        assert "errors" not in answer, answer
+    assert len({a["data"]["saveBadgeDefinition"]["definition"]["id"] for a in answers}) == 1
+    assert [d["name"] for d in listed].count("Retry") == 1
+
+
 async def test_an_admins_badge_on_points_is_awarded_once_when_two_events_cross_it_together(rep: GraphQLClient, world: World, server) -> None:  # type: ignore[no-untyped-def]
     async with await login(server, world.admin.email) as admin:
         made = (await admin.data(DEFINE, {"input": {"name": "晨星 Early bird", "metric": "points", "period": "day", "threshold": 20}}))["saveBadgeDefinition"]

@@ -10,6 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.badges.models import BadgeDefinition, CalendarDay
@@ -326,24 +327,36 @@ async def save_definition(env: Env, viewer: Viewer, data: DefinitionInput) -> Ba
     if data.client_id is not None:
         check_client_id(problems, data.client_id)
     problems.raise_if_any()
-    async with transaction(env.db) as tx:
-        if data.definition_id is None and data.client_id is not None:
-            replay = await tx.session.scalar(
+    try:
+        async with transaction(env.db) as tx:
+            if data.definition_id is None and data.client_id is not None:
+                replay = await tx.session.scalar(
+                    select(BadgeDefinition).where(BadgeDefinition.org_id == viewer.org_id, BadgeDefinition.client_id == data.client_id)
+                )
+                if replay is not None:
+                    return replay
+            if data.definition_id is None:
+                definition = BadgeDefinition(org_id=viewer.org_id, client_id=data.client_id, created_at=env.clock())
+                tx.session.add(definition)
+            else:
+                found = await tx.session.get(BadgeDefinition, data.definition_id)
+                if found is None or found.org_id != viewer.org_id:
+                    raise DomainError.one(ErrorCode.NOT_FOUND, "id")
+                definition = found
+            definition.name, definition.metric, definition.period = name, data.metric, data.period
+            definition.threshold, definition.active = data.threshold, data.active
+            await tx.session.flush()
+    except IntegrityError:
+        # The same clientId sent twice at once (a phone's retry): the first one's definition stands.
+        if data.definition_id is not None or data.client_id is None:
+            raise
+        async with env.db() as session:
+            replay = await session.scalar(
                 select(BadgeDefinition).where(BadgeDefinition.org_id == viewer.org_id, BadgeDefinition.client_id == data.client_id)
             )
-            if replay is not None:
-                return replay
-        if data.definition_id is None:
-            definition = BadgeDefinition(org_id=viewer.org_id, client_id=data.client_id, created_at=env.clock())
-            tx.session.add(definition)
-        else:
-            found = await tx.session.get(BadgeDefinition, data.definition_id)
-            if found is None or found.org_id != viewer.org_id:
-                raise DomainError.one(ErrorCode.NOT_FOUND, "id")
-            definition = found
-        definition.name, definition.metric, definition.period = name, data.metric, data.period
-        definition.threshold, definition.active = data.threshold, data.active
-        await tx.session.flush()
+        if replay is None:
+            raise
+        return replay
     return definition
 
 
