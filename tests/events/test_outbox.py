@@ -19,6 +19,7 @@ from podium.app import build_runtime
 from podium.celebrations.models import Celebration
 from podium.core.env import Env
 from podium.core.models import EventRow
+from podium.core.outbox import Outbox
 from podium.points.models import PointsEntry
 from podium.settings import Settings, load_settings
 from tests.conftest import REDIS_URL, Stack, free_port, start_server, stop_server
@@ -235,5 +236,37 @@ async def test_a_milestone_crossed_while_redis_is_down_is_celebrated_once_when_i
 
             await _eventually(healed)
             assert await _milestones(env, world.rep.id) == 1
+    finally:
+        await stop_server(uv, task)
+
+
+async def test_a_replayed_check_in_runs_what_its_first_delivery_left_undone(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PODIUM_EVENTS_HEAD_START_SECONDS", "3600")  # no dispatcher takes them in this test's time
+    settings = load_settings()
+    world = await _seeded(settings)
+    server, uv, task = await start_server(settings)
+    env = server.runtime.env
+    try:
+        await _to_95_points(server.url, world)
+        visit = visit_input(world)
+        async with GraphQLClient(server.url) as rep:
+            await rep.login(world.rep.email)
+            # Given a check-in whose process lost its handlers after the commit (the phone saw no answer)
+            run_now = Outbox.run_now
+
+            async def lost(self: Outbox, rows: list[EventRow]) -> None:
+                return None
+
+            monkeypatch.setattr(Outbox, "run_now", lost)
+            await rep.data(LOG_VISIT, {"input": visit})
+            monkeypatch.setattr(Outbox, "run_now", run_now)
+            assert await _board_points(rep, world.rep.id) == 95 and await _milestones(env, world.rep.id) == 0
+
+            # When the phone sends it again
+            again = (await rep.data(LOG_VISIT, {"input": visit}))["checkIn"]
+
+            # Then it is answered from what is stored, and what was left undone is done by then
+            assert again["replayed"] is True
+            assert await _board_points(rep, world.rep.id) == 105 and await _milestones(env, world.rep.id) == 1
     finally:
         await stop_server(uv, task)

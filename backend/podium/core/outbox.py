@@ -110,9 +110,12 @@ class Outbox:
         except Exception:  # the rows stay pending; a dispatcher runs them again (idempotently)
             log.exception("recording handled events failed")
 
-    async def run_due(self, limit: int = 100) -> int:
-        """Take due events (whatever a crash, an outage or a failed handler left) and handle them."""
-        claimed = await self._claim(limit)
+    async def run_due(self, limit: int = 100, *, org_id: int | None = None, whenever: bool = False) -> int:
+        """Take due events (whatever a crash, an outage or a failed handler left) and handle them.
+
+        `whenever`: also those still in their head start or backoff (a replayed write asks for its consequences now).
+        """
+        claimed = await self._claim(limit, org_id=org_id, whenever=whenever)
         outcomes = []
         for row_id, name, payload, handled in claimed:
             try:
@@ -125,17 +128,16 @@ class Outbox:
         await self._finish(outcomes, claimed=True)
         return len(claimed)
 
-    async def _claim(self, limit: int) -> list[tuple[int, str, str, frozenset[str]]]:
+    async def _claim(self, limit: int, *, org_id: int | None = None, whenever: bool = False) -> list[tuple[int, str, str, frozenset[str]]]:
         now = utcnow()
         async with self.env.db() as session:
             await session.connection(execution_options={WRITE_OPTION: True})
-            query = (
-                select(EventRow)
-                .where(EventRow.done_at.is_(None), EventRow.failed_at.is_(None), EventRow.next_at <= now)
-                .order_by(EventRow.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+            query = select(EventRow).where(EventRow.done_at.is_(None), EventRow.failed_at.is_(None))
+            if not whenever:
+                query = query.where(EventRow.next_at <= now)
+            if org_id is not None:
+                query = query.where(EventRow.org_id == org_id)
+            query = query.order_by(EventRow.id).limit(limit).with_for_update(skip_locked=True)
             rows = (await session.scalars(query)).all()
             for row in rows:
                 row.attempts += 1

@@ -141,7 +141,7 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
     """A rep's new account, where they stand; theirs to own, worth the new-customer rule's points. Once per client id."""
     # Imported here: points reach visits and targets, which read customers.
     from podium.core.checks import check_client_id
-    from podium.core.events import transaction
+    from podium.core.events import catch_up, transaction
     from podium.customers.events import CustomerAdded
     from podium.orgs import service as orgs
     from podium.points import service as points
@@ -149,7 +149,10 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
     async def replay() -> Added | None:
         async with env.db() as session:
             found = await session.scalar(select(Customer).where(Customer.created_by == viewer.user_id, Customer.client_id == data.client_id))
-        return Added(found, 0, True) if found is not None else None
+        if found is None:
+            return None
+        await catch_up(env.db, viewer.org_id)
+        return Added(found, 0, True)
 
     if (earlier := await replay()) is not None:
         return earlier

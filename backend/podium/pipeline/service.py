@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.core.checks import check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, transaction
+from podium.core.events import Tx, catch_up, transaction
 from podium.core.i18n import Label
 from podium.core.money import check_amount
 from podium.core.policies import Viewer
@@ -537,6 +537,7 @@ async def _created_replay(env: Env, viewer: Viewer, client_id: str) -> Changed |
         if deal is None:
             return None
         views = await _views(session, viewer.org_id, [deal])
+    await catch_up(env.db, viewer.org_id)
     return Changed(views[0], replayed=True) if views else None
 
 
@@ -750,6 +751,7 @@ async def _order_replay(env: Env, viewer: Viewer, client_id: str) -> OrderView |
         if order is None:
             return None
         paid = list(await session.scalars(select(Payment).where(Payment.order_id == order.id)))
+    await catch_up(env.db, viewer.org_id)
     return OrderView(order, paid)
 
 
@@ -945,7 +947,10 @@ async def _log_activity(env: Env, viewer: Viewer, data: ActivityInput) -> tuple[
 
 async def _activity_replay(env: Env, viewer: Viewer, client_id: str) -> Activity | None:
     async with env.db() as session:
-        return await session.scalar(select(Activity).where(Activity.user_id == viewer.user_id, Activity.client_id == client_id))
+        found = await session.scalar(select(Activity).where(Activity.user_id == viewer.user_id, Activity.client_id == client_id))
+    if found is not None:
+        await catch_up(env.db, viewer.org_id)
+    return found
 
 
 

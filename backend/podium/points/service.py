@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, transaction
+from podium.core.events import Tx, catch_up, transaction
 from podium.core.money import MAX_AMOUNT
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
@@ -388,6 +388,7 @@ async def _adjustment_replay(env: Env, viewer: Viewer, client_id: str) -> Histor
         if found is None:
             return None
         entries = await _history(session, found.user_id, 1, adjustment_id=found.id)
+    await catch_up(env.db, viewer.org_id)
     return entries[0] if entries else None
 
 

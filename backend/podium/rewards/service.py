@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, transaction
+from podium.core.events import Tx, catch_up, transaction
 from podium.core.i18n import Label
 from podium.core.policies import Viewer
 from podium.orgs import service as orgs
@@ -297,7 +297,9 @@ async def _find_replay(env: Env, viewer: Viewer, client_id: str) -> Redeemed | N
         found = await session.scalar(select(Redemption).where(Redemption.user_id == viewer.user_id, Redemption.client_id == client_id))
         if found is None:
             return None
-        return Redeemed((await _views(session, [found]))[0], await _balance(session, viewer.user_id), replayed=True)
+        replayed = Redeemed((await _views(session, [found]))[0], await _balance(session, viewer.user_id), replayed=True)
+    await catch_up(env.db, viewer.org_id)
+    return replayed
 
 
 def _announce(tx: Tx, env: Env, org_id: int, *, user_id: int | None = None, status: Status | None = None, catalog: bool = False) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.core.checks import CLIENT_ID_RE, check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.core.events import Tx, names_of, transaction
+from podium.core.events import Tx, catch_up, names_of, transaction
 from podium.core.i18n import Label
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
@@ -274,7 +274,9 @@ async def _find_replay(env: Env, viewer: Viewer, client_id: str) -> LoggedVisit 
         visit = await session.scalar(select(Visit).where(Visit.user_id == viewer.user_id, Visit.client_id == client_id))
         if visit is None:
             return None
-        return LoggedVisit((await _views(session, [visit]))[0], replayed=True)
+        found = LoggedVisit((await _views(session, [visit]))[0], replayed=True)
+    await catch_up(env.db, viewer.org_id)
+    return found
 
 
 # --- check out --------------------------------------------------------------------------------
@@ -284,8 +286,10 @@ async def check_out(env: Env, viewer: Viewer, data: CheckOutInput) -> LoggedVisi
     """Close my visit; a real check-out replaces the server's automatic one."""
     async with env.db() as session:
         done = await session.scalar(select(Visit).where(Visit.user_id == viewer.user_id, Visit.out_client_id == data.client_id))
-        if done is not None:
-            return LoggedVisit((await _views(session, [done]))[0], replayed=True)
+        replayed = LoggedVisit((await _views(session, [done]))[0], replayed=True) if done is not None else None
+    if replayed is not None:
+        await catch_up(env.db, viewer.org_id)
+        return replayed
     now = env.clock()
     problems = Problems()
     check_client_id(problems, data.client_id)
