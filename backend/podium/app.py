@@ -133,13 +133,15 @@ async def _prune_events(env: Env) -> int:
 
 async def _sweep(env: Env, every: float) -> None:
     """Housekeeping every instance may run (each step is idempotent): visits left open past their day are
-    closed, last month's top three get their champions' badge, ended contests get their winners."""
+    closed, last month's top three get their champions' badge, ended contests get their winners, handled events past
+    their keep are deleted, boards that drifted from the ledgers are repaired."""
     while True:
         steps = (
             (visits.close_left_open, "closing visits left open"),
             (badges.award_month_champions, "awarding month champions"),
             (contests.finalize_ended, "finishing ended contests"),
             (_prune_events, "deleting handled events past their keep"),
+            (leaderboards.repair_drift, "repairing boards that drifted from the ledgers"),
         )
         for step, name in steps:
             try:

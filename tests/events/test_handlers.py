@@ -137,3 +137,34 @@ async def test_rebuild_awards_history_its_badges_once_and_pushes_nothing(server:
     assert first.badges >= 1 and first.milestones == 1
     assert second.badges == 0 and second.milestones == 0
     assert pending == 0 and pushes == 0
+
+
+async def test_a_board_that_drifted_from_the_ledger_is_repaired_by_the_periodic_check(server: Server, world: World, rep: GraphQLClient) -> None:
+    from podium.core.events import transaction
+    from podium.leaderboards import service as leaderboards
+    from podium.orgs import service as orgs
+    from tests.support import BOARD
+
+    env = server.runtime.env
+    await rep.log_visit(world)
+    await rep.data(BOARD, {"period": "WEEK", "scope": "TEAM"})  # the team's week board is built too
+
+    async def mine(period: str, scope: str) -> int | None:
+        board = await rep.data(BOARD, {"period": period, "scope": scope})
+        return next((e["points"] for e in board["leaderboard"]["entries"] if e["user"]["id"] == str(world.rep.id)), None)
+
+    # Given a ledger entry whose board update never happened
+    person = await orgs.viewer_by_id(env, world.rep.id)
+    assert person is not None
+    with quietly():
+        async with transaction(env.db) as tx:
+            await points.award_activity(tx, env, viewer=person, activity_id=987654, occurred_at=env.clock())
+    assert await mine("MONTH", "ORG") == 10
+
+    # When the periodic check runs
+    repaired = await leaderboards.repair_drift(env)
+
+    # Then every built board of the period equals the ledger again, and a second check finds nothing
+    assert repaired >= 4  # today, week, month of the org; the team's week
+    assert await mine("MONTH", "ORG") == await mine("TODAY", "ORG") == await mine("WEEK", "TEAM") == 12
+    assert await leaderboards.repair_drift(env) == 0

@@ -218,6 +218,35 @@ def _window_of(ref: BoardRef, wins: list[Window]) -> Window:
     return next(w for w in wins if w.kind is ref.kind)
 
 
+async def repair_drift(env: Env) -> int:
+    """The cheap periodic check: each built board of the current periods (org and teams) against the ledgers; drifted
+    scores are brought up to them (an event whose handler has not run yet, a store that lost writes). Returns boards
+    repaired."""
+    repaired = 0
+    async with env.db() as session:
+        org_zones = await orgs.all_time_zones(session)
+    for org_id, zone in org_zones:
+        now = env.clock()
+        async with env.db() as session:
+            scopes: list[int | None] = [None, *await orgs.team_ids(session, org_id)]
+        for kind, metric, team_id in ((k, m, t) for k in PeriodKind for m in Metric for t in scopes):
+            win = window(kind, zone, now)
+            key = BoardRef(org_id, kind, team_id, metric).key(win)
+            if not await env.boards.is_built(key):
+                continue  # built from SQL when first read
+            async with env.db() as session:
+                if metric is Metric.REVENUE:
+                    rows = await deals.revenue_by_user(session, org_id, win.start, win.end, team_id)
+                else:
+                    rows = await ledger.totals_by_user(session, org_id, Span(win.start, win.end, team_id))
+            stored = {s.member: (s.points, s.entries) for s in await env.boards.read(key)}
+            drifted = [Score(uid, int(total), int(n)) for uid, total, n in rows if stored.get(uid) != (int(total), int(n))]
+            if drifted:
+                await env.boards.apply(key, drifted, _ttl(env, win))
+                repaired += 1
+    return repaired
+
+
 async def rebuild_all(env: Env) -> None:
     """Forget derived scores (points and revenue); every board is rebuilt from SQL when next read."""
     await env.boards.clear()

@@ -335,6 +335,10 @@ async def people_named(session: AsyncSession, user_ids: set[int]) -> dict[int, P
     return {uid: Person(uid, name) for uid, name in await session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))}
 
 
+async def team_ids(session: AsyncSession, org_id: int) -> list[int]:
+    return [int(i) for i in await session.scalars(select(Team.id).where(Team.org_id == org_id).order_by(Team.id))]
+
+
 async def team_in_org(session: AsyncSession, org_id: int, team_id: int) -> Team | None:
     team = await session.get(Team, team_id)
     return team if team is not None and team.org_id == org_id else None
