@@ -14,5 +14,6 @@ async def insert_ignoring_duplicates(session: AsyncSession, model: type[Any], ro
         return 0
     dialect = (await session.connection()).dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = await session.execute(insert(model).on_conflict_do_nothing(), rows)
-    return int(getattr(result, "rowcount", 0) or 0)
+    # One multi-row INSERT … RETURNING: an executemany's rowcount is not reliable on every driver.
+    inserted = await session.execute(insert(model).values(rows).on_conflict_do_nothing().returning(model.id))
+    return len(inserted.all())
