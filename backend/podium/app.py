@@ -178,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await runtime.outbox.flush()
             poster.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poster

@@ -14,10 +14,10 @@ from podium.core import outbox
 _run_now = outbox.Outbox.run_now
 
 
-async def run_now(self: outbox.Outbox, rows: list) -> None:  # type: ignore[type-arg]
-    if any(row.name == "visit" for row in rows):
+async def run_now(self: outbox.Outbox, staged: list) -> None:  # type: ignore[type-arg]
+    if any(row.name == "visit" for row, _ in staged):
         os.kill(os.getpid(), signal.SIGKILL)
-    await _run_now(self, rows)
+    await _run_now(self, staged)
 
 
 outbox.Outbox.run_now = run_now  # type: ignore[method-assign]

@@ -53,6 +53,7 @@ async def test_every_handler_run_twice_on_the_same_event_leaves_the_same_state(s
     for _ in range(2):
         await rep.log_visit(world)
     outbox: Outbox = server.runtime.outbox
+    await outbox.flush()
     async with server.runtime.env.db() as session:
         rows = (await session.scalars(select(EventRow).order_by(EventRow.id))).all()
     assert {r.name for r in rows} >= {"points", "visit", "celebration"}

@@ -125,7 +125,7 @@ class Dispatcher(Protocol):
     # How long the committing process has to run an event's handlers before any dispatcher may take it.
     head_start_seconds: float
 
-    async def run_now(self, rows: list[EventRow]) -> None: ...
+    async def run_now(self, staged: list[tuple[EventRow, DomainEvent]]) -> None: ...
 
     async def run_due(self, limit: int = 100, *, org_id: int | None = None, whenever: bool = False) -> int: ...
 
@@ -175,7 +175,7 @@ async def transaction(db: async_sessionmaker[AsyncSession]) -> AsyncIterator[Tx]
         await session.commit()
     # Without an outbox (a command-line tool), the events wait in the table for a running instance.
     if staged and not quiet and outbox is not None:
-        await outbox.run_now(staged)
+        await outbox.run_now(list(zip(staged, tx.events, strict=True)))
 
 
 async def catch_up(db: async_sessionmaker[AsyncSession], org_id: int) -> None:
