@@ -74,6 +74,7 @@ bench: $(STAMP_PY)
 	$(BIN)/python bench/commissions.py
 	$(BIN)/python bench/photos.py
 	$(BIN)/python bench/push.py
+	$(BIN)/python bench/writes.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache
