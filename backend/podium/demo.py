@@ -28,6 +28,7 @@ from podium.rewards import demo as rewards_demo
 from podium.contests import demo as contests_demo
 from podium.targets import demo as targets_demo
 from podium.visits import service as visits
+from podium.rebuild import rebuild
 
 DEMO_PASSWORD = "podium-demo"
 DEMO_SLUG = "demo"
@@ -113,6 +114,8 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
     await compensation_demo.seed(env, admin, manager, rep_viewers[0])
     await rewards_demo.seed(env, admin, manager, rep_viewers[0])
     await contests_demo.seed(env, admin, manager, [t.id for t in teams], TIME_ZONE, now)
+    # Two years of won deals went in as history: they earn their badges now, quietly.
+    await rebuild(env)
     return True
 
 

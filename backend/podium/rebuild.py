@@ -19,6 +19,7 @@ from podium.core.events import quietly
 from podium.core.periods import PeriodKind, window
 from podium.leaderboards import service as leaderboards
 from podium.orgs import service as orgs
+from podium.pipeline import ledger as deals
 from podium.points import ledger
 from podium.points import service as points
 
@@ -41,18 +42,19 @@ async def rebuild(env: Env) -> Rebuilt:
         for org_id, zone in org_zones:
             done.orgs += 1
             async with env.db() as session:
-                days = await ledger.last_of_each_day(session, org_id, zone)
+                days = [(d.user_id, d.rule_kind, d.occurred_at) for d in await ledger.last_of_each_day(session, org_id, zone)]
+                # Won deals count for badges whether or not they earned points (history imported as deals).
+                days += [(owner, points.DEAL_WON, at) for owner, at in await deals.last_win_of_each_day(session, org_id, zone)]
                 thresholds = sorted({m for kind in points.KINDS for m in await points.milestones_for(session, org_id, kind)})
             last_in_month: dict[tuple[int, str], datetime] = {}
-            for day in days:
-                at = day.occurred_at
+            for user_id, rule_kind, at in sorted(days, key=lambda d: d[2]):
                 then = replace(env, clock=lambda at=at: at)
-                person = await orgs.viewer_by_id(env, day.user_id)
+                person = await orgs.viewer_by_id(env, user_id)
                 if person is None:
                     continue
-                done.badges += len(await badges.evaluate(then, person, at, day.rule_kind))
+                done.badges += len(await badges.evaluate(then, person, at, rule_kind))
                 done.days_checked += 1
-                last_in_month[(day.user_id, window(PeriodKind.MONTH, zone, at).key)] = at
+                last_in_month[(user_id, window(PeriodKind.MONTH, zone, at).key)] = at
             for (user_id, month_key), at in last_in_month.items():
                 month = window(PeriodKind.MONTH, zone, at)
                 async with env.db() as session:

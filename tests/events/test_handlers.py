@@ -19,6 +19,7 @@ from podium.points.models import PointsEntry
 from podium.push.models import PushJob
 from podium.rebuild import rebuild
 from tests.conftest import Server
+from tests.leaderboards.test_revenue_boards import _win
 from tests.support import GraphQLClient, World
 
 ADJUST = """
@@ -122,6 +123,8 @@ async def test_rebuild_awards_history_its_badges_once_and_pushes_nothing(server:
     with quietly():
         async with transaction(env.db) as tx:
             await points.award_deal_won(tx, env, owner=person, deal_id=424242, amount=points.Decimal(150_000), occurred_at=env.clock())
+    # and deals imported as won, which earned no points at all
+    await _win(env, world, world.rep2, world.team_a, "5000.00")
     async with env.db() as session:
         assert await session.scalar(select(func.count()).select_from(Celebration)) == 0
 
@@ -134,8 +137,9 @@ async def test_rebuild_awards_history_its_badges_once_and_pushes_nothing(server:
         keys = sorted(await session.scalars(select(Celebration.dedupe_key)))
         pending = await session.scalar(select(func.count()).select_from(EventRow).where(EventRow.done_at.is_(None)))
         pushes = await session.scalar(select(func.count()).select_from(PushJob))
-    assert any(FIRST_DEAL in k for k in keys) and any(k.startswith(f"m:{world.rep.id}:100:") for k in keys)
-    assert first.badges >= 1 and first.milestones == 1
+    assert any(k.startswith(f"m:{world.rep.id}:100:") for k in keys)
+    assert {k for k in keys if FIRST_DEAL in k} == {f"b:{world.rep.id}:{FIRST_DEAL}:all", f"b:{world.rep2.id}:{FIRST_DEAL}:all"}
+    assert first.badges >= 2 and first.milestones == 1
     assert second.badges == 0 and second.milestones == 0
     assert pending == 0 and pushes == 0
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,16 @@ async def revenue_by_user(
     if team_id is not None:
         query = query.where(Deal.team_id == team_id)
     return [(int(uid), to_minor(Decimal(total)), int(n)) for uid, total, n in await session.execute(query)]
+
+
+async def last_win_of_each_day(session: AsyncSession, org_id: int, time_zone: str) -> list[tuple[int, datetime]]:
+    """(owner id, when) of each owner's last won deal on each day of the org's calendar (`podium rebuild` reads history by day)."""
+    zone = ZoneInfo(time_zone)
+    query = select(Deal.owner_id, Deal.closed_at).where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at.is_not(None))
+    last: dict[tuple[int, object], datetime] = {}
+    for owner_id, at in await session.execute(query.order_by(Deal.closed_at)):
+        last[(int(owner_id), at.astimezone(zone).date())] = at
+    return sorted(((owner, at) for (owner, _), at in last.items()), key=lambda item: item[1])
 
 
 async def user_revenue(
