@@ -1,0 +1,152 @@
+"""The same write sent many times at once, as a double tap, a retrying phone or two managers do.
+
+Every answer is the write's success or a typed OperationError, never INTERNAL or a driver's text, and
+what is stored is what one sequential run of the same calls would leave. PostgreSQL is where these
+races happen (SQLite serializes writers); both stacks run. One server and one org per stack serve
+the whole module: each test writes its own rows (its own period, deal, year, clientId, person).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import select
+
+from podium.badges.models import CalendarDay
+from podium.compensation.models import CompPlanVersion, CreditSplit
+from podium.contests.models import Contest
+from podium.orgs.models import User, UserPhoto
+from podium.points.models import PointRule
+from podium.push.models import PushPreference, PushSubscription
+from podium.push.sender import VapidKeys
+from podium.rewards.models import Reward
+from podium.robots.models import Robot
+from podium.targets.models import Target
+from tests.compensation.test_earnings import SAVE_PLAN, field_plan
+from tests.compensation.test_statements import SPLITS
+from tests.conftest import Server, open_stack, start_server, stop_server
+from tests.contests.test_contests import CREATE as CREATE_CONTEST
+from tests.contests.test_contests import contest_input
+from tests.pipeline.test_deals import open_deal
+from tests.push.browser import BrowserSubscription
+from tests.push.conftest import push_settings
+from tests.push.test_push import SET_PREFERENCES, SUBSCRIBE
+from tests.rewards.test_rewards import CREATE as CREATE_REWARD
+from tests.robots.conftest import FAST as FAST_ROBOTS
+from tests.robots.test_robots import SAVE as SAVE_ROBOT
+from tests.robots.test_robots import robot_input
+from tests.support import GraphQLClient, World, make_world
+from tests.targets.test_targets import SET as SET_TARGET
+from tests.visits.test_photos import jpeg_with_gps
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+AT_ONCE = 12
+
+CALENDAR = """
+mutation C($input: SetCalendarInput!) {
+  setCalendarDays(input: $input) {
+    __typename
+    ... on SetCalendarSuccess { days { day kind name } }
+    ... on OperationError { errors { field code message } }
+  }
+}
+"""
+SAVE_RULE = """
+mutation Save($input: SavePointRuleInput!) {
+  savePointRule(input: $input) {
+    __typename
+    ... on SavePointRuleSuccess { rule { kind points dailyCap } }
+    ... on OperationError { errors { field code message } }
+  }
+}
+"""
+
+
+@dataclass
+class Org:
+    server: Server
+    world: World
+    admin: GraphQLClient
+    manager: GraphQLClient
+    rep: GraphQLClient
+    rep2: GraphQLClient
+    rep3: GraphQLClient
+
+    async def rows(self, query: Any) -> list[Any]:
+        async with self.server.runtime.env.db() as session:
+            return list((await session.execute(query)).all())
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
+async def org(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Org]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        async with open_stack(request.param, tmp_path_factory.mktemp("races"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
+            settings = dataclasses.replace(stack.settings, webpush=push_settings(VapidKeys.generate()), robots=FAST_ROBOTS)
+            server, uvicorn_server, task = await start_server(settings)
+            world = await make_world(server.runtime.env)
+            clients = []
+            for person in (world.admin, world.manager, world.rep, world.rep2, world.rep3):
+                client = GraphQLClient(server.url)
+                await client.login(person.email)
+                clients.append(client)
+            try:
+                yield Org(server, world, *clients)
+            finally:
+                for client in clients:
+                    await client.__aexit__(None, None, None)
+                await stop_server(uvicorn_server, task)
+
+
+async def at_once(calls: list[Callable[[], Awaitable[dict[str, Any]]]]) -> list[dict[str, Any]]:
+    return list(await asyncio.gather(*(call() for call in calls)))
+
+
+def settled(answers: list[dict[str, Any]], field: str, success: str) -> list[dict[str, Any]]:
+    """Every answer typed (a success or an OperationError, never INTERNAL or raw text); the successes."""
+    results = []
+    for answer in answers:
+        assert "errors" not in answer, answer  # a race that escaped as INTERNAL
+        result = answer["data"][field]
+        assert result["__typename"] in (success, "OperationError"), answer
+        if result["__typename"] == "OperationError":
+            assert all(e["code"] != "INTERNAL" for e in result["errors"]), answer
+        results.append(result)
+    return [r for r in results if r["__typename"] == success]
+
+
+async def test_versions_of_one_plan_saved_at_once_each_get_their_own_number(org: Org) -> None:
+    plan = field_plan("2026-01", name="Race plan")
+    first = (await org.admin.data(SAVE_PLAN, {"input": plan}))["saveCompPlan"]
+    plan_id = first["plan"]["id"]
+    calls = [lambda: org.admin.execute(SAVE_PLAN, {"input": {**plan, "planId": plan_id, "effectiveFrom": "2026-06"}})] * AT_ONCE
+
+    answers = settled(await at_once(calls), "saveCompPlan", "PlanSuccess")
+
+    # Each save is a new version, as it would be one after the other: 1 … AT_ONCE + 1, none lost.
+    assert len(answers) == AT_ONCE
+    versions = [v for (v,) in await org.rows(select(CompPlanVersion.version).where(CompPlanVersion.plan_id == int(plan_id)))]
+    assert sorted(versions) == list(range(1, AT_ONCE + 2))
+
+
+async def test_a_contest_created_many_times_at_once_with_one_client_id_is_made_once(org: Org) -> None:
+    contest = contest_input(clientId="contest-race-0001")
+    answers = settled(await at_once([lambda: org.manager.execute(CREATE_CONTEST, {"input": contest})] * AT_ONCE), "createContest", "ContestSuccess")
+
+    assert len(answers) == AT_ONCE and len({a["contest"]["id"] for a in answers}) == 1
+    assert len(await org.rows(select(Contest.id).where(Contest.client_id == "contest-race-0001"))) == 1
+
+
+async def test_a_reward_created_many_times_at_once_with_one_client_id_is_made_once(org: Org) -> None:
+    reward = {"clientId": "reward-race-0001", "name": "京东卡 ¥200 JD card", "pointsPrice": 300}
+    answers = settled(await at_once([lambda: org.admin.execute(CREATE_REWARD, {"input": reward})] * AT_ONCE), "createReward", "SaveRewardSuccess")
+
+    assert len(answers) == AT_ONCE and len({a["reward"]["id"] for a in answers}) == 1
+    assert len(await org.rows(select(Reward.id).where(Reward.client_id == "reward-race-0001"))) == 1
