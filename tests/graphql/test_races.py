@@ -122,6 +122,25 @@ def settled(answers: list[dict[str, Any]], field: str, success: str) -> list[dic
     return [r for r in results if r["__typename"] == success]
 
 
+async def test_one_new_target_set_by_two_managers_at_once_is_stored_once(org: Org) -> None:
+    team = {"kind": "TEAM", "id": str(org.world.team_a)}
+    request = {"node": team, "period": "FY2026-Q2", "metric": "REVENUE", "basis": "EQUAL"}
+    calls = [lambda c=client, a=amount: c.execute(SET_TARGET, {"input": {**request, "amount": a}})
+             for _ in range(AT_ONCE // 2) for client, amount in ((org.manager, "1000.00"), (org.admin, "3000.00"))]
+
+    answers = settled(await at_once(calls), "setTarget", "SetTargetSuccess")
+
+    assert len(answers) == AT_ONCE
+    stored = await org.rows(select(Target.node_kind, Target.node_id, Target.amount).where(Target.period_key == "FY2026-Q2"))
+    # One row per node, and the last write wins whole: the team's amount and its reps' equal halves of it.
+    assert sorted((kind, node) for kind, node, _ in stored) == sorted(
+        [("team", org.world.team_a), ("user", org.world.rep.id), ("user", org.world.rep2.id)]
+    )
+    amounts = {kind: amount for kind, _, amount in stored}
+    assert amounts["team"] in (Decimal(1000), Decimal(3000))
+    assert sorted(a for k, _, a in stored if k == "user") == [amounts["team"] / 2] * 2
+
+
 async def test_versions_of_one_plan_saved_at_once_each_get_their_own_number(org: Org) -> None:
     plan = field_plan("2026-01", name="Race plan")
     first = (await org.admin.data(SAVE_PLAN, {"input": plan}))["saveCompPlan"]
