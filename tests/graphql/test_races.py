@@ -155,6 +155,26 @@ async def test_versions_of_one_plan_saved_at_once_each_get_their_own_number(org:
     assert sorted(versions) == list(range(1, AT_ONCE + 2))
 
 
+async def test_credit_splits_of_one_deal_set_at_once_leave_one_whole_split(org: Org) -> None:
+    deal = await open_deal(org.rep, org.world, amount="5000.00")
+    rep, rep2 = str(org.world.rep.id), str(org.world.rep2.id)
+    shapes = [[{"userId": rep, "percent": "50"}, {"userId": rep2, "percent": "50"}],
+              [{"userId": rep, "percent": "70"}, {"userId": rep2, "percent": "30"}]]
+    calls = [lambda s=shapes[i % 2]: org.manager.execute(SPLITS, {"deal": deal["id"], "splits": s}) for i in range(AT_ONCE)]
+
+    answers = settled(await at_once(calls), "setCreditSplits", "SplitsSuccess")
+
+    assert len(answers) == AT_ONCE
+    # The last write wins whole: one of the two splits, never a mix or a sum of both.
+    stored = sorted((uid, percent) for uid, percent in await org.rows(
+        select(CreditSplit.user_id, CreditSplit.percent).where(CreditSplit.deal_id == int(deal["id"]))
+    ))
+    assert stored in (
+        [(org.world.rep.id, Decimal(50)), (org.world.rep2.id, Decimal(50))],
+        [(org.world.rep.id, Decimal(70)), (org.world.rep2.id, Decimal(30))],
+    )
+
+
 async def test_a_contest_created_many_times_at_once_with_one_client_id_is_made_once(org: Org) -> None:
     contest = contest_input(clientId="contest-race-0001")
     answers = settled(await at_once([lambda: org.manager.execute(CREATE_CONTEST, {"input": contest})] * AT_ONCE), "createContest", "ContestSuccess")
