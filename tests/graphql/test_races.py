@@ -175,6 +175,23 @@ async def test_credit_splits_of_one_deal_set_at_once_leave_one_whole_split(org: 
     )
 
 
+async def test_a_years_calendar_sent_at_once_leaves_one_list(org: Org) -> None:
+    lists = [
+        [{"day": "2031-01-01", "kind": "holiday", "name": "元旦 New Year"}, {"day": "2031-01-25", "kind": "workday", "name": ""}],
+        [{"day": "2031-01-01", "kind": "holiday", "name": "New Year"}, {"day": "2031-05-01", "kind": "holiday", "name": "劳动节"}],
+    ]
+    calls = [lambda d=lists[i % 2]: org.admin.execute(CALENDAR, {"input": {"year": 2031, "days": d}}) for i in range(AT_ONCE)]
+
+    answers = settled(await at_once(calls), "setCalendarDays", "SetCalendarSuccess")
+
+    assert len(answers) == AT_ONCE
+    # The last list wins whole (the year is replaced, as sequential saves would leave it).
+    stored = [{"day": d.isoformat(), "kind": k, "name": n} for d, k, n in await org.rows(
+        select(CalendarDay.day, CalendarDay.kind, CalendarDay.name).where(CalendarDay.org_id == org.world.org_id).order_by(CalendarDay.day)
+    )]
+    assert stored in lists
+
+
 async def test_a_contest_created_many_times_at_once_with_one_client_id_is_made_once(org: Org) -> None:
     contest = contest_input(clientId="contest-race-0001")
     answers = settled(await at_once([lambda: org.manager.execute(CREATE_CONTEST, {"input": contest})] * AT_ONCE), "createContest", "ContestSuccess")
