@@ -192,6 +192,35 @@ async def test_a_years_calendar_sent_at_once_leaves_one_list(org: Org) -> None:
     assert stored in lists
 
 
+async def test_one_browser_subscribed_many_times_at_once_is_one_subscription(org: Org) -> None:
+    browsers = [BrowserSubscription("http://127.0.0.1:9/push/race-browser") for _ in range(AT_ONCE)]
+    # Mostly Rita's retries; one is Rob signing in on the same browser.
+    calls = [lambda b=b, c=(org.rep2 if i == 3 else org.rep): c.execute(SUBSCRIBE, {"input": b.as_input()}) for i, b in enumerate(browsers)]
+
+    answers = settled(await at_once(calls), "subscribePush", "SubscribePushSuccess")
+
+    assert len(answers) == AT_ONCE
+    # One row for the endpoint; the last write wins: its keys are one call's, both from the same call.
+    stored = await org.rows(select(PushSubscription.user_id, PushSubscription.p256dh, PushSubscription.auth).where(PushSubscription.endpoint == browsers[0].endpoint))
+    assert len(stored) == 1
+    assert (stored[0].p256dh, stored[0].auth) in [(b.as_input()["p256dh"], b.as_input()["auth"]) for b in browsers]
+    assert stored[0].user_id in (org.world.rep.id, org.world.rep2.id)
+
+
+async def test_push_preferences_set_at_once_for_the_first_time_are_one_row(org: Org) -> None:
+    choices = [["MILESTONE"], ["DEAL_WON", "OVERTAKE"]]
+    # This write is so short that calls often miss each other: more of them, over connections already open.
+    await at_once([lambda: org.rep3.execute("{ __typename }")] * 20)
+    calls = [lambda k=choices[i % 2]: org.rep3.execute(SET_PREFERENCES, {"kinds": k}) for i in range(20)]
+
+    answers = settled(await at_once(calls), "setPushPreferences", "SetPushPreferencesSuccess")
+
+    assert len(answers) == 20
+    # One row per person; the last choice wins whole.
+    stored = await org.rows(select(PushPreference.kinds).where(PushPreference.user_id == org.world.rep3.id))
+    assert [k for (k,) in stored] in (["milestone"], ["deal_won,overtake"])
+
+
 async def test_a_contest_created_many_times_at_once_with_one_client_id_is_made_once(org: Org) -> None:
     contest = contest_input(clientId="contest-race-0001")
     answers = settled(await at_once([lambda: org.manager.execute(CREATE_CONTEST, {"input": contest})] * AT_ONCE), "createContest", "ContestSuccess")
