@@ -221,6 +221,15 @@ async def test_push_preferences_set_at_once_for_the_first_time_are_one_row(org: 
     assert [k for (k,) in stored] in (["milestone"], ["deal_won,overtake"])
 
 
+async def test_a_robot_saved_many_times_at_once_with_one_client_id_is_made_once(org: Org) -> None:
+    robot = robot_input("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=race", clientId="robot-race-0001")
+    answers = settled(await at_once([lambda: org.admin.execute(SAVE_ROBOT, {"input": robot})] * AT_ONCE), "saveRobot", "SaveRobotSuccess")
+
+    # One robot; every answer is it, as a sequential retry's would be.
+    assert len(answers) == AT_ONCE and len({a["robot"]["id"] for a in answers}) == 1
+    assert len(await org.rows(select(Robot.id).where(Robot.client_id == "robot-race-0001"))) == 1
+
+
 async def test_a_contest_created_many_times_at_once_with_one_client_id_is_made_once(org: Org) -> None:
     contest = contest_input(clientId="contest-race-0001")
     answers = settled(await at_once([lambda: org.manager.execute(CREATE_CONTEST, {"input": contest})] * AT_ONCE), "createContest", "ContestSuccess")
