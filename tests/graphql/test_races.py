@@ -244,3 +244,15 @@ async def test_a_reward_created_many_times_at_once_with_one_client_id_is_made_on
 
     assert len(answers) == AT_ONCE and len({a["reward"]["id"] for a in answers}) == 1
     assert len(await org.rows(select(Reward.id).where(Reward.client_id == "reward-race-0001"))) == 1
+
+
+async def test_a_point_rule_saved_at_once_for_the_first_time_is_one_rule(org: Org) -> None:
+    calls = [lambda p=points: org.admin.execute(SAVE_RULE, {"input": {"kind": "activity", "points": p, "dailyCap": 100}})
+             for points in [3, 7] * (AT_ONCE // 2)]
+
+    answers = settled(await at_once(calls), "savePointRule", "SavePointRuleSuccess")
+
+    assert len(answers) == AT_ONCE
+    # One rule per kind; the last save wins.
+    stored = await org.rows(select(PointRule.points).where(PointRule.org_id == org.world.org_id, PointRule.kind == "activity"))
+    assert [p for (p,) in stored] in ([3], [7])
