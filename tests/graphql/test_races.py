@@ -256,3 +256,22 @@ async def test_a_point_rule_saved_at_once_for_the_first_time_is_one_rule(org: Or
     # One rule per kind; the last save wins.
     stored = await org.rows(select(PointRule.points).where(PointRule.org_id == org.world.org_id, PointRule.kind == "activity"))
     assert [p for (p,) in stored] in ([3], [7])
+
+
+async def test_a_first_profile_photo_uploaded_many_times_at_once_is_one_photo(org: Org) -> None:
+    client = GraphQLClient(org.server.url)
+    await client.login(org.world.outsider.email)  # nobody else here uploads a photo for Olga
+    body = jpeg_with_gps((64, 48))
+    try:
+        answers = await asyncio.gather(*(
+            client.http.put("/api/me/photo", content=body, headers={"content-type": "image/jpeg"}) for _ in range(AT_ONCE)
+        ))
+    finally:
+        await client.__aexit__(None, None, None)
+
+    assert [a.status_code for a in answers] == [200] * AT_ONCE, [a.text for a in answers]
+    # One photo; every upload counted, as in a row: the last one's URL is version AT_ONCE.
+    assert len(await org.rows(select(UserPhoto.user_id).where(UserPhoto.user_id == org.world.outsider.id))) == 1
+    (version,) = (await org.rows(select(User.photo_version).where(User.id == org.world.outsider.id)))[0]
+    assert version == AT_ONCE
+    assert sorted(a.json()["photoUrl"] for a in answers) == sorted(f"/api/users/{org.world.outsider.id}/photo?v={v}" for v in range(1, AT_ONCE + 1))
