@@ -12,6 +12,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,15 +96,16 @@ class Stack:
     settings: Settings
 
 
-@pytest.fixture(params=["embedded", "production"])
-async def stack(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
-    for name in list(os.environ):
-        if name.startswith("PODIUM_") and not name.startswith("PODIUM_TEST_"):
-            monkeypatch.delenv(name)
+@asynccontextmanager
+async def open_stack(name: str, tmp_path: Path, basetemp: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
+    """One stack's settings in the environment; a module that shares one server across its tests opens it itself."""
+    for variable in list(os.environ):
+        if variable.startswith("PODIUM_") and not variable.startswith("PODIUM_TEST_"):
+            monkeypatch.delenv(variable)
     monkeypatch.setenv("PODIUM_FRAME_INTERVAL", "0.05")
-    if request.param == "embedded":
+    if name == "embedded":
         database = tmp_path / "podium.sqlite3"
-        shutil.copy(await _sqlite_template(tmp_path_factory.getbasetemp()), database)
+        shutil.copy(await _sqlite_template(basetemp), database)
         monkeypatch.setenv("PODIUM_DATABASE_URL", f"sqlite:///{database}")
         yield Stack("embedded", load_settings())
         return
@@ -125,6 +127,12 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory
     async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
         await client.delete(key)
     await client.aclose()
+
+
+@pytest.fixture(params=["embedded", "production"])
+async def stack(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Stack]:
+    async with open_stack(request.param, tmp_path, tmp_path_factory.getbasetemp(), monkeypatch) as opened:
+        yield opened
 
 
 def free_port() -> int:

@@ -392,6 +392,9 @@ async def set_calendar(env: Env, viewer: Viewer, year: int, days: list[tuple[dat
             problems.add(ErrorCode.TOO_LONG, f"days.{index}.name", max=NAME_MAX)
     problems.raise_if_any()
     async with transaction(env.db) as tx:
+        # Two saves of a year at once would each delete none of the other's days and then collide
+        # on (org, day); one after the other, the last list replaces the first whole.
+        await orgs.lock_org(tx.session, viewer.org_id)
         await tx.session.execute(
             delete(CalendarDay).where(CalendarDay.org_id == viewer.org_id, CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
         )

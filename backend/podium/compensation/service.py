@@ -823,7 +823,9 @@ async def set_splits(env: Env, viewer: Viewer, deal_id: int, parts: Sequence[tup
     async with transaction(env.db) as tx:
         session = tx.session
         tree, reach = await org_tree.reach(session, viewer)
-        deal = await deals.deal_basics(session, deal_id)
+        # Locked: two splits of one deal at once would each delete none of the other's rows and then
+        # collide on (deal, person); one after the other, the last one replaces the first whole.
+        deal = await deals.deal_basics(session, deal_id, lock=True)
         if deal is None or deal.org_id != viewer.org_id or not reach.sees_user(deal.owner_id):
             raise DomainError.one(ErrorCode.NOT_FOUND, "dealId")
         if not policies.may_split(viewer):

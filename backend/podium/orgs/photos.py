@@ -35,7 +35,9 @@ async def set_photo(env: Env, viewer: Viewer, raw: bytes) -> int:
         raise DomainError.one(ErrorCode.FORBIDDEN)
     data = await asyncio.to_thread(_square, raw, env.settings.visits.photo_max_pixels)
     async with transaction(env.db) as tx:
-        user = await tx.session.get(User, viewer.user_id)
+        # Locked: two first uploads at once would both insert the photo row (one answered 500) and
+        # both count the same version; one after the other, each is a new version.
+        user = await tx.session.get(User, viewer.user_id, with_for_update=True)
         assert user is not None
         photo = await tx.session.get(UserPhoto, viewer.user_id)
         if photo is None:

@@ -347,3 +347,11 @@ async def team_in_org(session: AsyncSession, org_id: int, team_id: int) -> Team 
 async def lock_user(session: AsyncSession, user_id: int) -> None:
     """Serialize one person's ledger writes (daily caps); SQLite's BEGIN IMMEDIATE already does."""
     await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+async def lock_org(session: AsyncSession, org_id: int) -> None:
+    """Serialize replacing one of the org's settings (a year's calendar); SQLite's BEGIN IMMEDIATE already does.
+
+    FOR NO KEY UPDATE: rows that merely point at the org (every insert of every capability) still go ahead.
+    """
+    await session.execute(select(Org.id).where(Org.id == org_id).with_for_update(key_share=True))

@@ -202,8 +202,9 @@ class DealBasics:
     margin: Decimal | None
 
 
-async def deal_basics(session: AsyncSession, deal_id: int) -> DealBasics | None:
-    deal = await session.get(Deal, deal_id)
+async def deal_basics(session: AsyncSession, deal_id: int, *, lock: bool = False) -> DealBasics | None:
+    """With `lock`, the deal stays locked until the caller's transaction ends: writes about it take turns."""
+    deal = await session.get(Deal, deal_id, with_for_update=lock)
     if deal is None:
         return None
     return DealBasics(deal.id, deal.org_id, deal.owner_id, deal.status, deal.title, deal.amount, deal.margin)

@@ -304,11 +304,19 @@ async def save_rule(env: Env, viewer: Viewer, data: RuleInput) -> PointRule:
         raise DomainError.one(ErrorCode.FORBIDDEN)
     _check_rule(data)
     async with transaction(env.db) as tx:
-        rule = await tx.session.scalar(select(PointRule).where(PointRule.org_id == viewer.org_id, PointRule.kind == data.kind))
+        query = select(PointRule).where(PointRule.org_id == viewer.org_id, PointRule.kind == data.kind).with_for_update()
+        rule = await tx.session.scalar(query)
         if rule is None:
-            rule = default_rule(data.kind)
-            rule.org_id = viewer.org_id
-            tx.session.add(rule)
+            try:
+                async with tx.session.begin_nested():  # a savepoint: losing the race below must not abort the transaction
+                    rule = default_rule(data.kind)
+                    rule.org_id = viewer.org_id
+                    tx.session.add(rule)
+            except IntegrityError:
+                # Another admin saved this kind's first rule at the same moment: this later save changes it.
+                rule = await tx.session.scalar(query)
+                if rule is None:
+                    raise
         rule.points, rule.daily_cap, rule.multiplier, rule.active = data.points, data.daily_cap, data.multiplier, data.active
         rule.starts_on, rule.ends_on = data.starts_on, data.ends_on
         if data.kind in AMOUNT_KINDS:

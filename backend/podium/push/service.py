@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
@@ -172,13 +173,26 @@ async def subscribe(env: Env, viewer: Viewer, *, endpoint: str, p256dh: str, aut
     now = env.clock()
     async with transaction(env.db) as tx:
         s = tx.session
-        row = await s.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint).with_for_update())
+        query = select(PushSubscription).where(PushSubscription.endpoint == endpoint).with_for_update()
+        row = await s.scalar(query)
         if row is None:
             count = len((await s.scalars(select(PushSubscription.id).where(PushSubscription.user_id == viewer.user_id))).all())
             if count >= MAX_SUBSCRIPTIONS_PER_USER:
                 raise DomainError.one(ErrorCode.TOO_MANY, "endpoint", max=MAX_SUBSCRIPTIONS_PER_USER)
-            row = PushSubscription(org_id=viewer.org_id, user_id=viewer.user_id, endpoint=endpoint, created_at=now)
-            s.add(row)
+            new = PushSubscription(
+                org_id=viewer.org_id, user_id=viewer.user_id, endpoint=endpoint, p256dh=p256dh, auth=auth,
+                user_agent=user_agent[:USER_AGENT_MAX], created_at=now,
+            )
+            try:
+                async with s.begin_nested():  # a savepoint: losing the race below must not abort the transaction
+                    s.add(new)
+                row = new
+            except IntegrityError:
+                # The same browser subscribed at the same moment (a retry, a second tab): that row is
+                # this browser's, and this later write updates it.
+                row = await s.scalar(query)
+                if row is None:
+                    raise
         # A browser someone else signed out of now belongs to whoever signed in on it.
         row.org_id, row.user_id, row.p256dh, row.auth = viewer.org_id, viewer.user_id, p256dh, auth
         row.user_agent = user_agent[:USER_AGENT_MAX]
@@ -226,9 +240,16 @@ async def set_preferences(env: Env, viewer: Viewer, kinds: list[PushKind]) -> fr
     async with transaction(env.db) as tx:
         row = await tx.session.get(PushPreference, viewer.user_id, with_for_update=True)
         if row is None:
-            tx.session.add(PushPreference(user_id=viewer.user_id, kinds=encoded, updated_at=env.clock()))
-        else:
-            row.kinds, row.updated_at = encoded, env.clock()
+            try:
+                async with tx.session.begin_nested():  # a savepoint: losing the race below must not abort the transaction
+                    tx.session.add(PushPreference(user_id=viewer.user_id, kinds=encoded, updated_at=env.clock()))
+                return chosen
+            except IntegrityError:
+                # A first choice saved at the same moment from another tab: this later one replaces it.
+                row = await tx.session.get(PushPreference, viewer.user_id, with_for_update=True)
+                if row is None:
+                    raise
+        row.kinds, row.updated_at = encoded, env.clock()
     return chosen
 
 

@@ -128,7 +128,6 @@ async def save_robot(env: Env, viewer: Viewer, data: RobotInput) -> Robot:
             if count >= MAX_ROBOTS:
                 raise DomainError.one(ErrorCode.TOO_MANY, "id", max=MAX_ROBOTS)
             robot = Robot(org_id=viewer.org_id, client_id=data.client_id, created_at=now)
-            s.add(robot)
         else:
             found = await s.get(Robot, data.robot_id, with_for_update=True)
             if found is None or found.org_id != viewer.org_id:
@@ -143,7 +142,18 @@ async def save_robot(env: Env, viewer: Viewer, data: RobotInput) -> Robot:
         if robot.kind != Platform.DINGTALK.value:
             robot.secret = ""  # only DingTalk signs
         robot.updated_at = now
-        await s.flush()
+        if data.robot_id is not None:
+            await s.flush()
+            return robot
+        try:
+            async with s.begin_nested():  # a savepoint: losing the race below must not abort the transaction
+                s.add(robot)
+        except IntegrityError:
+            # The same clientId sent twice at once (a retry): the first one's robot stands, as for a later retry.
+            replay = await s.scalar(select(Robot).where(Robot.org_id == viewer.org_id, Robot.client_id == data.client_id))
+            if replay is None:
+                raise
+            return replay
     return robot
 
 

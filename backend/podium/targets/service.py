@@ -10,6 +10,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
@@ -401,22 +402,30 @@ async def set_target(env: Env, viewer: Viewer, request: SplitRequest) -> SplitPl
 
 async def _upsert(tx: Tx, scope: Scope, viewer: Viewer, node: Node, period: FiscalPeriod, metric: Metric, amount: Decimal, basis: str, now: datetime) -> None:
     session = tx.session
-    found = await session.scalar(
+    query = (
         select(Target)
         .where(Target.org_id == scope.tree.org_id, Target.node_kind == node.kind.value, Target.node_id == node.id)
         .where(Target.period_key == period.key, Target.metric == metric.value)
         .with_for_update()
     )
+    found = await session.scalar(query)
     if found is None:
-        session.add(
-            Target(
-                org_id=scope.tree.org_id, node_kind=node.kind.value, node_id=node.id, grain=period.grain.value,
-                period_key=period.key, metric=metric.value, amount=amount, basis=basis, version=1,
-                set_by=viewer.user_id, updated_at=now,
-            )
-        )
-        await session.flush()
-        return
+        try:
+            async with session.begin_nested():  # a savepoint: losing the race below must not abort the transaction
+                session.add(
+                    Target(
+                        org_id=scope.tree.org_id, node_kind=node.kind.value, node_id=node.id, grain=period.grain.value,
+                        period_key=period.key, metric=metric.value, amount=amount, basis=basis, version=1,
+                        set_by=viewer.user_id, updated_at=now,
+                    )
+                )
+            return
+        except IntegrityError:
+            # FOR UPDATE locks no row that is not there yet: someone set this new target at the same
+            # moment and committed first. Ours comes after theirs, as if sent a moment later.
+            found = await session.scalar(query)
+            if found is None:
+                raise
     if found.amount != amount or found.basis != basis:
         found.amount, found.basis, found.version = amount, basis, found.version + 1
         found.set_by, found.updated_at = viewer.user_id, now
