@@ -4,6 +4,7 @@ import { currentMe, fetchMe, setMe } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
 import { badgeSettingsScreen } from '@/features/badges/settings';
 import { robotsScreen } from '@/features/robots/robots';
+import { eventsScreen } from '@/features/events/events';
 import { profileScreen } from '@/features/badges/profile';
 import { boardScreen } from '@/features/board/board';
 import { plansScreen } from '@/features/compensation/plans';
@@ -68,6 +69,7 @@ const ROUTES: Record<string, Route> = {
   '/profile': { screen: profileScreen, auth: true, chrome: 'app', tab: 'home' },
   '/settings/badges': { screen: badgeSettingsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/robots': { screen: robotsScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/events': { screen: eventsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
   // Signed in: the org's boards; a paired display: its playlist; anyone else: a pairing code.
   '/tv': { screen: tvScreen, auth: false, chrome: 'none' },
