@@ -80,12 +80,14 @@ hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 if {gc_threshold!r}:
     gc.set_threshold(*[int(x) for x in {gc_threshold!r}.split(",")])
-pauses, started = [], [0.0]
+pauses, started = [], [0.0, 0.0]
 def watch(phase, info):
     if phase == "start":
-        started[0] = time.perf_counter()
+        started[0], started[1] = time.perf_counter(), time.thread_time()
     else:
-        pauses.append((time.time(), info["generation"], time.perf_counter() - started[0]))
+        # Wall time (what subscribers wait) and the thread's CPU time (the cost, even when the
+        # machine is busy with others and the pause is stretched by them).
+        pauses.append((time.time(), info["generation"], time.perf_counter() - started[0], time.thread_time() - started[1]))
 gc.callbacks.append(watch)
 def dump(*_):
     with open({gc_log!r} + ".tmp", "w") as f:
@@ -324,6 +326,7 @@ async def _run_case(subscribers: int, shared: bool, args: argparse.Namespace) ->
         PODIUM_SECURE_COOKIES="false",  # plain http on loopback
         PYTHONPATH=args.backend or str(ROOT / "backend"),
     )
+    env.update(item.split("=", 1) for item in args.server_env)  # type: ignore[misc]
     for key in [k for k in os.environ if k.startswith("PODIUM_")]:
         del os.environ[key]
     os.environ.update({k: v for k, v in env.items() if k.startswith("PODIUM_")})
@@ -475,8 +478,8 @@ async def _run_case(subscribers: int, shared: bool, args: argparse.Namespace) ->
     deliveries = len(lat_commit)
     gc_pauses = []
     if gc_log.exists():
-        gc_pauses = [(gen, d * 1000) for t, gen, d in json.loads(gc_log.read_text()) if phase_started <= t <= phase_ended]
-    full = [d for gen, d in gc_pauses if gen == 2]
+        gc_pauses = [(gen, d * 1000, cpu * 1000) for t, gen, d, cpu in json.loads(gc_log.read_text()) if phase_started <= t <= phase_ended]
+    full = [d for gen, d, _ in gc_pauses if gen == 2]
     closed = sum(p["closed"] for p in collected)
     frames = sum(p["frames"] for p in collected)
     client_cpu = sum(p["cpu_s"] for p in collected)
@@ -519,8 +522,9 @@ async def _run_case(subscribers: int, shared: bool, args: argparse.Namespace) ->
         machine_steal_pct=_r(steal),
         # The server's garbage-collector pauses during visits and drain.
         gc_pauses=len(gc_pauses),
-        gc_ms_total=_r(sum(d for _, d in gc_pauses)),
-        gc_ms_max=_r(max((d for _, d in gc_pauses), default=0.0)),
+        gc_ms_total=_r(sum(d for _, d, _ in gc_pauses)),
+        gc_ms_max=_r(max((d for _, d, _ in gc_pauses), default=0.0)),
+        gc_cpu_ms_total=_r(sum(cpu for _, _, cpu in gc_pauses)),
         gc_full_collections=len(full),
         gc_full_ms_max=_r(max(full, default=0.0)),
     )
@@ -594,6 +598,8 @@ def main() -> None:
                         help="path to a py-spy binary: sample the server during the visits (adds overhead)")
     parser.add_argument("--server-gc-threshold", default="", metavar="G0,G1,G2",
                         help="experiment: gc.set_threshold in the server process (default: Python's)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="PODIUM_X=VALUE",
+                        help="experiment: a setting for the server and the seeding (repeatable), e.g. PODIUM_GC_TUNING=false")
     parser.add_argument("--drain", type=float, default=10, help="s to wait after the last visit for stragglers")
     parser.add_argument("--backend", default="", metavar="DIR",
                         help="experiment: serve (and seed) from another copy of backend/ (default: this repo's)")

@@ -15,6 +15,7 @@ from litestar.config.compression import CompressionConfig
 from redis.asyncio import Redis
 
 from podium.core.env import Env
+from podium.core.memory import tune_for_serving
 from podium.badges import service as badges
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
@@ -171,6 +172,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         pusher = asyncio.create_task(push_worker.run()) if push_worker else None
         # Group robots (WeCom, DingTalk, Slack): every instance posts due messages from the shared job table.
         poster = asyncio.create_task(RobotWorker(runtime.env).run())
+        if settings.realtime.gc_tuning:
+            tune_for_serving()  # last: what start-up made is what it freezes
         try:
             yield
         finally:

@@ -99,6 +99,9 @@ class RealtimeSettings:
     max_subscriptions: int = 50
     # Seconds a client has to send connection_init.
     init_timeout: float = 10.0
+    # The serving process's garbage collector: higher thresholds and start-up's objects frozen
+    # (core/memory.py, measured on the fan-out). False keeps Python's defaults.
+    gc_tuning: bool = True
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ def load_settings() -> Settings:
             frame_interval=float(_env("FRAME_INTERVAL", "0.1")),
             shared_fanout=_env_bool("SHARED_FANOUT", True),
             max_subscriptions=int(_env("MAX_SUBSCRIPTIONS", "50")),
+            gc_tuning=_env_bool("GC_TUNING", True),
         ),
         webpush=WebPushSettings(
             vapid_private_key=_env("VAPID_PRIVATE_KEY"),

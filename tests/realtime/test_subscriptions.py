@@ -89,6 +89,31 @@ async def test_shared_payload_is_what_strawberry_itself_returns(server, world: W
     assert shared == '{"id":"board","type":"next","payload":' + own + "}"
 
 
+async def test_the_fan_out_waits_for_none_of_the_outboxs_bookkeeping(server, world: World, rep: GraphQLClient) -> None:  # type: ignore[no-untyped-def]
+    # Given: recording the write's events as handled (core/outbox.py, after the live publish) is stuck.
+    outbox = server.runtime.outbox
+    record = outbox._finish
+    release = asyncio.Event()
+
+    async def stuck(outcomes, *, claimed):  # type: ignore[no-untyped-def]
+        await release.wait()
+        await record(outcomes, claimed=claimed)
+
+    outbox._finish = stuck
+    async with rep.subscriber(server.ws_url) as live:
+        await live.subscribe("board", BOARD_SUBSCRIPTION, {"period": "TODAY", "scope": "ORG"})
+        await live.next_data("board")
+
+        # When: a visit is logged.
+        visit = asyncio.create_task(rep.log_visit(world))
+        # Then: the board reaches the subscriber while the write still waits on the outbox.
+        frame = await live.until("board", lambda d: d["leaderboardChanged"]["version"] == 1)
+        assert not visit.done()
+        release.set()
+        await asyncio.wait_for(visit, 5)
+    assert frame["leaderboardChanged"]["entries"][0]["points"] == 10
+
+
 async def test_celebrations_arrive_live_for_overtakes_and_milestones(server, world: World, rep: GraphQLClient) -> None:  # type: ignore[no-untyped-def]
     async with GraphQLClient(server.url) as rep2:
         await rep2.login(world.rep2.email)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
-from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Hashable
 from typing import Any
 
 from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast
@@ -34,19 +35,36 @@ MAX_MESSAGE_BYTES = 64_000
 
 
 class Outbox:
-    """Frames waiting for one socket; a newer state replaces an unsent older one in place."""
+    """Frames waiting for one socket; a newer state replaces an unsent older one in place.
 
-    def __init__(self, send: Callable[[str], Awaitable[None]], max_pending: int = 256) -> None:
+    Eager send: when nothing is pending and no frame is on its way, `offer` sends at once, in
+    the caller's task (the fan-out), by stepping the send coroutine once. On an idle socket that
+    step completes without suspending (the frame goes into the transport's buffer), which saves
+    waking a writer task per socket per frame: about a third less server CPU per change at
+    5,000 subscribers (docs/performance.md). A send that suspends (a client that stops
+    reading: the transport paused writing) is finished in a task of its own, and the writer
+    waits for that task before its next frame, so frames keep their order and the fan-out never
+    waits for a slow client.
+    """
+
+    def __init__(self, send: Callable[[str], Coroutine[Any, Any, None]], max_pending: int = 256) -> None:
         self._send = send
         self._pending: dict[Hashable, str] = {}
         self._wake = asyncio.Event()
         self._max_pending = max_pending
         self._control = 0
+        self._sending = False  # the writer is sending a frame
+        self._inflight: asyncio.Task[None] | None = None  # an eager send that suspended, being finished
+        # Eager sends run in the fan-out's task: they get the socket's own context, as the writer has.
+        self._context = contextvars.copy_context()
         self.closed = False
         self.dropped = 0
 
     def offer(self, key: Hashable, frame: str, *, replace: bool = True) -> None:
         if self.closed:
+            return
+        if not self._pending and not self._sending and (self._inflight is None or self._inflight.done()):
+            self._send_now(frame)
             return
         if key not in self._pending and len(self._pending) >= self._max_pending:
             # Only queued stream items can pile up; the oldest goes first.
@@ -54,6 +72,23 @@ class Outbox:
             self.dropped += 1
         self._pending[key] = frame
         self._wake.set()
+
+    def _send_now(self, frame: str) -> None:
+        coro = self._send(frame)
+        try:
+            waiting = self._context.run(coro.send, None)
+        except StopIteration:
+            return
+        except Exception:  # the socket is gone; its receive loop ends the connection
+            self.closed = True
+            return
+        task = asyncio.get_running_loop().create_task(_finish(coro, waiting), context=self._context)
+        task.add_done_callback(self._finished)
+        self._inflight = task
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self.closed = True
 
     def control(self, message: dict[str, Any]) -> None:
         self._control += 1
@@ -66,9 +101,60 @@ class Outbox:
         while not self.closed:
             await self._wake.wait()
             self._wake.clear()
-            while self._pending and not self.closed:
-                key = next(iter(self._pending))
-                await self._send(self._pending.pop(key))
+            while not self.closed:
+                inflight = self._inflight
+                if inflight is not None and not inflight.done():
+                    # Anything pending was offered after it: it goes first.
+                    await asyncio.wait((inflight,))
+                    continue
+                if not self._pending:
+                    break
+                frame = self._pending.pop(next(iter(self._pending)))
+                self._sending = True
+                try:
+                    await self._send(frame)
+                finally:
+                    self._sending = False
+
+    def close(self) -> None:
+        """No more frames; a send still stuck on a client that stopped reading is given up."""
+        self.closed = True
+        if self._inflight is not None:
+            self._inflight.cancel()
+
+
+async def _finish(coro: Coroutine[Any, Any, None], waiting: Any) -> None:
+    await _Resumed(coro, waiting)
+
+
+class _Resumed:
+    """Drives a coroutine that was stepped by hand and suspended on `waiting`, from inside a task.
+
+    `await coro` would resume it before what it waits on is done; this hands that to the task
+    first, then passes the result or the exception (a cancellation too) back into it.
+    """
+
+    __slots__ = ("_coro", "_waiting")
+
+    def __init__(self, coro: Coroutine[Any, Any, None], waiting: Any) -> None:
+        self._coro = coro
+        self._waiting = waiting
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        coro, waiting = self._coro, self._waiting
+        while True:
+            try:
+                value = yield waiting
+            except BaseException as exc:  # everything goes to the coroutine, as with await
+                try:
+                    waiting = coro.throw(exc)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    waiting = coro.send(value)
+                except StopIteration:
+                    return
 
 
 def _origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
@@ -113,7 +199,7 @@ class Connection:
                 if watching in done and not watching.cancelled() and watching.exception() is None:
                     await self._close(4401, "Unauthorized")
         finally:
-            self.outbox.closed = True
+            self.outbox.close()
             writer.cancel()
             for leave in list(self.subscriptions.values()):
                 await leave()
