@@ -65,20 +65,21 @@ class Runtime:
 def subscribers() -> SubscriberTable:
     """What happens when: each domain event's handlers, in the order they run (core/outbox.py runs them).
 
-    Every live event is then published to the live views of every instance (publish_live, last, so
-    the boards it may re-read have moved already). Each handler is idempotent: a crash or an outage
+    Every live event is then published to the live views of every instance (publish_live: last, unless
+    placed earlier, and always after the boards it may re-read have moved). Each handler is idempotent: a crash or an outage
     runs it again from the events table.
     """
     table: dict[type[DomainEvent], list[Handler]] = {
-        PointsEntered: [leaderboards.on_points_entered, celebrations.on_points_entered, badges.on_points_entered],
+        # Live screens hear of the points as soon as the boards have moved; celebrations and badges follow.
+        PointsEntered: [leaderboards.on_points_entered, publish_live, celebrations.on_points_entered, badges.on_points_entered],
         DealWon: [leaderboards.on_deal_won, celebrations.on_deal_won],
         Celebrated: [push.on_celebrated, robots.on_celebrated],
         VisitReviewed: [push.on_visit_reviewed],
         RedemptionDecided: [push.on_redemption_decided],
     }
     for event_type in DomainEvent.registry.values():
-        if event_type.live:
-            table.setdefault(event_type, []).append(publish_live)
+        if event_type.live and publish_live not in table.setdefault(event_type, []):
+            table[event_type].append(publish_live)
     return dict(table)
 
 
