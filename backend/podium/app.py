@@ -33,7 +33,7 @@ from podium.db.session import create_engine, create_sessionmaker
 from podium.graphql.http import GraphQLController
 from podium.graphql.schema import schema
 from podium.leaderboards import service as leaderboards
-from podium.leaderboards.store import BoardStore, MemoryBoardStore, RedisBoardStore
+from podium.core.boards import BoardStore, MemoryBoardStore, RedisBoardStore
 from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
 from podium.settings import Settings, get_settings, require_secret_key
