@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import parse_locale, translate
-from podium.graphql.http import SESSION_COOKIE, origin_ok
+from podium.graphql.cookies import SESSION_COOKIE, origin_ok
 from podium.orgs import service as orgs
 from podium.visits import service
 from podium.visits.photos import too_many_bytes
