@@ -11,12 +11,11 @@ from litestar.params import FromPath
 
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import parse_locale, translate
+from podium.core.images import IMAGE_TYPES, PRIVATE_FOREVER, too_many_bytes
 from podium.core.policies import Viewer
 from podium.graphql.cookies import SESSION_COOKIE, origin_ok
 from podium.orgs import photos
 from podium.orgs import service as orgs
-from podium.visits.http import IMAGE_TYPES, PRIVATE_FOREVER
-from podium.visits.photos import too_many_bytes
 
 
 def _errors(exc: DomainError, locale: Any, status: int) -> Response[bytes]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.core import images
 from podium.core.checks import CLIENT_ID_RE, check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
@@ -28,7 +29,6 @@ from podium.orgs.service import Person
 from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import service as points
-from podium.visits import photos as photo_codec
 from podium.visits import plausibility
 from podium.visits.events import VisitChanged, VisitReviewed, VisitVerified
 from podium.visits.models import Visit, VisitPhoto
@@ -364,9 +364,9 @@ async def add_photo(env: Env, viewer: Viewer, *, client_id: str, visit_client_id
         if visit is None:
             raise DomainError.one(ErrorCode.NOT_FOUND, "visitClientId")
     if len(raw) > env.settings.visits.photo_max_bytes:
-        raise photo_codec.too_many_bytes("photo", env.settings.visits.photo_max_bytes)
+        raise images.too_many_bytes("photo", env.settings.visits.photo_max_bytes)
     # Decoding is CPU work: off the event loop, so sockets keep flowing meanwhile.
-    encoded = await asyncio.to_thread(photo_codec.encode_photo, raw, max_pixels=env.settings.visits.photo_max_pixels)
+    encoded = await asyncio.to_thread(images.encode_photo, raw, max_pixels=env.settings.visits.photo_max_pixels)
     try:
         async with transaction(env.db) as tx:
             await orgs.lock_user(tx.session, viewer.user_id)
