@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from redis.exceptions import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,15 +18,12 @@ from podium.core.events import Tx, transaction
 from podium.core.money import MAX_AMOUNT
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
-from podium.leaderboards import service as leaderboards
 from podium.orgs import service as orgs
 from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import ledger
 from podium.points.events import PointRulesChanged, PointsEntered
 from podium.points.models import PointRule, PointsAdjustment, PointsEntry
-
-log = logging.getLogger(__name__)
 
 VERIFIED_VISIT = "verified_visit"
 DEAL_WON = "deal_won"
@@ -223,7 +218,7 @@ async def summary(env: Env, viewer: Viewer) -> Summary:
         time_zone = await orgs.org_time_zone(session, viewer.org_id)
         rule = await rule_for(session, viewer.org_id, VERIFIED_VISIT)
         now = env.clock()
-        wins = [window(kind, time_zone, now) for kind in PeriodKind]
+        wins = [window(kind, time_zone, now) for kind in PeriodKind]  # today, week, month
         spans = [ledger.Span(w.start, w.end) for w in wins]
         totals = await ledger.user_totals(session, viewer.user_id, spans)
         total = await ledger.lifetime_total(session, viewer.user_id)
@@ -234,17 +229,31 @@ async def summary(env: Env, viewer: Viewer) -> Summary:
                 PointsEntry.occurred_at >= day.start, PointsEntry.occurred_at < day.end,
             )
         )
-    try:
-        board = await leaderboards.read_board(env, leaderboards.BoardRef(viewer.org_id, PeriodKind.MONTH))
-        rank = next((e.rank for e in board.entries if e.user.id == viewer.user_id), None)
-    except (RedisError, OSError):
-        # The rank lives in the derived store; without it the points, read from SQL, still stand.
-        log.warning("board store unavailable; summary without rank", exc_info=True)
-        rank = None
+        rank = await _month_rank(session, viewer, spans[-1])
     (today, _), (week, _), (month, _) = totals
     # What a visit pays today: the multiplier counts, and nothing while the rule is paused or out of its window.
     per_visit = scaled(rule, rule.points) if pays_on(rule, now.astimezone(ZoneInfo(time_zone)).date()) else 0
     return Summary(today, week, month, total, rank, rule.daily_cap, per_visit, int(visit_today or 0))
+
+
+async def _month_rank(session: AsyncSession, viewer: Viewer, month: ledger.Span) -> int | None:
+    """My place on the org's month board, from the ledger, by the board's rules (leaderboards.read_board).
+
+    Active people only; a rep is on the board from the first day, at zero, anyone else once they have an
+    entry this month; equal points share a rank (1 + how many have strictly more). None: not on the board.
+    The board itself lives in the derived store, a layer above; SQL gives the same answer, and gives it
+    when Redis is away.
+    """
+    people = await orgs.public_users(session, viewer.org_id)
+    scored = {uid: points for uid, points, _ in await ledger.totals_by_user(session, viewer.org_id, month) if uid in people}
+    me = people.get(viewer.user_id)
+    if me is None or (viewer.user_id not in scored and me.role is not Role.REP):
+        return None
+    mine = scored.get(viewer.user_id, 0)
+    ahead = sum(1 for points in scored.values() if points > mine)
+    if mine < 0:  # reps without an entry stand at zero, ahead of a negative total
+        ahead += sum(1 for uid, person in people.items() if uid not in scored and person.role is Role.REP)
+    return 1 + ahead
 
 
 # ---------------------------------------------------------------- rules, as admins see and set them
