@@ -85,6 +85,19 @@ async def customer_in_org(session: AsyncSession, viewer: Viewer, customer_id: in
     return customer
 
 
+async def by_ids(session: AsyncSession, org_id: int, ids: set[int]) -> dict[int, Customer]:
+    """These customers of the org, keyed by id, in one read (for records that name them)."""
+    if not ids:
+        return {}
+    return {c.id: c for c in await session.scalars(select(Customer).where(Customer.org_id == org_id, Customer.id.in_(ids)))}
+
+
+async def owned_by(session: AsyncSession, org_id: int, user_id: int) -> list[Customer]:
+    """A person's own customers, in the order they were added."""
+    query = select(Customer).where(Customer.org_id == org_id, Customer.owner_id == user_id).order_by(Customer.id)
+    return list(await session.scalars(query))
+
+
 async def name_of(session: AsyncSession, customer_id: int) -> str | None:
     return await session.scalar(select(Customer.name).where(Customer.id == customer_id))
 

@@ -19,7 +19,6 @@ from podium.core.money import MAX_AMOUNT
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
 from podium.orgs import service as orgs
-from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import ledger
 from podium.points.events import PointRulesChanged, PointsEntered
@@ -213,6 +212,16 @@ async def award_contest_prize(tx: Tx, env: Env, *, person: Viewer, award_id: int
     return await _enter(tx, env, person, rule, points, ("contest_award", award_id), occurred_at)
 
 
+def enter_past(session: AsyncSession, person: Viewer, *, kind: str, awarded: int, source: tuple[str, int], occurred_at: datetime) -> None:
+    """An entry of a demo company's past: written as it stood then, no cap, no event (nothing to announce)."""
+    session.add(
+        PointsEntry(
+            org_id=person.org_id, user_id=person.user_id, team_id=person.team_id, points=awarded, rule_kind=kind,
+            source_type=source[0], source_id=source[1], occurred_at=occurred_at, created_at=occurred_at,
+        )
+    )
+
+
 async def summary(env: Env, viewer: Viewer) -> Summary:
     async with env.db() as session:
         time_zone = await orgs.org_time_zone(session, viewer.org_id)
@@ -361,8 +370,8 @@ async def adjust_points(env: Env, viewer: Viewer, *, client_id: str, user_id: in
         return replay, True
     try:
         async with transaction(env.db) as tx:
-            person = await tx.session.get(User, user_id)
-            if person is None or person.org_id != viewer.org_id:
+            person = await orgs.user_in_org(tx.session, viewer.org_id, user_id)
+            if person is None:
                 raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
             _, scope = await reach(tx.session, viewer)
             if not scope.sees_user(user_id):
@@ -407,27 +416,26 @@ async def history(env: Env, viewer: Viewer, user_id: int | None = None, first: i
     whom = user_id if user_id is not None else viewer.user_id
     async with env.db() as session:
         if whom != viewer.user_id:
-            person = await session.get(User, whom)
+            person = await orgs.user_in_org(session, viewer.org_id, whom)
             _, scope = await reach(session, viewer)
-            if person is None or person.org_id != viewer.org_id or not scope.sees_user(whom):
+            if person is None or not scope.sees_user(whom):
                 raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
         return await _history(session, whom, first)
 
 
 async def _history(session: AsyncSession, user_id: int, first: int, adjustment_id: int | None = None) -> list[HistoryEntry]:
-    author = User.__table__.alias("author")
     query = (
-        select(PointsEntry, PointsAdjustment.reason, author.c.name)
+        select(PointsEntry, PointsAdjustment.reason, PointsAdjustment.by_user_id)
         .outerjoin(PointsAdjustment, (PointsEntry.rule_kind == ADJUSTMENT) & (PointsAdjustment.id == PointsEntry.source_id))
-        .outerjoin(author, author.c.id == PointsAdjustment.by_user_id)
         .where(PointsEntry.user_id == user_id)
     )
     if adjustment_id is not None:
         query = query.where(PointsEntry.rule_kind == ADJUSTMENT, PointsEntry.source_id == adjustment_id)
-    rows = await session.execute(query.order_by(PointsEntry.occurred_at.desc(), PointsEntry.id.desc()).limit(first))
+    rows = (await session.execute(query.order_by(PointsEntry.occurred_at.desc(), PointsEntry.id.desc()).limit(first))).all()
+    authors = await orgs.people_named(session, {by for _, _, by in rows if by is not None})
     return [
-        HistoryEntry(e.id, e.points, e.rule_kind, e.source_type, e.source_id, e.occurred_at, reason, by_name)
-        for e, reason, by_name in rows
+        HistoryEntry(e.id, e.points, e.rule_kind, e.source_type, e.source_id, e.occurred_at, reason, authors[by].name if by in authors else None)
+        for e, reason, by in rows
     ]
 
 

@@ -25,7 +25,7 @@ from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, parse_locale, translate
 from podium.core.outbound import backoff_seconds, is_public_url
 from podium.core.policies import Viewer
-from podium.orgs.models import User
+from podium.orgs import service as orgs
 from podium.db.upsert import insert_ignoring_duplicates
 from podium.push.models import PushJob, PushPreference, PushSubscription
 from podium.push.sender import Outcome, PushSender, Target, VapidKeys, b64url_decode
@@ -223,7 +223,8 @@ async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message
         subscriptions = (await s.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id))).all()
         if not subscriptions:
             return 0
-        locale = parse_locale(await s.scalar(select(User.locale).where(User.id == user_id)))
+        person = await orgs.user_in_org(s, org_id, user_id)
+        locale = parse_locale(person.locale if person else None)
         payload = message(locale).encode()
         queued = await insert_ignoring_duplicates(
             s,
