@@ -1,6 +1,6 @@
 """Visit photos on the server: the cost of re-encoding one upload, against a plain full decode.
 
-`visits.photos.encode_photo()` asks the JPEG decoder for a reduced scale (`draft`) before decoding,
+`core.images.encode_photo()` asks the JPEG decoder for a reduced scale (`draft`) before decoding,
 so a 12-megapixel phone photo is decoded at a quarter of its size, then scaled to 1600 px and
 re-encoded without metadata, with a 320 px thumbnail. The baseline does the same work the
 straightforward way: decode every pixel, then scale. Both run here, on the same inputs:
@@ -22,7 +22,7 @@ import time
 
 from PIL import Image, ImageDraw, ImageOps
 
-from podium.visits import photos
+from podium.core import images as photos
 
 
 def phone_jpeg(width: int, height: int, seed: int = 7) -> bytes:
@@ -93,7 +93,7 @@ def main() -> None:
         p50, b50 = statistics.median(ours), statistics.median(base)
         p95 = sorted(ours)[max(0, int(len(ours) * 0.95) - 1)]
         print(f"{name:36} {len(raw):>10,} {p50:>16.1f} {p95:>9.1f} {b50:>13.1f} {b50 / p50:>5.2f}x {len(out.data):>10,}")
-    print("ours: visits.photos.encode_photo (draft decode, LANCZOS to 1600 px, JPEG q82 + 320 px thumb, no metadata);"
+    print("ours: core.images.encode_photo (draft decode, LANCZOS to 1600 px, JPEG q82 + 320 px thumb, no metadata);"
           " baseline: full decode then the same scaling and encoding")
 
 

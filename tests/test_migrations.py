@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from podium.db.migrate import upgrade
-from podium.db.registry import metadata
+from podium.models import metadata
 from tests.conftest import IN_CI, PG_TEST_DB, PG_URL, _admin_dsn
 
 

@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from podium.db.registry import metadata
+from podium.models import metadata
 from podium.db.session import create_engine
 from podium.settings import DatabaseSettings
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
+from litestar.di import Provide
 from redis.asyncio import Redis
 
 from podium.core.env import Env
@@ -31,10 +32,10 @@ from podium.visits.events import VisitReviewed
 from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from podium.db.migrate import require_migrated
 from podium.db.session import create_engine, create_sessionmaker
-from podium.graphql.http import GraphQLController
+from podium.graphql.http import GraphQLController, caller
 from podium.graphql.schema import schema
 from podium.leaderboards import service as leaderboards
-from podium.leaderboards.store import BoardStore, MemoryBoardStore, RedisBoardStore
+from podium.core.boards import BoardStore, MemoryBoardStore, RedisBoardStore
 from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
 from podium.settings import Settings, get_settings, require_secret_key
@@ -199,6 +200,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[GraphQLController, export_period, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
         lifespan=[lifespan],
+        # Who is asking, for the plain HTTP routes that serve a paired TV as well as a person (orgs/http.py).
+        dependencies={"caller": Provide(caller)},
         # HTTP responses only (POST /graphql included): Litestar's compression never wraps WebSocket scopes.
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         openapi_config=None,

@@ -7,6 +7,7 @@ import io
 import httpx
 from PIL import Image
 
+from tests.displays.test_pairing import REVOKE, _paired_tv
 from tests.support import GraphQLClient, World
 from tests.visits.test_photos import jpeg_with_gps, png_header_only
 
@@ -45,3 +46,16 @@ async def test_bad_photos_are_refused_and_change_nothing(rep: GraphQLClient, wor
     assert (broken.status_code, broken.json()["errors"][0]["code"]) == (400, "INVALID")
     entries = (await rep.data(BOARD))["leaderboard"]["entries"]
     assert all(e["user"]["photoUrl"] is None for e in entries)
+
+
+async def test_a_paired_tv_sees_the_faces_of_its_org_until_it_is_revoked(rep: GraphQLClient, server, world: World) -> None:  # type: ignore[no-untyped-def]
+    url = (await put_photo(rep, jpeg_with_gps((800, 600)))).json()["photoUrl"]
+    async with GraphQLClient(server.url) as manager:
+        await manager.login(world.manager.email)
+        tv, display_id = await _paired_tv(server, manager)
+        async with tv:
+            seen = (await tv.http.get(url)).status_code
+            assert (await manager.data(REVOKE, {"id": display_id}))["revokeDisplay"]["__typename"] == "DisplaySuccess"
+            revoked = (await tv.http.get(url)).status_code
+
+    assert (seen, revoked) == (200, 401)

@@ -6,13 +6,16 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from podium.core.events import transaction
+from podium.core.policies import Role
+from podium.orgs import service as orgs
+from podium.orgs.models import User
 from podium.points.models import PointRule
 from podium.points.service import MAX_AWARD
 from tests.pipeline.test_deals import ACTIVITY, ORDER, PAYMENT, move, open_deal, order_input, payment_input, stage_ids
-from tests.support import GraphQLClient, World
+from tests.support import PASSWORD, GraphQLClient, World
 
 RULES = "{ pointRules { kind points dailyCap multiplier active startsOn endsOn unitAmount minPoints maxPoints } }"
 SAVE = """
@@ -36,6 +39,8 @@ mutation Adjust($input: AdjustPointsInput!) {
 HISTORY = "query H($userId: ID) { pointsHistory(userId: $userId) { points ruleKind sourceType reason byName } }"
 TOTAL = "{ myPoints { total } }"
 BOARD = "{ leaderboard(period: MONTH, scope: ORG) { entries { points user { id } } } }"
+RANKS = "{ leaderboard(period: MONTH, scope: ORG) { entries { rank user { id } } } }"
+MY_RANK = "{ myPoints { month monthRank } }"
 
 
 async def as_user(server, email: str) -> GraphQLClient:  # type: ignore[no-untyped-def]
@@ -195,3 +200,32 @@ async def test_a_rule_that_could_overflow_a_deals_points_is_refused_and_an_old_o
     assert won["__typename"] == "DealSuccess", won
     assert [(h["ruleKind"], h["points"]) for h in history] == [("deal_won", MAX_AWARD)]
     assert (await rep.data(TOTAL))["myPoints"]["total"] == MAX_AWARD
+
+
+async def test_my_month_rank_is_my_place_on_the_org_board(rep: GraphQLClient, server, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Read from the ledger by the board's rules: equal points share a rank, reps stand at zero from the first day,
+    anyone else once they have an entry this month, and only active people count."""
+    env = server.runtime.env
+    async with transaction(env.db) as tx:
+        gone = await orgs.create_user(
+            tx.session, env, org_id=world.org_id, email="gone@acme.test", name="Gus Gone", password=PASSWORD,
+            role=Role.REP, team_id=world.team_a,
+        )
+    admin = await as_user(server, world.admin.email)
+    for person_id, points in ((gone.id, 90), (world.rep.id, 30), (world.rep2.id, 30), (world.manager.id, -10)):
+        data = {"clientId": f"adj-{uuid.uuid4()}", "userId": str(person_id), "points": points, "reason": "Ranking"}
+        assert (await admin.data(ADJUST, {"input": data}))["adjustPoints"]["__typename"] == "AdjustPointsSuccess"
+    async with transaction(env.db) as tx:  # gone, with the most points of the month
+        await tx.session.execute(update(User).where(User.id == gone.id).values(is_active=False))
+
+    ranks = {}
+    for who in (world.rep, world.rep2, world.rep3, world.manager, world.admin):
+        client = await as_user(server, who.email)
+        ranks[who.id] = (await client.data(MY_RANK))["myPoints"]["monthRank"]
+        await client.__aexit__(None, None, None)
+    board = {int(e["user"]["id"]): e["rank"] for e in (await admin.data(RANKS))["leaderboard"]["entries"]}
+    await admin.__aexit__(None, None, None)
+
+    # Rita and Rob share the top; Bea (a rep, no entry) stands at zero; Max (-10) is behind her; Ada has no entry.
+    assert ranks == {world.rep.id: 1, world.rep2.id: 1, world.rep3.id: 3, world.manager.id: 4, world.admin.id: None}
+    assert ranks == {who: board.get(who) for who in ranks}

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from podium.visits import photos
+from podium.core import images
 from podium.visits.models import VisitPhoto
 from tests.support import GraphQLClient, World
 from tests.visits.test_field_visits import check_in
@@ -127,9 +127,9 @@ def test_limits_are_shown_rounded_down_in_their_own_unit() -> None:
         problem = error.problems[0]  # type: ignore[attr-defined]
         return translate(problem.code.value, locale, **problem.params)
 
-    assert message(photos.too_many_bytes("photo", 10_000_000), Locale.EN) == "The picture is too large: at most 9.5 MB."
-    assert message(photos.too_many_pixels(40_000_000), Locale.EN) == "The picture is too large: at most 40 megapixels."
-    assert message(photos.too_many_pixels(40_000_000), Locale.ZH_CN) == "图片过大：最多 40 百万像素。"
+    assert message(images.too_many_bytes("photo", 10_000_000), Locale.EN) == "The picture is too large: at most 9.5 MB."
+    assert message(images.too_many_pixels(40_000_000), Locale.EN) == "The picture is too large: at most 40 megapixels."
+    assert message(images.too_many_pixels(40_000_000), Locale.ZH_CN) == "图片过大：最多 40 百万像素。"
 
 
 async def test_uploads_need_a_session_an_image_type_and_a_visit_of_mine(rep: GraphQLClient, server, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -180,7 +180,7 @@ def test_transparency_becomes_white_and_orientation_is_applied() -> None:
     out = io.BytesIO()
     image.save(out, "PNG", exif=exif.tobytes())
 
-    encoded = photos.encode_photo(out.getvalue(), max_pixels=1_000_000)
+    encoded = images.encode_photo(out.getvalue(), max_pixels=1_000_000)
 
     picture = Image.open(io.BytesIO(encoded.data))
     assert picture.size == (100, 200)
@@ -189,5 +189,5 @@ def test_transparency_becomes_white_and_orientation_is_applied() -> None:
 
 def test_a_bomb_just_under_pillows_own_limit_is_still_refused_by_ours(tmp_path: Path) -> None:
     with pytest.raises(Exception) as refused:
-        photos.encode_photo(png_header_only(10_000, 10_000), max_pixels=40_000_000)
+        images.encode_photo(png_header_only(10_000, 10_000), max_pixels=40_000_000)
     assert refused.value.problems[0].code == "TOO_LARGE"  # type: ignore[attr-defined]

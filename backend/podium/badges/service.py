@@ -22,13 +22,11 @@ from podium.core.events import transaction
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
 from podium.orgs import service as orgs
-from podium.orgs.models import Org, User
 from podium.orgs.tree import reach
 from podium.pipeline import ledger as deals
 from podium.points import ledger
 from podium.points import service as points
 from podium.points.events import PointsEntered
-from podium.points.models import PointsEntry
 from podium.targets import service as targets
 from podium.targets.calendar import Grain
 from podium.visits import service as visits
@@ -185,7 +183,7 @@ async def award_month_champions(env: Env, now: datetime | None = None) -> int:
     now = now or env.clock()
     awarded = 0
     async with env.db() as session:
-        orgs_ = (await session.execute(select(Org.id, Org.time_zone))).all()
+        orgs_ = await orgs.all_time_zones(session)
     for org_id, zone in orgs_:
         this_month = window(PeriodKind.MONTH, zone, now)
         last_month = window(PeriodKind.MONTH, zone, this_month.start - timedelta(seconds=1))
@@ -227,13 +225,7 @@ async def _active_days(session: AsyncSession, user_id: int, first: date, last: d
     tz = ZoneInfo(zone)
     start = datetime(first.year, first.month, first.day, tzinfo=tz)
     end = datetime(last.year, last.month, last.day, tzinfo=tz) + timedelta(days=1)
-    rows = await session.scalars(
-        select(PointsEntry.occurred_at).where(
-            PointsEntry.user_id == user_id, PointsEntry.occurred_at >= start, PointsEntry.occurred_at < end,
-            PointsEntry.points > 0, PointsEntry.rule_kind.not_in(("adjustment", "contest", "target_reached")),
-        )
-    )
-    return {moment.astimezone(tz).date() for moment in rows}
+    return {moment.astimezone(tz).date() for moment in await ledger.earned_moments(session, user_id, start, end)}
 
 
 async def _streak(session: AsyncSession, org_id: int, user_id: int, today: date, zone: str) -> Streak:
@@ -270,9 +262,9 @@ async def streak(env: Env, viewer: Viewer, user_id: int | None = None) -> Streak
 async def _check_person(session: AsyncSession, viewer: Viewer, user_id: int) -> None:
     if user_id == viewer.user_id:
         return
-    person = await session.get(User, user_id)
+    person = await orgs.user_in_org(session, viewer.org_id, user_id)
     _, scope = await reach(session, viewer)
-    if person is None or person.org_id != viewer.org_id or not scope.sees_user(user_id):
+    if person is None or not scope.sees_user(user_id):
         raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
 
 
@@ -283,8 +275,7 @@ async def earned(env: Env, viewer: Viewer, user_id: int | None = None) -> list[E
     """A person's badges, newest first: anyone in the org may see them (they are celebrated in public)."""
     whom = user_id if user_id is not None else viewer.user_id
     async with env.db() as session:
-        person = await session.get(User, whom)
-        if person is None or person.org_id != viewer.org_id:
+        if await orgs.user_in_org(session, viewer.org_id, whom) is None:
             raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
     return [Earned(key, name, period, at) for key, name, period, at in await celebrations.badges_of(env, viewer.org_id, whom)]
 

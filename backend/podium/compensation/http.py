@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException
 
 from podium.compensation import export, service
 from podium.core.errors import DomainError
-from podium.graphql.http import SESSION_COOKIE
+from podium.graphql.cookies import SESSION_COOKIE
 from podium.orgs import service as orgs
 
 TYPES = {

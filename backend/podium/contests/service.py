@@ -28,7 +28,6 @@ from podium.visits.events import VisitVerified
 from podium.core.policies import Role, Viewer
 from podium.customers import service as customers
 from podium.orgs import service as orgs
-from podium.orgs.models import User
 from podium.orgs.tree import OrgTree, load_tree, reach_of
 from podium.pipeline import ledger as deals
 from podium.points import ledger
@@ -333,7 +332,7 @@ async def view_of(env: Env, contest: Contest) -> View:
         else:
             entries, version, participants = await standings(session, contest, now)
         currency = await orgs.org_currency(session, contest.org_id)
-        creator = await session.get(User, contest.created_by) if contest.created_by else None
+        creator = (await orgs.people_named(session, {contest.created_by})).get(contest.created_by) if contest.created_by else None
     prizes = [Prize(**p) for p in json.loads(contest.prizes)]
     return View(contest, status, prizes, participants, entries, version, currency, creator.name if creator else "")
 
@@ -397,9 +396,9 @@ async def _finalize(env: Env, contest_id: int, now: datetime) -> int:
                     award = ContestAward(contest_id=contest.id, user_id=person, rank=prize.rank, entry_key=entry.key, title=prize.title, points=prize.points, created_at=now)
                     tx.session.add(award)
                     await tx.session.flush()
-                    owner = await tx.session.get(User, person)
+                    owner = await orgs.viewer_for(tx.session, person)
                     if owner is not None and prize.points > 0:
-                        await points.award_contest_prize(tx, env, person=orgs.viewer_of(owner), award_id=award.id, points=prize.points, occurred_at=contest.ends_at)
+                        await points.award_contest_prize(tx, env, person=owner, award_id=award.id, points=prize.points, occurred_at=contest.ends_at)
                 celebrate.append((contest.org_id, entry.people[0] if entry.people else 0, f"{contest.name} · {prize.title}", entry))
         contest.final_standings = json.dumps(
             {"entries": [{**asdict(e), "value": str(e.value), "last_year": str(e.last_year) if e.last_year is not None else None, "people": list(e.people)} for e in entries],

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from podium.core.boards import BoardStore
 from podium.core.clock import Clock, utcnow
 from podium.core.events import Publisher
+from podium.core.ratelimit import RateLimiter
 from podium.settings import Settings
-
-if TYPE_CHECKING:
-    from podium.core.ratelimit import RateLimiter
-    from podium.leaderboards.store import BoardStore
 
 
 @dataclass

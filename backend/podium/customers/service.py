@@ -12,12 +12,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.events import catch_up, transaction
 from podium.core.policies import Viewer
+from podium.customers.events import CustomerAdded
 from podium.customers.geo import distance_m
 from podium.customers.models import Customer
 from podium.customers.names import KEY_MAX, name_key
+from podium.orgs import service as orgs
+from podium.points import service as points
 
 MAX_PAGE = 100
 
@@ -80,6 +85,19 @@ async def customer_in_org(session: AsyncSession, viewer: Viewer, customer_id: in
     return customer
 
 
+async def by_ids(session: AsyncSession, org_id: int, ids: set[int]) -> dict[int, Customer]:
+    """These customers of the org, keyed by id, in one read (for records that name them)."""
+    if not ids:
+        return {}
+    return {c.id: c for c in await session.scalars(select(Customer).where(Customer.org_id == org_id, Customer.id.in_(ids)))}
+
+
+async def owned_by(session: AsyncSession, org_id: int, user_id: int) -> list[Customer]:
+    """A person's own customers, in the order they were added."""
+    query = select(Customer).where(Customer.org_id == org_id, Customer.owner_id == user_id).order_by(Customer.id)
+    return list(await session.scalars(query))
+
+
 async def name_of(session: AsyncSession, customer_id: int) -> str | None:
     return await session.scalar(select(Customer.name).where(Customer.id == customer_id))
 
@@ -139,13 +157,6 @@ class Added:
 
 async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
     """A rep's new account, where they stand; theirs to own, worth the new-customer rule's points. Once per client id."""
-    # Imported here: points reach visits and targets, which read customers.
-    from podium.core.checks import check_client_id
-    from podium.core.events import catch_up, transaction
-    from podium.customers.events import CustomerAdded
-    from podium.orgs import service as orgs
-    from podium.points import service as points
-
     async def replay() -> Added | None:
         async with env.db() as session:
             found = await session.scalar(select(Customer).where(Customer.created_by == viewer.user_id, Customer.client_id == data.client_id))

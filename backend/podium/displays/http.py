@@ -17,7 +17,7 @@ from litestar.datastructures import Cookie
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import parse_locale, translate
 from podium.displays import service
-from podium.graphql.http import DISPLAY_COOKIE, origin_ok
+from podium.graphql.cookies import DISPLAY_COOKIE, origin_ok
 
 # Browsers cap cookie lifetimes at about 400 days; a TV's token lives until it is revoked.
 DISPLAY_COOKIE_SECONDS = 400 * 86400

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import strawberry
 
 from podium.core.env import Env
 from podium.core.i18n import Locale
 from podium.core.policies import Viewer, require_viewer
-
-if TYPE_CHECKING:
-    from podium.realtime.ending import Credential
-    from podium.realtime.hub import Hub
+from podium.realtime.ending import Credential
+from podium.realtime.hub import Hub
 
 
 @dataclass

@@ -17,14 +17,12 @@ from podium.core.i18n import parse_locale
 from podium.core.policies import Viewer
 from podium.displays import service as displays
 from podium.graphql.context import Context
+from podium.graphql.cookies import DISPLAY_COOKIE, SESSION_COOKIE, origin_ok
 from podium.graphql.schema import schema
 from podium.orgs import service as orgs
 from podium.realtime.ending import Credential
 from podium.realtime.ws import handle_socket
 
-SESSION_COOKIE = "podium_session"
-# A paired office TV's token (displays/http.py sets it); a person's session wins when a browser has both.
-DISPLAY_COOKIE = "podium_display"
 MAX_BODY = 1_048_576
 ALLOWED = {OperationType.QUERY, OperationType.MUTATION}
 
@@ -53,12 +51,13 @@ async def build_context(connection: Request[Any, Any, Any] | WebSocket[Any, Any,
     )
 
 
-def origin_ok(request: Request[Any, Any, Any]) -> bool:
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True
-    host = request.headers.get("host", "")
-    return origin in {f"http://{host}", f"https://{host}"} or origin in request.app.state.runtime.settings.http.allowed_origins
+async def caller(request: Request[Any, Any, Any]) -> Viewer | None:
+    """The signed-in person, else the paired TV: app.py provides it to any route that asks for `caller`."""
+    env = request.app.state.runtime.env
+    viewer = await orgs.viewer_for_token(env, request.cookies.get(SESSION_COOKIE))
+    if viewer is None and DISPLAY_COOKIE in request.cookies:
+        viewer = await displays.viewer_for_token(env, request.cookies.get(DISPLAY_COOKIE))
+    return viewer
 
 
 class GraphQLController(Controller):

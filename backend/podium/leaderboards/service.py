@@ -9,11 +9,11 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.core.boards import Score
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.periods import PeriodKind, Window, window
 from podium.core.policies import Role, Viewer, require_team_access
-from podium.leaderboards.store import Score
 from podium.orgs import service as orgs
 from podium.orgs.service import PublicUser
 from podium.pipeline import ledger as deals

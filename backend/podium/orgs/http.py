@@ -6,15 +6,16 @@ import json
 from typing import Any
 
 from litestar import Request, Response, get, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import parse_locale, translate
-from podium.graphql.http import DISPLAY_COOKIE, SESSION_COOKIE, origin_ok
+from podium.core.images import IMAGE_TYPES, PRIVATE_FOREVER, too_many_bytes
+from podium.core.policies import Viewer
+from podium.graphql.cookies import SESSION_COOKIE, origin_ok
 from podium.orgs import photos
 from podium.orgs import service as orgs
-from podium.visits.http import IMAGE_TYPES, PRIVATE_FOREVER
-from podium.visits.photos import too_many_bytes
 
 
 def _errors(exc: DomainError, locale: Any, status: int) -> Response[bytes]:
@@ -48,16 +49,12 @@ async def put_photo(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 
 @get("/api/users/{user_id:int}/photo", include_in_schema=False)
-async def get_photo(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[bytes]:
-    env = request.app.state.runtime.env
-    viewer = await orgs.viewer_for_token(env, request.cookies.get(SESSION_COOKIE))
-    if viewer is None and DISPLAY_COOKIE in request.cookies:
-        from podium.displays import service as displays
-
-        viewer = await displays.viewer_for_token(env, request.cookies.get(DISPLAY_COOKIE))
-    if viewer is None:
+async def get_photo(request: Request[Any, Any, Any], user_id: FromPath[int], caller: NamedDependency[Viewer | None]) -> Response[bytes]:
+    # A paired TV shows faces too. Its token is displays' (a layer above orgs), so the app provides the
+    # caller (graphql/http.py: the session, else the display's token) instead of this module reading both.
+    if caller is None:
         return Response(b"", status_code=401)
-    data = await photos.photo_of(env, viewer, user_id)
+    data = await photos.photo_of(request.app.state.runtime.env, caller, user_id)
     if data is None:
         return Response(b"", status_code=404)
     # The URL carries the photo's version: a new photo is a new URL, so this one may be kept for good.

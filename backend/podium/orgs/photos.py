@@ -1,4 +1,4 @@
-"""Profile photos: a 512 px square, re-encoded by the same bounded decoder as visit photos (no EXIF, no GPS)."""
+"""Profile photos: a 512 px square, re-encoded by core/images.py's bounded decoder like visit photos (no EXIF, no GPS)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from sqlalchemy import select
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.events import transaction
+from podium.core.images import encode_photo
 from podium.orgs.events import ProfileChanged
 from podium.core.policies import Viewer
 from podium.orgs.models import User, UserPhoto
-from podium.visits.photos import encode_photo
 
 SIDE = 512
 
 
 def _square(raw: bytes, max_pixels: int) -> bytes:
-    """The visit decoder's safe re-encode, then the centre square at 512 px."""
+    """The safe re-encode every upload gets, then the centre square at 512 px."""
     encoded = encode_photo(raw, max_pixels=max_pixels)
     with Image.open(io.BytesIO(encoded.data)) as picture:
         square = ImageOps.fit(picture.convert("RGB"), (SIDE, SIDE), Image.Resampling.LANCZOS)

@@ -84,7 +84,12 @@ def viewer_of(user: User) -> Viewer:
 async def viewer_by_id(env: Env, user_id: int) -> Viewer | None:
     """A person as the services see them, for work done on their behalf (a handler reacting to their event)."""
     async with env.db() as session:
-        user = await session.get(User, user_id)
+        return await viewer_for(session, user_id)
+
+
+async def viewer_for(session: AsyncSession, user_id: int) -> Viewer | None:
+    """The same, read in the caller's transaction (points awarded to a deal's owner, a prize's winner)."""
+    user = await session.get(User, user_id)
     return viewer_of(user) if user is not None else None
 
 
@@ -337,6 +342,16 @@ async def people_named(session: AsyncSession, user_ids: set[int]) -> dict[int, P
 
 async def team_ids(session: AsyncSession, org_id: int) -> list[int]:
     return [int(i) for i in await session.scalars(select(Team.id).where(Team.org_id == org_id).order_by(Team.id))]
+
+
+async def user_in_org(session: AsyncSession, org_id: int, user_id: int) -> User | None:
+    """A person of this org, active or not; another org's person reads as nobody."""
+    user = await session.get(User, user_id)
+    return user if user is not None and user.org_id == org_id else None
+
+
+async def org_by_id(session: AsyncSession, org_id: int) -> Org | None:
+    return await session.get(Org, org_id)
 
 
 async def team_in_org(session: AsyncSession, org_id: int, team_id: int) -> Team | None:

@@ -15,7 +15,6 @@ from podium.core.policies import Viewer
 from podium.pipeline import service
 from podium.pipeline.models import Deal, DealLine, Order, Payment, Product, StageChange
 from podium.points import service as points
-from podium.points.models import PointsEntry
 
 PRODUCTS = (
     ("AN-100", "色谱分析仪 Chromatograph", "分析仪器 Analyzers", "186000", "112000"),
@@ -93,11 +92,8 @@ async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], cu
             for before, stage, at in history:
                 session.add(StageChange(org_id=org_id, deal_id=deal.id, from_stage_id=before.id if before else None, to_stage_id=stage.id, changed_at=at, changed_by=owner.user_id))
             if outcome is won:
-                session.add(
-                    PointsEntry(
-                        org_id=org_id, user_id=owner.user_id, team_id=owner.team_id, points=points.points_for_amount(rule, amount),
-                        rule_kind=points.DEAL_WON, source_type="deal", source_id=deal.id, occurred_at=finish, created_at=finish,
-                    )
+                points.enter_past(
+                    session, owner, kind=points.DEAL_WON, awarded=points.points_for_amount(rule, amount), source=("deal", deal.id), occurred_at=finish,
                 )
                 await _collections(rng, session, deal, finish, now)
         await session.flush()

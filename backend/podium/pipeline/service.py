@@ -21,10 +21,8 @@ from podium.core.i18n import Label
 from podium.core.money import check_amount
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-from podium.customers.models import Customer
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
-from podium.orgs.models import Org, User
 from podium.pipeline import policies
 from podium.pipeline.events import ActivityLogged, DealChanged, DealWon, PaymentRecorded, StagesChanged
 from podium.pipeline.models import Activity, Deal, DealChange, DealLine, Order, Payment, Product, Stage, StageChange
@@ -180,7 +178,7 @@ class ActivityInput:
 @dataclass(frozen=True)
 class DealView:
     deal: Deal
-    customer: Customer
+    customer: customers.Customer
     owner: orgs.PublicUser
     stage: Stage
 
@@ -312,7 +310,7 @@ async def _views(session: AsyncSession, org_id: int, deals: Sequence[Deal]) -> l
     people = await orgs.public_users(session, org_id)
     stage_rows = {s.id: s for s in await session.scalars(select(Stage).where(Stage.org_id == org_id))}
     customer_ids = {d.customer_id for d in deals}
-    found = {c.id: c for c in await session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
+    found = await customers.by_ids(session, org_id, customer_ids)
     return [DealView(d, found[d.customer_id], people[d.owner_id], stage_rows[d.stage_id]) for d in deals if d.owner_id in people]
 
 
@@ -448,9 +446,9 @@ def _settle_amount(amount: Decimal | None, lines: list[DealLine]) -> tuple[Decim
     return total, total - cost
 
 
-async def _owner(session: AsyncSession, viewer: Viewer, reach: org_tree.Reach, owner_id: int | None) -> User:
-    owner = await session.get(User, owner_id or viewer.user_id)
-    if owner is None or owner.org_id != viewer.org_id or not owner.is_active or not reach.sees_user(owner.id):
+async def _owner(session: AsyncSession, viewer: Viewer, reach: org_tree.Reach, owner_id: int | None) -> orgs.User:
+    owner = await orgs.user_in_org(session, viewer.org_id, owner_id or viewer.user_id)
+    if owner is None or not owner.is_active or not reach.sees_user(owner.id):
         raise DomainError.one(ErrorCode.NOT_FOUND, "ownerId")
     if owner.id != viewer.user_id and not policies.may_assign(viewer):
         raise DomainError.one(ErrorCode.FORBIDDEN, "ownerId")
@@ -483,7 +481,7 @@ async def create_deal(env: Env, viewer: Viewer, data: DealInput) -> Changed:
             stage = _open_stage(all_stages, data.stage_id)
             lines = await _priced_lines(session, viewer.org_id, data.lines)
             amount, margin = _settle_amount(data.amount, lines)
-            currency = await session.scalar(select(Org.currency).where(Org.id == viewer.org_id))
+            currency = await orgs.org_currency(session, viewer.org_id)
             deal = Deal(
                 org_id=viewer.org_id,
                 client_id=data.client_id,
@@ -666,10 +664,10 @@ async def move_deal(env: Env, viewer: Viewer, move: Move) -> Changed:
         _record_change(tx, viewer, deal, ["stageId"], move.client_id, now)
         await session.flush()
         if deal.status == Outcome.WON.value:
-            owner = await session.get(User, deal.owner_id)
+            owner = await orgs.viewer_for(session, deal.owner_id)
             assert owner is not None
-            awarded = await points.award_deal_won(tx, env, owner=orgs.viewer_of(owner), deal_id=deal.id, amount=deal.amount, occurred_at=now)
-            _after_win(tx, env, deal, owner.id)
+            awarded = await points.award_deal_won(tx, env, owner=owner, deal_id=deal.id, amount=deal.amount, occurred_at=now)
+            _after_win(tx, env, deal, owner.user_id)
         _publish_deal(tx, env, deal)
         (view,) = await _views(session, viewer.org_id, [deal])
     return Changed(view, points_awarded=awarded)
@@ -779,10 +777,10 @@ async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[
             raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{outstanding:,.2f}")
         payment = _add_payment(tx, env, viewer, deal, order.id, data.client_id, data.amount, data.collected_at, data.note, None)
         await session.flush()
-        owner = await session.get(User, deal.owner_id)
+        owner = await orgs.viewer_for(session, deal.owner_id)
         if owner is not None:
             # Collected money earns its deal's owner points, like the win did.
-            await points.award_payment(tx, env, owner=orgs.viewer_of(owner), payment_id=payment.id, amount=data.amount, occurred_at=data.collected_at)
+            await points.award_payment(tx, env, owner=owner, payment_id=payment.id, amount=data.amount, occurred_at=data.collected_at)
         return order.id
 
     return await _money_once(env, viewer, data.client_id, check, write)

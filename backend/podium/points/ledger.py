@@ -72,5 +72,18 @@ async def last_of_each_day(session: AsyncSession, org_id: int, time_zone: str) -
     return sorted(last.values(), key=lambda e: (e.occurred_at, e.entry_id))
 
 
+# Points a person earned by their own work: not corrections, contest prizes or target bonuses.
+NOT_OWN_WORK = ("adjustment", "contest", "target_reached")
+
+
+async def earned_moments(session: AsyncSession, user_id: int, start: datetime, end: datetime) -> list[datetime]:
+    """When the person earned points by their own work within [start, end)."""
+    query = select(PointsEntry.occurred_at).where(
+        PointsEntry.user_id == user_id, PointsEntry.occurred_at >= start, PointsEntry.occurred_at < end,
+        PointsEntry.points > 0, PointsEntry.rule_kind.not_in(NOT_OWN_WORK),
+    )
+    return list(await session.scalars(query))
+
+
 async def lifetime_total(session: AsyncSession, user_id: int) -> int:
     return int(await session.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0)).where(PointsEntry.user_id == user_id)) or 0)

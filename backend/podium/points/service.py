@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from redis.exceptions import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,15 +18,11 @@ from podium.core.events import Tx, catch_up, transaction
 from podium.core.money import MAX_AMOUNT
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
-from podium.leaderboards import service as leaderboards
 from podium.orgs import service as orgs
-from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import ledger
 from podium.points.events import PointRulesChanged, PointsEntered
 from podium.points.models import PointRule, PointsAdjustment, PointsEntry
-
-log = logging.getLogger(__name__)
 
 VERIFIED_VISIT = "verified_visit"
 DEAL_WON = "deal_won"
@@ -218,12 +212,22 @@ async def award_contest_prize(tx: Tx, env: Env, *, person: Viewer, award_id: int
     return await _enter(tx, env, person, rule, points, ("contest_award", award_id), occurred_at)
 
 
+def enter_past(session: AsyncSession, person: Viewer, *, kind: str, awarded: int, source: tuple[str, int], occurred_at: datetime) -> None:
+    """An entry of a demo company's past: written as it stood then, no cap, no event (nothing to announce)."""
+    session.add(
+        PointsEntry(
+            org_id=person.org_id, user_id=person.user_id, team_id=person.team_id, points=awarded, rule_kind=kind,
+            source_type=source[0], source_id=source[1], occurred_at=occurred_at, created_at=occurred_at,
+        )
+    )
+
+
 async def summary(env: Env, viewer: Viewer) -> Summary:
     async with env.db() as session:
         time_zone = await orgs.org_time_zone(session, viewer.org_id)
         rule = await rule_for(session, viewer.org_id, VERIFIED_VISIT)
         now = env.clock()
-        wins = [window(kind, time_zone, now) for kind in PeriodKind]
+        wins = [window(kind, time_zone, now) for kind in PeriodKind]  # today, week, month
         spans = [ledger.Span(w.start, w.end) for w in wins]
         totals = await ledger.user_totals(session, viewer.user_id, spans)
         total = await ledger.lifetime_total(session, viewer.user_id)
@@ -234,17 +238,31 @@ async def summary(env: Env, viewer: Viewer) -> Summary:
                 PointsEntry.occurred_at >= day.start, PointsEntry.occurred_at < day.end,
             )
         )
-    try:
-        board = await leaderboards.read_board(env, leaderboards.BoardRef(viewer.org_id, PeriodKind.MONTH))
-        rank = next((e.rank for e in board.entries if e.user.id == viewer.user_id), None)
-    except (RedisError, OSError):
-        # The rank lives in the derived store; without it the points, read from SQL, still stand.
-        log.warning("board store unavailable; summary without rank", exc_info=True)
-        rank = None
+        rank = await _month_rank(session, viewer, spans[-1])
     (today, _), (week, _), (month, _) = totals
     # What a visit pays today: the multiplier counts, and nothing while the rule is paused or out of its window.
     per_visit = scaled(rule, rule.points) if pays_on(rule, now.astimezone(ZoneInfo(time_zone)).date()) else 0
     return Summary(today, week, month, total, rank, rule.daily_cap, per_visit, int(visit_today or 0))
+
+
+async def _month_rank(session: AsyncSession, viewer: Viewer, month: ledger.Span) -> int | None:
+    """My place on the org's month board, from the ledger, by the board's rules (leaderboards.read_board).
+
+    Active people only; a rep is on the board from the first day, at zero, anyone else once they have an
+    entry this month; equal points share a rank (1 + how many have strictly more). None: not on the board.
+    The board itself lives in the derived store, a layer above; SQL gives the same answer, and gives it
+    when Redis is away.
+    """
+    people = await orgs.public_users(session, viewer.org_id)
+    scored = {uid: points for uid, points, _ in await ledger.totals_by_user(session, viewer.org_id, month) if uid in people}
+    me = people.get(viewer.user_id)
+    if me is None or (viewer.user_id not in scored and me.role is not Role.REP):
+        return None
+    mine = scored.get(viewer.user_id, 0)
+    ahead = sum(1 for points in scored.values() if points > mine)
+    if mine < 0:  # reps without an entry stand at zero, ahead of a negative total
+        ahead += sum(1 for uid, person in people.items() if uid not in scored and person.role is Role.REP)
+    return 1 + ahead
 
 
 # ---------------------------------------------------------------- rules, as admins see and set them
@@ -360,8 +378,8 @@ async def adjust_points(env: Env, viewer: Viewer, *, client_id: str, user_id: in
         return replay, True
     try:
         async with transaction(env.db) as tx:
-            person = await tx.session.get(User, user_id)
-            if person is None or person.org_id != viewer.org_id:
+            person = await orgs.user_in_org(tx.session, viewer.org_id, user_id)
+            if person is None:
                 raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
             _, scope = await reach(tx.session, viewer)
             if not scope.sees_user(user_id):
@@ -407,27 +425,26 @@ async def history(env: Env, viewer: Viewer, user_id: int | None = None, first: i
     whom = user_id if user_id is not None else viewer.user_id
     async with env.db() as session:
         if whom != viewer.user_id:
-            person = await session.get(User, whom)
+            person = await orgs.user_in_org(session, viewer.org_id, whom)
             _, scope = await reach(session, viewer)
-            if person is None or person.org_id != viewer.org_id or not scope.sees_user(whom):
+            if person is None or not scope.sees_user(whom):
                 raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
         return await _history(session, whom, first)
 
 
 async def _history(session: AsyncSession, user_id: int, first: int, adjustment_id: int | None = None) -> list[HistoryEntry]:
-    author = User.__table__.alias("author")
     query = (
-        select(PointsEntry, PointsAdjustment.reason, author.c.name)
+        select(PointsEntry, PointsAdjustment.reason, PointsAdjustment.by_user_id)
         .outerjoin(PointsAdjustment, (PointsEntry.rule_kind == ADJUSTMENT) & (PointsAdjustment.id == PointsEntry.source_id))
-        .outerjoin(author, author.c.id == PointsAdjustment.by_user_id)
         .where(PointsEntry.user_id == user_id)
     )
     if adjustment_id is not None:
         query = query.where(PointsEntry.rule_kind == ADJUSTMENT, PointsEntry.source_id == adjustment_id)
-    rows = await session.execute(query.order_by(PointsEntry.occurred_at.desc(), PointsEntry.id.desc()).limit(first))
+    rows = (await session.execute(query.order_by(PointsEntry.occurred_at.desc(), PointsEntry.id.desc()).limit(first))).all()
+    authors = await orgs.people_named(session, {by for _, _, by in rows if by is not None})
     return [
-        HistoryEntry(e.id, e.points, e.rule_kind, e.source_type, e.source_id, e.occurred_at, reason, by_name)
-        for e, reason, by_name in rows
+        HistoryEntry(e.id, e.points, e.rule_kind, e.source_type, e.source_id, e.occurred_at, reason, authors[by].name if by in authors else None)
+        for e, reason, by in rows
     ]
 
 

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 
 from podium.celebrations import service as celebrations
 from podium.core.i18n import Locale, parse_locale
-from podium.graphql.http import SESSION_COOKIE
+from podium.graphql.cookies import SESSION_COOKIE
 from podium.orgs import service as orgs
 from podium.push import cards
 from podium.push.service import card_signature

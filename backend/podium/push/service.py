@@ -5,17 +5,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select, update
@@ -23,21 +19,20 @@ from sqlalchemy.exc import IntegrityError
 
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
+from podium.celebrations.service import CelebrationView
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, parse_locale, translate
+from podium.core.outbound import backoff_seconds, is_public_url
 from podium.core.policies import Viewer
-from podium.orgs.models import User
+from podium.orgs import service as orgs
 from podium.db.upsert import insert_ignoring_duplicates
 from podium.push.models import PushJob, PushPreference, PushSubscription
 from podium.push.sender import Outcome, PushSender, Target, VapidKeys, b64url_decode
 from podium.rewards.events import RedemptionDecided
 from podium.settings import WebPushSettings
 from podium.visits.events import VisitReviewed
-
-if TYPE_CHECKING:
-    from podium.celebrations.service import CelebrationView
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +42,6 @@ MAX_SUBSCRIPTIONS_PER_USER = 20
 # A worker holds the jobs it claimed this long; if it dies, another instance takes them after.
 LEASE = timedelta(minutes=2)
 BATCH = 500
-MAX_BACKOFF_SECONDS = 3600.0
 # Delivered and dropped jobs are kept this long for inspection; failed ones are kept.
 KEEP_FINISHED = timedelta(days=7)
 
@@ -112,32 +106,8 @@ def config(env: Env) -> PushConfig:
 
 
 def _check_endpoint(problems: Problems, endpoint: str, insecure: bool) -> None:
-    if not endpoint or len(endpoint) > ENDPOINT_MAX:
+    if not endpoint or len(endpoint) > ENDPOINT_MAX or not is_public_url(endpoint, insecure=insecure):
         problems.add(ErrorCode.INVALID, "endpoint")
-        return
-    parts = urlsplit(endpoint)
-    if parts.scheme not in (("https", "http") if insecure else ("https",)) or not parts.hostname or parts.username or parts.password:
-        problems.add(ErrorCode.INVALID, "endpoint")
-        return
-    if insecure:
-        return
-    # The server POSTs to this URL: never to an address inside our own network.
-    host = parts.hostname
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-            problems.add(ErrorCode.INVALID, "endpoint")
-        return
-    if not address.is_global:
-        problems.add(ErrorCode.INVALID, "endpoint")
-
-
-def is_public_url(url: str, *, insecure: bool) -> bool:
-    """An https:// URL on a public address, for anything the server POSTs to (robots' webhooks too)."""
-    problems = Problems()
-    _check_endpoint(problems, url, insecure)
-    return not problems.items
 
 
 def _check_keys(problems: Problems, p256dh: str, auth: str) -> None:
@@ -274,7 +244,8 @@ async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message
         subscriptions = (await s.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id))).all()
         if not subscriptions:
             return 0
-        locale = parse_locale(await s.scalar(select(User.locale).where(User.id == user_id)))
+        person = await orgs.user_in_org(s, org_id, user_id)
+        locale = parse_locale(person.locale if person else None)
         payload = message(locale).encode()
         queued = await insert_ignoring_duplicates(
             s,
@@ -389,14 +360,6 @@ class Claimed:
     target: Target | None
     payload: bytes
     topic: str
-
-
-def backoff_seconds(base: float, attempts: int, retry_after: float | None = None) -> float:
-    """Exponential from `base`, jittered ±20 %, at most an hour; a push service's Retry-After wins when longer."""
-    delay = min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, MAX_BACKOFF_SECONDS))
-    return delay
 
 
 async def _claim(env: Env, limit: int) -> list[Claimed]:

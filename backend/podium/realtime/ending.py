@@ -20,12 +20,10 @@ import random
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from podium.core.events import org_channel
-
-if TYPE_CHECKING:
-    from podium.realtime.hub import Hub
+from podium.realtime.hub import Hub
 
 log = logging.getLogger(__name__)
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 
 from podium.core.env import Env
 from podium.core.policies import Role, Viewer
 from podium.orgs import service as orgs
-from podium.orgs.models import User
 from podium.orgs.tree import load_tree, reach_of
 from podium.points import ledger
 from podium.rewards import service
@@ -33,7 +31,7 @@ async def seed(env: Env, admin: Viewer, manager: Viewer, demo_rep: Viewer) -> No
         people = [m for m in tree.members.values() if m.role is Role.REP and m.id != demo_rep.user_id and reach_of(tree, manager).sees_user(m.id)]
         earned = {m.id: await ledger.lifetime_total(session, m.id) for m in people}
         requester = max(people, key=lambda m: (earned[m.id], -m.id), default=None)
-        user = await session.scalar(select(User).where(User.id == requester.id)) if requester else None
-    if user is None or earned[user.id] < card.points_price:
+        asking = await orgs.viewer_for(session, requester.id) if requester else None
+    if asking is None or earned[asking.user_id] < card.points_price:
         return
-    await service.redeem(env, orgs.viewer_of(user), service.RedeemInput("demo-redemption-0001", card.id, 1, "给家里添台空气净化器 For an air purifier at home"))
+    await service.redeem(env, asking, service.RedeemInput("demo-redemption-0001", card.id, 1, "给家里添台空气净化器 For an air purifier at home"))

@@ -21,8 +21,8 @@ from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, translate
+from podium.core.outbound import backoff_seconds, is_public_url
 from podium.core.policies import Viewer
-from podium.push.service import backoff_seconds, is_public_url
 from podium.robots.formats import Answer, Platform, body, encode, escape, read_answer, signed_url, strong
 from podium.robots.models import Robot, RobotJob
 

@@ -20,8 +20,8 @@ from podium.core.money import check_amount
 from podium.core.periods import FIRST_YEAR, LAST_YEAR
 from podium.core.policies import Role, Viewer
 from podium.customers import service as customers
+from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
-from podium.orgs.models import Org
 from podium.orgs.tree import OrgTree, Reach
 from podium.pipeline import ledger as deals
 from podium.targets.calendar import FiscalCalendar, FiscalPeriod, Grain, YearOutOfRange, decompose
@@ -213,7 +213,7 @@ class SplitPlan:
 
 async def scope_of(session: AsyncSession, viewer: Viewer) -> Scope:
     tree, reach = await org_tree.reach(session, viewer)
-    org = await session.get(Org, viewer.org_id)
+    org = await orgs.org_by_id(session, viewer.org_id)
     assert org is not None
     return Scope(tree, reach, FiscalCalendar(org.fiscal_year_start_month, org.time_zone), org.currency)
 

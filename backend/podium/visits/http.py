@@ -10,14 +10,11 @@ from litestar.params import FromPath, FromQuery
 
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import parse_locale, translate
-from podium.graphql.http import SESSION_COOKIE, origin_ok
+from podium.core.images import IMAGE_TYPES, PRIVATE_FOREVER, too_many_bytes
+from podium.graphql.cookies import SESSION_COOKIE, origin_ok
 from podium.orgs import service as orgs
 from podium.visits import service
-from podium.visits.photos import too_many_bytes
 
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
-# Photos never change under an id: the browser may keep them, but only for this signed-in person.
-PRIVATE_FOREVER = "private, max-age=31536000, immutable"
 
 
 def _errors(exc: DomainError, locale: Any, status: int) -> Response[bytes]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.core import images
 from podium.core.checks import CLIENT_ID_RE, check_client_id, check_moment
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
@@ -22,13 +23,10 @@ from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
 from podium.customers import service as customers
 from podium.customers.geo import distance_m
-from podium.customers.models import Customer
 from podium.orgs import service as orgs
 from podium.orgs.service import Person
-from podium.orgs.models import User
 from podium.orgs.tree import reach
 from podium.points import service as points
-from podium.visits import photos as photo_codec
 from podium.visits import plausibility
 from podium.visits.events import VisitChanged, VisitReviewed, VisitVerified
 from podium.visits.models import Visit, VisitPhoto
@@ -85,7 +83,7 @@ class PhotoMeta:
 @dataclass(frozen=True)
 class VisitView:
     visit: Visit
-    customer: Customer
+    customer: customers.Customer
     person: Person
     photos: list[PhotoMeta] = field(default_factory=list)
 
@@ -104,13 +102,13 @@ class LoggedVisit:
         return self.view.visit
 
     @property
-    def customer(self) -> Customer:
+    def customer(self) -> customers.Customer:
         return self.view.customer
 
 
 @dataclass(frozen=True)
 class PlanStop:
-    customer: Customer
+    customer: customers.Customer
     order: int
     leg_m: float | None
     last_visited_at: datetime | None
@@ -368,9 +366,9 @@ async def add_photo(env: Env, viewer: Viewer, *, client_id: str, visit_client_id
         if visit is None:
             raise DomainError.one(ErrorCode.NOT_FOUND, "visitClientId")
     if len(raw) > env.settings.visits.photo_max_bytes:
-        raise photo_codec.too_many_bytes("photo", env.settings.visits.photo_max_bytes)
+        raise images.too_many_bytes("photo", env.settings.visits.photo_max_bytes)
     # Decoding is CPU work: off the event loop, so sockets keep flowing meanwhile.
-    encoded = await asyncio.to_thread(photo_codec.encode_photo, raw, max_pixels=env.settings.visits.photo_max_pixels)
+    encoded = await asyncio.to_thread(images.encode_photo, raw, max_pixels=env.settings.visits.photo_max_pixels)
     try:
         async with transaction(env.db) as tx:
             await orgs.lock_user(tx.session, viewer.user_id)
@@ -446,9 +444,9 @@ async def review_visit(env: Env, viewer: Viewer, visit_id: int, *, approve: bool
         visit.status = decision.value
         visit.reviewed_by, visit.reviewed_at, visit.review_note = viewer.user_id, env.clock(), note
         if approve:
-            owner = await tx.session.get(User, visit.user_id)
+            owner = await orgs.viewer_for(tx.session, visit.user_id)
             assert owner is not None
-            await _award(tx, env, orgs.viewer_of(owner), visit)
+            await _award(tx, env, owner, visit)
         else:
             _changed(tx, env, visit.org_id, visit.user_id)
         await tx.session.flush()
@@ -566,7 +564,7 @@ async def _views(session: AsyncSession, visits: Sequence[Visit]) -> list[VisitVi
     customer_ids = {v.customer_id for v in visits}
     user_ids = {v.user_id for v in visits}
     visit_ids = [v.id for v in visits]
-    found = {c.id: c for c in await session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
+    found = await customers.by_ids(session, visits[0].org_id, customer_ids)  # one org's visits, always
     people = await orgs.people_named(session, user_ids)
     photos: dict[int, list[PhotoMeta]] = {}
     rows = await session.execute(
@@ -603,7 +601,7 @@ async def today_plan(env: Env, viewer: Viewer, near: tuple[float, float] | None)
     async with env.db() as session:
         zone = await orgs.org_time_zone(session, viewer.org_id)
         today = window(PeriodKind.TODAY, zone, now)
-        mine = (await session.scalars(select(Customer).where(Customer.org_id == viewer.org_id, Customer.owner_id == viewer.user_id).order_by(Customer.id))).all()
+        mine = await customers.owned_by(session, viewer.org_id, viewer.user_id)
         ids = [c.id for c in mine]
         last: dict[int, datetime] = {}
         visited_today: dict[int, datetime] = {}
@@ -642,7 +640,7 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _stop(customer: Customer, order: int, leg: float | None, last: dict[int, datetime], now: datetime, at_risk_days: int, visited: bool) -> PlanStop:
+def _stop(customer: customers.Customer, order: int, leg: float | None, last: dict[int, datetime], now: datetime, at_risk_days: int, visited: bool) -> PlanStop:
     seen = last.get(customer.id)
     days = (now - seen).days if seen is not None else None
     # Neglect is counted from the last visit, or from when the account was won for one never visited yet.

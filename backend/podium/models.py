@@ -1,4 +1,7 @@
-"""Imports every capability's models so metadata (and Alembic) sees all tables."""
+"""Every capability's tables in one metadata, for Alembic and the migration tests.
+
+It imports every capability, so it sits with the composition (app.py), above all of them; no capability imports it.
+"""
 
 from podium.badges import models as _badges  # noqa: F401
 from podium.celebrations import models as _celebrations  # noqa: F401

@@ -1,4 +1,4 @@
-"""Visit photos: decoded under limits, re-encoded so nothing but pixels survives (no EXIF, no GPS)."""
+"""Uploaded pictures (visit photos, profile photos): decoded under limits, re-encoded so nothing but pixels survives (no EXIF, no GPS)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ THUMB_QUALITY = 75
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 Image.init()  # registers every plugin now: `formats=` names only the registered ones
 MIN_SIDE = 16
+# What an upload may say it is (the formats above).
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+# A picture's URL never serves another one: the browser may keep it, but only for this signed-in person.
+PRIVATE_FOREVER = "private, max-age=31536000, immutable"
 
 
 def too_many_bytes(field: str, max_bytes: int) -> DomainError:

@@ -5,6 +5,9 @@ behind it, and is applied only when that count is higher than the stored one. Th
 is append-only, so a later read of it never has fewer entries: writes from several
 instances, replays and full rebuilds can land in any order and the board still ends at
 the ledger's state. Losing the store loses nothing; boards are rebuilt from SQL.
+
+Derived-state infrastructure like ratelimit.py, so it lives in core: every service's Env holds
+one, and which boards it keeps is leaderboards' business.
 """
 
 from __future__ import annotations
