@@ -23,8 +23,8 @@ from podium.celebrations.service import CelebrationView
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
-from podium.core.jobs import Claimed, Delivery, JobRunner, kick
 from podium.core.i18n import MESSAGES, Locale, parse_locale, translate
+from podium.core.jobs import Claimed, Delivery, JobRunner, kick
 from podium.core.outbound import is_public_url
 from podium.core.policies import Viewer
 from podium.orgs import service as orgs

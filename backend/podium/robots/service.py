@@ -21,8 +21,8 @@ from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
-from podium.core.jobs import Claimed, Delivery, JobRunner, kick
 from podium.core.i18n import MESSAGES, Locale, translate
+from podium.core.jobs import Claimed, Delivery, JobRunner, kick
 from podium.core.outbound import is_public_url
 from podium.core.policies import Viewer
 from podium.robots.formats import Answer, Platform, body, encode, escape, read_answer, signed_url, strong
