@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
@@ -24,12 +24,13 @@ from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, parse_locale, translate
-from podium.core.outbound import backoff_seconds, is_public_url
+from podium.core.jobs import Claimed, Delivery, JobRunner, kick
+from podium.core.outbound import is_public_url
 from podium.core.policies import Viewer
 from podium.orgs import service as orgs
 from podium.db.upsert import insert_ignoring_duplicates
 from podium.push.models import PushJob, PushPreference, PushSubscription
-from podium.push.sender import Outcome, PushSender, Target, VapidKeys, b64url_decode
+from podium.push.sender import PushSender, Target, VapidKeys, b64url_decode
 from podium.rewards.events import RedemptionDecided
 from podium.settings import WebPushSettings
 from podium.visits.events import VisitReviewed
@@ -39,11 +40,7 @@ log = logging.getLogger(__name__)
 ENDPOINT_MAX = 1024
 USER_AGENT_MAX = 300
 MAX_SUBSCRIPTIONS_PER_USER = 20
-# A worker holds the jobs it claimed this long; if it dies, another instance takes them after.
-LEASE = timedelta(minutes=2)
 BATCH = 500
-# Delivered and dropped jobs are kept this long for inspection; failed ones are kept.
-KEEP_FINISHED = timedelta(days=7)
 
 
 class PushKind(StrEnum):
@@ -225,10 +222,6 @@ async def set_preferences(env: Env, viewer: Viewer, kinds: list[PushKind]) -> fr
 
 # --- queueing --------------------------------------------------------------------------------
 
-# The worker of each running app, woken when a job is queued on the same instance.
-_WAKE: dict[int, asyncio.Event] = {}
-
-
 async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message: Callable[[Locale], Message], dedupe_key: str | None = None) -> int:
     """Queue one push per browser of this person, if they want this kind; call after the commit. Returns jobs queued.
 
@@ -258,9 +251,7 @@ async def notify(env: Env, *, org_id: int, user_id: int, kind: PushKind, message
                 for sid in subscriptions
             ],
         )
-    wake = _WAKE.get(id(env))
-    if wake is not None:
-        wake.set()
+    kick(env, PushWorker.name)
     return queued
 
 
@@ -353,93 +344,26 @@ async def decided(env: Env, *, org_id: int, user_id: int, kind: PushKind, approv
 
 
 @dataclass(frozen=True)
-class Claimed:
-    job_id: int
-    attempts: int  # including this one
+class Push:
+    """A claimed job: where to send it (None when the browser unsubscribed meanwhile) and what."""
+
     subscription_id: int | None
     target: Target | None
     payload: bytes
     topic: str
 
 
-async def _claim(env: Env, limit: int) -> list[Claimed]:
-    """Take due jobs under a lease; on PostgreSQL concurrent workers skip each other's rows."""
-    now = env.clock()
-    async with transaction(env.db) as tx:
-        s = tx.session
-        query = (
-            select(PushJob)
-            .where(PushJob.state == JobState.PENDING.value, PushJob.next_attempt_at <= now)
-            .order_by(PushJob.next_attempt_at, PushJob.id)
-            .limit(limit)
-        )
-        if s.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        jobs = (await s.scalars(query)).all()
-        if not jobs:
-            return []
-        sub_ids = {j.subscription_id for j in jobs if j.subscription_id is not None}
-        subs = {sub.id: sub for sub in (await s.scalars(select(PushSubscription).where(PushSubscription.id.in_(sub_ids)))).all()} if sub_ids else {}
-        claimed: list[Claimed] = []
-        for job in jobs:
-            job.attempts += 1
-            job.next_attempt_at = now + LEASE
-            sub = subs.get(job.subscription_id) if job.subscription_id is not None else None
-            target = Target(sub.endpoint, sub.p256dh, sub.auth) if sub else None
-            tag = json.loads(job.payload).get("tag", "")
-            claimed.append(Claimed(job.id, job.attempts, job.subscription_id, target, job.payload.encode(), tag))
-    return claimed
+class PushWorker(JobRunner[Push]):
+    """Sends due pushes from push_jobs (core/jobs.py runs the loop)."""
 
-
-async def _record(env: Env, results: list[tuple[Claimed, Outcome | None]]) -> None:
-    settings = env.settings.webpush
-    now = env.clock()
-    async with transaction(env.db) as tx:
-        s = tx.session
-        delivered_subs: set[int] = set()
-        gone_subs: set[int] = set()
-        for job, outcome in results:
-            values: dict[str, object]
-            if outcome is None:  # the browser unsubscribed meanwhile
-                values = {"state": JobState.GONE.value, "finished_at": now}
-            elif outcome.delivered:
-                values = {"state": JobState.SENT.value, "finished_at": now, "last_status": outcome.status, "last_error": ""}
-                if job.subscription_id is not None:
-                    delivered_subs.add(job.subscription_id)
-            elif outcome.gone:
-                values = {"state": JobState.GONE.value, "finished_at": now, "last_status": outcome.status, "last_error": outcome.error}
-                if job.subscription_id is not None:
-                    gone_subs.add(job.subscription_id)
-            elif outcome.retryable and job.attempts < settings.max_attempts:
-                delay = backoff_seconds(settings.retry_base_seconds, job.attempts, outcome.retry_after)
-                values = {"next_attempt_at": now + timedelta(seconds=delay), "last_status": outcome.status, "last_error": outcome.error}
-            else:
-                values = {"state": JobState.FAILED.value, "finished_at": now, "last_status": outcome.status, "last_error": outcome.error}
-                log.warning("push job %s failed after %s attempts: %s %s", job.job_id, job.attempts, outcome.status, outcome.error[:100])
-            await s.execute(update(PushJob).where(PushJob.id == job.job_id).values(**values))
-        if delivered_subs - gone_subs:
-            await s.execute(update(PushSubscription).where(PushSubscription.id.in_(delivered_subs - gone_subs)).values(last_success_at=now))
-        if gone_subs:
-            # Expired (404/410): its other pending jobs lose their subscription and end as gone too.
-            await s.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone_subs)))
-
-
-async def _prune(env: Env) -> None:
-    cutoff = env.clock() - KEEP_FINISHED
-    async with transaction(env.db) as tx:
-        await tx.session.execute(
-            delete(PushJob).where(PushJob.state.in_([JobState.SENT.value, JobState.GONE.value]), PushJob.finished_at < cutoff)
-        )
-
-
-class PushWorker:
-    """Sends due pushes: every instance runs one; jobs are shared through the database."""
+    name = "push"
+    model = PushJob
+    batch = BATCH
+    pruned_states = (JobState.SENT.value, JobState.GONE.value)
 
     def __init__(self, env: Env, sender: PushSender) -> None:
-        self.env = env
+        super().__init__(env, env.settings.webpush)
         self.sender = sender
-        self.wake = asyncio.Event()
-        self._last_prune: datetime | None = None
 
     @classmethod
     def from_env(cls, env: Env) -> PushWorker | None:
@@ -449,49 +373,43 @@ class PushWorker:
         settings = env.settings.webpush
         return cls(env, PushSender(keys, settings.vapid_subject, concurrency=settings.concurrency))
 
-    async def run_once(self) -> int:
-        """Send one batch of due jobs; returns how many were taken."""
-        claimed = await _claim(self.env, BATCH)
-        if not claimed:
-            return 0
+    async def load(self, session: AsyncSession, jobs: Sequence[PushJob]) -> list[Push]:
+        sub_ids = {j.subscription_id for j in jobs if j.subscription_id is not None}
+        subs = {sub.id: sub for sub in (await session.scalars(select(PushSubscription).where(PushSubscription.id.in_(sub_ids)))).all()} if sub_ids else {}
+        pushes = []
+        for job in jobs:
+            sub = subs.get(job.subscription_id) if job.subscription_id is not None else None
+            target = Target(sub.endpoint, sub.p256dh, sub.auth) if sub else None
+            pushes.append(Push(job.subscription_id, target, job.payload.encode(), json.loads(job.payload).get("tag", "")))
+        return pushes
+
+    async def deliver(self, job: Claimed[Push]) -> Delivery:
+        push = job.work
+        if push.target is None:
+            return Delivery(error=None, end_as=JobState.GONE.value)
         ttl = self.env.settings.webpush.ttl_seconds
+        outcome = await self.sender.send(push.target, push.payload, ttl=ttl, topic=_topic(push.topic))
+        return Delivery(
+            delivered=outcome.delivered, retryable=outcome.retryable, status=outcome.status, error=outcome.error,
+            retry_after=outcome.retry_after, end_as=JobState.GONE.value if outcome.gone else None,
+        )
 
-        async def deliver(job: Claimed) -> tuple[Claimed, Outcome | None]:
-            if job.target is None:
-                return job, None
-            try:
-                return job, await self.sender.send(job.target, job.payload, ttl=ttl, topic=_topic(job.topic))
-            except Exception as exc:  # e.g. keys a browser sent that no longer decode: counts as an attempt
-                log.exception("push job %s could not be sent", job.job_id)
-                return job, Outcome(None, f"{type(exc).__name__}: {exc}"[:300])
-
-        results = await asyncio.gather(*(deliver(job) for job in claimed))
-        await _record(self.env, list(results))
-        return len(claimed)
+    async def recorded(self, session: AsyncSession, results: list[tuple[Claimed[Push], Delivery]], now: datetime) -> None:
+        delivered_subs = {job.work.subscription_id for job, d in results if d.delivered and job.work.subscription_id is not None}
+        gone_subs = {
+            job.work.subscription_id for job, d in results
+            if d.end_as == JobState.GONE.value and job.work.target is not None and job.work.subscription_id is not None
+        }
+        if delivered_subs - gone_subs:
+            await session.execute(update(PushSubscription).where(PushSubscription.id.in_(delivered_subs - gone_subs)).values(last_success_at=now))
+        if gone_subs:
+            # Expired (404/410): its other pending jobs lose their subscription and end as gone too.
+            await session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone_subs)))
 
     async def run(self) -> None:
-        _WAKE[id(self.env)] = self.wake
-        poll = self.env.settings.webpush.poll_seconds
         try:
-            while True:
-                self.wake.clear()
-                taken = 0
-                try:
-                    taken = await self.run_once()
-                    now = self.env.clock()
-                    if self._last_prune is None or now - self._last_prune > timedelta(hours=1):
-                        self._last_prune = now
-                        await _prune(self.env)
-                except Exception:  # the database may be briefly away: the next round retries
-                    log.exception("push worker round failed")
-                if taken >= BATCH:
-                    continue
-                try:
-                    await asyncio.wait_for(self.wake.wait(), poll)
-                except TimeoutError:
-                    pass
+            await super().run()
         finally:
-            _WAKE.pop(id(self.env), None)
             await self.sender.aclose()
 
 

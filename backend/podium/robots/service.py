@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
@@ -21,7 +22,8 @@ from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, translate
-from podium.core.outbound import backoff_seconds, is_public_url
+from podium.core.jobs import Claimed, Delivery, JobRunner, kick
+from podium.core.outbound import is_public_url
 from podium.core.policies import Viewer
 from podium.robots.formats import Answer, Platform, body, encode, escape, read_answer, signed_url, strong
 from podium.robots.models import Robot, RobotJob
@@ -33,10 +35,7 @@ URL_MAX = 1024
 SECRET_MAX = 200
 NAME_MAX = 80
 MAX_ROBOTS = 50
-# A worker holds the jobs it claimed this long; if it dies, another instance takes them after.
-LEASE = timedelta(minutes=2)
 BATCH = 100
-KEEP_SENT = timedelta(days=7)
 
 
 class RobotCelebration(StrEnum):
@@ -184,10 +183,6 @@ async def test_robot(env: Env, viewer: Viewer, robot_id: int) -> Answer:
 
 # --- queueing --------------------------------------------------------------------------------
 
-# The worker of each running app, woken when a job is queued on the same instance.
-_WAKE: dict[int, asyncio.Event] = {}
-
-
 async def listening(env: Env, org_id: int, kind: str) -> list[int]:
     """The org's active robots that post this kind of celebration (empty for most orgs: then nothing else is read)."""
     async with env.db() as session:
@@ -243,9 +238,8 @@ async def celebrated(env: Env, org_id: int, view: celebrations.CelebrationView, 
             queued += 1
         except IntegrityError:
             pass  # queued already for this robot
-    wake = _WAKE.get(id(env))
-    if queued and wake is not None:
-        wake.set()
+    if queued:
+        kick(env, RobotWorker.name)
     return queued
 
 
@@ -270,9 +264,9 @@ async def _post(env: Env, client: httpx.AsyncClient, kind: str, url: str, secret
 
 
 @dataclass(frozen=True)
-class Claimed:
-    job_id: int
-    attempts: int  # including this one
+class Post:
+    """A claimed job: the robot to post to, as it is now, and the message."""
+
     robot_id: int
     kind: str
     url: str
@@ -281,118 +275,54 @@ class Claimed:
     payload: str
 
 
-async def _claim(env: Env, limit: int) -> list[Claimed]:
-    """Take due jobs under a lease; on PostgreSQL concurrent workers skip each other's rows."""
-    now = env.clock()
-    async with transaction(env.db) as tx:
-        s = tx.session
-        query = (
-            select(RobotJob)
-            .where(RobotJob.state == JobState.PENDING.value, RobotJob.next_attempt_at <= now)
-            .order_by(RobotJob.next_attempt_at, RobotJob.id)
-            .limit(limit)
-        )
-        if s.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        jobs = (await s.scalars(query)).all()
-        if not jobs:
-            return []
-        found = {r.id: r for r in (await s.scalars(select(Robot).where(Robot.id.in_({j.robot_id for j in jobs})))).all()}
-        claimed: list[Claimed] = []
+class RobotWorker(JobRunner[Post]):
+    """Posts due robot messages from robot_jobs (core/jobs.py runs the loop)."""
+
+    name = "robots"
+    model = RobotJob
+    batch = BATCH
+
+    def __init__(self, env: Env) -> None:
+        super().__init__(env, env.settings.robots)
+        self.client: httpx.AsyncClient | None = None
+
+    async def load(self, session: AsyncSession, jobs: Sequence[RobotJob]) -> list[Post]:
+        found = {r.id: r for r in (await session.scalars(select(Robot).where(Robot.id.in_({j.robot_id for j in jobs})))).all()}
+        posts = []
         for job in jobs:
-            job.attempts += 1
-            job.next_attempt_at = now + LEASE
             robot = found[job.robot_id]  # jobs go with their robot (ON DELETE CASCADE)
-            claimed.append(Claimed(job.id, job.attempts, robot.id, robot.kind, robot.url, robot.secret, robot.active, job.payload))
-    return claimed
+            posts.append(Post(robot.id, robot.kind, robot.url, robot.secret, robot.active, job.payload))
+        return posts
 
+    def group(self, work: Post) -> int:
+        # One at a time per robot: DingTalk allows 20 messages a minute, WeCom 20 too.
+        return work.robot_id
 
-async def _record(env: Env, results: list[tuple[Claimed, Answer]]) -> None:
-    settings = env.settings.robots
-    now = env.clock()
-    async with transaction(env.db) as tx:
-        for job, answer in results:
-            values: dict[str, object] = {"last_status": answer.status, "last_error": _error(answer)}
-            if answer.delivered:
-                values |= {"state": JobState.SENT.value, "finished_at": now, "last_error": ""}
-            elif answer.retryable and job.attempts < settings.max_attempts:
-                values["next_attempt_at"] = now + timedelta(seconds=backoff_seconds(settings.retry_base_seconds, job.attempts, answer.retry_after))
-            else:
-                values |= {"state": JobState.FAILED.value, "finished_at": now}
-                log.warning("robot job %s failed after %s attempts: %s %s", job.job_id, job.attempts, answer.status, values["last_error"])
-            await tx.session.execute(update(RobotJob).where(RobotJob.id == job.job_id).values(**values))
+    async def deliver(self, job: Claimed[Post]) -> Delivery:
+        post = job.work
+        if not post.active:
+            return Delivery(error="robot inactive")
+        if self.client is None:  # run_once() outside run(), as tests do
+            async with _client(self.env) as client:
+                answer = await _post(self.env, client, post.kind, post.url, post.secret, post.payload)
+        else:
+            answer = await _post(self.env, self.client, post.kind, post.url, post.secret, post.payload)
+        return Delivery(
+            delivered=answer.delivered, retryable=answer.retryable, status=answer.status, error=_error(answer), retry_after=answer.retry_after
+        )
+
+    async def run(self) -> None:
+        async with _client(self.env) as client:
+            self.client = client
+            try:
+                await super().run()
+            finally:
+                self.client = None
 
 
 def _error(answer: Answer) -> str:
     text = f"errcode {answer.code}: {answer.message}" if answer.code else answer.message
     return text[:300]
-
-
-async def _prune(env: Env) -> None:
-    cutoff = env.clock() - KEEP_SENT
-    async with transaction(env.db) as tx:
-        await tx.session.execute(delete(RobotJob).where(RobotJob.state == JobState.SENT.value, RobotJob.finished_at < cutoff))
-
-
-class RobotWorker:
-    """Posts due robot messages: every instance runs one; jobs are shared through the database."""
-
-    def __init__(self, env: Env) -> None:
-        self.env = env
-        self.wake = asyncio.Event()
-        self._last_prune: datetime | None = None
-
-    async def run_once(self, client: httpx.AsyncClient) -> int:
-        """Post one batch of due jobs; returns how many were taken."""
-        claimed = await _claim(self.env, BATCH)
-        if not claimed:
-            return 0
-        by_robot: dict[int, list[Claimed]] = defaultdict(list)
-        for job in claimed:
-            by_robot[job.robot_id].append(job)
-
-        async def one_robot(jobs: list[Claimed]) -> list[tuple[Claimed, Answer]]:
-            # One at a time per robot: DingTalk allows 20 messages a minute, WeCom 20 too.
-            results = []
-            for job in jobs:
-                if not job.active:
-                    results.append((job, Answer(False, False, None, message="robot inactive")))
-                    continue
-                try:
-                    results.append((job, await _post(self.env, client, job.kind, job.url, job.secret, job.payload)))
-                except Exception as exc:  # counts as an attempt, retried
-                    log.exception("robot job %s could not be sent", job.job_id)
-                    results.append((job, Answer(False, True, None, message=f"{type(exc).__name__}: {exc}"[:300])))
-            return results
-
-        groups = await asyncio.gather(*(one_robot(jobs) for jobs in by_robot.values()))
-        await _record(self.env, [pair for group in groups for pair in group])
-        return len(claimed)
-
-    async def run(self) -> None:
-        _WAKE[id(self.env)] = self.wake
-        poll = self.env.settings.robots.poll_seconds
-        try:
-            async with _client(self.env) as client:
-                while True:
-                    self.wake.clear()
-                    taken = 0
-                    try:
-                        taken = await self.run_once(client)
-                        now = self.env.clock()
-                        if self._last_prune is None or now - self._last_prune > timedelta(hours=1):
-                            self._last_prune = now
-                            await _prune(self.env)
-                    except Exception:  # the database may be briefly away: the next round retries
-                        log.exception("robot worker round failed")
-                    if taken >= BATCH:
-                        continue
-                    try:
-                        await asyncio.wait_for(self.wake.wait(), poll)
-                    except TimeoutError:
-                        pass
-        finally:
-            _WAKE.pop(id(self.env), None)
 
 
 @dataclass(frozen=True)
