@@ -71,8 +71,8 @@ class InMemoryOnly:
     def __enter__(self) -> None:
         self._stage, self._finish = events_module.stage, Outbox._finish
 
-        def stage(session: Any, events: list[Any], *, quiet: bool, head_start: float = 0.0) -> list[Any]:
-            return [events_module.EventRow(id=0, name=e.name, payload=e.payload()) for e in events]
+        async def stage(session: Any, events: list[Any], *, quiet: bool, head_start: float = 0.0) -> list[Any]:
+            return [events_module.Staged(0, e.name) for e in events if e.payload()]
 
         async def finish(self: Outbox, outcomes: list[Any], *, claimed: bool) -> None:
             return None

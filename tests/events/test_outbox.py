@@ -254,7 +254,7 @@ async def test_a_replayed_check_in_runs_what_its_first_delivery_left_undone(stac
             # Given a check-in whose process lost its handlers after the commit (the phone saw no answer)
             run_now = Outbox.run_now
 
-            async def lost(self: Outbox, staged: list[tuple[EventRow, Any]]) -> None:
+            async def lost(self: Outbox, staged: list[tuple[Any, Any]]) -> None:
                 return None
 
             monkeypatch.setattr(Outbox, "run_now", lost)

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from podium.core.clock import utcnow
@@ -125,24 +126,33 @@ class Dispatcher(Protocol):
     # How long the committing process has to run an event's handlers before any dispatcher may take it.
     head_start_seconds: float
 
-    async def run_now(self, staged: list[tuple[EventRow, DomainEvent]]) -> None: ...
+    async def run_now(self, staged: list[tuple[Staged, DomainEvent]]) -> None: ...
 
     async def run_due(self, limit: int = 100, *, org_id: int | None = None, whenever: bool = False) -> int: ...
 
 
-def stage(session: AsyncSession, events: list[DomainEvent], *, quiet: bool, head_start: float = 0.0) -> list[EventRow]:
-    """Add the events' rows to the session; quiet ones are stored as handled already."""
+@dataclass(frozen=True)
+class Staged:
+    """An event's row as the write's transaction stored it."""
+
+    id: int
+    name: str
+
+
+async def stage(session: AsyncSession, events: list[DomainEvent], *, quiet: bool, head_start: float = 0.0) -> list[Staged]:
+    """INSERT the events' rows in the write's transaction; quiet ones are stored as handled already.
+
+    One INSERT … RETURNING through Core, not the ORM's unit of work: it is on every write's path.
+    """
     now = utcnow()
-    rows = [
-        EventRow(
-            org_id=e.org_id, name=e.name, payload=e.payload(), created_at=now,
-            next_at=now + timedelta(seconds=head_start), attempts=0, handled="",
-            done_at=now if quiet else None,
-        )
+    due = now + timedelta(seconds=head_start)
+    values = [
+        {"org_id": e.org_id, "name": e.name, "payload": e.payload(), "created_at": now, "next_at": due, "attempts": 0,
+         "handled": "", "done_at": now if quiet else None}
         for e in events
     ]
-    session.add_all(rows)
-    return rows
+    inserted = await session.execute(insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True), values)
+    return [Staged(int(i), e.name) for i, e in zip(inserted.scalars().all(), events, strict=True)]
 
 
 @dataclass
@@ -169,9 +179,7 @@ async def transaction(db: async_sessionmaker[AsyncSession]) -> AsyncIterator[Tx]
         yield tx
         outbox: Dispatcher | None = session.info.get(OUTBOX_KEY)
         head_start = outbox.head_start_seconds if outbox is not None else 0.0
-        staged = stage(session, tx.events, quiet=quiet, head_start=head_start) if tx.events else []
-        if staged:
-            await session.flush()
+        staged = await stage(session, tx.events, quiet=quiet, head_start=head_start) if tx.events else []
         await session.commit()
     # Without an outbox (a command-line tool), the events wait in the table for a running instance.
     if staged and not quiet and outbox is not None:

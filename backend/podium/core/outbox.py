@@ -25,7 +25,7 @@ from podium.core.clock import utcnow
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.policies import Viewer
-from podium.core.events import OUTBOX_KEY, DomainEvent, org_channel
+from podium.core.events import OUTBOX_KEY, DomainEvent, Staged, org_channel
 from podium.core.models import EventRow
 from podium.db.session import WRITE_OPTION
 
@@ -102,7 +102,7 @@ class Outbox:
                 handled.add(name)
         return frozenset(handled), ("\n".join(errors)[:ERROR_MAX] if errors else None)
 
-    async def run_now(self, staged: list[tuple[EventRow, DomainEvent]]) -> None:
+    async def run_now(self, staged: list[tuple[Staged, DomainEvent]]) -> None:
         """After the commit, in the committing process: the latency path."""
         failed = []
         for row, event in staged:
