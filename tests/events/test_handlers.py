@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from podium.badges.service import FIRST_DEAL
 from podium.celebrations.models import Celebration
 from podium.core.env import Env
-from podium.core.events import DomainEvent, quietly
+from podium.core.events import DomainEvent, quietly, transaction
 from podium.core.models import EventRow
 from podium.core.periods import PeriodKind, window
 from podium.core.outbox import Outbox
@@ -87,11 +87,11 @@ async def test_a_handler_that_keeps_failing_is_kept_for_admins_and_can_be_retrie
     try:
         await rep.log_visit(world)
         await outbox.run_due()  # nothing due yet: the head start
-        async with server.runtime.env.db() as session:
-            row = await session.scalar(select(EventRow).where(EventRow.name == "points"))
+        # A write transaction from the start: on SQLite a read that turns into a write can find the lock taken.
+        async with transaction(server.runtime.env.db) as tx:
+            row = await tx.session.scalar(select(EventRow).where(EventRow.name == "points"))
             assert row is not None and row.attempts == 1 and row.done_at is None
             row.next_at = server.runtime.env.clock()
-            await session.commit()
         await outbox.run_due()
         async with GraphQLClient(server.url) as admin:
             await admin.login(world.admin.email)
@@ -115,7 +115,6 @@ async def test_a_handler_that_keeps_failing_is_kept_for_admins_and_can_be_retrie
 async def test_rebuild_awards_history_its_badges_once_and_pushes_nothing(server: Server, world: World, rep: GraphQLClient) -> None:
     env = server.runtime.env
     # Given history that arrived quietly (an import): a won deal and 150 points, no badge, no milestone
-    from podium.core.events import transaction
     from podium.orgs import service as orgs
 
     person = await orgs.viewer_by_id(env, world.rep.id)
@@ -145,7 +144,6 @@ async def test_rebuild_awards_history_its_badges_once_and_pushes_nothing(server:
 
 
 async def test_a_board_that_drifted_from_the_ledger_is_repaired_by_the_periodic_check(server: Server, world: World, rep: GraphQLClient) -> None:
-    from podium.core.events import transaction
     from podium.leaderboards import service as leaderboards
     from podium.orgs import service as orgs
     from tests.support import BOARD
