@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select, update
 
 from podium.core.clock import utcnow
 from podium.core.env import Env
@@ -293,10 +292,6 @@ async def retry(env: Env, viewer: Viewer, event_id: int) -> Failure:
     if not getattr(result, "rowcount", 0) or row is None:
         raise DomainError.one(ErrorCode.NOT_FOUND, "id")
     return Failure(row.id, row.name, row.created_at, row.attempts, row.last_error or "", False)
-
-
-async def pending_count(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(EventRow).where(EventRow.done_at.is_(None))) or 0)
 
 
 async def prune(env: Env, older_than: timedelta) -> int:
