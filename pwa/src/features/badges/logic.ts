@@ -2,7 +2,7 @@
 // earned or not, with how to earn each), a streak in words and the calendar's own checks.
 // Covered by logic.test.ts.
 import type { BadgeDefinition, EarnedBadge, Streak } from '@/features/badges/documents';
-import { formatMoney } from '@/features/pipeline/logic';
+import { formatMoney } from '@/ui/money';
 import type { FieldError } from '@/graphql/types';
 import { translate, type MessageKey, type UiLocale } from '@/i18n';
 

@@ -18,7 +18,7 @@ import {
   type SetCalendarResult,
 } from '@/features/badges/documents';
 import { calendarProblems, calendarSlot, dayIn, definitionInWords, NAME_MAX, parseThreshold, type CalendarRow } from '@/features/badges/logic';
-import { FieldErrors } from '@/features/pipeline/form';
+import { FieldErrors } from '@/ui/form';
 import { request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { FieldError, Me } from '@/graphql/types';

@@ -22,8 +22,10 @@ import {
   type SplitRow,
 } from '@/features/compensation/logic';
 import { money, openSheet } from '@/features/compensation/ui';
-import { FieldErrors } from '@/features/pipeline/form';
-import { fromCents, isoDay, momentOn, RetryIds, toCents } from '@/features/pipeline/logic';
+import { FieldErrors } from '@/ui/form';
+import { fromCents, toCents } from '@/ui/money';
+import { isoDay, momentOn } from '@/ui/dates';
+import { RetryIds } from '@/ui/ids';
 import { NetworkError, request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Deal } from '@/graphql/types';

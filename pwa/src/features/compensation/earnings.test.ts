@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextStepText, signedMoney, whatIfMax, whatIfStep } from '@/features/compensation/logic';
-import { formatMoney } from '@/features/pipeline/logic';
+import { formatMoney } from '@/ui/money';
 
 const en = (amount: string) => formatMoney(amount, 'CNY', 'en');
 const zh = (amount: string) => formatMoney(amount, 'CNY', 'zh-CN');

@@ -28,8 +28,8 @@ import {
   whatIfStep,
 } from '@/features/compensation/logic';
 import { figure, money, monthPicker, openSheet, sendDisputeReply, statusChip } from '@/features/compensation/ui';
-import { RetryIds } from '@/features/pipeline/logic';
-import { createToasts } from '@/features/pipeline/toast';
+import { RetryIds } from '@/ui/ids';
+import { createToasts } from '@/ui/toast';
 import { NetworkError, request, subscribe } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';

@@ -15,7 +15,7 @@ import type {
   StatementLineKind,
   TierMode,
 } from '@/features/compensation/documents';
-import { formatMoney, fromCents, toCents } from '@/features/pipeline/logic';
+import { formatMoney, fromCents, toCents } from '@/ui/money';
 import type { FieldError } from '@/graphql/types';
 import { t, translate, type MessageKey, type UiLocale } from '@/i18n';
 

@@ -34,8 +34,8 @@ import {
   type Problem,
   type SpiffAmount,
 } from '@/features/compensation/logic';
-import { FieldErrors } from '@/features/pipeline/form';
-import { createToasts } from '@/features/pipeline/toast';
+import { FieldErrors } from '@/ui/form';
+import { createToasts } from '@/ui/toast';
 import { request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';

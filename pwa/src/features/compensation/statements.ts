@@ -25,9 +25,9 @@ import {
   statementTotals,
 } from '@/features/compensation/logic';
 import { figure, money, monthPicker, sendDisputeReply, statusChip } from '@/features/compensation/ui';
-import { chipChoice } from '@/features/pipeline/form';
-import { RetryIds } from '@/features/pipeline/logic';
-import { createToasts } from '@/features/pipeline/toast';
+import { chipChoice } from '@/ui/form';
+import { RetryIds } from '@/ui/ids';
+import { createToasts } from '@/ui/toast';
 import { request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';

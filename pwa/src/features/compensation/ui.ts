@@ -3,7 +3,8 @@
 import '@/features/compensation/compensation.css';
 import { REPLY_DISPUTE_MUTATION, type Dispute, type DisputeResult, type StatementStatus } from '@/features/compensation/documents';
 import { shiftMonth } from '@/features/compensation/logic';
-import { formatMoney, type RetryIds } from '@/features/pipeline/logic';
+import { formatMoney } from '@/ui/money';
+import { type RetryIds } from '@/ui/ids';
 import { NetworkError, request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Role } from '@/graphql/types';

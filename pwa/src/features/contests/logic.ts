@@ -2,7 +2,7 @@
 // which prize, ranks with ties, which frame to show, and the form's error slots.
 import type { Contest, ContestEntry, ContestMetric, ContestPrize, ContestPrizeInput } from '@/features/contests/documents';
 import { formatRevenue } from '@/features/board/logic';
-import { formatDay } from '@/features/pipeline/logic';
+import { formatDay } from '@/ui/dates';
 import { translate, type MessageKey, type UiLocale } from '@/i18n';
 
 const MINUTE = 60_000;

@@ -30,7 +30,7 @@ import {
   VISIT_MARKER_SIZE,
 } from '@/features/map/markers';
 import { reviewLink } from '@/features/map/links';
-import { formatDay } from '@/features/pipeline/logic';
+import { formatDay } from '@/ui/dates';
 import { request, subscribe } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me, OrgNode } from '@/graphql/types';

@@ -4,18 +4,11 @@
 // once, marked "waiting to sync"; the server's outcome shows when they are sent. The
 // deal is kept on the phone, so a rep can open it and record offline.
 import type { Screen } from '@/app/screen';
-import { chipChoice, FieldErrors, required } from '@/features/pipeline/form';
-import {
-  formatDay,
-  formatDwell,
-  formatMoney,
-  fromCents,
-  isoDay,
-  momentOn,
-  normalizeAmount,
-  RetryIds,
-  toCents,
-} from '@/features/pipeline/logic';
+import { chipChoice, FieldErrors, required } from '@/ui/form';
+import { formatDay, isoDay, momentOn } from '@/ui/dates';
+import { formatDwell } from '@/features/pipeline/logic';
+import { formatMoney, fromCents, normalizeAmount, toCents } from '@/ui/money';
+import { RetryIds } from '@/ui/ids';
 import { editCard } from '@/features/pipeline/edit';
 import { creditSplitCard, editCreditSplit, refundedNote, refundPayment, reverseDeal } from '@/features/compensation/deal-comp';
 import { DEAL_COMP_QUERY, type CreditSplit, type DealStatus, type TreeEntry } from '@/features/compensation/documents';
@@ -28,7 +21,7 @@ import { readCache, writeCache, type OutboxItem } from '@/offline/db';
 import { listOutbox, onOutboxChange, onRefused, onSynced } from '@/offline/outbox';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { chooseStage } from '@/features/pipeline/sheet';
-import { createToasts } from '@/features/pipeline/toast';
+import { createToasts } from '@/ui/toast';
 import { NetworkError, request } from '@/graphql/client';
 import { DEAL_QUERY, RECORD_ORDER_MUTATION, RECORD_PAYMENT_MUTATION } from '@/graphql/documents';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  compareDeals,
-  edgeSpeed,
-  errorSlots,
-  findDeal,
-  formatDay,
-  formatDwell,
-  formatMoney,
-  isoDay,
-  linesTotal,
-  momentOn,
-  normalizeAmount,
-  normalizeQuantity,
-  openTotals,
-  placeDeal,
-  RetryIds,
-  revertMove,
-  startMove,
-  sumAmounts,
-  toCents,
-  weightedAmount,
-} from '@/features/pipeline/logic';
+import { compareDeals, edgeSpeed, findDeal, formatDwell, openTotals, placeDeal, revertMove, startMove } from '@/features/pipeline/logic';
+import { errorSlots } from '@/ui/form';
+import { formatDay, isoDay, momentOn } from '@/ui/dates';
+import { formatMoney, linesTotal, normalizeAmount, normalizeQuantity, sumAmounts, toCents, weightedAmount } from '@/ui/money';
+import { RetryIds } from '@/ui/ids';
 import type { Deal, PipelineColumn, Stage } from '@/graphql/types';
 import { setUiLocale } from '@/i18n';
 

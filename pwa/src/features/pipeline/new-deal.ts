@@ -3,16 +3,10 @@
 // bad connection is never opened twice.
 import { navigate } from '@/app/router';
 import type { Screen } from '@/app/screen';
-import { FieldErrors, required } from '@/features/pipeline/form';
-import {
-  addDays,
-  formatMoney,
-  isoDay,
-  linesTotal,
-  normalizeAmount,
-  normalizeQuantity,
-  RetryIds,
-} from '@/features/pipeline/logic';
+import { FieldErrors, required } from '@/ui/form';
+import { addDays, isoDay } from '@/ui/dates';
+import { formatMoney, linesTotal, normalizeAmount, normalizeQuantity } from '@/ui/money';
+import { RetryIds } from '@/ui/ids';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { NetworkError, request } from '@/graphql/client';
 import { CREATE_DEAL_MUTATION, CUSTOMERS_QUERY, NEW_DEAL_QUERY } from '@/graphql/documents';

@@ -7,13 +7,15 @@
 import type { Screen } from '@/app/screen';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { enableDrag } from '@/features/pipeline/drag';
-import { findDeal, formatDay, formatMoney, isoDay, needsReason, openTotals, placeDeal } from '@/features/pipeline/logic';
+import { findDeal, needsReason, openTotals, placeDeal } from '@/features/pipeline/logic';
+import { formatDay, isoDay } from '@/ui/dates';
+import { formatMoney } from '@/ui/money';
 import { movedMessage } from '@/features/pipeline/move';
 import { isAbout, markOf, overlayBoard, recordMove, type SyncMark } from '@/features/pipeline/queue';
 import { syncNote } from '@/features/pipeline/sync-note';
 import { savedWhen } from '@/features/visit/field-data';
 import { chooseStage, type StageChoice } from '@/features/pipeline/sheet';
-import { createToasts } from '@/features/pipeline/toast';
+import { createToasts } from '@/ui/toast';
 import { NetworkError, request } from '@/graphql/client';
 import { PIPELINE_QUERY } from '@/graphql/documents';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';

@@ -6,7 +6,7 @@ import type { ActivityKind, ActivityOutcome, Deal, DealDetail, PipelineColumn, S
 import type { DealChanges, DealRef, OutboxItem } from '@/offline/db';
 import { dependencyFor, isDealWrite, sameDeal, writesFor, type DealWrite } from '@/offline/deals';
 import { enqueue, listOutbox } from '@/offline/outbox';
-import { newClientId } from '@/features/pipeline/logic';
+import { newClientId } from '@/ui/ids';
 
 export type SyncMark = 'waiting' | 'conflict';
 type Activity = DealDetail['activities'][number];

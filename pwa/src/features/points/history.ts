@@ -14,7 +14,7 @@ import {
   type PointsSummary,
 } from '@/features/points/documents';
 import { entryInWords, entryLink, parseAdjustment, REASON_MAX, signedPoints, withEntry } from '@/features/points/logic';
-import { FieldErrors } from '@/features/pipeline/form';
+import { FieldErrors } from '@/ui/form';
 import { PendingWrite } from '@/features/rewards/logic';
 import { NetworkError, request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';

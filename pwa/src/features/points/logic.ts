@@ -1,7 +1,8 @@
 // The pure part of points: a rule in words, a ledger entry in words (with its link), the
 // rule form and its SavePointRuleInput, and an adjustment's number. Covered by logic.test.ts.
 import type { PointRule, PointsEntry, RuleKind, SavePointRuleInput } from '@/features/points/documents';
-import { formatDay, formatMoney } from '@/features/pipeline/logic';
+import { formatDay } from '@/ui/dates';
+import { formatMoney } from '@/ui/money';
 import { normalizeDecimal, plainDecimal } from '@/features/compensation/logic';
 import { translate, type MessageKey, type UiLocale } from '@/i18n';
 

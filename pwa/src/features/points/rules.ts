@@ -10,7 +10,7 @@ import {
   type SavePointRuleResult,
 } from '@/features/points/documents';
 import { dayIn, formFromRule, formToInput, isAmountKind, ruleInWords, type RuleForm } from '@/features/points/logic';
-import { FieldErrors } from '@/features/pipeline/form';
+import { FieldErrors } from '@/ui/form';
 import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';

@@ -3,7 +3,7 @@
 // again. The server's typed errors are shown under the fields they name.
 import '@/features/rewards/rewards.css';
 import type { Screen } from '@/app/screen';
-import { FieldErrors } from '@/features/pipeline/form';
+import { FieldErrors } from '@/ui/form';
 import {
   CATALOG_EDITOR_QUERY,
   CREATE_REWARD_MUTATION,

@@ -17,7 +17,7 @@ import {
   type TestRobotResult,
 } from '@/features/robots/documents';
 import { answerParts, CELEBRATIONS, draftOf, KINDS, LOCALES, robotInput, toggle, type Draft } from '@/features/robots/logic';
-import { FieldErrors } from '@/features/pipeline/form';
+import { FieldErrors } from '@/ui/form';
 import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';

@@ -8,7 +8,7 @@ import { compensationLinks } from '@/features/compensation/ui';
 import { mapLinks } from '@/features/map/links';
 import { memberPointsLink, pointRulesLink } from '@/features/points/links';
 import { pairTvLink } from '@/features/tv/pair';
-import { formatMoney } from '@/features/pipeline/logic';
+import { formatMoney } from '@/ui/money';
 import { PACE_CLASS, percent, ringDash, ringShare } from '@/features/targets/logic';
 import { request, subscribe } from '@/graphql/client';
 import {

@@ -1,6 +1,6 @@
-// Form pieces shared by the pipeline's screens: a labelled field with its own error
+// Form pieces shared by every screen's forms: a labelled field with its own error
 // line, and the server's OperationError placed next to the fields it names.
-import { errorSlots } from '@/features/pipeline/logic';
+import { fieldErrorMessage } from '@/graphql/errors';
 import type { FieldError } from '@/graphql/types';
 import { t, type MessageKey } from '@/i18n';
 import { h, replace, type Texts } from '@/ui/dom';
@@ -118,4 +118,31 @@ export function chipChoice<T extends string>(
     h('div', { class: 'chip-options' }, values.map((value, i) => h('label', { class: 'chip-option' }, inputs[i], h('span', null, label(value))))),
   );
   return { el, value: () => (inputs.find((input) => input.checked)?.value ?? initial) as T };
+}
+
+/**
+ * Places each error next to its field: a field path ("input.lines.1.quantity") goes to
+ * the longest slot it starts with ("lines.1"), else to the slot of its last segment;
+ * errors for no known slot (or for the whole operation) are returned as `rest`.
+ */
+export function errorSlots(
+  errors: ReadonlyArray<Pick<FieldError, 'field' | 'code' | 'message'>>,
+  slots: readonly string[],
+): { bySlot: Record<string, string[]>; rest: string[] } {
+  const bySlot: Record<string, string[]> = {};
+  const rest: string[] = [];
+  for (const error of errors) {
+    const message = fieldErrorMessage(error);
+    const parts = (error.field ?? '').replace(/^input\./, '').split('.').filter(Boolean);
+    let slot: string | undefined;
+    for (let n = parts.length; n > 0 && !slot; n--) {
+      const candidate = parts.slice(0, n).join('.');
+      if (slots.includes(candidate)) slot = candidate;
+    }
+    const last = parts[parts.length - 1];
+    if (!slot && last && slots.includes(last)) slot = last;
+    if (slot) (bySlot[slot] ??= []).push(message);
+    else rest.push(message);
+  }
+  return { bySlot, rest };
 }
