@@ -1,4 +1,5 @@
 // A manager's team at a glance (live), and setting a target with a split preview before saving.
+import '@/features/targets/targets.css';
 type Grain = 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 import type { Screen } from '@/app/screen';
 import { mapLinks } from '@/features/map/links';
