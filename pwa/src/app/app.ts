@@ -1,6 +1,6 @@
 import { loginPathFor, navigate, safeNext, startRouter, type AppLocation } from '@/app/router';
 import type { Screen } from '@/app/screen';
-import { currentMe, fetchMe, setMe } from '@/app/session';
+import { currentMe, fetchMe, isSetupNeeded, setMe, setSetupNeeded } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
 import { badgeSettingsScreen } from '@/features/badges/settings';
 import { robotsScreen } from '@/features/robots/robots';
@@ -20,6 +20,12 @@ import { pipelineScreen } from '@/features/pipeline/pipeline';
 import { stagesScreen } from '@/features/pipeline/stages';
 import { teamScreen } from '@/features/targets/team';
 import { loginScreen } from '@/features/login/login';
+import { joinScreen } from '@/features/accounts/join';
+import { passwordScreen } from '@/features/accounts/password';
+import { peopleScreen } from '@/features/accounts/people';
+import { resetScreen } from '@/features/accounts/reset';
+import { setupScreen } from '@/features/accounts/setup';
+import { SETUP_NEEDED_QUERY } from '@/features/accounts/documents';
 import { mapScreen, reviewScreen } from '@/features/map/routes';
 import { pointsScreen } from '@/features/points/history';
 import { pointRulesScreen } from '@/features/points/rules';
@@ -30,7 +36,7 @@ import { syncScreen } from '@/features/sync/sync';
 import { pairTvScreen } from '@/features/tv/pair';
 import { tvScreen } from '@/features/tv/tv';
 import { visitScreen } from '@/features/visit/visit';
-import { backoffDelay, NetworkError, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
+import { backoffDelay, NetworkError, request, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import { detectLocale, setUiLocale, t } from '@/i18n';
 import { cachedMe } from '@/offline/me';
@@ -70,7 +76,12 @@ const ROUTES: Record<string, Route> = {
   '/settings/badges': { screen: badgeSettingsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/robots': { screen: robotsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/events': { screen: eventsScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/people': { screen: peopleScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/password': { screen: passwordScreen, auth: true, chrome: 'app', tab: 'home' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
+  // An install with no company opens here, whatever the path.
+  '/setup': { screen: setupScreen, auth: false, chrome: 'bare' },
+  '/join': { screen: joinScreen, auth: false, chrome: 'bare' },
   // Signed in: the org's boards; a paired display: its playlist; anyone else: a pairing code.
   '/tv': { screen: tvScreen, auth: false, chrome: 'none' },
   '/tv/pair': { screen: pairTvScreen, auth: true, chrome: 'app', tab: 'team' },
@@ -80,6 +91,8 @@ const ROUTES: Record<string, Route> = {
 const PATTERNS: Array<[RegExp, Route]> = [
   [/^\/deals\/[^/]+$/, { screen: dealScreen, auth: true, chrome: 'app', tab: 'deals' }],
   [/^\/contests\/[^/]+$/, { screen: contestScreen, auth: true, chrome: 'app', tab: 'board' }],
+  [/^\/join\/[^/]+$/, { screen: joinScreen, auth: false, chrome: 'bare' }],
+  [/^\/reset\/[^/]+$/, { screen: resetScreen, auth: false, chrome: 'bare' }],
 ];
 
 function routeFor(path: string): Route | undefined {
@@ -104,6 +117,14 @@ function render(root: HTMLElement, location: AppLocation): void {
   const route = routeFor(location.path);
   const me = currentMe();
   followSession(me?.user.id ?? null);
+  if (!me && isSetupNeeded() && location.path !== '/setup') {
+    navigate('/setup', { replace: true });
+    return;
+  }
+  if (location.path === '/setup' && (me || !isSetupNeeded())) {
+    navigate(me ? '/' : '/login', { replace: true });
+    return;
+  }
   if (route?.auth && !me) {
     navigate(loginPathFor(window.location), { replace: true });
     return;
@@ -167,6 +188,13 @@ export async function boot(root: HTMLElement): Promise<void> {
     if (!me) {
       bootFailed(root, error);
       return;
+    }
+  }
+  if (!me) {
+    try {
+      setSetupNeeded((await request<{ setupNeeded: boolean }>(SETUP_NEEDED_QUERY)).setupNeeded);
+    } catch {
+      // Unreachable now: the login page stands in; it says what failed when used.
     }
   }
   bootAttempt = 0;
