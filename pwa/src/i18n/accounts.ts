@@ -29,7 +29,6 @@ export const accountsEn = {
   'accounts.setup.adminEmail': 'Your email',
   'accounts.setup.password': 'Password',
   'accounts.setup.submit': 'Create company',
-  'accounts.setup.month': 'Month {month}',
 
   'accounts.join.title': 'Join your team on Podium',
   'accounts.join.codeTitle': 'Have an invitation code?',
@@ -152,7 +151,6 @@ export const accountsZhCN: Record<keyof typeof accountsEn, string> = {
   'accounts.setup.adminEmail': '你的邮箱',
   'accounts.setup.password': '密码',
   'accounts.setup.submit': '创建公司',
-  'accounts.setup.month': '{month} 月',
 
   'accounts.join.title': '加入你的团队',
   'accounts.join.codeTitle': '有邀请码？',

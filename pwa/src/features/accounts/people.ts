@@ -254,10 +254,10 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
     const self = p.id === me.user.id;
     const changeable = p.active && !self && (admin || p.role !== 'ADMIN');
     return html`<tr class=${p.active ? '' : 'is-inactive'} data-testid="person-row" data-person-id=${p.id}>
-      <td class="acc-who">
+      <td class="acc-who-cell"><div class="acc-who">
         <span class="avatar acc-avatar" style="background:${p.avatarColor}" aria-hidden="true">${p.initials}</span>
         <span class="acc-who-text"><span class="acc-name">${p.name}</span><span class="acc-email">${p.email}</span></span>
-      </td>
+      </div></td>
       <td data-label=${t('accounts.people.col.role')}><span class="chip acc-role acc-role-${p.role.toLowerCase()}">${roleLabel(p.role)}</span></td>
       <td data-label=${t('accounts.people.col.team')}>${p.teamName ?? html`<span class="acc-muted">${t('accounts.people.noUnit')}</span>`}</td>
       <td data-label=${t('accounts.people.col.manager')}>${p.managerName ?? html`<span class="acc-muted">${t('accounts.none')}</span>`}</td>
@@ -300,8 +300,7 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
     else if (sheet.kind === 'edit') body = editForm(s, sheet);
     else if (sheet.kind === 'reset') body = resetView(s, sheet);
     else body = deactivateForm(s, sheet);
-    return html`<div class="acc-overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) close(); }}
-        @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') close(); }}>
+    return html`<div class="acc-overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) close(); }}>
       <div class="sheet acc-sheet" role="dialog" aria-modal="true" data-testid="people-sheet">
         <div class="sheet-body">
           <span class="sheet-grabber" aria-hidden="true"></span>
@@ -407,6 +406,14 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
       </form>`;
   }
 
+  // Escape closes a sheet wherever the focus is (a sheet is not a <dialog>, which would do it alone).
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && view.state.sheet) view.update({ sheet: null, errors: NO_ERRORS });
+  };
+  document.addEventListener('keydown', onKey);
   void load();
-  return () => view.stop();
+  return () => {
+    document.removeEventListener('keydown', onKey);
+    view.stop();
+  };
 };

@@ -15,6 +15,11 @@ import { mount } from '@/ui/view';
 
 const SLOTS = ['name', 'timeZone', 'currency', 'fiscalYearStartMonth', 'locale', 'adminName', 'adminEmail', 'adminPassword'];
 
+/** "April" / "四月": the fiscal year's first month as people say it. */
+function monthName(month: number): string {
+  return new Intl.DateTimeFormat(getLocale(), { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, month - 1, 1)));
+}
+
 interface State {
   name: string;
   timeZone: string;
@@ -61,7 +66,7 @@ export const setupScreen: Screen = (root) => {
                 </select>`, 'currency', s.errors)}
               ${field('setup-fiscal', t('accounts.setup.fiscalStart'), html`<select id="setup-fiscal" class="input" data-testid="setup-fiscal"
                   @change=${(e: Event) => v.update({ fiscalStart: Number((e.target as HTMLSelectElement).value) })}>
-                  ${Array.from({ length: 12 }, (_, i) => i + 1).map((m) => html`<option value=${m} ?selected=${m === s.fiscalStart}>${t('accounts.setup.month', { month: m })}</option>`)}
+                  ${Array.from({ length: 12 }, (_, i) => i + 1).map((m) => html`<option value=${m} ?selected=${m === s.fiscalStart}>${monthName(m)}</option>`)}
                 </select>`, 'fiscalYearStartMonth', s.errors)}
             </div>
             ${field('setup-locale', t('accounts.setup.language'), html`<select id="setup-locale" class="input" data-testid="setup-locale"
