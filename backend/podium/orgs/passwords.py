@@ -32,12 +32,12 @@ COMMON = frozenset(
 
 def check_password(problems: Problems, password: str, *, field: str = "password", name: str = "", email: str = "") -> None:
     """Long enough, not only digits, not a common one, not the person's name or email."""
-    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        problems.add(ErrorCode.OUT_OF_RANGE, field, min=MIN_LENGTH, max=MAX_LENGTH)
+    if len(password) > MAX_LENGTH:
+        problems.add(ErrorCode.TOO_LONG, field, max=MAX_LENGTH)
         return
     folded = password.strip().casefold()
     own = {part.casefold() for part in (name, name.replace(" ", ""), email, email.split("@")[0]) if part}
-    if folded.isdigit() or folded in COMMON or folded in own or len(set(folded)) < 3:
+    if len(password) < MIN_LENGTH or folded.isdigit() or folded in COMMON or folded in own or len(set(folded)) < 3:
         problems.add(ErrorCode.WEAK_PASSWORD, field, min=MIN_LENGTH)
 
 
