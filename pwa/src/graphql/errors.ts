@@ -34,6 +34,11 @@ const CODES: readonly ErrorCode[] = [
   'OUT_OF_STOCK',
   'RETIRED',
   'INVALID_TEXT',
+  'EXPIRED',
+  'REVOKED',
+  'USED',
+  'WEAK_PASSWORD',
+  'ALREADY_SET_UP',
   'INTERNAL',
 ];
 

@@ -40,6 +40,11 @@ export type ErrorCode =
   | 'OUT_OF_STOCK'
   | 'RETIRED'
   | 'INVALID_TEXT'
+  | 'EXPIRED'
+  | 'REVOKED'
+  | 'USED'
+  | 'WEAK_PASSWORD'
+  | 'ALREADY_SET_UP'
   | 'INTERNAL';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE' | 'DEAL_WON' | 'BADGE' | 'CONTEST';
 

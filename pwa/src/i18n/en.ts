@@ -1,6 +1,7 @@
 // English catalog. The source of the key set: zh-CN.ts must have exactly these keys
 // with the same {placeholders}; a unit test and the type checker both enforce it.
 
+import { accountsEn } from '@/i18n/accounts';
 import { badgesEn } from '@/i18n/badges';
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
@@ -18,6 +19,7 @@ import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
 
 export const en = {
+  ...accountsEn,
   ...badgesEn,
   ...earningsEn,
   ...compensationEn,
