@@ -29,6 +29,8 @@ from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
 from podium.robots import service as robots
 from podium.visits.events import VisitReviewed
+from podium.orgs.events import UnitsMerged
+from podium.targets import units as target_units
 from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from podium.db.migrate import require_migrated
 from podium.db.session import create_engine, create_sessionmaker
@@ -77,6 +79,8 @@ def subscribers() -> SubscriberTable:
         Celebrated: [push.on_celebrated, robots.on_celebrated],
         VisitReviewed: [push.on_visit_reviewed],
         RedemptionDecided: [push.on_redemption_decided],
+        # The merged unit's targets become the survivor's before live screens re-read attainment.
+        UnitsMerged: [target_units.on_units_merged],
     }
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):

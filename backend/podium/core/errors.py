@@ -40,6 +40,8 @@ class ErrorCode(StrEnum):
     OUT_OF_STOCK = "OUT_OF_STOCK"
     RETIRED = "RETIRED"
     INVALID_TEXT = "INVALID_TEXT"
+    CYCLE = "CYCLE"
+    NOT_EMPTY = "NOT_EMPTY"
     INTERNAL = "INTERNAL"
 
 
