@@ -5,6 +5,8 @@ import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
 import { badgeSettingsScreen } from '@/features/badges/settings';
 import { robotsScreen } from '@/features/robots/robots';
 import { eventsScreen } from '@/features/events/events';
+import { orgScreen } from '@/features/org/org';
+import { productsScreen } from '@/features/products/products';
 import { profileScreen } from '@/features/badges/profile';
 import { boardScreen } from '@/features/board/board';
 import { plansScreen } from '@/features/compensation/plans';
@@ -70,6 +72,8 @@ const ROUTES: Record<string, Route> = {
   '/settings/badges': { screen: badgeSettingsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/robots': { screen: robotsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/settings/events': { screen: eventsScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/org': { screen: orgScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/settings/products': { screen: productsScreen, auth: true, chrome: 'app', tab: 'team' },
   '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
   // Signed in: the org's boards; a paired display: its playlist; anyone else: a pairing code.
   '/tv': { screen: tvScreen, auth: false, chrome: 'none' },

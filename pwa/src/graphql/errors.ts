@@ -34,6 +34,8 @@ const CODES: readonly ErrorCode[] = [
   'OUT_OF_STOCK',
   'RETIRED',
   'INVALID_TEXT',
+  'CYCLE',
+  'NOT_EMPTY',
   'INTERNAL',
 ];
 

@@ -40,6 +40,8 @@ export type ErrorCode =
   | 'OUT_OF_STOCK'
   | 'RETIRED'
   | 'INVALID_TEXT'
+  | 'CYCLE'
+  | 'NOT_EMPTY'
   | 'INTERNAL';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE' | 'DEAL_WON' | 'BADGE' | 'CONTEST';
 

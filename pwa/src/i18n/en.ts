@@ -15,9 +15,11 @@ import { contestsEn } from '@/i18n/contests';
 import { rewardsEn } from '@/i18n/rewards';
 import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
+import { orgEn } from '@/i18n/org';
 
 export const en = {
   ...badgesEn,
+  ...orgEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,
@@ -377,6 +379,8 @@ export const en = {
   "error.OUT_OF_STOCK": "Not enough left in stock.",
   "error.RETIRED": "This reward is no longer offered.",
   "error.INVALID_TEXT": "Contains characters that cannot be saved.",
+  "error.CYCLE": "A unit cannot go under itself or one of its own units.",
+  "error.NOT_EMPTY": "Still has people or units in it.",
   "error.INTERNAL": "Something went wrong on our side. Try again later.",
 } as const;
 
