@@ -79,8 +79,9 @@ def subscribers() -> SubscriberTable:
         Celebrated: [push.on_celebrated, robots.on_celebrated],
         VisitReviewed: [push.on_visit_reviewed],
         RedemptionDecided: [push.on_redemption_decided],
-        # The merged unit's targets become the survivor's before live screens re-read attainment.
-        UnitsMerged: [target_units.on_units_merged],
+        # The merged unit's targets become the survivor's, and its board counts what was credited to the merged one,
+        # before live screens re-read attainment and boards.
+        UnitsMerged: [target_units.on_units_merged, leaderboards.on_units_merged],
     }
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):

@@ -155,6 +155,14 @@ async def test_an_admin_builds_a_region_with_two_teams_and_adds_three_products(s
     await _login(phone, server.url, world.admin.email, "/settings/org")
     await expect(phone.get_by_test_id("org-tree")).to_be_visible()
     await _shoot(phone, "phone", "org", stack.name, "org-tree")
+    # on a phone a row's actions fold behind one button
+    east = await _unit(phone, "East China")
+    await expect(east.locator('[data-testid="org-rename"]').first).to_be_hidden()
+    await east.locator('[data-testid="org-more"]').first.click()
+    await east.locator('[data-testid="org-rename"]').first.click()
+    await expect(phone.get_by_test_id("org-name-input")).to_have_value("East China")
+    await phone.screenshot(path=str(SHOTS / f"phone-org-rename-zh-{stack.name}.png"))
+    await phone.get_by_test_id("org-cancel").click()
     await phone.goto(f"{server.url}/settings/products")
     await _shoot(phone, "phone", "products", stack.name, "products-table")
     for locale, lang in (("en", "en"), ("zh-CN", "zh")):

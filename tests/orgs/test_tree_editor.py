@@ -6,13 +6,15 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from podium.core.events import transaction
+from podium.core.events import DomainEvent, transaction
+from podium.leaderboards import service as leaderboards
 from podium.core.models import EventRow
 from podium.core.policies import Role
 from podium.orgs import service as orgs
+from podium.targets import units as target_units
 from tests.conftest import Server
 from tests.pipeline.test_deals import login, move, open_deal, stage_ids
-from tests.support import PASSWORD, GraphQLClient, Person, World
+from tests.support import BOARD, PASSWORD, GraphQLClient, Person, World
 
 UNIT = "unit { id name parentId depth manager { id name } people peopleBelow childCount }"
 UNITS = f"{{ orgUnits {{ {UNIT.removeprefix('unit { ').removesuffix(' }')} }} }}"
@@ -78,9 +80,10 @@ async def test_targets_attainment_and_history_stay_right_after_a_move_and_a_merg
     what was credited to B rolls up into A. Ledger rows (points, won deals) are never rewritten."""
     nora = await new_person(server, world, "nora@acme.test", "Nora North", Role.MANAGER)
     sam = await new_person(server, world, "sam@acme.test", "Sam South", Role.MANAGER)
-    async with await login(server, world.admin.email) as admin, await login(server, world.rep.email) as rep, \
-            await login(server, world.rep3.email) as rep3, await login(server, nora.email) as north_mgr, \
-            await login(server, sam.email) as south_mgr:
+    # The admin signs in last: an idle keep-alive connection may be closed by the server while four others sign in.
+    async with await login(server, world.rep.email) as rep, await login(server, world.rep3.email) as rep3, \
+            await login(server, nora.email) as north_mgr, await login(server, sam.email) as south_mgr, \
+            await login(server, world.admin.email) as admin:
         # Given: North with teams A and B, South empty; each region has its manager.
         north, south = await create(admin, "North"), await create(admin, "South")
         for team in (world.team_a, world.team_b):
@@ -134,6 +137,8 @@ async def test_targets_attainment_and_history_stay_right_after_a_move_and_a_merg
         assert nora_team_a["errors"][0]["extensions"]["code"] == "NOT_FOUND"
         assert "errors" not in sam_now and sam_team_a["target"] == "100000.00"
 
+        board_a_before = (await admin.data(BOARD, {"period": "MONTH", "scope": "TEAM", "teamId": str(world.team_a)}))["leaderboard"]
+
         # When: team B (under North) is merged into team A (under South).
         merged = ok((await admin.data(MERGE, {"source": str(world.team_b), "into": str(world.team_a)}))["mergeUnits"], "MergeUnitsSuccess")
 
@@ -147,6 +152,7 @@ async def test_targets_attainment_and_history_stay_right_after_a_move_and_a_merg
         points_after = {"rep": (await rep.data(POINTS))["myPoints"], "rep3": (await rep3.data(POINTS))["myPoints"]}
         nora_rep3 = await north_mgr.execute(OWNED_PIPELINE, {"owner": str(world.rep3.id)})
         sam_rep3 = await south_mgr.execute(OWNED_PIPELINE, {"owner": str(world.rep3.id)})
+        board_a = (await admin.data(BOARD, {"period": "MONTH", "scope": "TEAM", "teamId": str(world.team_a)}))["leaderboard"]
         merge_again = (await admin.data(MERGE, {"source": str(world.team_b), "into": str(world.team_a)}))["mergeUnits"]
 
     assert (merged["peopleMoved"], merged["unitsMoved"]) == (1, 0)
@@ -160,6 +166,11 @@ async def test_targets_attainment_and_history_stay_right_after_a_move_and_a_merg
     assert (won_a["status"], won_a["amount"], won_a["owner"]["id"]) == ("WON", "30000.00", str(world.rep.id))
     assert (won_b["status"], won_b["amount"], won_b["owner"]["id"]) == ("WON", "20000.00", str(world.rep3.id))
     assert points_after == points_before
+    # A's team board, built before the merge, now counts what B's people earned in B this month.
+    assert str(world.rep3.id) not in {e["user"]["id"] for e in board_a_before["entries"]}
+    on_board = {e["user"]["id"]: e["points"] for e in board_a["entries"]}
+    assert on_board[str(world.rep3.id)] == points_after["rep3"]["month"] > 0
+    assert on_board[str(world.rep.id)] == points_after["rep"]["month"]
     assert nora_rep3["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert "errors" not in sam_rep3
     assert codes(merge_again) == [("sourceId", "NOT_FOUND")]
@@ -278,3 +289,25 @@ async def _rival_team(server: Server, world: World) -> int:
     env = server.runtime.env
     async with transaction(env.db) as tx:
         return (await orgs.create_team(tx.session, org_id=world.other_org_id, name="Rival East")).id
+
+
+async def test_the_merge_handlers_run_twice_change_nothing(server: Server, world: World) -> None:
+    env = server.runtime.env
+    async with await login(server, world.admin.email) as admin, await login(server, world.rep3.email) as rep3:
+        quarter = (await admin.data(ATTAINMENT, {"metric": "VISITS"}))["attainment"]["period"]["key"]
+        for team, amount in ((world.team_a, "10"), (world.team_b, "4")):
+            ok((await admin.data(SET_TARGET, {"input": {"node": team_node(team), "period": quarter, "metric": "VISITS", "amount": amount, "basis": "EQUAL"}}))["setTarget"], "SetTargetSuccess")
+        await rep3.log_visit(world)
+        await admin.data(BOARD, {"period": "MONTH", "scope": "TEAM", "teamId": str(world.team_a)})
+        ok((await admin.data(MERGE, {"source": str(world.team_b), "into": str(world.team_a)}))["mergeUnits"], "MergeUnitsSuccess")
+        once = (await attainment(admin, team_node(world.team_a), quarter, "VISITS"), await admin.data(BOARD, {"period": "MONTH", "scope": "TEAM", "teamId": str(world.team_a)}))
+        async with env.db() as session:
+            row = await session.scalar(select(EventRow).where(EventRow.org_id == world.org_id, EventRow.name == "units_merged"))
+        event = DomainEvent.decode(row.name, row.payload)
+        for handler in (target_units.on_units_merged, leaderboards.on_units_merged):
+            await handler(env, event)  # type: ignore[arg-type]
+        twice = (await attainment(admin, team_node(world.team_a), quarter, "VISITS"), await admin.data(BOARD, {"period": "MONTH", "scope": "TEAM", "teamId": str(world.team_a)}))
+
+    assert once == twice
+    assert once[0]["target"] == "14.00" and Decimal(once[0]["actual"]) == 1
+    assert any(e["user"]["id"] == str(world.rep3.id) and e["points"] > 0 for e in once[1]["leaderboard"]["entries"])
