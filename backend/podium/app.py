@@ -32,6 +32,8 @@ from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
 from podium.robots import service as robots
 from podium.visits.events import VisitReviewed
+from podium.orgs.events import UnitsMerged
+from podium.targets import units as target_units
 from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from podium.db.migrate import require_migrated
 from podium.db.session import create_engine, create_sessionmaker
@@ -82,6 +84,9 @@ def subscribers() -> SubscriberTable:
         RedemptionDecided: [push.on_redemption_decided],
         # Their customers and open deals go to the successor; then the live views re-read (they leave the boards).
         PersonDeactivated: [customers.on_person_deactivated, handovers.on_person_deactivated],
+        # The merged unit's targets become the survivor's, and its board counts what was credited to the merged one,
+        # before live screens re-read attainment and boards.
+        UnitsMerged: [target_units.on_units_merged, leaderboards.on_units_merged],
     }
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):

@@ -45,6 +45,8 @@ class ErrorCode(StrEnum):
     USED = "USED"
     WEAK_PASSWORD = "WEAK_PASSWORD"
     ALREADY_SET_UP = "ALREADY_SET_UP"
+    CYCLE = "CYCLE"
+    NOT_EMPTY = "NOT_EMPTY"
     INTERNAL = "INTERNAL"
 
 

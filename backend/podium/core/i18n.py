@@ -148,6 +148,14 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "This Podium already has a company. Sign in instead.",
         Locale.ZH_CN: "此 Podium 已创建公司，请直接登录。",
     },
+    "CYCLE": {
+        Locale.EN: "A unit cannot go under itself or under one of its own units.",
+        Locale.ZH_CN: "组织单元不能放到自身或其下级单元之下。",
+    },
+    "NOT_EMPTY": {
+        Locale.EN: "Still in use: {people} people and {units} units below. Move them first, or merge it instead.",
+        Locale.ZH_CN: "仍在使用：含 {people} 人、下级单元 {units} 个。请先移走，或改为合并。",
+    },
     "INTERNAL": {
         Locale.EN: "Something went wrong on our side. If it persists, quote reference {requestId}.",
         Locale.ZH_CN: "服务器出错了。如果问题持续，请提供编号 {requestId}。",

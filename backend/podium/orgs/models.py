@@ -36,6 +36,11 @@ class Team(IdMixin, Base):
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id", ondelete="SET NULL"))
     # A territory's market potential, a weight for splitting targets; None means "sum of its customers'".
     potential: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    # Who runs the unit: they reach it and everything below it, wherever their own team is.
+    manager_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL", use_alter=True))
+    # Set when the unit was merged into another: it stays, under the survivor, so the deals, payments and
+    # points credited to it keep their unit and roll up where its people went; it is no longer shown or edited.
+    merged_into_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id", ondelete="SET NULL"))
 
 
 class User(IdMixin, Base):

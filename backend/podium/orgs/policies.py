@@ -1,4 +1,4 @@
-"""Who may manage whom: invitations, roles, units, managers, resets and deactivation, in one place."""
+"""Who may manage whom (invitations, roles, units, managers, resets, deactivation) and who edits the org tree, in one place."""
 
 from __future__ import annotations
 
@@ -47,3 +47,19 @@ def require_may_change(viewer: Viewer, reach: Reach, person_id: int, person_role
         raise DomainError.one(ErrorCode.NOT_FOUND, field)
     if person_id == viewer.user_id or person_role not in ASSIGNABLE[viewer.role]:
         raise DomainError.one(ErrorCode.FORBIDDEN, field)
+
+
+def may_read_tree(viewer: Viewer) -> bool:
+    """Managers read the units they reach; admins the whole tree."""
+    return viewer.role in (Role.ADMIN, Role.MANAGER)
+
+
+def require_tree_editor(viewer: Viewer) -> None:
+    """The tree is the company's shape: admins change it."""
+    if viewer.role is not Role.ADMIN:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+
+
+def may_manage_units(role: Role) -> bool:
+    """Whom a unit can be given to as its manager."""
+    return role in (Role.ADMIN, Role.MANAGER)

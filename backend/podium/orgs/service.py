@@ -353,6 +353,17 @@ async def team_ids(session: AsyncSession, org_id: int) -> list[int]:
     return [int(i) for i in await session.scalars(select(Team.id).where(Team.org_id == org_id).order_by(Team.id))]
 
 
+async def merged_into(session: AsyncSession, org_id: int, team_id: int) -> tuple[int, ...]:
+    """The units merged into this one, directly or through one merged into it (their credited history counts for it)."""
+    rows = (await session.execute(select(Team.id, Team.merged_into_id).where(Team.org_id == org_id, Team.merged_into_id.is_not(None)))).all()
+    found: set[int] = set()
+    frontier = {team_id}
+    while frontier:
+        frontier = {int(i) for i, into in rows if into in frontier and i not in found}
+        found |= frontier
+    return tuple(sorted(found))
+
+
 async def user_in_org(session: AsyncSession, org_id: int, user_id: int) -> User | None:
     """A person of this org, active or not; another org's person reads as nobody."""
     user = await session.get(User, user_id)

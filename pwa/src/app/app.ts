@@ -47,6 +47,8 @@ const ROUTES: Record<string, Route> = {
   '/menu': { load: () => import('@/app/menu').then((m) => m.menuScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/people': { load: () => import('@/features/accounts/people').then((m) => m.peopleScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/password': { load: () => import('@/features/accounts/password').then((m) => m.passwordScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/settings/org': { load: () => import('@/features/org/org').then((m) => m.orgScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/products': { load: () => import('@/features/products/products').then((m) => m.productsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/login': { load: () => import('@/features/login/login').then((m) => m.loginScreen), auth: false, chrome: 'bare' },
   // An install with no company opens here, whatever the path.
   '/setup': { load: () => import('@/features/accounts/setup').then((m) => m.setupScreen), auth: false, chrome: 'bare' },

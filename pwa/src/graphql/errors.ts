@@ -39,6 +39,8 @@ const CODES: readonly ErrorCode[] = [
   'USED',
   'WEAK_PASSWORD',
   'ALREADY_SET_UP',
+  'CYCLE',
+  'NOT_EMPTY',
   'INTERNAL',
 ];
 

@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'USED'
   | 'WEAK_PASSWORD'
   | 'ALREADY_SET_UP'
+  | 'CYCLE'
+  | 'NOT_EMPTY'
   | 'INTERNAL';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE' | 'DEAL_WON' | 'BADGE' | 'CONTEST';
 
