@@ -15,6 +15,7 @@ from podium.core.errors import DomainError, ErrorCode
 from podium.core.periods import PeriodKind, Window, window
 from podium.core.policies import Role, Viewer, require_team_access
 from podium.orgs import service as orgs
+from podium.orgs.events import UnitsMerged
 from podium.orgs.service import PublicUser
 from podium.pipeline import ledger as deals
 from podium.pipeline.events import DealWon
@@ -114,15 +115,22 @@ def _ttl(env: Env, win: Window) -> int:
     return max(60, int((win.end + RETENTION - env.clock()).total_seconds()))
 
 
+async def _from_ledgers(session: AsyncSession, ref: BoardRef, win: Window) -> list[Score]:
+    """The board's scores as the ledgers have them; a team's board counts what was credited to it and to the units
+    merged into it."""
+    merged = await orgs.merged_into(session, ref.org_id, ref.team_id) if ref.team_id is not None else ()
+    if ref.metric is Metric.REVENUE:
+        rows = await deals.revenue_by_user(session, ref.org_id, win.start, win.end, ref.team_id, merged)
+    else:
+        rows = await ledger.totals_by_user(session, ref.org_id, Span(win.start, win.end, ref.team_id, merged))
+    return [Score(uid, int(total), int(n)) for uid, total, n in rows]
+
+
 async def _ensure_built(env: Env, session: AsyncSession, ref: BoardRef, win: Window) -> None:
     key = ref.key(win)
     if await env.boards.is_built(key):
         return
-    if ref.metric is Metric.REVENUE:
-        rows = await deals.revenue_by_user(session, ref.org_id, win.start, win.end, ref.team_id)
-    else:
-        rows = await ledger.totals_by_user(session, ref.org_id, Span(win.start, win.end, ref.team_id))
-    await env.boards.apply(key, [Score(uid, int(total), int(n)) for uid, total, n in rows], _ttl(env, win))
+    await env.boards.apply(key, await _from_ledgers(session, ref, win), _ttl(env, win))
     await env.boards.mark_built(key, _ttl(env, win))
 
 
@@ -162,7 +170,8 @@ async def record_points(
     """Bring every board the entry touches up to the ledger; report the monthly move."""
     async with env.db() as session:
         wins, refs = await _touched(env, session, org_id, team_id, occurred_at, Metric.POINTS)
-        spans = [Span(_window_of(ref, wins).start, _window_of(ref, wins).end, ref.team_id) for ref in refs]
+        merged = await orgs.merged_into(session, org_id, team_id) if team_id is not None else ()
+        spans = [Span(_window_of(ref, wins).start, _window_of(ref, wins).end, ref.team_id, merged if ref.team_id else ()) for ref in refs]
         totals = await ledger.user_totals(session, user_id, spans)
     month_ref = BoardRef(org_id, PeriodKind.MONTH)
     month_win = _window_of(month_ref, wins)
@@ -194,7 +203,8 @@ async def record_revenue(env: Env, *, org_id: int, user_id: int, team_id: int | 
     async with env.db() as session:
         wins, refs = await _touched(env, session, org_id, team_id, occurred_at, Metric.REVENUE)
         spans = [(_window_of(ref, wins).start, _window_of(ref, wins).end, ref.team_id) for ref in refs]
-        totals = await deals.user_revenue(session, user_id, spans)
+        merged = {team_id: await orgs.merged_into(session, org_id, team_id)} if team_id is not None else {}
+        totals = await deals.user_revenue(session, user_id, spans, merged)
     for ref, (minor, won) in zip(refs, totals, strict=True):
         win = _window_of(ref, wins)
         await env.boards.apply(ref.key(win), [Score(user_id, minor, won)], _ttl(env, win))
@@ -235,16 +245,26 @@ async def repair_drift(env: Env) -> int:
             if not await env.boards.is_built(key):
                 continue  # built from SQL when first read
             async with env.db() as session:
-                if metric is Metric.REVENUE:
-                    rows = await deals.revenue_by_user(session, org_id, win.start, win.end, team_id)
-                else:
-                    rows = await ledger.totals_by_user(session, org_id, Span(win.start, win.end, team_id))
+                scores = await _from_ledgers(session, BoardRef(org_id, kind, team_id, metric), win)
             stored = {s.member: (s.points, s.entries) for s in await env.boards.read(key)}
-            drifted = [Score(uid, int(total), int(n)) for uid, total, n in rows if stored.get(uid) != (int(total), int(n))]
+            drifted = [s for s in scores if stored.get(s.member) != (s.points, s.entries)]
             if drifted:
                 await env.boards.apply(key, drifted, _ttl(env, win))
                 repaired += 1
     return repaired
+
+
+async def on_units_merged(env: Env, event: UnitsMerged) -> None:
+    """Handler: the surviving unit's boards of the current periods come up to the ledgers, now that what was credited
+    to the merged unit counts for it (absolute scores: a rerun changes nothing). Older boards are rebuilt when read
+    after they expire."""
+    async with env.db() as session:
+        zone = await orgs.org_time_zone(session, event.org_id)
+        for kind, metric in ((k, m) for k in PeriodKind for m in Metric):
+            ref = BoardRef(event.org_id, kind, event.into, metric)
+            win = window(kind, zone, env.clock())
+            if await env.boards.is_built(ref.key(win)):
+                await env.boards.apply(ref.key(win), await _from_ledgers(session, ref, win), _ttl(env, win))
 
 
 async def rebuild_all(env: Env) -> None:

@@ -18,6 +18,13 @@ class Unit:
     name: str
     parent_id: int | None
     potential: Decimal | None
+    manager_id: int | None = None
+    # Merged into another unit: kept under it as history (what was credited to it rolls up there), never listed.
+    merged_into_id: int | None = None
+
+    @property
+    def retired(self) -> bool:
+        return self.merged_into_id is not None
 
 
 @dataclass(frozen=True)
@@ -53,11 +60,14 @@ class OrgTree:
         return False
 
     def child_units(self, unit_id: int | None) -> list[Unit]:
-        """Units directly under a unit; None gives the top-level units."""
-        return list(self._children.get(unit_id, []))
+        """Live units directly under a unit; None gives the top-level units."""
+        return [u for u in self._children.get(unit_id, []) if not u.retired]
+
+    def live_units(self) -> list[Unit]:
+        return [u for u in self.units.values() if not u.retired]
 
     def units_under(self, unit_id: int) -> set[int]:
-        """The unit and every unit below it."""
+        """The unit and every unit below it, merged ones included (their credited history rolls up here)."""
         found, stack = set(), [unit_id]
         while stack:
             current = stack.pop()
@@ -101,7 +111,7 @@ class Reach:
 async def load_tree(session: AsyncSession, org_id: int) -> OrgTree:
     org = await session.get(Org, org_id)
     units = {
-        t.id: Unit(t.id, t.name, t.parent_id, t.potential)
+        t.id: Unit(t.id, t.name, t.parent_id, t.potential, t.manager_id, t.merged_into_id)
         for t in await session.scalars(select(Team).where(Team.org_id == org_id))
     }
     rows = await session.execute(
@@ -112,11 +122,17 @@ async def load_tree(session: AsyncSession, org_id: int) -> OrgTree:
 
 
 def reach_of(tree: OrgTree, viewer: Viewer) -> Reach:
+    """A manager reaches their own team's subtree and the subtree of every unit they are the manager of."""
     if viewer.is_admin:
         return Reach(True, frozenset(tree.units), frozenset(tree.members))
-    if viewer.role is Role.MANAGER and viewer.team_id is not None:
-        units = tree.units_under(viewer.team_id)
-        users = {m.id for m in tree.members_under(viewer.team_id)} | {viewer.user_id}
+    if viewer.role is Role.MANAGER:
+        tops = {u.id for u in tree.units.values() if u.manager_id == viewer.user_id and not u.retired}
+        if viewer.team_id is not None:
+            tops.add(viewer.team_id)
+        units: set[int] = set()
+        for top in tops:
+            units |= tree.units_under(top)
+        users = {m.id for m in tree.members.values() if m.team_id in units} | {viewer.user_id}
         return Reach(False, frozenset(units), frozenset(users))
     return Reach(False, frozenset(), frozenset({viewer.user_id}))
 

@@ -55,3 +55,21 @@ class ActivityLogged(DomainEvent):
 @dataclass(frozen=True)
 class StagesChanged(DomainEvent):
     name = "stages"
+
+
+@dataclass(frozen=True)
+class ProductCreated(DomainEvent):
+    name = "product_created"
+    product: int
+    sku: str
+    by: int
+
+
+@dataclass(frozen=True)
+class ProductChanged(DomainEvent):
+    """Edited, deactivated or reactivated; `fields` names what changed (GraphQL names)."""
+
+    name = "product_changed"
+    product: int
+    fields: tuple[str, ...]
+    by: int

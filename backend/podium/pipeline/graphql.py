@@ -52,13 +52,20 @@ class Stage:
 class Product:
     id: strawberry.ID
     sku: str
-    name: str
+    name: str = strawberry.field(description="In the viewer's language (the primary name when there is no English one).")
+    name_zh: str = strawberry.field(description="The primary name, Chinese for a Chinese company.")
+    name_en: str = strawberry.field(description="The English name; empty when none.")
     line: str
     list_price: Decimal
+    is_active: bool = strawberry.field(description="False: no longer offered for new deal lines; old deals still show it.")
 
     @classmethod
-    def of(cls, row: ProductRow) -> Product:
-        return cls(id=strawberry.ID(str(row.id)), sku=row.sku, name=row.name, line=row.line, list_price=row.list_price)
+    def of(cls, row: ProductRow, locale: Locale) -> Product:
+        name = row.name_en if locale is Locale.EN and row.name_en else row.name
+        return cls(
+            id=strawberry.ID(str(row.id)), sku=row.sku, name=name, name_zh=row.name, name_en=row.name_en, line=row.line,
+            list_price=row.list_price, is_active=row.is_active,
+        )
 
 
 @strawberry.type
@@ -195,7 +202,7 @@ class DealDetail:
         stages = {s.stage.id: s.stage for s in detail.stays}
         return cls(
             deal=Deal.of(detail.view, locale),
-            lines=[DealLine(product=Product.of(v.product), quantity=v.line.quantity, unit_price=v.line.unit_price, total=v.total) for v in detail.lines],
+            lines=[DealLine(product=Product.of(v.product, locale), quantity=v.line.quantity, unit_price=v.line.unit_price, total=v.total) for v in detail.lines],
             history=[StageStay(stage=Stage.of(s.stage, locale), entered_at=s.entered_at, left_at=s.left_at, seconds=s.seconds) for s in detail.stays],
             dwell=[StageDwell(stage=Stage.of(stages[sid], locale), seconds=sec) for sid, sec in detail.dwell_seconds.items()],
             orders=[Order.of(o) for o in detail.orders],
@@ -356,7 +363,7 @@ class Query:
     @strawberry.field(description="The org's active products.")
     async def products(self, info: Info) -> list[Product]:
         ctx = info.context
-        return [Product.of(p) for p in await service.products(ctx.env, ctx.require_viewer())]
+        return [Product.of(p, ctx.locale) for p in await service.products(ctx.env, ctx.require_viewer())]
 
     @strawberry.field(description="A person's deals by stage: open ones and those closed in the last `closedDays` (mine by default).")
     async def pipeline(self, info: Info, owner_id: strawberry.ID | None = None, closed_days: int = 30) -> list[PipelineColumn]:

@@ -31,16 +31,17 @@ def from_minor(units: int) -> Decimal:
 
 
 async def revenue_by_user(
-    session: AsyncSession, org_id: int, start: datetime, end: datetime, team_id: int | None = None
+    session: AsyncSession, org_id: int, start: datetime, end: datetime, team_id: int | None = None, merged: tuple[int, ...] = ()
 ) -> list[tuple[int, int, int]]:
-    """(owner id, revenue won in minor units, deals won) for everyone who won a deal in [start, end)."""
+    """(owner id, revenue won in minor units, deals won) for everyone who won a deal in [start, end); with a team, the
+    deals credited to it or to a unit merged into it."""
     query = (
         select(Deal.owner_id, func.sum(Deal.amount), func.count())
         .where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
         .group_by(Deal.owner_id)
     )
     if team_id is not None:
-        query = query.where(Deal.team_id == team_id)
+        query = query.where(Deal.team_id.in_((team_id, *merged)))
     return [(int(uid), to_minor(Decimal(total)), int(n)) for uid, total, n in await session.execute(query)]
 
 
@@ -55,14 +56,15 @@ async def last_win_of_each_day(session: AsyncSession, org_id: int, time_zone: st
 
 
 async def user_revenue(
-    session: AsyncSession, user_id: int, spans: list[tuple[datetime, datetime, int | None]]
+    session: AsyncSession, user_id: int, spans: list[tuple[datetime, datetime, int | None]], merged: dict[int, tuple[int, ...]] | None = None
 ) -> list[tuple[int, int]]:
-    """(revenue in minor units, deals won) of one owner in each (start, end, team) span, in one query."""
+    """(revenue in minor units, deals won) of one owner in each (start, end, team) span, in one query; `merged`: the
+    units merged into each team, whose credited deals count for it."""
     columns = []
     for start, end, team_id in spans:
         inside = and_(Deal.closed_at >= start, Deal.closed_at < end)
         if team_id is not None:
-            inside = and_(inside, Deal.team_id == team_id)
+            inside = and_(inside, Deal.team_id.in_((team_id, *(merged or {}).get(team_id, ()))))
         columns += [func.sum(case((inside, Deal.amount), else_=0)), func.sum(case((inside, 1), else_=0))]
     row = (await session.execute(select(*columns).where(Deal.owner_id == user_id, Deal.status == WON))).one()
     return [(to_minor(Decimal(row[2 * i] or 0)), int(row[2 * i + 1] or 0)) for i in range(len(spans))]

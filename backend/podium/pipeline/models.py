@@ -35,7 +35,9 @@ class Product(IdMixin, Base):
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     sku: Mapped[str] = mapped_column(String(40))
+    # The primary name (Chinese for a Chinese company); `name_en` is the English one ("" when none).
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Product line: rate tables in compensation and contribution analysis group by it.
     line: Mapped[str] = mapped_column(String(80), default="")
     list_price: Mapped[Decimal] = mapped_column(Money)

@@ -416,8 +416,9 @@ def _check_lines(problems: Problems, lines: Sequence[LineInput]) -> None:
             check_amount(problems, f"lines.{i}.unitPrice", line.unit_price)
 
 
-async def _priced_lines(session: AsyncSession, org_id: int, lines: Sequence[LineInput]) -> list[DealLine]:
-    """Lines with prices and costs settled; unknown or other orgs' products are NOT_FOUND."""
+async def _priced_lines(session: AsyncSession, org_id: int, lines: Sequence[LineInput], kept: frozenset[int] = frozenset()) -> list[DealLine]:
+    """Lines with prices and costs settled; unknown or other orgs' products are NOT_FOUND, deactivated ones RETIRED
+    unless the deal already had them (`kept`): an old deal keeps its lines, a new line is of the current catalog."""
     ids = {line.product_id for line in lines}
     found = {p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(ids), Product.org_id == org_id))}
     problems = Problems()
@@ -426,6 +427,9 @@ async def _priced_lines(session: AsyncSession, org_id: int, lines: Sequence[Line
         product = found.get(line.product_id)
         if product is None:
             problems.add(ErrorCode.NOT_FOUND, f"lines.{i}.productId")
+            continue
+        if not product.is_active and product.id not in kept:
+            problems.add(ErrorCode.RETIRED, f"lines.{i}.productId", name=product.name)
             continue
         price = line.unit_price if line.unit_price is not None else product.list_price
         result.append(DealLine(product_id=product.id, position=i, quantity=line.quantity, unit_price=price, unit_cost=product.unit_cost))
@@ -607,8 +611,9 @@ async def update_deal(env: Env, viewer: Viewer, patch: DealPatch) -> Changed:
             deal.owner_id, deal.team_id = owner.id, owner.team_id
         if patch.lines is not None or patch.amount is not None:
             if patch.lines is not None:
-                lines = await _priced_lines(session, viewer.org_id, patch.lines)
-                for old in await session.scalars(select(DealLine).where(DealLine.deal_id == deal.id)):
+                olds = list(await session.scalars(select(DealLine).where(DealLine.deal_id == deal.id)))
+                lines = await _priced_lines(session, viewer.org_id, patch.lines, frozenset(o.product_id for o in olds))
+                for old in olds:
                     await session.delete(old)
                 for line in lines:
                     line.deal_id = deal.id

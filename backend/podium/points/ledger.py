@@ -17,6 +17,11 @@ class Span:
     start: datetime
     end: datetime
     team_id: int | None = None
+    # Units merged into `team_id` (the org tree editor): what was entered under them counts for it too.
+    merged: tuple[int, ...] = ()
+
+    def teams(self) -> tuple[int, ...]:
+        return (self.team_id, *self.merged) if self.team_id is not None else ()
 
 
 async def totals_by_user(session: AsyncSession, org_id: int, span: Span, *, through_entry: int | None = None) -> list[tuple[int, int, int]]:
@@ -29,7 +34,7 @@ async def totals_by_user(session: AsyncSession, org_id: int, span: Span, *, thro
     if through_entry is not None:
         query = query.where(PointsEntry.id <= through_entry)
     if span.team_id is not None:
-        query = query.where(PointsEntry.team_id == span.team_id)
+        query = query.where(PointsEntry.team_id.in_(span.teams()))
     return [(int(uid), int(total), int(n)) for uid, total, n in await session.execute(query)]
 
 
@@ -39,7 +44,7 @@ async def user_totals(session: AsyncSession, user_id: int, spans: list[Span]) ->
     for span in spans:
         inside = and_(PointsEntry.occurred_at >= span.start, PointsEntry.occurred_at < span.end)
         if span.team_id is not None:
-            inside = and_(inside, PointsEntry.team_id == span.team_id)
+            inside = and_(inside, PointsEntry.team_id.in_(span.teams()))
         columns += [func.sum(case((inside, PointsEntry.points), else_=0)), func.sum(case((inside, 1), else_=0))]
     row = (await session.execute(select(*columns).where(PointsEntry.user_id == user_id))).one()
     return [(int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i in range(len(spans))]

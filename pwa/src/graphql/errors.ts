@@ -34,6 +34,13 @@ const CODES: readonly ErrorCode[] = [
   'OUT_OF_STOCK',
   'RETIRED',
   'INVALID_TEXT',
+  'EXPIRED',
+  'REVOKED',
+  'USED',
+  'WEAK_PASSWORD',
+  'ALREADY_SET_UP',
+  'CYCLE',
+  'NOT_EMPTY',
   'INTERNAL',
 ];
 

@@ -40,6 +40,13 @@ export type ErrorCode =
   | 'OUT_OF_STOCK'
   | 'RETIRED'
   | 'INVALID_TEXT'
+  | 'EXPIRED'
+  | 'REVOKED'
+  | 'USED'
+  | 'WEAK_PASSWORD'
+  | 'ALREADY_SET_UP'
+  | 'CYCLE'
+  | 'NOT_EMPTY'
   | 'INTERNAL';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE' | 'DEAL_WON' | 'BADGE' | 'CONTEST';
 

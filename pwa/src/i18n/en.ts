@@ -1,6 +1,7 @@
 // English catalog. The source of the key set: zh-CN.ts must have exactly these keys
 // with the same {placeholders}; a unit test and the type checker both enforce it.
 
+import { accountsEn } from '@/i18n/accounts';
 import { badgesEn } from '@/i18n/badges';
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
@@ -16,9 +17,12 @@ import { contestsEn } from '@/i18n/contests';
 import { rewardsEn } from '@/i18n/rewards';
 import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
+import { orgEn } from '@/i18n/org';
 
 export const en = {
+  ...accountsEn,
   ...badgesEn,
+  ...orgEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,
@@ -379,6 +383,8 @@ export const en = {
   "error.OUT_OF_STOCK": "Not enough left in stock.",
   "error.RETIRED": "This reward is no longer offered.",
   "error.INVALID_TEXT": "Contains characters that cannot be saved.",
+  "error.CYCLE": "A unit cannot go under itself or one of its own units.",
+  "error.NOT_EMPTY": "Still has people or units in it.",
   "error.INTERNAL": "Something went wrong on our side. Try again later.",
 } as const;
 

@@ -1,4 +1,6 @@
+import { accountsZhCN } from '@/i18n/accounts';
 import { badgesZhCN } from '@/i18n/badges';
+import { orgZhCN } from '@/i18n/org';
 import { compensationZh } from '@/i18n/compensation';
 import { earningsZh } from '@/i18n/earnings';
 import { eventsZhCN } from '@/i18n/events';
@@ -17,7 +19,9 @@ import { tvZhCN } from '@/i18n/tv';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
+  ...accountsZhCN,
   ...badgesZhCN,
+  ...orgZhCN,
   ...earningsZh,
   ...compensationZh,
   ...mapZhCN,
@@ -378,5 +382,7 @@ export const zhCN: Record<MessageKey, string> = {
   "error.OUT_OF_STOCK": "库存不足。",
   "error.RETIRED": "该奖励已下架。",
   "error.INVALID_TEXT": "包含无法保存的字符。",
+  "error.CYCLE": "组织单元不能放到自身或其下级之下。",
+  "error.NOT_EMPTY": "仍有人员或下级单元。",
   "error.INTERNAL": "服务器出错了，请稍后再试。",
 };

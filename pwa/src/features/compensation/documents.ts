@@ -271,7 +271,7 @@ export const COMP_PLANS_QUERY = /* GraphQL */ `
   query CompPlans {
     compPlans { ...CompPlanParts }
     orgTree { node { kind id name key } parentKey depth }
-    products { line }
+    productLines
   }
   ${PLAN}
 `;

@@ -544,11 +544,12 @@ export const plansScreen: Screen = (root, { location, me: maybeMe }) => {
 
   async function load(): Promise<void> {
     try {
-      const data = await request<{ compPlans: CompPlan[]; orgTree: TreeEntry[]; products: Array<{ line: string }> }>(COMP_PLANS_QUERY);
+      const data = await request<{ compPlans: CompPlan[]; orgTree: TreeEntry[]; productLines: string[] }>(COMP_PLANS_QUERY);
       if (disposed) return;
       plans = data.compPlans;
       tree = data.orgTree;
-      productLines = [...new Set(data.products.map((x) => x.line).filter(Boolean))].sort();
+      // Every line of the catalog, deactivated products' too: a rate table outlives a product.
+      productLines = data.productLines;
       failed = null;
       if (!selected && plans.length === 0 && canEdit) selected = 'new';
       if (selected && !form) {
