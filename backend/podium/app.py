@@ -17,18 +17,20 @@ from redis.asyncio import Redis
 
 from podium.core.env import Env
 from podium.core.memory import tune_for_serving
+from podium.accounts import service as accounts
 from podium.badges import service as badges
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
 from podium.core.events import DomainEvent, Publisher
 from podium.core import outbox as outbox_rows
 from podium.core.outbox import Handler, Outbox, SubscriberTable, publish_live
-from podium.pipeline.events import DealWon
+from podium.customers.events import CustomersMerged
+from podium.pipeline.events import DealChanged, DealWon, OrderRecorded
 from podium.points.events import PointsEntered
 from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
 from podium.robots import service as robots
-from podium.visits.events import VisitReviewed
+from podium.visits.events import VisitReviewed, VisitVerified
 from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from podium.db.migrate import require_migrated
 from podium.db.session import create_engine, create_sessionmaker
@@ -77,6 +79,11 @@ def subscribers() -> SubscriberTable:
         Celebrated: [push.on_celebrated, robots.on_celebrated],
         VisitReviewed: [push.on_visit_reviewed],
         RedemptionDecided: [push.on_redemption_decided],
+        # Customers' list figures, kept on their rows by accounts (above visits and the pipeline); live screens re-read after.
+        VisitVerified: [accounts.on_visit_verified],
+        DealChanged: [accounts.on_deal_changed],
+        OrderRecorded: [accounts.on_order_recorded],
+        CustomersMerged: [accounts.on_customers_merged],
     }
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):
