@@ -30,6 +30,9 @@ import { syncScreen } from '@/features/sync/sync';
 import { pairTvScreen } from '@/features/tv/pair';
 import { tvScreen } from '@/features/tv/tv';
 import { visitScreen } from '@/features/visit/visit';
+import { customersScreen } from '@/features/customers/list';
+import { customerFormScreen } from '@/features/customers/form';
+import { customerPageScreen } from '@/features/customers/page';
 import { backoffDelay, NetworkError, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import { detectLocale, setUiLocale, t } from '@/i18n';
@@ -56,6 +59,8 @@ const ROUTES: Record<string, Route> = {
   '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/settings/notifications': { screen: notificationsScreen, auth: true, chrome: 'app', tab: 'home' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/customers': { screen: customersScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/customers/new': { screen: customerFormScreen, auth: true, chrome: 'app', tab: 'team' },
   '/map': { screen: mapScreen, auth: true, chrome: 'app', tab: 'visit' },
   '/visits/review': { screen: reviewScreen, auth: true, chrome: 'app', tab: 'team' },
   '/earnings': { screen: earningsScreen, auth: true, chrome: 'app', tab: 'home' },
@@ -79,6 +84,8 @@ const ROUTES: Record<string, Route> = {
 /** Paths with an id in them (`/deals/42`); exact paths above win (`/deals/new`). */
 const PATTERNS: Array<[RegExp, Route]> = [
   [/^\/deals\/[^/]+$/, { screen: dealScreen, auth: true, chrome: 'app', tab: 'deals' }],
+  [/^\/customers\/[^/]+\/edit$/, { screen: customerFormScreen, auth: true, chrome: 'app', tab: 'team' }],
+  [/^\/customers\/[^/]+$/, { screen: customerPageScreen, auth: true, chrome: 'app', tab: 'team' }],
   [/^\/contests\/[^/]+$/, { screen: contestScreen, auth: true, chrome: 'app', tab: 'board' }],
 ];
 

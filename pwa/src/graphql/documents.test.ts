@@ -15,6 +15,7 @@ import * as notifications from '@/features/notifications/documents';
 import * as contests from '@/features/contests/documents';
 import * as robots from '@/features/robots/documents';
 import * as events from '@/features/events/documents';
+import * as customers from '@/features/customers/documents';
 
 // The backend exports the schema to the repository root; the PWA's documents
 // must validate against it (a renamed field fails here, not on a phone).
@@ -22,7 +23,7 @@ const SCHEMA_PATH = fileURLToPath(new URL('../../../schema.graphql', import.meta
 const hasSchema = existsSync(SCHEMA_PATH);
 
 // Every module of documents the app sends, by name.
-const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, events };
+const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, events, customers };
 
 describe('GraphQL documents', () => {
   const entries = Object.entries(MODULES).flatMap(([module, exports]) =>

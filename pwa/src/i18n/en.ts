@@ -15,9 +15,11 @@ import { contestsEn } from '@/i18n/contests';
 import { rewardsEn } from '@/i18n/rewards';
 import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
+import { customersEn } from '@/i18n/customers';
 
 export const en = {
   ...badgesEn,
+  ...customersEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,

@@ -4,6 +4,7 @@ import type { Screen } from '@/app/screen';
 import { badgeSettingsLink } from '@/features/badges/links';
 import { robotsSettingsLink } from '@/features/robots/links';
 import { eventsSettingsLink } from '@/features/events/links';
+import { customersLink } from '@/features/customers/links';
 import { compensationLinks } from '@/features/compensation/ui';
 import { mapLinks } from '@/features/map/links';
 import { memberPointsLink, pointRulesLink } from '@/features/points/links';
@@ -359,7 +360,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     h(
       'section',
       { class: 'page team-page' },
-      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), compensationLinks(texts, me.user.role), mapLinks(texts, me.user.role, disposers), pairTvLink(texts, me.user.role), pointRulesLink(texts, me.user.role), badgeSettingsLink(texts, me.user.role), robotsSettingsLink(texts, me.user.role), eventsSettingsLink(texts, me.user.role)),
+      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), customersLink(texts), compensationLinks(texts, me.user.role), mapLinks(texts, me.user.role, disposers), pairTvLink(texts, me.user.role), pointRulesLink(texts, me.user.role), badgeSettingsLink(texts, me.user.role), robotsSettingsLink(texts, me.user.role), eventsSettingsLink(texts, me.user.role)),
       metricTabs,
       grainTabs,
       glance,
