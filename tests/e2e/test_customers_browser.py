@@ -47,6 +47,18 @@ async def test_a_manager_types_a_gcj02_position_and_opens_the_customers_page(ser
     await expect(page.get_by_test_id("customer-table")).to_be_visible()
     await expect(page.get_by_test_id("customer-row")).to_have_count(3)
     await _shoot(page, "tv", "list", stack.name)
+    # Two selected: reassign them to Rita in one step
+    rows = page.get_by_test_id("customer-row")
+    await rows.nth(1).locator("input[type=checkbox]").check()
+    await rows.nth(2).locator("input[type=checkbox]").check()
+    await expect(page.get_by_test_id("bulk-bar")).to_be_visible()
+    await page.get_by_test_id("reassign-owner").select_option(str(world.rep.id))
+    await _shoot(page, "tv", "bulk", stack.name)
+    await page.get_by_test_id("reassign").click()
+    await expect(page.get_by_test_id("customers-notice")).to_contain_text("2 customers reassigned")
+    await page.get_by_test_id("filter-owner").select_option(str(world.rep.id))
+    await expect(page.get_by_test_id("customer-row")).to_have_count(3)
+    await page.get_by_test_id("filter-owner").select_option("")
 
     # A new customer, its position typed from Gaode's picker in GCJ-02
     await page.get_by_test_id("new-customer").click()

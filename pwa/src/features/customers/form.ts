@@ -257,9 +257,12 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
     .then(({ customerPage, orgTree, mapSettings }) => {
       if (!alive) return;
       const c = customerPage?.customer;
+      // The tree may leave out the viewer (a manager heads the unit) or a customer's current owner: both stay choosable.
       const owners = people(orgTree);
+      if (!owners.some((o) => o.id === me.user.id)) owners.unshift({ id: me.user.id, name: me.user.name });
+      if (c?.ownerId && !owners.some((o) => o.id === c.ownerId)) owners.unshift({ id: c.ownerId, name: c.ownerName ?? c.ownerId });
       view.update({
-        loading: false, owners: owners.length ? owners : [{ id: me.user.id, name: me.user.name }],
+        loading: false, owners,
         ...(c ? { name: c.name, address: c.address, city: c.city, industry: c.industry, tier: c.tier, ownerId: c.ownerId ?? '', radius: String(c.geofenceRadiusMeters) } : {}),
       });
       const el = root.querySelector<HTMLElement>('.cust-map');
