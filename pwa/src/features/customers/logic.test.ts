@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_LIST, filterOf, parseCoordinate, splitPair, toggleSort } from '@/features/customers/logic';
+import { EMPTY_LIST, filterOf, parseCoordinate, splitPair } from '@/features/customers/logic';
 
 describe('customers list', () => {
   it('sends only the filters that are set', () => {
@@ -8,11 +8,6 @@ describe('customers list', () => {
     expect(filterOf({ ...EMPTY_LIST, search: ' 上海 ', tier: 'A', atRisk: true, notVisited30: true }, now)).toEqual({
       search: '上海', tiers: ['A'], atRisk: true, lastVisitBefore: '2026-11-07T00:00:00.000Z',
     });
-  });
-
-  it('sorts figures biggest first and flips on a second click', () => {
-    expect(toggleSort(EMPTY_LIST, 'LIFETIME_REVENUE')).toEqual({ sort: 'LIFETIME_REVENUE', descending: true, offset: 0 });
-    expect(toggleSort(EMPTY_LIST, 'NAME')).toEqual({ sort: 'NAME', descending: true, offset: 0 });
   });
 });
 

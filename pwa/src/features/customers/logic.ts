@@ -40,13 +40,6 @@ export function filterOf(state: ListState, now: Date): CustomerFilter {
   return filter;
 }
 
-/** Clicking a column's head: sort by it, or turn the order around when it is already the sort. */
-export function toggleSort(state: ListState, sort: CustomerSort): Pick<ListState, 'sort' | 'descending' | 'offset'> {
-  if (state.sort === sort) return { sort, descending: !state.descending, offset: 0 };
-  // Figures read best biggest (or latest) first; names and tiers from A.
-  return { sort, descending: sort !== 'NAME' && sort !== 'TIER', offset: 0 };
-}
-
 export function people(tree: TreeNode[]): Array<{ id: string; name: string }> {
   return tree.filter((e) => e.node.kind === 'USER').map((e) => ({ id: e.node.id, name: e.node.name }));
 }
