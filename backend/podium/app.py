@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from podium.core.env import Env
 from podium.core.memory import tune_for_serving
+from podium.customer_pages import service as customer_pages
 from podium.badges import service as badges
 from podium.celebrations import service as celebrations
 from podium.celebrations.events import Celebrated
@@ -24,14 +25,15 @@ from podium.core.events import DomainEvent, Publisher
 from podium.core import outbox as outbox_rows
 from podium.core.outbox import Handler, Outbox, SubscriberTable, publish_live
 from podium.customers import service as customers
+from podium.customers.events import CustomersMerged
 from podium.orgs.events import PersonDeactivated
 from podium.pipeline import handovers
-from podium.pipeline.events import DealWon
+from podium.pipeline.events import DealChanged, DealWon, OrderRecorded
 from podium.points.events import PointsEntered
 from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
 from podium.robots import service as robots
-from podium.visits.events import VisitReviewed
+from podium.visits.events import VisitReviewed, VisitVerified
 from podium.orgs.events import UnitsMerged
 from podium.targets import units as target_units
 from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -87,6 +89,11 @@ def subscribers() -> SubscriberTable:
         # The merged unit's targets become the survivor's, and its board counts what was credited to the merged one,
         # before live screens re-read attainment and boards.
         UnitsMerged: [target_units.on_units_merged, leaderboards.on_units_merged],
+        # Customers' list figures, kept on their rows by customer_pages (above visits and the pipeline); live screens re-read after.
+        VisitVerified: [customer_pages.on_visit_verified],
+        DealChanged: [customer_pages.on_deal_changed],
+        OrderRecorded: [customer_pages.on_order_recorded],
+        CustomersMerged: [customer_pages.on_customers_merged],
     }
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):

@@ -45,6 +45,9 @@ COMPANY_KINDS = ("科技", "医疗器械", "精密仪器", "物流", "电子", "
 STREETS = ("南京西路", "淮海中路", "世纪大道", "漕溪北路", "延安西路", "长寿路", "张杨路", "虹桥路", "四川北路", "龙华中路")
 
 
+INDUSTRIES = ("制造", "医疗", "教育", "化工", "食品", "半导体", "汽车")
+
+
 async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool:
     """Create the demo org once; False when it already exists."""
     rng = random.Random(20261122)
@@ -93,6 +96,8 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
                 owner_id=reps[index % len(reps)].id,
                 potential=Decimal(rng.randrange(200_000, 3_000_000, 10_000)),
                 created_at=now - timedelta(days=rng.uniform(0, 540)),
+                # By index, not by rng: the rest of the demo draws the same numbers as before.
+                city="上海", industry=INDUSTRIES[index % len(INDUSTRIES)],
             )
             tx.session.add(customer)
             customers.append(customer)

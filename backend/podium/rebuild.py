@@ -3,7 +3,8 @@
 Boards are dropped (each is rebuilt from SQL when next read). History earns what it earned: every
 person's monthly milestones, and every badge, checked once per day of history with the clock set
 to that day, so each is awarded once and dated when it was earned. Everything runs quietly: the
-past is stored, never pushed, posted or celebrated live. Ended contests are finished.
+past is stored, never pushed, posted or celebrated live. Ended contests are finished. Customers' list
+figures are recomputed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from podium.customer_pages import service as accounts
 from podium.badges import service as badges
 from podium.celebrations import service as celebrations
 from podium.contests import service as contests
@@ -32,6 +34,7 @@ class Rebuilt:
     milestones: int = 0
     badges: int = 0
     contests: int = 0
+    customers: int = 0
 
 
 async def rebuild(env: Env) -> Rebuilt:
@@ -41,6 +44,8 @@ async def rebuild(env: Env) -> Rebuilt:
             org_zones = await orgs.all_time_zones(session)
         for org_id, zone in org_zones:
             done.orgs += 1
+            # Customers' figures (last visit, open pipeline, lifetime revenue, at risk) from visits and the pipeline.
+            done.customers += await accounts.refresh_org(env, org_id)
             async with env.db() as session:
                 days = [(d.user_id, d.rule_kind, d.occurred_at) for d in await ledger.last_of_each_day(session, org_id, zone)]
                 # Won deals count for badges whether or not they earned points (history imported as deals).

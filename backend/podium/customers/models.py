@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.customers.names import KEY_MAX
@@ -18,7 +18,16 @@ class Customer(IdMixin, Base):
     __tablename__ = "customers"
     # A customer added on a phone carries the phone's id for that write: a retry finds the first one.
     # One customer per name in an org, however it was typed: the database settles two phones adding it at once.
-    __table_args__ = (UniqueConstraint("created_by", "client_id"), UniqueConstraint("org_id", "name_key"))
+    # The list's filters and sorts on figures read these indexes, never the visits or deals tables (docs/architecture.md).
+    __table_args__ = (
+        UniqueConstraint("created_by", "client_id"),
+        UniqueConstraint("org_id", "name_key"),
+        Index("ix_customers_org_last_visit", "org_id", "last_visit_at"),
+        Index("ix_customers_org_open_pipeline", "org_id", "open_pipeline"),
+        Index("ix_customers_org_lifetime_revenue", "org_id", "lifetime_revenue"),
+        Index("ix_customers_org_at_risk_from", "org_id", "at_risk_from"),
+        Index("ix_customers_org_city", "org_id", "city"),
+    )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -39,3 +48,34 @@ class Customer(IdMixin, Base):
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     client_id: Mapped[str | None] = mapped_column(String(64))
+    industry: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # A merged duplicate: kept (nothing cascades away), its records moved to the survivor, its links redirected there.
+    merged_into_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("customers.id", ondelete="SET NULL"), index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Figures of higher capabilities, kept here by accounts' handlers of their events (absolute recomputes, so
+    # idempotent) so the list filters and sorts 100k customers on indexes. Rebuilt by `podium rebuild`.
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Median days between the customer's orders (None under two orders): its usual buying interval.
+    order_interval_days: Mapped[int | None]
+    open_pipeline: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
+    lifetime_revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
+    # From this moment the customer is at risk unless touched again (figures.at_risk_from says how); None: never touched.
+    at_risk_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CustomerContact(IdMixin, Base):
+    """A person at the customer: whom to call, and how to reach them on WeCom or DingTalk."""
+
+    __tablename__ = "customer_contacts"
+
+    org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    wecom_id: Mapped[str] = mapped_column(String(64), default="")
+    dingtalk_id: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

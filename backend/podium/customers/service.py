@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -57,7 +57,7 @@ async def find_customers(
     if search is not None and len(search) > 200:
         problems.add(ErrorCode.TOO_LONG, "search", max=200)
     problems.raise_if_any()
-    query = select(Customer).where(Customer.org_id == viewer.org_id)
+    query = select(Customer).where(Customer.org_id == viewer.org_id, Customer.merged_into_id.is_(None))
     if search and search.strip():
         pattern = "%" + search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
@@ -95,7 +95,7 @@ async def by_ids(session: AsyncSession, org_id: int, ids: set[int]) -> dict[int,
 
 async def owned_by(session: AsyncSession, org_id: int, user_id: int) -> list[Customer]:
     """A person's own customers, in the order they were added."""
-    query = select(Customer).where(Customer.org_id == org_id, Customer.owner_id == user_id).order_by(Customer.id)
+    query = select(Customer).where(Customer.org_id == org_id, Customer.owner_id == user_id, Customer.merged_into_id.is_(None)).order_by(Customer.id)
     return list(await session.scalars(query))
 
 
@@ -197,7 +197,8 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
             customer = Customer(
                 org_id=viewer.org_id, name=name, name_key=key, address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
                 geofence_radius_m=data.geofence_radius_m, tier=data.tier, owner_id=viewer.user_id, potential=Decimal(0),
-                created_at=now, created_by=viewer.user_id, client_id=data.client_id,
+                created_at=now, created_by=viewer.user_id, client_id=data.client_id, updated_at=now,
+                open_pipeline=Decimal(0), lifetime_revenue=Decimal(0), at_risk_from=now + timedelta(days=env.settings.visits.at_risk_days),
             )
             tx.session.add(customer)
             await tx.session.flush()

@@ -45,6 +45,16 @@ class PaymentRecorded(DomainEvent):
 
 
 @dataclass(frozen=True)
+class OrderRecorded(DomainEvent):
+    """An order against a won deal: the customer's buying rhythm (accounts' figures) follows it."""
+
+    name = "order"
+    live = False
+    order: int
+    deal: int
+
+
+@dataclass(frozen=True)
 class ActivityLogged(DomainEvent):
     name = "activity"
     user: int

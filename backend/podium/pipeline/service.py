@@ -24,7 +24,7 @@ from podium.customers import service as customers
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
 from podium.pipeline import policies
-from podium.pipeline.events import ActivityLogged, DealChanged, DealWon, PaymentRecorded, StagesChanged
+from podium.pipeline.events import ActivityLogged, DealChanged, DealWon, OrderRecorded, PaymentRecorded, StagesChanged
 from podium.pipeline.models import Activity, Deal, DealChange, DealLine, Order, Payment, Product, Stage, StageChange
 from podium.points import service as points
 
@@ -740,6 +740,7 @@ async def record_order(env: Env, viewer: Viewer, data: OrderInput) -> tuple[Orde
             )
             session.add(order)
             await session.flush()
+            tx.record(OrderRecorded(org_id=deal.org_id, order=order.id, deal=deal.id))
     except IntegrityError:
         replay = await _order_replay(env, viewer, data.client_id)
         if replay is None:

@@ -30,6 +30,8 @@ const ROUTES: Record<string, Route> = {
   '/settings/stages': { load: () => import('@/features/pipeline/stages').then((m) => m.stagesScreen), auth: true, chrome: 'app', tab: 'deals' },
   '/settings/notifications': { load: () => import('@/features/notifications/notifications').then((m) => m.notificationsScreen), auth: true, chrome: 'app', tab: 'home' },
   '/team': { load: () => import('@/features/targets/team').then((m) => m.teamScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/customers': { load: () => import('@/features/customers/list').then((m) => m.customersScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/customers/new': { load: () => import('@/features/customers/form').then((m) => m.customerFormScreen), auth: true, chrome: 'app', tab: 'team' },
   '/map': { load: () => import('@/features/map/routes').then((m) => m.mapScreen), auth: true, chrome: 'app', tab: 'visit' },
   '/visits/review': { load: () => import('@/features/map/routes').then((m) => m.reviewScreen), auth: true, chrome: 'app', tab: 'team' },
   '/earnings': { load: () => import('@/features/compensation/earnings').then((m) => m.earningsScreen), auth: true, chrome: 'app', tab: 'home' },
@@ -61,6 +63,8 @@ const ROUTES: Record<string, Route> = {
 /** Paths with an id in them (`/deals/42`); exact paths above win (`/deals/new`). */
 const PATTERNS: Array<[RegExp, Route]> = [
   [/^\/deals\/[^/]+$/, { load: () => import('@/features/pipeline/deal').then((m) => m.dealScreen), auth: true, chrome: 'app', tab: 'deals' }],
+  [/^\/customers\/[^/]+\/edit$/, { load: () => import('@/features/customers/form').then((m) => m.customerFormScreen), auth: true, chrome: 'app', tab: 'team' }],
+  [/^\/customers\/[^/]+$/, { load: () => import('@/features/customers/page').then((m) => m.customerPageScreen), auth: true, chrome: 'app', tab: 'team' }],
   [/^\/contests\/[^/]+$/, { load: () => import('@/features/contests/contests').then((m) => m.contestScreen), auth: true, chrome: 'app', tab: 'board' }],
   [/^\/join\/[^/]+$/, { load: () => import('@/features/accounts/join').then((m) => m.joinScreen), auth: false, chrome: 'bare' }],
   [/^\/reset\/[^/]+$/, { load: () => import('@/features/accounts/reset').then((m) => m.resetScreen), auth: false, chrome: 'bare' }],

@@ -18,11 +18,13 @@ import { rewardsEn } from '@/i18n/rewards';
 import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
 import { orgEn } from '@/i18n/org';
+import { customersEn } from '@/i18n/customers';
 
 export const en = {
   ...accountsEn,
   ...badgesEn,
   ...orgEn,
+  ...customersEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,

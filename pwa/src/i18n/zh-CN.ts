@@ -16,12 +16,14 @@ import { contestsZhCN } from '@/i18n/contests';
 import { rewardsZhCN } from '@/i18n/rewards';
 import { robotsZhCN } from '@/i18n/robots';
 import { tvZhCN } from '@/i18n/tv';
+import { customersZhCN } from '@/i18n/customers';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
   ...accountsZhCN,
   ...badgesZhCN,
   ...orgZhCN,
+  ...customersZhCN,
   ...earningsZh,
   ...compensationZh,
   ...mapZhCN,

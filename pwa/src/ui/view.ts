@@ -24,6 +24,11 @@ export function mount<S extends object>(
   initial: S,
   draw: (state: S, view: View<S>) => TemplateResult,
 ): View<S> {
+  // lit-html remembers what it drew into a container; the router empties and reuses one container for
+  // every screen, so each view draws into a host of its own (display: contents: no box of its own).
+  const host = document.createElement('div');
+  host.style.display = 'contents';
+  root.append(host);
   let state = initial;
   let scheduled = false;
   let stopped = false;
@@ -42,7 +47,7 @@ export function mount<S extends object>(
       });
     },
     redraw() {
-      if (!stopped) render(draw(state, view), root);
+      if (!stopped) render(draw(state, view), host);
     },
     stop() {
       stopped = true;

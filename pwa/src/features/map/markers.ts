@@ -4,6 +4,7 @@ import type { MapVisit, PlanStop, VisitFlag } from '@/features/map/documents';
 import { durationParts, explainFlags, STATUS_KEY, stopTone, TONE_COLOR, visitTone, type VisitTone } from '@/features/map/logic';
 import { formatDistance, formatNumber, formatTime, t } from '@/i18n';
 import { h } from '@/ui/dom';
+import { customerLink } from '@/ui/customer-link';
 
 export const VISIT_MARKER_SIZE = 30;
 export const STOP_MARKER_SIZE = 26;
@@ -121,7 +122,7 @@ export function visitPopup(visit: MapVisit, opts: { showPerson: boolean; personC
     'div',
     { class: 'visit-popup', 'data-testid': 'map-popup', 'data-visit-id': visit.id },
     who,
-    h('strong', { class: 'popup-customer' }, visit.customer.name),
+    h('strong', { class: 'popup-customer' }, customerLink(visit.customer)),
     h('p', { class: 'popup-line' }, timesText(visit)),
     h('p', { class: 'popup-line' },
       t('map.distance', { distance: formatDistance(visit.distanceMeters) }),
@@ -141,7 +142,7 @@ export function stopPopup(stop: PlanStop): HTMLElement {
     'div',
     { class: 'visit-popup', 'data-testid': 'map-popup', 'data-customer-id': stop.customer.id },
     h('span', { class: 'popup-person' }, t('map.stop.order', { order: stop.order })),
-    h('strong', { class: 'popup-customer' }, stop.customer.name),
+    h('strong', { class: 'popup-customer' }, customerLink(stop.customer)),
     stop.customer.address ? h('p', { class: 'popup-line' }, stop.customer.address) : null,
     h('p', { class: `popup-line${stop.atRisk && !stop.visitedToday ? ' is-risk' : ''}` }, stopLastVisit(stop)),
     stop.legMeters !== null ? h('p', { class: 'popup-line' }, stopLeg(stop)) : null,

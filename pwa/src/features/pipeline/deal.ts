@@ -40,6 +40,7 @@ import {
 import { formatNumber, formatTime, getLocale, t, type MessageKey } from '@/i18n';
 import { h, replace, Texts, type Child } from '@/ui/dom';
 import { icon } from '@/ui/icons';
+import { customerLink } from '@/ui/customer-link';
 
 type Outcome = { __typename: string } | OperationError;
 type Order = DealDetail['orders'][number];
@@ -362,7 +363,7 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
       ),
       h('h1', { class: 'deal-head-title' }, deal.title),
       syncNote(markOf(deal, queued)),
-      h('p', { class: 'deal-head-customer' }, deal.customer.name),
+      h('p', { class: 'deal-head-customer' }, customerLink(deal.customer)),
       h('p', { class: 'deal-big-amount', 'data-testid': 'deal-amount' }, formatMoney(deal.amount, deal.currency, locale)),
       h(
         'dl',

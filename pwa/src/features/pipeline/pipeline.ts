@@ -26,6 +26,7 @@ import { h, replace, Texts, tx } from '@/ui/dom';
 import { readCache, writeCache, type OutboxItem } from '@/offline/db';
 import { listOutbox, onOutboxChange, onRefused, onSynced } from '@/offline/outbox';
 import { icon } from '@/ui/icons';
+import { customerLink } from '@/ui/customer-link';
 
 /** How long closed deals stay on the board (won and lost columns). */
 export const CLOSED_DAYS = 30;
@@ -170,7 +171,7 @@ export const pipelineScreen: Screen = (root, { location, me: maybeMe }) => {
               )
             : null,
         ),
-        h('p', { class: 'deal-customer' }, deal.customer.name),
+        h('p', { class: 'deal-customer' }, customerLink(deal.customer)),
         h(
           'div',
           { class: 'deal-money' },

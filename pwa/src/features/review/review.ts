@@ -14,6 +14,7 @@ import type { Me } from '@/graphql/types';
 import { formatDistance, formatNumber, formatTime, t } from '@/i18n';
 import { h, replace, Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
+import { customerLink } from '@/ui/customer-link';
 
 function managersOnly(root: HTMLElement, texts: Texts): void {
   root.append(
@@ -170,7 +171,7 @@ export const reviewScreen: Screen = (root, { me: maybeMe }) => {
     article.append(
       h('header', { class: 'review-head' },
         h('h2', { class: 'review-person', tabindex: -1 }, dot, h('span', null, visit.person.name)),
-        h('p', { class: 'review-customer' }, visit.customer.name),
+        h('p', { class: 'review-customer' }, customerLink(visit.customer)),
         h('p', { class: 'review-when' },
           h('time', { datetime: visit.occurredAt }, formatTime(visit.occurredAt, { weekday: 'short', day: 'numeric', month: 'short' })),
           ' · ', timesText(visit), ' · ', formatDistance(visit.distanceMeters)),

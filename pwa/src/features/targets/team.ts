@@ -2,6 +2,7 @@
 import '@/features/targets/targets.css';
 type Grain = 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 import type { Screen } from '@/app/screen';
+import { customersLink } from '@/features/customers/links';
 import { mapLinks } from '@/features/map/links';
 import { memberPointsLink } from '@/features/points/links';
 import { formatMoney } from '@/ui/money';
@@ -355,7 +356,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     h(
       'section',
       { class: 'page team-page' },
-      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), mapLinks(texts, me.user.role, disposers)),
+      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), customersLink(texts, me.user.role), mapLinks(texts, me.user.role, disposers)),
       metricTabs,
       grainTabs,
       glance,

@@ -1,0 +1,1 @@
+"""Accounts: a customer as a whole, assembled from customers, visits and the pipeline (the layer above them)."""

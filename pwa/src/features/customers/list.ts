@@ -1,0 +1,229 @@
+// /customers: the customers in my reach. A desktop gets a table with filters, sortable columns,
+// multi-select and the bulk actions (reassign, merge); a phone the same rows as cards.
+// One state, one draw (ui/view.ts), the shared table (ui/table.ts) in server mode: the server filters, sorts and pages (customerList).
+import '@/features/customers/customers.css';
+import { html, nothing, type TemplateResult } from 'lit-html';
+import type { Screen } from '@/app/screen';
+import {
+  CUSTOMER_CHOICES_QUERY,
+  CUSTOMER_LIST_QUERY,
+  MERGE_CUSTOMERS_MUTATION,
+  REASSIGN_CUSTOMERS_MUTATION,
+  type CustomerRow,
+  type CustomerSort,
+  type MergeResult,
+  type ReassignResult,
+  type TreeNode,
+} from '@/features/customers/documents';
+import { EMPTY_LIST, filterOf, PAGE_SIZE, people, teams, type ListState } from '@/features/customers/logic';
+import { request } from '@/graphql/client';
+import { failureMessage } from '@/graphql/errors';
+import type { Me } from '@/graphql/types';
+import { getLocale, t, type MessageKey } from '@/i18n';
+import { formatMoney } from '@/ui/money';
+import { dataTable, tableState, type Column, type TableChange, type TableState } from '@/ui/table';
+import { mount, type View } from '@/ui/view';
+import { ownHost } from '@/features/customers/host';
+
+interface State extends ListState {
+  rows: CustomerRow[];
+  total: number;
+  loading: boolean;
+  error: string;
+  notice: string;
+  table: TableState;
+  owners: Array<{ id: string; name: string }>;
+  teamChoices: Array<{ id: string; name: string; depth: number }>;
+  cities: string[];
+  industries: string[];
+  reassignTo: string;
+  survivor: string;
+}
+
+const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+
+export function lastVisitText(at: string | null): string {
+  return at ? new Intl.DateTimeFormat(getLocale(), DAY).format(new Date(at)) : t('customers.never');
+}
+
+export const customersScreen: Screen = (root, { me: maybeMe }) => {
+  const me = maybeMe as Me;
+  const manager = me.user.role === 'MANAGER' || me.user.role === 'ADMIN';
+  const currency = me.org.currency;
+  let alive = true;
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  let asked = 0;
+
+  const load = async (view: View<State>) => {
+    const mine = ++asked;
+    view.update({ loading: true, error: '' });
+    const s = view.state;
+    try {
+      const { customerList } = await request<{ customerList: { total: number; items: CustomerRow[] } }>(CUSTOMER_LIST_QUERY, {
+        filter: filterOf(s, new Date()), sort: s.sort, descending: s.descending, offset: s.offset, first: PAGE_SIZE,
+      });
+      if (!alive || mine !== asked) return;
+      const ids = new Set(customerList.items.map((c) => c.id));
+      view.update((st) => ({ rows: customerList.items, total: customerList.total, loading: false, table: { ...st.table, selected: new Set([...st.table.selected].filter((i) => ids.has(i))) } }));
+    } catch (failure) {
+      if (alive && mine === asked) view.update({ loading: false, error: failureMessage(failure) });
+    }
+  };
+
+  const change_ = (patch: Partial<State>) => {
+    view.update({ ...patch, offset: patch.offset ?? 0 });
+    void load(view);
+  };
+
+  const reassign = async () => {
+    const s = view.state;
+    if (!s.reassignTo || !s.table.selected.size) return;
+    try {
+      const { reassignCustomers } = await request<{ reassignCustomers: ReassignResult }>(REASSIGN_CUSTOMERS_MUTATION, { ids: selectedIds(s), owner: s.reassignTo });
+      if (reassignCustomers.__typename === 'OperationError') {
+        view.update({ error: reassignCustomers.errors.map((e) => e.message).join(' ') });
+        return;
+      }
+      view.update((st) => ({ notice: t('customers.reassigned', { count: reassignCustomers.customers.length }), table: { ...st.table, selected: new Set<string>() }, reassignTo: '' }));
+      void load(view);
+    } catch (failure) {
+      view.update({ error: failureMessage(failure) });
+    }
+  };
+
+  const merge = async () => {
+    const s = view.state;
+    const survivor = s.rows.find((r) => r.id === s.survivor);
+    const merged = selectedIds(s).filter((i) => i !== s.survivor);
+    if (!survivor || !merged.length) return;
+    if (!window.confirm(t('customers.mergeConfirm', { count: merged.length, name: survivor.name }))) return;
+    try {
+      const { mergeCustomers } = await request<{ mergeCustomers: MergeResult }>(MERGE_CUSTOMERS_MUTATION, { survivor: survivor.id, merged });
+      if (mergeCustomers.__typename === 'OperationError') {
+        view.update({ error: mergeCustomers.errors.map((e) => e.message).join(' ') });
+        return;
+      }
+      view.update((st) => ({ notice: t('customers.merged', { name: survivor.name }), table: { ...st.table, selected: new Set<string>() }, survivor: '' }));
+      void load(view);
+    } catch (failure) {
+      view.update({ error: failureMessage(failure) });
+    }
+  };
+
+  const money = (amount: string) => formatMoney(amount, currency, getLocale(), true);
+
+  const columns: Array<Column<CustomerRow>> = [
+    { key: 'NAME', header: 'customers.col.name', primary: true, sort: (c) => c.name,
+      cell: (c) => html`<span class="cust-name">${c.name}</span>${c.atRisk ? html` <span class="cust-risk" data-testid="at-risk">${t('customers.atRisk')}</span>` : nothing}
+        <div class="cust-sub">${c.address}</div>` },
+    { key: 'CITY', header: 'customers.col.city', cell: (c) => c.city },
+    { key: 'TIER', header: 'customers.col.tier', sort: (c) => c.tier, width: '5rem', cell: (c) => html`<span class="cust-tier tier-${c.tier}">${c.tier}</span>` },
+    { key: 'OWNER', header: 'customers.col.owner', cell: (c) => c.ownerName ?? t('customers.noOwner') },
+    { key: 'LAST_VISIT', header: 'customers.col.lastVisit', sort: (c) => c.lastVisitAt ?? '', firstDir: 'desc', cell: (c) => lastVisitText(c.lastVisitAt) },
+    { key: 'OPEN_PIPELINE', header: 'customers.col.openPipeline', numeric: true, firstDir: 'desc', sort: (c) => Number(c.openPipeline), cell: (c) => money(c.openPipeline) },
+    { key: 'LIFETIME_REVENUE', header: 'customers.col.lifetime', numeric: true, firstDir: 'desc', phoneHidden: true, sort: (c) => Number(c.lifetimeRevenue), cell: (c) => money(c.lifetimeRevenue) },
+  ];
+
+  const onTable = (table: TableState, change: TableChange) => {
+    if (change === 'selection') {
+      const selected = [...table.selected];
+      view.update((s) => ({ table, survivor: selected.includes(s.survivor) ? s.survivor : (selected[0] ?? '') }));
+      return;
+    }
+    if (change === 'sort' && table.sort) {
+      change_({ table, sort: table.sort.key as CustomerSort, descending: table.sort.dir === 'desc' });
+      return;
+    }
+    view.update({ table, search: table.query });
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => change_({}), 250);
+  };
+
+  const selectedIds = (s: State) => [...s.table.selected];
+
+  const bulkControls = (s: State) => {
+    if (!manager || !s.table.selected.size) return nothing;
+    const chosen = s.rows.filter((r) => s.table.selected.has(r.id));
+    return html`<div class="cust-bulk-controls" data-testid="bulk-bar">
+      <label class="cust-inline"><span>${t('customers.reassignTo')}</span>
+        <select class="input" data-testid="reassign-owner" .value=${s.reassignTo} @change=${(e: Event) => view.update({ reassignTo: (e.target as HTMLSelectElement).value })}>
+          <option value="">—</option>
+          ${s.owners.map((o) => html`<option value=${o.id}>${o.name}</option>`)}
+        </select></label>
+      ${chosen.length > 1 ? html`<label class="cust-inline"><span>${t('customers.mergeSurvivor')}</span>
+        <select class="input" data-testid="merge-survivor" .value=${s.survivor} @change=${(e: Event) => view.update({ survivor: (e.target as HTMLSelectElement).value })}>
+          ${chosen.map((c) => html`<option value=${c.id} ?selected=${c.id === s.survivor}>${c.name}</option>`)}
+        </select></label>` : nothing}
+    </div>`;
+  };
+
+  const select = (label: MessageKey, value: string, choices: Array<{ id: string; name: string }>, onChange: (v: string) => void, testId: string) => html`
+    <label class="cust-filter">
+      <span class="label">${t(label)}</span>
+      <select class="input" data-testid=${testId} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">${t('customers.filter.any')}</option>
+        ${choices.map((c) => html`<option value=${c.id} ?selected=${c.id === value}>${c.name}</option>`)}
+      </select>
+    </label>`;
+
+  const toggleChip = (label: MessageKey, on: boolean, flip: () => void, testId: string) => html`
+    <button type="button" class="chip cust-chip ${on ? 'is-on' : ''}" aria-pressed=${on ? 'true' : 'false'} data-testid=${testId} @click=${flip}>${t(label)}</button>`;
+
+  const pager = (s: State) => {
+    if (s.total <= PAGE_SIZE) return nothing;
+    return html`<nav class="cust-pager">
+      <button type="button" class="btn" ?disabled=${s.offset === 0} @click=${() => change_({ offset: Math.max(0, s.offset - PAGE_SIZE) })}>${t('customers.prev')}</button>
+      <span>${t('customers.pageOf', { from: s.offset + 1, to: Math.min(s.total, s.offset + PAGE_SIZE), total: s.total })}</span>
+      <button type="button" class="btn" ?disabled=${s.offset + PAGE_SIZE >= s.total} @click=${() => change_({ offset: s.offset + PAGE_SIZE })}>${t('customers.next')}</button>
+    </nav>`;
+  };
+
+  const draw = (s: State): TemplateResult => html`<section class="page cust-page" data-testid="customers-screen">
+    <header class="cust-head">
+      <h1>${t('customers.title')}</h1>
+      <span class="cust-count" data-testid="customer-count">${t('customers.count', { count: s.total })}</span>
+      <a class="btn btn-primary" href="/customers/new" data-testid="new-customer">${t('customers.new')}</a>
+    </header>
+    <div class="cust-filters">
+      ${manager ? select('customers.filter.owner', s.ownerId, s.owners, (v) => change_({ ownerId: v }), 'filter-owner') : nothing}
+      ${manager && s.teamChoices.length ? select('customers.filter.team', s.teamId, s.teamChoices.map((x) => ({ id: x.id, name: `${'· '.repeat(x.depth)}${x.name}` })), (v) => change_({ teamId: v }), 'filter-team') : nothing}
+      ${select('customers.filter.tier', s.tier, ['A', 'B', 'C'].map((x) => ({ id: x, name: x })), (v) => change_({ tier: v }), 'filter-tier')}
+      ${select('customers.filter.city', s.city, s.cities.map((x) => ({ id: x, name: x })), (v) => change_({ city: v }), 'filter-city')}
+      ${select('customers.filter.industry', s.industry, s.industries.map((x) => ({ id: x, name: x })), (v) => change_({ industry: v }), 'filter-industry')}
+      <div class="cust-chips">
+        ${toggleChip('customers.filter.atRisk', s.atRisk, () => change_({ atRisk: !s.atRisk }), 'filter-at-risk')}
+        ${toggleChip('customers.filter.openPipeline', s.openPipeline, () => change_({ openPipeline: !s.openPipeline }), 'filter-open-pipeline')}
+        ${toggleChip('customers.filter.notVisited30', s.notVisited30, () => change_({ notVisited30: !s.notVisited30 }), 'filter-not-visited')}
+      </div>
+    </div>
+    ${s.error ? html`<p class="form-error" role="alert">${s.error}</p>` : nothing}
+    ${s.notice ? html`<p class="form-ok" role="status" data-testid="customers-notice">${s.notice}</p>` : nothing}
+    ${dataTable<CustomerRow>({
+      rows: s.rows, columns, rowId: (c) => c.id, label: t('customers.title'), state: s.table, onChange: onTable, mode: 'server',
+      total: s.total, searchable: true, searchPlaceholder: t('customers.search'), selectable: manager,
+      rowHref: (c) => `/customers/${c.id}`, testId: 'customer-table', rowTestId: 'customer-row', toolbar: bulkControls(s),
+      empty: s.loading ? '' : t('customers.empty'),
+      actions: [
+        { id: 'reassign', label: t('customers.reassign'), primary: true, disabled: !s.reassignTo, run: () => void reassign() },
+        ...(s.table.selected.size > 1 ? [{ id: 'merge', label: t('customers.merge'), run: () => void merge() }] : []),
+      ],
+    })}
+    ${pager(s)}
+  </section>`;
+
+  const view = mount<State>(ownHost(root), {
+    ...EMPTY_LIST, rows: [], total: 0, loading: true, error: '', notice: '', table: tableState({ key: 'NAME', dir: 'asc' }), owners: [], teamChoices: [],
+    cities: [], industries: [], reassignTo: '', survivor: '',
+  }, draw);
+  void load(view);
+  void request<{ customerFacets: { cities: string[]; industries: string[] }; orgTree: TreeNode[] }>(CUSTOMER_CHOICES_QUERY)
+    .then(({ customerFacets, orgTree }) => {
+      if (alive) view.update({ cities: customerFacets.cities, industries: customerFacets.industries, owners: people(orgTree), teamChoices: teams(orgTree) });
+    })
+    .catch(() => undefined);
+  return () => {
+    alive = false;
+    clearTimeout(searchTimer);
+    view.stop();
+  };
+};
