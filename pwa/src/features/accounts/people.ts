@@ -236,7 +236,7 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
       key: 'status', header: 'accounts.people.col.status', sort: (p) => (p.active ? 0 : 1),
       cell: (p) => html`<span class="acc-status ${p.active ? 'is-active' : ''}">${t(p.active ? 'accounts.people.active' : 'accounts.people.inactive')}</span>`,
     },
-    { key: 'actions', header: 'accounts.people.edit', cell: (p) => actions(p) },
+    { key: 'actions', header: 'accounts.people.col.actions', cell: (p) => actions(p) },
   ];
 
   function table(s: State, v: View<State>): TemplateResult {
