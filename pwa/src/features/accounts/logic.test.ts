@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Person } from '@/features/accounts/documents';
-import { absoluteLink, filterPeople, isCompleteCode, managersFor, normalizeCode, sortPeople, successorsFor, timeZones, tokenFromPath } from '@/features/accounts/logic';
+import { absoluteLink, filterPeople, isCompleteCode, managersFor, normalizeCode, successorsFor, timeZones, tokenFromPath } from '@/features/accounts/logic';
 
 const person = (id: string, name: string, extra: Partial<Person> = {}): Person => ({
   id, name, email: `${name.toLowerCase().replace(/\s/g, '')}@acme.test`, role: 'REP', teamId: 't1', teamName: 'North', managerId: null,
@@ -37,13 +37,6 @@ describe('people table', () => {
     expect(filterPeople(people, { search: '', role: 'MANAGER', teamId: '', status: '' }).map((p) => p.id)).toEqual(['1']);
     expect(filterPeople(people, { search: '', role: '', teamId: 't1', status: 'active' }).map((p) => p.id)).toEqual(['1']);
     expect(filterPeople(people, { search: '', role: '', teamId: '', status: 'inactive' }).map((p) => p.id)).toEqual(['2']);
-  });
-
-  it('sorts by any column, the empty ones last', () => {
-    expect(sortPeople(people, 'name', true, 'en').map((p) => p.id)).toEqual(['2', '3', '1']);
-    expect(sortPeople(people, 'role', true, 'en').map((p) => p.id)).toEqual(['3', '1', '2']);
-    expect(sortPeople(people, 'lastSignIn', true, 'en').map((p) => p.id)).toEqual(['1', '3', '2']);
-    expect(sortPeople(people, 'team', false, 'en').map((p) => p.id)).toEqual(['3', '2', '1']);
   });
 
   it('offers active people as successors and managers', () => {

@@ -27,7 +27,6 @@ export function tokenFromPath(path: string, prefix: '/join' | '/reset'): string 
   return token && !token.includes('/') ? token : null;
 }
 
-export type SortKey = 'name' | 'role' | 'team' | 'manager' | 'lastSignIn';
 export interface PeopleFilter {
   search: string;
   role: Role | '';
@@ -35,8 +34,6 @@ export interface PeopleFilter {
   /** 'active', 'inactive' or '' (everyone). */
   status: '' | 'active' | 'inactive';
 }
-
-const ROLE_ORDER: Record<string, number> = { ADMIN: 0, MANAGER: 1, REP: 2 };
 
 export function filterPeople(people: readonly Person[], filter: PeopleFilter): Person[] {
   const needle = filter.search.trim().toLocaleLowerCase();
@@ -47,21 +44,6 @@ export function filterPeople(people: readonly Person[], filter: PeopleFilter): P
       (!filter.teamId || p.teamId === filter.teamId) &&
       (!filter.status || (filter.status === 'active') === p.active),
   );
-}
-
-export function sortPeople(people: readonly Person[], key: SortKey, ascending: boolean, locale: string): Person[] {
-  const collator = new Intl.Collator(locale);
-  const text = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : collator.compare(a, b));
-  const by: Record<SortKey, (a: Person, b: Person) => number> = {
-    name: (a, b) => collator.compare(a.name, b.name),
-    role: (a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9),
-    team: (a, b) => text(a.teamName, b.teamName),
-    manager: (a, b) => text(a.managerName, b.managerName),
-    // Never signed in sorts last either way: it is what a manager chasing people looks for.
-    lastSignIn: (a, b) => text(a.lastSignInAt, b.lastSignInAt),
-  };
-  const sorted = [...people].sort((a, b) => by[key](a, b) || collator.compare(a.name, b.name) || a.id.localeCompare(b.id));
-  return ascending ? sorted : sorted.reverse();
 }
 
 /** Who may take over someone's customers and open deals: active people other than them. */

@@ -24,12 +24,13 @@ import {
   type PersonResult,
   type RevokeResult,
 } from '@/features/accounts/documents';
-import { absoluteLink, filterPeople, managersFor, sortPeople, successorsFor, type PeopleFilter, type SortKey } from '@/features/accounts/logic';
+import { absoluteLink, filterPeople, managersFor, successorsFor, type PeopleFilter } from '@/features/accounts/logic';
 import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me, Role } from '@/graphql/types';
 import { getLocale, t, type MessageKey } from '@/i18n';
 import { errorSummary, field, invalid, NO_ERRORS, type PlacedErrors } from '@/ui/form-view';
+import { dataTable, tableState, type Column, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
 
 type Issued = { path: string; code: string; emailed: boolean; name: string; email: string | null; expiresAt: string };
@@ -47,8 +48,7 @@ interface State {
   units: PeopleUnit[];
   invitations: Invitation[];
   filter: PeopleFilter;
-  sort: SortKey;
-  ascending: boolean;
+  table: TableState;
   sheet: Sheet | null;
   busy: boolean;
   errors: PlacedErrors;
@@ -56,13 +56,6 @@ interface State {
   notice: string | null;
 }
 
-const COLUMNS: Array<[SortKey, MessageKey]> = [
-  ['name', 'accounts.people.col.name'],
-  ['role', 'accounts.people.col.role'],
-  ['team', 'accounts.people.col.team'],
-  ['manager', 'accounts.people.col.manager'],
-  ['lastSignIn', 'accounts.people.col.lastSignIn'],
-];
 
 const roleLabel = (role: Role) => t(`accounts.role.${role}` as MessageKey);
 
@@ -88,7 +81,7 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
     root,
     {
       load: 'loading', loadError: '', people: [], units: [], invitations: [], filter: { search: '', role: '', teamId: '', status: 'active' },
-      sort: 'name', ascending: true, sheet: null, busy: false, errors: NO_ERRORS, copied: null, notice: null,
+      table: tableState({ key: 'name', dir: 'asc' }), sheet: null, busy: false, errors: NO_ERRORS, copied: null, notice: null,
     },
     draw,
   );
@@ -199,80 +192,83 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
       ${s.load === 'loading' ? html`<div class="skeleton-list">${[1, 2, 3, 4].map(() => html`<div class="skeleton-row"></div>`)}</div>` : nothing}
       ${s.load === 'failed' ? html`<p class="form-error" role="alert">${t('accounts.people.loadFailed')} ${s.loadError}
         <button type="button" class="link-button" @click=${() => void load()}>${t('app.retry')}</button></p>` : nothing}
-      ${s.load === 'ready' ? html`${filters(s, v)}${table(s, v)}${pending(s)}` : nothing}
+      ${s.load === 'ready' ? html`${table(s, v)}${pending(s)}` : nothing}
       ${s.sheet ? sheetView(s, s.sheet) : nothing}
     </section>`;
   }
 
   function filters(s: State, v: View<State>): TemplateResult {
     const set = (patch: Partial<PeopleFilter>) => v.update({ filter: { ...s.filter, ...patch } });
-    return html`<div class="acc-filters" role="search">
-      <input class="input acc-search" type="search" placeholder=${t('accounts.people.search')} aria-label=${t('accounts.people.search')}
-        .value=${s.filter.search} data-testid="people-search" @input=${(e: Event) => set({ search: (e.target as HTMLInputElement).value })} />
-      <select class="input" aria-label=${t('accounts.people.col.role')} data-testid="people-filter-role"
+    return html`<select class="input acc-filter" aria-label=${t('accounts.people.col.role')} data-testid="people-filter-role"
         @change=${(e: Event) => set({ role: (e.target as HTMLSelectElement).value as Role | '' })}>
         <option value="" ?selected=${!s.filter.role}>${t('accounts.people.allRoles')}</option>
         ${(['ADMIN', 'MANAGER', 'REP'] as Role[]).map((r) => html`<option value=${r} ?selected=${s.filter.role === r}>${roleLabel(r)}</option>`)}
       </select>
-      <select class="input" aria-label=${t('accounts.people.col.team')} data-testid="people-filter-team"
+      <select class="input acc-filter" aria-label=${t('accounts.people.col.team')} data-testid="people-filter-team"
         @change=${(e: Event) => set({ teamId: (e.target as HTMLSelectElement).value })}>
         <option value="" ?selected=${!s.filter.teamId}>${t('accounts.people.allUnits')}</option>
         ${s.units.map((u) => html`<option value=${u.id} ?selected=${s.filter.teamId === u.id}>${'· '.repeat(u.depth)}${u.name}</option>`)}
       </select>
-      <select class="input" aria-label=${t('accounts.people.col.status')} data-testid="people-filter-status"
+      <select class="input acc-filter" aria-label=${t('accounts.people.col.status')} data-testid="people-filter-status"
         @change=${(e: Event) => set({ status: (e.target as HTMLSelectElement).value as PeopleFilter['status'] })}>
         <option value="active" ?selected=${s.filter.status === 'active'}>${t('accounts.people.active')}</option>
         <option value="inactive" ?selected=${s.filter.status === 'inactive'}>${t('accounts.people.inactive')}</option>
         <option value="" ?selected=${!s.filter.status}>${t('accounts.people.allStatus')}</option>
-      </select>
-    </div>`;
+      </select>`;
   }
 
-  function table(s: State, v: View<State>): TemplateResult {
-    const shown = sortPeople(filterPeople(s.people, s.filter), s.sort, s.ascending, getLocale());
-    const header = (key: SortKey, label: MessageKey) => {
-      const sorted = s.sort === key;
-      return html`<th scope="col" aria-sort=${sorted ? (s.ascending ? 'ascending' : 'descending') : 'none'}>
-        <button type="button" class="acc-sort ${sorted ? 'is-sorted' : ''}" data-testid="people-sort-${key}"
-          @click=${() => v.update({ sort: key, ascending: sorted ? !s.ascending : true })}>
-          ${t(label)}<span class="acc-sort-mark" aria-hidden="true">${sorted ? (s.ascending ? '▲' : '▼') : '↕'}</span>
-        </button></th>`;
-    };
-    return html`<p class="acc-count">${t('accounts.people.shown', { shown: shown.length, total: s.people.length })}</p>
-      <div class="acc-table-wrap card">
-        <table class="acc-table" data-testid="people-table">
-          <thead><tr>${COLUMNS.map(([key, label]) => header(key, label))}<th scope="col">${t('accounts.people.col.status')}</th><th scope="col"><span class="sr-only">${t('accounts.people.edit')}</span></th></tr></thead>
-          <tbody>
-            ${shown.length ? nothing : html`<tr><td colspan="7" class="empty">${t('accounts.people.empty')}</td></tr>`}
-            ${repeat(shown, (p) => p.id, (p) => row(p))}
-          </tbody>
-        </table>
-      </div>`;
-  }
-
-  function row(p: Person): TemplateResult {
-    const self = p.id === me.user.id;
-    const changeable = p.active && !self && (admin || p.role !== 'ADMIN');
-    return html`<tr class=${p.active ? '' : 'is-inactive'} data-testid="person-row" data-person-id=${p.id}>
-      <td class="acc-who-cell"><div class="acc-who">
+  const columns: ReadonlyArray<Column<Person>> = [
+    {
+      key: 'name', header: 'accounts.people.col.name', primary: true, sort: (p) => p.name,
+      cell: (p) => html`<div class="acc-who">
         <span class="avatar acc-avatar" style="background:${p.avatarColor}" aria-hidden="true">${p.initials}</span>
         <span class="acc-who-text"><span class="acc-name">${p.name}</span><span class="acc-email">${p.email}</span></span>
-      </div></td>
-      <td data-label=${t('accounts.people.col.role')}><span class="chip acc-role acc-role-${p.role.toLowerCase()}">${roleLabel(p.role)}</span></td>
-      <td data-label=${t('accounts.people.col.team')}>${p.teamName ?? html`<span class="acc-muted">${t('accounts.people.noUnit')}</span>`}</td>
-      <td data-label=${t('accounts.people.col.manager')}>${p.managerName ?? html`<span class="acc-muted">${t('accounts.none')}</span>`}</td>
-      <td data-label=${t('accounts.people.col.lastSignIn')} class="acc-when">${when(p.lastSignInAt)}</td>
-      <td data-label=${t('accounts.people.col.status')}><span class="acc-status ${p.active ? 'is-active' : ''}">${t(p.active ? 'accounts.people.active' : 'accounts.people.inactive')}</span></td>
-      <td class="acc-actions">
-        ${changeable ? html`
-          <button type="button" class="btn btn-ghost btn-small" data-testid="person-edit"
-            @click=${() => openSheet({ kind: 'edit', person: p, role: p.role, teamId: p.teamId ?? '', managerId: p.managerId ?? '' })}>${t('accounts.people.edit')}</button>
-          ${admin ? html`<button type="button" class="btn btn-ghost btn-small" data-testid="person-reset"
-            @click=${() => openSheet({ kind: 'reset', person: p, path: null, expiresAt: null })}>${t('accounts.people.resetLink')}</button>` : nothing}
-          <button type="button" class="btn btn-ghost btn-small acc-danger" data-testid="person-deactivate"
-            @click=${() => openSheet({ kind: 'deactivate', person: p, successorId: '' })}>${t('accounts.people.deactivate')}</button>` : nothing}
-      </td>
-    </tr>`;
+      </div>`,
+    },
+    {
+      key: 'role', header: 'accounts.people.col.role', sort: (p) => ({ ADMIN: 0, MANAGER: 1, REP: 2 })[p.role] ?? 9,
+      cell: (p) => html`<span class="chip acc-role acc-role-${p.role.toLowerCase()}">${roleLabel(p.role)}</span>`,
+    },
+    { key: 'team', header: 'accounts.people.col.team', sort: (p) => p.teamName, cell: (p) => p.teamName ?? html`<span class="acc-muted">${t('accounts.people.noUnit')}</span>` },
+    { key: 'manager', header: 'accounts.people.col.manager', sort: (p) => p.managerName, cell: (p) => p.managerName ?? html`<span class="acc-muted">${t('accounts.none')}</span>` },
+    { key: 'lastSignIn', header: 'accounts.people.col.lastSignIn', sort: (p) => p.lastSignInAt, firstDir: 'desc', cell: (p) => html`<span class="acc-when">${when(p.lastSignInAt)}</span>` },
+    {
+      key: 'status', header: 'accounts.people.col.status', sort: (p) => (p.active ? 0 : 1),
+      cell: (p) => html`<span class="acc-status ${p.active ? 'is-active' : ''}">${t(p.active ? 'accounts.people.active' : 'accounts.people.inactive')}</span>`,
+    },
+    { key: 'actions', header: 'accounts.people.col.actions', cell: (p) => actions(p) },
+  ];
+
+  function table(s: State, v: View<State>): TemplateResult {
+    return dataTable({
+      rows: filterPeople(s.people, s.filter),
+      columns,
+      rowId: (p) => p.id,
+      label: t('accounts.people.title'),
+      state: s.table,
+      onChange: (next) => v.update({ table: next }),
+      searchable: true,
+      searchPlaceholder: t('accounts.people.search'),
+      filterText: (p) => `${p.name} ${p.email} ${p.teamName ?? ''} ${p.managerName ?? ''}`,
+      toolbar: filters(s, v),
+      empty: html`<p class="empty">${t('accounts.people.empty')}</p>`,
+      testId: 'people-table',
+      rowTestId: 'person-row',
+      rowData: (p) => ({ status: p.active ? 'active' : 'inactive', kind: p.role.toLowerCase() }),
+    });
+  }
+
+  function actions(p: Person): TemplateResult | typeof nothing {
+    const self = p.id === me.user.id;
+    if (!p.active || self || (!admin && p.role === 'ADMIN')) return nothing;
+    return html`<div class="acc-actions">
+      <button type="button" class="btn btn-ghost btn-small" data-testid="person-edit"
+        @click=${() => openSheet({ kind: 'edit', person: p, role: p.role, teamId: p.teamId ?? '', managerId: p.managerId ?? '' })}>${t('accounts.people.edit')}</button>
+      ${admin ? html`<button type="button" class="btn btn-ghost btn-small" data-testid="person-reset"
+        @click=${() => openSheet({ kind: 'reset', person: p, path: null, expiresAt: null })}>${t('accounts.people.resetLink')}</button>` : nothing}
+      <button type="button" class="btn btn-ghost btn-small acc-danger" data-testid="person-deactivate"
+        @click=${() => openSheet({ kind: 'deactivate', person: p, successorId: '' })}>${t('accounts.people.deactivate')}</button>
+    </div>`;
   }
 
   function pending(s: State): TemplateResult {
