@@ -1,3 +1,4 @@
+import '@/features/home/home.css';
 import type { Screen } from '@/app/screen';
 import { metricValue, ring } from '@/features/targets/team';
 import { BoardStream } from '@/features/board/logic';
