@@ -23,6 +23,9 @@ from podium.celebrations.events import Celebrated
 from podium.core.events import DomainEvent, Publisher
 from podium.core import outbox as outbox_rows
 from podium.core.outbox import Handler, Outbox, SubscriberTable, publish_live
+from podium.customers import service as customers
+from podium.orgs.events import PersonDeactivated
+from podium.pipeline import handovers
 from podium.pipeline.events import DealWon
 from podium.points.events import PointsEntered
 from podium.push import service as push
@@ -79,6 +82,8 @@ def subscribers() -> SubscriberTable:
         Celebrated: [push.on_celebrated, robots.on_celebrated],
         VisitReviewed: [push.on_visit_reviewed],
         RedemptionDecided: [push.on_redemption_decided],
+        # Their customers and open deals go to the successor; then the live views re-read (they leave the boards).
+        PersonDeactivated: [customers.on_person_deactivated, handovers.on_person_deactivated],
         # The merged unit's targets become the survivor's, and its board counts what was credited to the merged one,
         # before live screens re-read attainment and boards.
         UnitsMerged: [target_units.on_units_merged, leaderboards.on_units_merged],

@@ -104,7 +104,7 @@ async def _seed() -> bool:
 def demo(host: str | None, port: int | None, no_serve: bool) -> None:
     """Migrate, create the demo company (once) and serve it."""
     from podium.db.migrate import upgrade
-    from podium.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from podium.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD
 
     _demo_vapid_keys()
     settings = get_settings()
@@ -117,6 +117,45 @@ def demo(host: str | None, port: int | None, no_serve: bool) -> None:
     click.echo("")
     if not no_serve:
         _serve(host, port)
+
+
+@main.command()
+@click.option("--company", prompt="Company name", help="The company's name.")
+@click.option("--time-zone", prompt="Time zone (IANA)", default="Asia/Shanghai", show_default=True)
+@click.option("--currency", prompt="Currency (ISO 4217)", default="CNY", show_default=True)
+@click.option("--fiscal-year-start", "fiscal_start", type=int, prompt="Fiscal year starts in month (1-12)", default=1, show_default=True)
+@click.option("--language", type=click.Choice(["zh-CN", "en"]), prompt="Default language", default="zh-CN", show_default=True)
+@click.option("--admin-name", prompt="First admin's name")
+@click.option("--admin-email", prompt="First admin's email")
+@click.option("--admin-password", prompt="First admin's password", hide_input=True, confirmation_prompt=True,
+              envvar="PODIUM_INIT_ADMIN_PASSWORD", help="Or PODIUM_INIT_ADMIN_PASSWORD; prompted (hidden) when missing.")
+def init(company: str, time_zone: str, currency: str, fiscal_start: int, language: str, admin_name: str, admin_email: str, admin_password: str) -> None:
+    """First run from the command line: create the company and its first admin (the database must be migrated)."""
+    from podium.core.errors import DomainError
+
+    _require_migrated()
+    try:
+        asyncio.run(_init(company, time_zone, currency, fiscal_start, language, admin_name, admin_email, admin_password))
+    except DomainError as exc:
+        raise click.ClickException("; ".join(f"{p.field or 'company'}: {p.code.value}" for p in exc.problems)) from exc
+    click.echo(f"Created {company!r} and its admin {admin_email.strip().lower()}. Sign in with `podium serve`.")
+
+
+async def _init(company: str, time_zone: str, currency: str, fiscal_start: int, language: str, admin_name: str, admin_email: str, admin_password: str) -> None:
+    from podium.app import build_runtime
+    from podium.core.i18n import Locale
+    from podium.orgs import setup
+
+    runtime = build_runtime(get_settings())
+    try:
+        await setup.set_up_company(runtime.env, setup.Company(
+            name=company, time_zone=time_zone.strip(), currency=currency.strip().upper(), fiscal_year_start_month=fiscal_start,
+            locale=Locale(language), admin_name=admin_name, admin_email=admin_email, admin_password=admin_password,
+        ))
+    finally:
+        if runtime.redis is not None:
+            await runtime.redis.aclose()
+        await runtime.env.db.kw["bind"].dispose()
 
 
 @main.command("create-user")

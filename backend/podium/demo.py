@@ -21,6 +21,7 @@ from podium.core.policies import Role
 from podium.customers.models import Customer
 from podium.customers.names import name_key
 from podium.orgs import service as orgs
+from podium.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG
 from podium.compensation import demo as compensation_demo
 from podium.orgs.models import Org
 from podium.pipeline import demo as pipeline_demo
@@ -30,8 +31,6 @@ from podium.targets import demo as targets_demo
 from podium.visits import service as visits
 from podium.rebuild import rebuild
 
-DEMO_PASSWORD = "podium-demo"
-DEMO_SLUG = "demo"
 CENTER = (31.2304, 121.4737)  # People's Square, Shanghai
 TIME_ZONE = "Asia/Shanghai"
 TEAMS = ("浦东战队 Pudong", "徐汇战队 Xuhui", "静安战队 Jing'an")
@@ -44,11 +43,6 @@ REP_NAMES = (
 COMPANY_WORDS = ("华信", "东方", "新源", "远航", "恒通", "博达", "金桥", "瑞丰", "星辰", "天合", "中科", "锦程", "汇丰", "卓越", "海纳")
 COMPANY_KINDS = ("科技", "医疗器械", "精密仪器", "物流", "电子", "贸易", "生物", "自动化", "新材料", "信息")
 STREETS = ("南京西路", "淮海中路", "世纪大道", "漕溪北路", "延安西路", "长寿路", "张杨路", "虹桥路", "四川北路", "龙华中路")
-DEMO_LOGINS = (
-    ("admin@example.com", "管理员 Admin", Role.ADMIN),
-    ("manager@example.com", "陈经理 Manager Chen", Role.MANAGER),
-    ("rep@example.com", "李伟 Li Wei", Role.REP),
-)
 
 
 async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool:

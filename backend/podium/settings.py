@@ -184,6 +184,38 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class AccountSettings:
+    # Days an invitation's link and code stay valid.
+    invite_days: int = 7
+    # Hours an admin's password-reset link stays valid.
+    reset_hours: int = 24
+    # Wrong invitation codes (and tokens) allowed per client address in a 15-minute window.
+    code_attempts: int = 10
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    # SMTP server; empty: no email is sent and the app shows links and codes to copy instead.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    # STARTTLS on a plain connection (587); `smtp_ssl` for implicit TLS (465) instead.
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    # The From address of invitations.
+    smtp_sender: str = ""
+    smtp_timeout_seconds: float = 10.0
+    # The app's address as people reach it (https://podium.example.com), for links in emails;
+    # empty: the address the inviting request came to.
+    public_url: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_host and self.smtp_sender)
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings
     redis: RedisSettings
@@ -195,6 +227,8 @@ class Settings:
     maps: MapSettings = field(default_factory=MapSettings)
     robots: RobotSettings = field(default_factory=RobotSettings)
     events: EventSettings = field(default_factory=EventSettings)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
     # development: GraphiQL on, verbose errors; production: neither.
     environment: str = "development"
 
@@ -322,6 +356,22 @@ def load_settings() -> Settings:
             max_attempts=int(_env("EVENTS_MAX_ATTEMPTS", "12")),
             backoff_seconds=float(_env("EVENTS_BACKOFF_SECONDS", "1")),
             keep_days=int(_env("EVENTS_KEEP_DAYS", "7")),
+        ),
+        accounts=AccountSettings(
+            invite_days=int(_env("INVITE_DAYS", "7")),
+            reset_hours=int(_env("RESET_HOURS", "24")),
+            code_attempts=int(_env("CODE_ATTEMPTS", "10")),
+        ),
+        mail=MailSettings(
+            smtp_host=_env("SMTP_HOST"),
+            smtp_port=int(_env("SMTP_PORT", "587")),
+            smtp_username=_env("SMTP_USERNAME"),
+            smtp_password=_env("SMTP_PASSWORD"),
+            smtp_starttls=_env_bool("SMTP_STARTTLS", True),
+            smtp_ssl=_env_bool("SMTP_SSL", False),
+            smtp_sender=_env("SMTP_SENDER"),
+            smtp_timeout_seconds=float(_env("SMTP_TIMEOUT_SECONDS", "10")),
+            public_url=_env("PUBLIC_URL").rstrip("/"),
         ),
         environment=environment,
     )

@@ -22,6 +22,7 @@ from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.contests.events import ContestChanged
 from podium.core.events import names_of, transaction
 from podium.customers.events import CustomerAdded
+from podium.orgs.events import PersonDeactivated
 from podium.pipeline.events import DealChanged
 from podium.points.events import PointsEntered
 from podium.visits.events import VisitVerified
@@ -42,7 +43,8 @@ MAX_PRIZE_POINTS = 100_000
 MAX_DAYS = 366
 MAX_LIST = 100
 # Events that can move some contest's standings.
-MOVING_EVENTS = names_of(PointsEntered, DealChanged, VisitVerified, CustomerAdded, ContestChanged)
+# A deactivated person leaves the standings from then on (entrants are read among active people).
+MOVING_EVENTS = names_of(PointsEntered, DealChanged, VisitVerified, CustomerAdded, ContestChanged, PersonDeactivated)
 
 
 class Metric(StrEnum):

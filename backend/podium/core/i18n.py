@@ -128,6 +128,26 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "Contains characters that cannot be saved (control characters or broken encoding).",
         Locale.ZH_CN: "包含无法保存的字符（控制字符或损坏的编码）。",
     },
+    "EXPIRED": {
+        Locale.EN: "This link or code has expired. Ask for a new one.",
+        Locale.ZH_CN: "该链接或邀请码已过期，请重新索取。",
+    },
+    "REVOKED": {
+        Locale.EN: "This invitation was withdrawn. Ask for a new one.",
+        Locale.ZH_CN: "该邀请已被撤回，请重新索取。",
+    },
+    "USED": {
+        Locale.EN: "This link or code has already been used.",
+        Locale.ZH_CN: "该链接或邀请码已被使用。",
+    },
+    "WEAK_PASSWORD": {
+        Locale.EN: "Too easy to guess: use at least {min} characters, not only digits, and not your name or email.",
+        Locale.ZH_CN: "密码太容易被猜到：至少 {min} 个字符，不能全是数字，也不能是姓名或邮箱。",
+    },
+    "ALREADY_SET_UP": {
+        Locale.EN: "This Podium already has a company. Sign in instead.",
+        Locale.ZH_CN: "此 Podium 已创建公司，请直接登录。",
+    },
     "CYCLE": {
         Locale.EN: "A unit cannot go under itself or under one of its own units.",
         Locale.ZH_CN: "组织单元不能放到自身或其下级单元之下。",

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,7 @@ from podium.customers.geo import distance_m
 from podium.customers.models import Customer
 from podium.customers.names import KEY_MAX, name_key
 from podium.orgs import service as orgs
+from podium.orgs.events import PersonDeactivated
 from podium.points import service as points
 
 MAX_PAGE = 100
@@ -216,3 +217,11 @@ async def add_customer(env: Env, viewer: Viewer, data: NewCustomer) -> Added:
 
 async def _named(session: AsyncSession, org_id: int, key: str) -> bool:
     return await session.scalar(select(Customer.id).where(Customer.org_id == org_id, Customer.name_key == key)) is not None
+
+
+async def on_person_deactivated(env: Env, event: PersonDeactivated) -> None:
+    """Handler: the deactivated person's customers go to their successor (whatever they still own: a rerun is a no-op)."""
+    async with transaction(env.db) as tx:
+        await tx.session.execute(
+            update(Customer).where(Customer.org_id == event.org_id, Customer.owner_id == event.user).values(owner_id=event.successor)
+        )

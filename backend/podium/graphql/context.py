@@ -25,6 +25,7 @@ class Context:
     viewer: Viewer | None
     locale: Locale
     client_address: str = "unknown"
+    base_url: str = ""  # scheme://host[:port] the request came to: links in emails when PODIUM_PUBLIC_URL is unset
     session_token: str | None = None
     credential: Credential | None = None  # what a socket opened with this context lives no longer than
     cookie_changes: list[CookieChange] = field(default_factory=list)

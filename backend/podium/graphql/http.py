@@ -47,7 +47,7 @@ async def build_context(connection: Request[Any, Any, Any] | WebSocket[Any, Any,
     client = connection.client.host if connection.client else "unknown"
     return Context(
         env=env, hub=runtime.hub, viewer=viewer, locale=locale, client_address=client, session_token=token,
-        credential=credential,
+        credential=credential, base_url=str(connection.base_url).rstrip("/"),
     )
 
 

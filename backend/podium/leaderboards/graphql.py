@@ -11,12 +11,15 @@ import strawberry
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
-from podium.core.events import org_channel
+from podium.core.events import names_of, org_channel
 from podium.core.periods import PeriodKind
 from podium.graphql.context import Info
 from podium.leaderboards import service
 from podium.leaderboards.service import Board, BoardRef, Metric, Scope
+from podium.orgs.events import PersonChanged, PersonDeactivated, PersonJoined
 from podium.orgs.graphql import Team, User
+
+PEOPLE_EVENTS = names_of(PersonDeactivated, PersonJoined, PersonChanged)
 
 PeriodEnum = strawberry.enum(PeriodKind, name="Period")
 ScopeEnum = strawberry.enum(Scope, name="BoardScope")
@@ -93,6 +96,9 @@ class BoardLive:
         return org_channel(self.ref.org_id)
 
     def relevant(self, event: dict[str, Any]) -> bool:
+        if event.get("kind") in PEOPLE_EVENTS:
+            # Who is on the board changed: a deactivated person leaves it, a new rep joins at zero, a move changes teams.
+            return True
         if self.ref.metric is Metric.REVENUE:
             # A won deal is never un-won: only wins move a revenue board.
             counts = event.get("kind") == "deal" and event.get("status") == "won"

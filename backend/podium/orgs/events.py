@@ -23,6 +23,97 @@ class SessionsEnded(DomainEvent):
     ids: tuple[int, ...]
 
 
+# Changes to people, roles and teams: the audit log reads them from the events table. No secrets (tokens, codes,
+# hashes) ever go in a payload; `by` is the person who acted (0: the command line).
+
+
+@dataclass(frozen=True)
+class CompanySetUp(DomainEvent):
+    """The first run created the company and its first admin."""
+
+    name = "company_set_up"
+    live = False
+    admin: int
+    by: int
+
+
+@dataclass(frozen=True)
+class PersonInvited(DomainEvent):
+    name = "person_invited"
+    live = False
+    invitation: int
+    person_name: str
+    role: str
+    team: int | None
+    manager: int | None
+    emailed: bool
+    by: int
+
+
+@dataclass(frozen=True)
+class InvitationRevoked(DomainEvent):
+    name = "invitation_revoked"
+    live = False
+    invitation: int
+    by: int
+
+
+@dataclass(frozen=True)
+class PersonJoined(DomainEvent):
+    """An invitation was accepted: a new active person (a new rep is on the boards at zero)."""
+
+    name = "person_joined"
+    user: int
+    invitation: int
+    role: str
+    team: int | None
+    manager: int | None
+
+
+@dataclass(frozen=True)
+class PersonChanged(DomainEvent):
+    """Role, unit or manager changed; each field before and after (unchanged ones equal)."""
+
+    name = "person_changed"
+    user: int
+    by: int
+    role_before: str
+    role_after: str
+    team_before: int | None
+    team_after: int | None
+    manager_before: int | None
+    manager_after: int | None
+
+
+@dataclass(frozen=True)
+class PersonDeactivated(DomainEvent):
+    """Signed out everywhere, off boards and contests from now on; their customers and open deals go to `successor`."""
+
+    name = "person_deactivated"
+    user: int
+    successor: int
+    team: int | None
+    by: int
+
+
+@dataclass(frozen=True)
+class PasswordChanged(DomainEvent):
+    """By the person (`reset` False) or through a reset link (True)."""
+
+    name = "password_changed"
+    live = False
+    user: int
+    reset: bool
+
+
+@dataclass(frozen=True)
+class PasswordResetIssued(DomainEvent):
+    name = "password_reset_issued"
+    live = False
+    user: int
+    by: int
+
+
 # The org tree. Every change names who made it (`by`): the audit log reads these.
 
 

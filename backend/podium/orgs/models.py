@@ -21,6 +21,8 @@ class Org(IdMixin, Base):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     # Month (1-12) the fiscal year starts in; years and quarters of targets follow it.
     fiscal_year_start_month: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The company's default language: new people's, and the first-run admin's.
+    locale: Mapped[str] = mapped_column(String(8), default="zh-CN", server_default="zh-CN")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -55,6 +57,9 @@ class User(IdMixin, Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh-CN")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Whom the person reports to (optional; the unit's manager otherwise).
+    manager_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped with every new profile photo (None: none yet): part of its URL, so caches never serve an old one.
     photo_version: Mapped[int | None]
 
@@ -77,3 +82,38 @@ class Session(IdMixin, Base):
     user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Invitation(IdMixin, Base):
+    """An invitation to join an org: a one-time link and a short code, of which only hashes are kept."""
+
+    __tablename__ = "invitations"
+
+    org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # None: the person gives their address when accepting.
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id", ondelete="SET NULL"))
+    manager_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    invited_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PasswordReset(IdMixin, Base):
+    """A one-time reset link an admin issued; only its hash is kept."""
+
+    __tablename__ = "password_resets"
+
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -66,7 +66,8 @@ def initials(name: str) -> str:
     return name[:2].upper()
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """SHA-256 of a secret handed out once (session, invitation, reset): only this is stored."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -167,29 +168,37 @@ async def login(env: Env, *, email: str, password: str, client_address: str) -> 
         stored_hash = user.password_hash if user else None
         if not await asyncio.to_thread(verify_password, stored_hash, password) or user is None:
             raise DomainError.one(ErrorCode.INVALID_CREDENTIALS)
-        token = secrets.token_urlsafe(32)
-        now = env.clock()
-        tx.session.add(
-            Session(
-                token_hash=_token_hash(token),
-                user_id=user.id,
-                created_at=now,
-                expires_at=now + timedelta(days=env.settings.security.session_days),
-            )
-        )
+        token = start_session(tx, env, user)
         viewer = viewer_of(user)
     await env.limiter.reset(f"login:email:{email}")
     return viewer, token
 
 
+def start_session(tx: Tx, env: Env, user: User) -> str:
+    """A new session for a person who just proved who they are (login, first run, invitation, reset): its token."""
+    token = secrets.token_urlsafe(32)
+    now = env.clock()
+    user.last_login_at = now
+    tx.session.add(
+        Session(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(days=env.settings.security.session_days),
+        )
+    )
+    return token
+
+
 async def logout(env: Env, token: str) -> None:
     async with transaction(env.db) as tx:
-        await _end_sessions(tx, env, Session.token_hash == _token_hash(token))
+        await _end_sessions(tx, env, Session.token_hash == token_hash(token))
 
 
-async def end_sessions(tx: Tx, env: Env, user_id: int) -> int:
-    """End every session of a person (password change, deactivation): their sockets close on every instance."""
-    return await _end_sessions(tx, env, Session.user_id == user_id)
+async def end_sessions(tx: Tx, env: Env, user_id: int, *, keep: int | None = None) -> int:
+    """End every session of a person (password change, deactivation) but `keep`: their sockets close on every instance."""
+    which = Session.user_id == user_id
+    return await _end_sessions(tx, env, which if keep is None else which & (Session.id != keep))
 
 
 async def _end_sessions(tx: Tx, env: Env, which: ColumnElement[bool]) -> int:
@@ -219,7 +228,7 @@ async def signed_in(env: Env, token: str | None) -> SignedIn | None:
         row = await session.execute(
             select(User, Session.id, Session.expires_at)
             .join(Session, Session.user_id == User.id)
-            .where(Session.token_hash == _token_hash(token), User.is_active.is_(True))
+            .where(Session.token_hash == token_hash(token), User.is_active.is_(True))
         )
         found = row.first()
     if found is None or found[2] <= env.clock():

@@ -1,8 +1,9 @@
 import { currentLocation, loginPathFor, navigate, safeNext, startRouter, type AppLocation } from '@/app/router';
 import type { Screen } from '@/app/screen';
-import { currentMe, fetchMe, setMe } from '@/app/session';
+import { currentMe, fetchMe, isSetupNeeded, setMe, setSetupNeeded } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
-import { backoffDelay, NetworkError, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
+import { SETUP_NEEDED_QUERY } from '@/features/accounts/documents';
+import { backoffDelay, NetworkError, request, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import { detectLocale, setUiLocale, t } from '@/i18n';
 import { cachedMe } from '@/offline/me';
@@ -43,10 +44,15 @@ const ROUTES: Record<string, Route> = {
   '/settings/badges': { load: () => import('@/features/badges/settings').then((m) => m.badgeSettingsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/robots': { load: () => import('@/features/robots/robots').then((m) => m.robotsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/events': { load: () => import('@/features/events/events').then((m) => m.eventsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/menu': { load: () => import('@/app/menu').then((m) => m.menuScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/people': { load: () => import('@/features/accounts/people').then((m) => m.peopleScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/password': { load: () => import('@/features/accounts/password').then((m) => m.passwordScreen), auth: true, chrome: 'app', tab: 'home' },
   '/settings/org': { load: () => import('@/features/org/org').then((m) => m.orgScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/products': { load: () => import('@/features/products/products').then((m) => m.productsScreen), auth: true, chrome: 'app', tab: 'team' },
-  '/menu': { load: () => import('@/app/menu').then((m) => m.menuScreen), auth: true, chrome: 'app', tab: 'team' },
   '/login': { load: () => import('@/features/login/login').then((m) => m.loginScreen), auth: false, chrome: 'bare' },
+  // An install with no company opens here, whatever the path.
+  '/setup': { load: () => import('@/features/accounts/setup').then((m) => m.setupScreen), auth: false, chrome: 'bare' },
+  '/join': { load: () => import('@/features/accounts/join').then((m) => m.joinScreen), auth: false, chrome: 'bare' },
   // Signed in: the org's boards; a paired display: its playlist; anyone else: a pairing code.
   '/tv': { load: () => import('@/features/tv/tv').then((m) => m.tvScreen), auth: false, chrome: 'none' },
   '/tv/pair': { load: () => import('@/features/tv/pair').then((m) => m.pairTvScreen), auth: true, chrome: 'app', tab: 'team' },
@@ -56,6 +62,8 @@ const ROUTES: Record<string, Route> = {
 const PATTERNS: Array<[RegExp, Route]> = [
   [/^\/deals\/[^/]+$/, { load: () => import('@/features/pipeline/deal').then((m) => m.dealScreen), auth: true, chrome: 'app', tab: 'deals' }],
   [/^\/contests\/[^/]+$/, { load: () => import('@/features/contests/contests').then((m) => m.contestScreen), auth: true, chrome: 'app', tab: 'board' }],
+  [/^\/join\/[^/]+$/, { load: () => import('@/features/accounts/join').then((m) => m.joinScreen), auth: false, chrome: 'bare' }],
+  [/^\/reset\/[^/]+$/, { load: () => import('@/features/accounts/reset').then((m) => m.resetScreen), auth: false, chrome: 'bare' }],
 ];
 
 function routeFor(path: string): Route | undefined {
@@ -104,6 +112,14 @@ function render(root: HTMLElement, location: AppLocation): void {
   const route = routeFor(location.path);
   const me = currentMe();
   followSession(me?.user.id ?? null);
+  if (!me && isSetupNeeded() && location.path !== '/setup') {
+    navigate('/setup', { replace: true });
+    return;
+  }
+  if (location.path === '/setup' && (me || !isSetupNeeded())) {
+    navigate(me ? '/' : '/login', { replace: true });
+    return;
+  }
   if (route?.auth && !me) {
     navigate(loginPathFor(window.location), { replace: true });
     return;
@@ -197,6 +213,13 @@ export async function boot(root: HTMLElement): Promise<void> {
     if (!me) {
       bootFailed(root, error);
       return;
+    }
+  }
+  if (!me) {
+    try {
+      setSetupNeeded((await request<{ setupNeeded: boolean }>(SETUP_NEEDED_QUERY)).setupNeeded);
+    } catch {
+      // Unreachable now: the login page stands in; it says what failed when used.
     }
   }
   bootAttempt = 0;

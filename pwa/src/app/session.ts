@@ -7,6 +7,16 @@ import { detectLocale, setTimeZone, setUiLocale, toApiLocale, toUiLocale, type U
 // Who is signed in. `me` also decides the language and the time zone of the UI.
 
 let me: Me | null = null;
+// True while the install has no company (asked at boot when signed out): every route opens /setup.
+let setupNeeded = false;
+
+export function isSetupNeeded(): boolean {
+  return setupNeeded;
+}
+
+export function setSetupNeeded(needed: boolean): void {
+  setupNeeded = needed;
+}
 
 export function currentMe(): Me | null {
   return me;

@@ -15,6 +15,7 @@ import * as notifications from '@/features/notifications/documents';
 import * as contests from '@/features/contests/documents';
 import * as robots from '@/features/robots/documents';
 import * as events from '@/features/events/documents';
+import * as accounts from '@/features/accounts/documents';
 import * as org from '@/features/org/documents';
 import * as products from '@/features/products/documents';
 
@@ -24,7 +25,7 @@ const SCHEMA_PATH = fileURLToPath(new URL('../../../schema.graphql', import.meta
 const hasSchema = existsSync(SCHEMA_PATH);
 
 // Every module of documents the app sends, by name.
-const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, events, org, products };
+const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, events, accounts, org, products };
 
 describe('GraphQL documents', () => {
   const entries = Object.entries(MODULES).flatMap(([module, exports]) =>

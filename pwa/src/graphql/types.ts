@@ -40,6 +40,11 @@ export type ErrorCode =
   | 'OUT_OF_STOCK'
   | 'RETIRED'
   | 'INVALID_TEXT'
+  | 'EXPIRED'
+  | 'REVOKED'
+  | 'USED'
+  | 'WEAK_PASSWORD'
+  | 'ALREADY_SET_UP'
   | 'CYCLE'
   | 'NOT_EMPTY'
   | 'INTERNAL';

@@ -1,6 +1,7 @@
 // English catalog. The source of the key set: zh-CN.ts must have exactly these keys
 // with the same {placeholders}; a unit test and the type checker both enforce it.
 
+import { accountsEn } from '@/i18n/accounts';
 import { badgesEn } from '@/i18n/badges';
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
@@ -19,6 +20,7 @@ import { tvEn } from '@/i18n/tv';
 import { orgEn } from '@/i18n/org';
 
 export const en = {
+  ...accountsEn,
   ...badgesEn,
   ...orgEn,
   ...earningsEn,

@@ -5,7 +5,6 @@
 export const eventsEn = {
   'events.title': 'Background work',
   'events.sub': 'After each visit, deal or decision Podium moves the boards, celebrates, awards badges and notifies people. Work that failed waits here.',
-  'events.settingsLink': 'Background work',
   'events.adminsOnly': 'Only admins can see and retry background work.',
   'events.backHome': 'Back to home',
   'events.refresh': 'Refresh',
@@ -70,7 +69,6 @@ export const eventsEn = {
 export const eventsZhCN: Record<keyof typeof eventsEn, string> = {
   'events.title': '后台任务',
   'events.sub': '每次拜访、成交或审批之后，Podium 会更新排行榜、发喜报、颁发徽章并通知相关人员。失败的任务会留在这里。',
-  'events.settingsLink': '后台任务',
   'events.adminsOnly': '只有管理员可以查看和重试后台任务。',
   'events.backHome': '返回首页',
   'events.refresh': '刷新',

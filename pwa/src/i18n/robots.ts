@@ -3,7 +3,6 @@
 export const robotsEn = {
   'robots.title': 'Group robots',
   'robots.sub': 'Post the team’s celebrations to a WeCom, DingTalk or Slack group.',
-  'robots.settingsLink': 'Group robots',
   'robots.adminsOnly': 'Only admins manage group robots.',
   'robots.backHome': 'Back to home',
   'robots.add': 'Add a robot',
@@ -55,7 +54,6 @@ export const robotsEn = {
 export const robotsZhCN: Record<keyof typeof robotsEn, string> = {
   'robots.title': '群机器人',
   'robots.sub': '把团队的喜报发到企业微信、钉钉或 Slack 群。',
-  'robots.settingsLink': '群机器人',
   'robots.adminsOnly': '只有管理员可以管理群机器人。',
   'robots.backHome': '返回首页',
   'robots.add': '添加机器人',

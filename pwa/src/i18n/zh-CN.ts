@@ -1,3 +1,4 @@
+import { accountsZhCN } from '@/i18n/accounts';
 import { badgesZhCN } from '@/i18n/badges';
 import { orgZhCN } from '@/i18n/org';
 import { compensationZh } from '@/i18n/compensation';
@@ -18,6 +19,7 @@ import { tvZhCN } from '@/i18n/tv';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
+  ...accountsZhCN,
   ...badgesZhCN,
   ...orgZhCN,
   ...earningsZh,

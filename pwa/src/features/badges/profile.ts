@@ -220,7 +220,13 @@ export const profileScreen: Screen = (root, { me: maybeMe, location }) => {
       : me.user.role !== 'REP'
         ? h('a', { class: 'btn btn-ghost btn-small', href: `/points?user=${encodeURIComponent(userId)}`, 'data-testid': 'profile-points' }, tx(texts, 'span', 'badges.pointsLink'), icon('chevron'))
         : null,
-    userId === null ? badgeSettingsLink(texts, me.user.role) : null);
+    userId === null ? badgeSettingsLink(texts, me.user.role) : null,
+    userId === null && me.user.role !== 'REP'
+      ? h('a', { class: 'btn btn-ghost btn-small', href: '/settings/people', 'data-testid': 'profile-people' }, tx(texts, 'span', 'accounts.people.link'), icon('chevron'))
+      : null,
+    userId === null
+      ? h('a', { class: 'btn btn-ghost btn-small', href: '/settings/password', 'data-testid': 'profile-password' }, tx(texts, 'span', 'accounts.password.link'), icon('chevron'))
+      : null);
 
   root.append(
     h('section', { class: 'page profile-page', 'data-testid': 'profile-page', 'data-user-id': whoseId },

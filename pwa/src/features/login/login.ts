@@ -6,17 +6,19 @@ import { request } from '@/graphql/client';
 import { LOGIN_MUTATION } from '@/graphql/documents';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { LoginResult } from '@/graphql/types';
-import { t } from '@/i18n';
-import { h, Texts, tx } from '@/ui/dom';
+import { DEMO_ACCOUNTS_QUERY, type DemoAccount } from '@/features/accounts/documents';
+import { t, type MessageKey } from '@/i18n';
+import { h, replace, Texts, tx } from '@/ui/dom';
 
-// The demo build's accounts; the hint is a feature of the demo, shown to anyone
-// signed out.
-export const DEMO_PASSWORD = 'podium-demo';
-const DEMO_ACCOUNTS = [
-  { email: 'rep@example.com', role: 'login.demoRep' },
-  { email: 'manager@example.com', role: 'login.demoManager' },
-  { email: 'admin@example.com', role: 'login.demoAdmin' },
-] as const;
+// The demo company's accounts and their password, listed only while it exists (the server says;
+// an install of a real company shows none).
+const DEMO_ROLE_LABEL: Record<DemoAccount['role'], MessageKey> = {
+  REP: 'login.demoRep',
+  MANAGER: 'login.demoManager',
+  ADMIN: 'login.demoAdmin',
+};
+// Reps first: the demo is mostly tried from the field.
+const DEMO_ORDER: DemoAccount['role'][] = ['REP', 'MANAGER', 'ADMIN'];
 
 export const loginScreen: Screen = (root, { location }) => {
   const texts = new Texts();
@@ -90,37 +92,46 @@ export const loginScreen: Screen = (root, { location }) => {
     setBusy(false);
   };
 
-  const demo = h(
-    'aside',
-    { class: 'demo-hint', 'data-testid': 'login-demo' },
-    tx(texts, 'h2', 'login.demoTitle', { class: 'demo-title' }),
-    texts.text(h('p', { class: 'demo-body' }), () => t('login.demoBody', { password: DEMO_PASSWORD })),
-    h(
-      'ul',
-      { class: 'demo-list' },
-      DEMO_ACCOUNTS.map((account) =>
-        h(
-          'li',
-          null,
+  const demo = h('aside', { class: 'demo-hint', 'data-testid': 'login-demo', hidden: true });
+  const showDemo = (accounts: DemoAccount[]) => {
+    demo.hidden = accounts.length === 0;
+    const sorted = [...accounts].sort((a, b) => DEMO_ORDER.indexOf(a.role) - DEMO_ORDER.indexOf(b.role));
+    replace(
+      demo,
+      tx(texts, 'h2', 'login.demoTitle', { class: 'demo-title' }),
+      texts.text(h('p', { class: 'demo-body' }), () => t('login.demoBody', { password: sorted[0]?.password ?? '' })),
+      h(
+        'ul',
+        { class: 'demo-list' },
+        sorted.map((account) =>
           h(
-            'button',
-            {
-              type: 'button',
-              class: 'demo-account',
-              onclick: () => {
-                email.value = account.email;
-                password.value = DEMO_PASSWORD;
-                showError(null);
-                submit.focus();
+            'li',
+            null,
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'demo-account',
+                onclick: () => {
+                  email.value = account.email;
+                  password.value = account.password;
+                  showError(null);
+                  submit.focus();
+                },
               },
-            },
-            tx(texts, 'span', account.role, { class: 'demo-role' }),
-            h('span', { class: 'demo-email' }, account.email),
+              tx(texts, 'span', DEMO_ROLE_LABEL[account.role], { class: 'demo-role' }),
+              h('span', { class: 'demo-email' }, account.email),
+            ),
           ),
         ),
       ),
-    ),
-  );
+    );
+  };
+  request<{ demoAccounts: DemoAccount[] }>(DEMO_ACCOUNTS_QUERY)
+    .then(({ demoAccounts }) => showDemo(demoAccounts))
+    .catch(() => {
+      // No list is the safe default: the hint is a demo convenience.
+    });
 
   const form = h(
     'form',
@@ -129,6 +140,7 @@ export const loginScreen: Screen = (root, { location }) => {
     h('div', { class: 'field' }, tx(texts, 'label', 'login.password', { for: 'login-password', class: 'label' }), password),
     error,
     submit,
+    h('p', { class: 'login-join' }, tx(texts, 'a', 'accounts.login.haveCode', { href: '/join', 'data-testid': 'login-join' })),
   );
 
   root.append(
