@@ -61,7 +61,7 @@ async def _add_product(page: Page, sku: str, zh: str, en: str, line: str, price:
     await expect(page.get_by_test_id("product-margin")).not_to_contain_text("—")
     await page.get_by_test_id("product-save").click()
     await expect(page.get_by_test_id("product-sheet")).to_have_count(0)
-    await expect(page.locator(f'[data-testid="product-row"][data-sku="{sku}"]')).to_be_visible()
+    await expect(page.locator(f'[data-testid="product-row"][data-row-id="{sku}"]')).to_be_visible()
 
 
 async def test_an_admin_builds_a_region_with_two_teams_and_adds_three_products(server, world: World, browser: Browser, stack) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -77,7 +77,7 @@ async def test_an_admin_builds_a_region_with_two_teams_and_adds_three_products(s
     context = await browser.new_context(viewport=TV, locale="en-US")
     page = await context.new_page()
     await _login(page, server.url, world.admin.email, "/team")
-    await page.get_by_test_id("link-org").click()
+    await page.get_by_test_id("nav-org").click()
     await expect(page.get_by_test_id("org-tree")).to_be_visible()
     await _language(page, "en")
 
@@ -136,11 +136,13 @@ async def test_an_admin_builds_a_region_with_two_teams_and_adds_three_products(s
     await page.get_by_test_id("products-line-filter").select_option("托盘")
     await expect(page.get_by_test_id("product-row")).to_have_count(1)
     await page.get_by_test_id("products-line-filter").select_option("")
-    await page.get_by_test_id("sort-listPrice").click()
-    await page.get_by_test_id("sort-listPrice").click()
-    assert await page.get_by_test_id("product-row").first.get_attribute("data-sku") == "FL-D50"
-    await page.locator('[data-testid="product-row"][data-sku="FL-D50"] [data-testid="product-toggle"]').click()
-    await expect(page.locator('[data-testid="product-row"][data-sku="FL-D50"]')).to_have_class("is-inactive")
+    await page.locator('[data-sort-key="listPrice"]').click()  # amounts start descending
+    assert await page.get_by_test_id("product-row").first.get_attribute("data-row-id") == "FL-D50"
+    await page.get_by_test_id("dt-search").fill("pallet")
+    await expect(page.get_by_test_id("product-row")).to_have_count(1)
+    await page.get_by_test_id("dt-search").fill("")
+    await page.locator('[data-testid="product-row"][data-row-id="FL-D50"] [data-testid="product-toggle"]').click()
+    await expect(page.locator('[data-testid="product-row"][data-row-id="FL-D50"]')).to_have_attribute("data-status", "inactive")
     await _shoot(page, "tv", "products", stack.name, "products-table")
     async with GraphQLClient(server.url) as rep:
         await rep.login(world.rep.email)

@@ -56,8 +56,9 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     label: 'nav.group.company',
     items: [
       { id: 'people', href: '/settings/people', label: 'nav.item.people', admin: true },
-      { id: 'org', href: '/settings/org', label: 'nav.item.org', admin: true },
-      { id: 'products', href: '/settings/products', label: 'nav.item.products', admin: true },
+      // Managers read the tree (the units they reach) and the catalog; admins change them.
+      { id: 'org', href: '/settings/org', label: 'nav.item.org' },
+      { id: 'products', href: '/settings/products', label: 'nav.item.products' },
       { id: 'stages', href: '/settings/stages', label: 'nav.item.stages', admin: true },
       // Managers pair the TV in their own office too.
       { id: 'tvs', href: '/tv/pair', label: 'nav.item.tvs' },

@@ -2,7 +2,6 @@
 // catalog (features/products, /settings/products): admins edit, managers read.
 
 export const orgEn = {
-  'org.settingsLink': 'Org tree',
   'org.title': 'Regions and teams',
   'org.lead': 'Your company as a tree. Moving a team keeps its people, targets and history; the regions above it roll it up from its new place.',
   'org.company': 'Company',
@@ -52,7 +51,6 @@ export const orgEn = {
   'org.col.below': 'In all',
   'org.actionsOf': 'Actions for {name}',
 
-  'products.settingsLink': 'Products',
   'products.title': 'Products',
   'products.lead': 'What your company sells. Deals pick active products; a deactivated one stays on the deals that have it.',
   'products.add': 'Add a product',
@@ -68,6 +66,7 @@ export const orgEn = {
   'products.col.cost': 'Cost',
   'products.col.margin': 'Margin',
   'products.col.active': 'Active',
+  'products.col.actions': 'Actions',
   'products.field.sku': 'SKU',
   'products.field.nameZh': 'Chinese name',
   'products.field.nameEn': 'English name',
@@ -96,7 +95,6 @@ export const orgEn = {
 };
 
 export const orgZhCN: Record<keyof typeof orgEn, string> = {
-  'org.settingsLink': '组织架构',
   'org.title': '区域与团队',
   'org.lead': '公司的组织树。移动团队时，人员、目标和历史数据随之移动；上级区域从新位置汇总它。',
   'org.company': '公司',
@@ -146,7 +144,6 @@ export const orgZhCN: Record<keyof typeof orgEn, string> = {
   'org.col.below': '合计人数',
   'org.actionsOf': '{name} 的操作',
 
-  'products.settingsLink': '产品',
   'products.title': '产品',
   'products.lead': '公司销售的产品。商机只能选择启用的产品；停用的产品仍保留在已有商机中。',
   'products.add': '新增产品',
@@ -162,6 +159,7 @@ export const orgZhCN: Record<keyof typeof orgEn, string> = {
   'products.col.cost': '成本',
   'products.col.margin': '毛利',
   'products.col.active': '启用',
+  'products.col.actions': '操作',
   'products.field.sku': 'SKU',
   'products.field.nameZh': '中文名称',
   'products.field.nameEn': '英文名称',

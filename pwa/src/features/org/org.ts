@@ -260,7 +260,9 @@ export const orgScreen: Screen = (root, { me: maybeMe }) => {
       ${button(t('org.move'), 'org-move', { kind: 'move', id: unit.id })}
       ${button(t('org.merge'), 'org-merge', { kind: 'merge', id: unit.id })}
       ${button(t('org.setManager'), 'org-set-manager', { kind: 'manager', id: unit.id })}
-      ${deletable(unit) ? button(t('org.delete'), 'org-delete', { kind: 'delete', id: unit.id }, 'org-danger') : html`<span class="org-no-delete"></span>`}
+      ${deletable(unit)
+        ? button(t('org.delete'), 'org-delete', { kind: 'delete', id: unit.id }, 'org-danger')
+        : html`<span class="btn btn-ghost btn-small org-danger org-no-delete" aria-hidden="true">${t('org.delete')}</span>`}
     </span>`;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogProduct } from '@/features/products/documents';
-import { formOf, inputOf, lineSuggestions, marginOf, visibleProducts, type Filters } from '@/features/products/logic';
+import { filterProducts, formOf, inputOf, lineSuggestions, marginOf, namesIn } from '@/features/products/logic';
 
 const item = (sku: string, name: string, line: string, price: string, cost: string, isActive = true): CatalogProduct => ({
   unitCost: cost,
@@ -9,19 +9,17 @@ const item = (sku: string, name: string, line: string, price: string, cost: stri
 });
 
 const ITEMS = [item('FL-2', '叉车', 'Forklifts', '9000', '6000'), item('FL-10', '电动叉车', 'Forklifts', '12000', '8000', false), item('PL-1', '托盘', 'Pallets', '10', '4')];
-const ALL: Filters = { search: '', line: '', active: 'all', sort: 'sku', descending: false };
-
 describe('product table', () => {
-  it('sorts SKUs in natural order and prices as numbers', () => {
-    expect(visibleProducts(ITEMS, ALL, 'en').map((i) => i.product.sku)).toEqual(['FL-2', 'FL-10', 'PL-1']);
-    expect(visibleProducts(ITEMS, { ...ALL, sort: 'listPrice', descending: true }, 'en').map((i) => i.product.sku)).toEqual(['FL-10', 'FL-2', 'PL-1']);
+  it('filters by line and status', () => {
+    expect(filterProducts(ITEMS, 'Forklifts', 'active').map((i) => i.product.sku)).toEqual(['FL-2']);
+    expect(filterProducts(ITEMS, '', 'inactive').map((i) => i.product.sku)).toEqual(['FL-10']);
+    expect(filterProducts(ITEMS, '', 'all')).toHaveLength(3);
   });
 
-  it('searches SKU and both names, and filters by line and status', () => {
-    expect(visibleProducts(ITEMS, { ...ALL, search: '电动' }, 'en').map((i) => i.product.sku)).toEqual(['FL-10']);
-    expect(visibleProducts(ITEMS, { ...ALL, search: 'pl-' }, 'en').map((i) => i.product.sku)).toEqual(['PL-1']);
-    expect(visibleProducts(ITEMS, { ...ALL, line: 'Forklifts', active: 'active' }, 'en').map((i) => i.product.sku)).toEqual(['FL-2']);
-    expect(visibleProducts(ITEMS, { ...ALL, active: 'inactive' }, 'en').map((i) => i.product.sku)).toEqual(['FL-10']);
+  it('shows the English name first in English when there is one', () => {
+    expect(namesIn(ITEMS[0]!.product, 'en')).toEqual(['叉车 EN', '叉车']);
+    expect(namesIn(ITEMS[0]!.product, 'zh-CN')).toEqual(['叉车', '叉车 EN']);
+    expect(namesIn({ ...ITEMS[0]!.product, nameEn: '' }, 'en')).toEqual(['叉车', '']);
   });
 
   it('shows the margin while typing', () => {

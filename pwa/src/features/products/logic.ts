@@ -1,58 +1,22 @@
-// The product table's rules that need no DOM: search, filters, sort, the margin shown while
+// The product table's rules that need no DOM: which name first, the line and status filters, the margin shown while
 // typing, and the form checked before it is sent (the server checks it again).
 import type { CatalogProduct, ProductInput } from '@/features/products/documents';
 import { normalizeAmount } from '@/ui/money';
 
-export type SortKey = 'sku' | 'name' | 'line' | 'listPrice' | 'unitCost' | 'margin';
 export type ActiveFilter = 'all' | 'active' | 'inactive';
-
-export interface Filters {
-  search: string;
-  line: string; // '' for every line
-  active: ActiveFilter;
-  sort: SortKey;
-  descending: boolean;
-}
-
-const NUMERIC: ReadonlySet<SortKey> = new Set(['listPrice', 'unitCost', 'margin']);
 
 /** The name to show first in this language (English when there is one, else the primary), then the other. */
 export function namesIn(product: CatalogProduct['product'], locale: string): [string, string] {
   return locale === 'en' && product.nameEn ? [product.nameEn, product.nameZh] : [product.nameZh, product.nameEn];
 }
 
-function sortValue(item: CatalogProduct, key: SortKey, locale: string): string | number {
-  switch (key) {
-    case 'listPrice':
-      return Number(item.product.listPrice);
-    case 'unitCost':
-      return Number(item.unitCost);
-    case 'margin':
-      return Number(item.margin);
-    case 'name':
-      return namesIn(item.product, locale)[0];
-    default:
-      return item.product[key];
-  }
-}
-
-/** The rows shown: searched by SKU or either name, filtered by line and status, sorted (SKU breaks ties). */
-export function visibleProducts(items: readonly CatalogProduct[], filters: Filters, locale: string): CatalogProduct[] {
-  const needle = filters.search.trim().toLowerCase();
-  const rows = items.filter((item) => {
+/** The screen's own filters (the table searches and sorts what is left): one line or all, active, inactive or both. */
+export function filterProducts(items: readonly CatalogProduct[], line: string, active: ActiveFilter): CatalogProduct[] {
+  return items.filter((item) => {
     const p = item.product;
-    if (filters.line && p.line !== filters.line) return false;
-    if (filters.active === 'active' && !p.isActive) return false;
-    if (filters.active === 'inactive' && p.isActive) return false;
-    return !needle || [p.sku, p.nameZh, p.nameEn].some((text) => text.toLowerCase().includes(needle));
-  });
-  const collator = new Intl.Collator(locale, { numeric: true });
-  const direction = filters.descending ? -1 : 1;
-  return rows.sort((a, b) => {
-    const x = sortValue(a, filters.sort, locale);
-    const y = sortValue(b, filters.sort, locale);
-    const order = NUMERIC.has(filters.sort) ? (x as number) - (y as number) : collator.compare(String(x), String(y));
-    return order * direction || collator.compare(a.product.sku, b.product.sku);
+    if (line && p.line !== line) return false;
+    if (active === 'active') return p.isActive;
+    return active === 'inactive' ? !p.isActive : true;
   });
 }
 

@@ -1,5 +1,5 @@
-// /settings/products: the catalog as a table (sort by any column, filter by line and status,
-// search SKU or name); admins add and edit in a sheet with both names, the line (suggested
+// /settings/products: the catalog in the shared data table (ui/table.ts: sort by any column,
+// search SKU or name, select rows to deactivate or reactivate them at once; filter by line and status); admins add and edit in a sheet with both names, the line (suggested
 // from the org's lines), list price, cost and the margin they give, and the active switch.
 // Managers read it. Deals offer the active products only; old deals keep theirs.
 import '@/features/products/products.css';
@@ -14,16 +14,14 @@ import {
   type ProductResult,
 } from '@/features/products/documents';
 import {
+  filterProducts,
   formOf,
-  namesIn,
   inputOf,
   lineSuggestions,
   marginOf,
-  visibleProducts,
+  namesIn,
   type ActiveFilter,
-  type Filters,
   type ProductForm,
-  type SortKey,
 } from '@/features/products/logic';
 import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
@@ -31,6 +29,7 @@ import type { Me } from '@/graphql/types';
 import { getLocale, t, type MessageKey } from '@/i18n';
 import { errorSlots } from '@/ui/form';
 import { formatMoney } from '@/ui/money';
+import { dataTable, tableState, type Column, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
 
 const FIELDS = ['sku', 'nameZh', 'nameEn', 'line', 'listPrice', 'unitCost', 'isActive'] as const;
@@ -48,7 +47,9 @@ interface State {
   items: CatalogProduct[] | null;
   lines: string[];
   loadError: string | null;
-  filters: Filters;
+  table: TableState;
+  line: string; // '' for every line
+  active: ActiveFilter;
   sheet: Sheet | null;
   /** Said again in the language of the moment (a switch redraws it). */
   notice: (() => string) | null;
@@ -65,7 +66,7 @@ export const productsScreen: Screen = (root, { me: maybeMe }) => {
 
   const view = mount<State>(host, {
     items: null, lines: [], loadError: null, notice: null, error: null, sheet: null,
-    filters: { search: '', line: '', active: 'all', sort: 'sku', descending: false },
+    table: tableState({ key: 'sku', dir: 'asc' }), line: '', active: 'all',
   }, draw);
 
   async function load(): Promise<void> {
@@ -135,25 +136,26 @@ export const productsScreen: Screen = (root, { me: maybeMe }) => {
     }
   }
 
-  async function setActive(item: CatalogProduct, active: boolean): Promise<void> {
-    try {
-      const { setProductActive } = await request<{ setProductActive: ProductResult }>(SET_PRODUCT_ACTIVE_MUTATION, { id: item.product.id, active });
-      if (setProductActive.__typename === 'OperationError') {
-        view.update({ error: setProductActive.errors.map((e) => e.message).join(' ') });
-        return;
+  /** Deactivate or reactivate one product or a selection; each is its own write, all are sent. */
+  async function setActive(items: CatalogProduct[], active: boolean): Promise<void> {
+    const changing = items.filter((i) => i.product.isActive !== active);
+    const problems: string[] = [];
+    for (const item of changing) {
+      try {
+        const { setProductActive } = await request<{ setProductActive: ProductResult }>(SET_PRODUCT_ACTIVE_MUTATION, { id: item.product.id, active });
+        if (setProductActive.__typename === 'OperationError') problems.push(...setProductActive.errors.map((e) => e.message));
+        else replaceItem(setProductActive.item);
+      } catch (failure) {
+        problems.push(failureMessage(failure));
+        break;
       }
-      replaceItem(setProductActive.item);
-      view.update({ notice: () => t('products.saved', { sku: item.product.sku }), error: null });
-    } catch (failure) {
-      view.update({ error: failureMessage(failure) });
     }
-  }
-
-  const setFilters = (patch: Partial<Filters>) => view.update((s) => ({ filters: { ...s.filters, ...patch } }));
-
-  function sortBy(key: SortKey): void {
-    const { sort, descending } = view.state.filters;
-    setFilters({ sort: key, descending: sort === key ? !descending : false });
+    const skus = changing.map((i) => i.product.sku).join(', ');
+    view.update((s) => ({
+      error: problems.length ? problems.join(' ') : null,
+      notice: problems.length || !skus ? null : () => t('products.saved', { sku: skus }),
+      table: { ...s.table, selected: new Set(), anchor: null },
+    }));
   }
 
   function draw(state: State, v: View<State>): TemplateResult {
@@ -173,24 +175,57 @@ export const productsScreen: Screen = (root, { me: maybeMe }) => {
       </section>`;
   }
 
-  function toolbar(state: State, shown: number): TemplateResult {
-    const f = state.filters;
+  function filters(state: State): TemplateResult {
     return html`
-      <div class="products-toolbar">
-        <input class="input products-search" type="search" autocomplete="off" data-testid="products-search"
-          aria-label=${t('products.search')} placeholder=${t('products.search')} .value=${f.search}
-          @input=${(e: Event) => setFilters({ search: (e.target as HTMLInputElement).value })} />
-        <select class="input" data-testid="products-line-filter" aria-label=${t('products.col.line')}
-          @change=${(e: Event) => setFilters({ line: (e.target as HTMLSelectElement).value })}>
-          <option value="" ?selected=${f.line === ''}>${t('products.allLines')}</option>
-          ${state.lines.map((line) => html`<option value=${line} ?selected=${f.line === line}>${line}</option>`)}
-        </select>
-        <select class="input" data-testid="products-status-filter" aria-label=${t('products.col.active')}
-          @change=${(e: Event) => setFilters({ active: (e.target as HTMLSelectElement).value as ActiveFilter })}>
-          ${(['all', 'active', 'inactive'] as const).map((a) => html`<option value=${a} ?selected=${f.active === a}>${t(`products.status.${a}` as MessageKey)}</option>`)}
-        </select>
-        <span class="products-count" data-testid="products-count">${t('products.count', { shown, total: state.items?.length ?? 0 })}</span>
-      </div>`;
+      <select class="input products-filter" data-testid="products-line-filter" aria-label=${t('products.col.line')}
+        @change=${(e: Event) => view.update({ line: (e.target as HTMLSelectElement).value })}>
+        <option value="" ?selected=${state.line === ''}>${t('products.allLines')}</option>
+        ${state.lines.map((line) => html`<option value=${line} ?selected=${state.line === line}>${line}</option>`)}
+      </select>
+      <select class="input products-filter" data-testid="products-status-filter" aria-label=${t('products.col.active')}
+        @change=${(e: Event) => view.update({ active: (e.target as HTMLSelectElement).value as ActiveFilter })}>
+        ${(['all', 'active', 'inactive'] as const).map((a) => html`<option value=${a} ?selected=${state.active === a}>${t(`products.status.${a}` as MessageKey)}</option>`)}
+      </select>`;
+  }
+
+  function columns(): Array<Column<CatalogProduct>> {
+    const locale = getLocale();
+    const list: Array<Column<CatalogProduct>> = [
+      // On a phone the card's corner holds the checkbox: the SKU goes under the name instead.
+      { key: 'sku', header: 'products.col.sku', phoneHidden: true, cell: (r) => html`<span class="products-sku">${r.product.sku}</span>`, sort: (r) => r.product.sku, width: '9rem' },
+      {
+        key: 'name', header: 'products.col.name', primary: true, sort: (r) => namesIn(r.product, locale)[0],
+        cell: (r) => {
+          const [name, other] = namesIn(r.product, locale);
+          return html`<strong>${name}</strong>${other && other !== name ? html`<span class="products-other">${other}</span>` : nothing}
+            <span class="products-sku products-sku-phone">${r.product.sku}</span>`;
+        },
+      },
+      { key: 'line', header: 'products.col.line', sort: (r) => r.product.line, cell: (r) => (r.product.line ? html`<span class="chip products-line">${r.product.line}</span>` : '—') },
+      { key: 'listPrice', header: 'products.col.price', numeric: true, firstDir: 'desc', sort: (r) => Number(r.product.listPrice), cell: (r) => money(r.product.listPrice) },
+      { key: 'unitCost', header: 'products.col.cost', numeric: true, firstDir: 'desc', sort: (r) => Number(r.unitCost), cell: (r) => money(r.unitCost) },
+      {
+        key: 'margin', header: 'products.col.margin', numeric: true, firstDir: 'desc', sort: (r) => Number(r.margin),
+        cell: (r) => {
+          const share = Number(r.product.listPrice) > 0 ? Math.round((Number(r.margin) / Number(r.product.listPrice)) * 100) : null;
+          return html`<span class=${Number(r.margin) < 0 ? 'is-negative' : ''}>${money(r.margin)}${share !== null ? html`<span class="products-share"> ${share}%</span>` : nothing}</span>`;
+        },
+      },
+      {
+        key: 'active', header: 'products.col.active', sort: (r) => (r.product.isActive ? 1 : 0),
+        cell: (r) => html`<span class="chip ${r.product.isActive ? 'products-on' : 'products-off'}">${t(r.product.isActive ? 'products.status.active' : 'products.status.inactive')}</span>`,
+      },
+    ];
+    if (admin) {
+      list.push({
+        key: 'actions', header: 'products.col.actions',
+        cell: (r) => html`<span class="products-row-actions">
+          <button type="button" class="btn btn-ghost btn-small" data-testid="product-edit" @click=${() => openSheet(r)}>${t('products.edit')}</button>
+          <button type="button" class="btn btn-ghost btn-small" data-testid="product-toggle" @click=${() => void setActive([r], !r.product.isActive)}>
+            ${t(r.product.isActive ? 'products.deactivate' : 'products.reactivate')}</button></span>`,
+      });
+    }
+    return list;
   }
 
   function table(state: State): TemplateResult {
@@ -199,54 +234,31 @@ export const productsScreen: Screen = (root, { me: maybeMe }) => {
         <button type="button" class="btn btn-ghost" @click=${() => void load()}>↻</button></div>`;
     }
     if (!state.items) return html`<div class="card products-empty" aria-busy="true"><p class="empty-inline">…</p></div>`;
-    if (!state.items.length) return html`<div class="card products-empty"><p class="empty-inline" data-testid="products-none">${t('products.none')}</p></div>`;
-    const rows = visibleProducts(state.items, state.filters, getLocale());
-    const f = state.filters;
-    const head = (key: SortKey, label: MessageKey, numeric = false) => html`
-      <th scope="col" class=${numeric ? 'num' : ''} aria-sort=${f.sort === key ? (f.descending ? 'descending' : 'ascending') : 'none'}>
-        <button type="button" class="products-sort" data-testid="sort-${key}" @click=${() => sortBy(key)}>
-          ${t(label)}<span aria-hidden="true">${f.sort === key ? (f.descending ? ' ↓' : ' ↑') : ''}</span></button>
-      </th>`;
-    return html`
-      <div class="card products-card">
-        ${toolbar(state, rows.length)}
-        ${rows.length
-          ? html`<table class="products-table" data-testid="products-table">
-              <thead><tr>
-                ${head('sku', 'products.col.sku')}${head('name', 'products.col.name')}${head('line', 'products.col.line')}
-                ${head('listPrice', 'products.col.price', true)}${head('unitCost', 'products.col.cost', true)}${head('margin', 'products.col.margin', true)}
-                <th scope="col">${t('products.col.active')}</th>${admin ? html`<th scope="col" aria-label=${t('products.edit')}></th>` : nothing}
-              </tr></thead>
-              <tbody>${rows.map((item) => row(item))}</tbody>
-            </table>`
-          : html`<p class="empty-inline products-empty" data-testid="products-no-match">${t('products.noMatch')}</p>`}
-      </div>`;
-  }
-
-  function row(item: CatalogProduct): TemplateResult {
-    const p = item.product;
-    const [name, other] = namesIn(p, getLocale());
-    const share = Number(p.listPrice) > 0 ? Math.round((Number(item.margin) / Number(p.listPrice)) * 100) : null;
-    return html`
-      <tr class=${p.isActive ? '' : 'is-inactive'} data-testid="product-row" data-sku=${p.sku}>
-        <td class="products-sku" data-label=${t('products.col.sku')}>${p.sku}</td>
-        <td class="products-name" data-label=${t('products.col.name')}>
-          <strong>${name}</strong>${other && other !== name ? html`<span class="products-other">${other}</span>` : nothing}</td>
-        <td data-label=${t('products.col.line')}>${p.line ? html`<span class="chip">${p.line}</span>` : '—'}</td>
-        <td class="num" data-label=${t('products.col.price')}>${money(p.listPrice)}</td>
-        <td class="num" data-label=${t('products.col.cost')}>${money(item.unitCost)}</td>
-        <td class="num ${Number(item.margin) < 0 ? 'is-negative' : ''}" data-label=${t('products.col.margin')}>
-          <span>${money(item.margin)}${share !== null ? html`<span class="products-share"> ${share}%</span>` : nothing}</span></td>
-        <td data-label=${t('products.col.active')}>
-          <span class="chip ${p.isActive ? 'products-on' : 'products-off'}">${t(p.isActive ? 'products.status.active' : 'products.status.inactive')}</span></td>
-        ${admin
-          ? html`<td class="products-row-actions">
-              <button type="button" class="btn btn-ghost btn-small" data-testid="product-edit" @click=${() => openSheet(item)}>${t('products.edit')}</button>
-              <button type="button" class="btn btn-ghost btn-small" data-testid="product-toggle" @click=${() => void setActive(item, !p.isActive)}>
-                ${t(p.isActive ? 'products.deactivate' : 'products.reactivate')}</button>
-            </td>`
-          : nothing}
-      </tr>`;
+    const items = state.items;
+    const bySku = (skus: string[]) => items.filter((i) => skus.includes(i.product.sku));
+    return html`<div class="card products-card">${dataTable<CatalogProduct>({
+      rows: filterProducts(items, state.line, state.active),
+      columns: columns(),
+      rowId: (r) => r.product.sku,
+      label: t('products.title'),
+      state: state.table,
+      onChange: (table) => view.update({ table }),
+      searchable: true,
+      searchPlaceholder: t('products.search'),
+      filterText: (r) => `${r.product.sku} ${r.product.nameZh} ${r.product.nameEn}`,
+      selectable: admin,
+      actions: admin
+        ? [
+            { id: 'deactivate', label: t('products.deactivate'), run: (skus) => void setActive(bySku(skus), false) },
+            { id: 'reactivate', label: t('products.reactivate'), run: (skus) => void setActive(bySku(skus), true) },
+          ]
+        : [],
+      toolbar: filters(state),
+      empty: html`<p class="empty-inline" data-testid="products-none">${t('products.none')}</p>`,
+      testId: 'products-table',
+      rowTestId: 'product-row',
+      rowData: (r) => ({ status: r.product.isActive ? 'active' : 'inactive' }),
+    })}</div>`;
   }
 
   function sheet(state: State, s: Sheet, v: View<State>): TemplateResult {
