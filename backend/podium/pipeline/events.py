@@ -55,3 +55,14 @@ class ActivityLogged(DomainEvent):
 @dataclass(frozen=True)
 class StagesChanged(DomainEvent):
     name = "stages"
+
+
+@dataclass(frozen=True)
+class DealsReassigned(DomainEvent):
+    """Open deals given to another owner in one step (a manager's bulk reassign); `previous` pairs with `deals`."""
+
+    name = "deals_reassigned"
+    deals: tuple[int, ...]
+    previous: tuple[int, ...]
+    owner: int
+    by: int
