@@ -5,6 +5,7 @@ import { badgesEn } from '@/i18n/badges';
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
 import { eventsEn } from '@/i18n/events';
+import { uiEn } from '@/i18n/ui';
 import { mapEn } from '@/i18n/map';
 import { notificationsEn } from '@/i18n/notifications';
 import { offlineEn } from '@/i18n/offline';
@@ -31,6 +32,7 @@ export const en = {
   ...pointsEn,
   ...robotsEn,
   ...eventsEn,
+  ...uiEn,
   'app.name': 'Podium',
   'app.loading': 'Loading…',
   'app.offline': 'Can’t reach Podium. Check your connection.',

@@ -2,6 +2,7 @@ import { badgesZhCN } from '@/i18n/badges';
 import { compensationZh } from '@/i18n/compensation';
 import { earningsZh } from '@/i18n/earnings';
 import { eventsZhCN } from '@/i18n/events';
+import { uiZhCN } from '@/i18n/ui';
 import type { MessageKey } from '@/i18n/en';
 import { mapZhCN } from '@/i18n/map';
 import { notificationsZh } from '@/i18n/notifications';
@@ -30,6 +31,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...pointsZhCN,
   ...robotsZhCN,
   ...eventsZhCN,
+  ...uiZhCN,
   'app.name': 'Podium',
   'app.loading': '加载中…',
   'app.offline': '无法连接 Podium，请检查网络。',
