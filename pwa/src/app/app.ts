@@ -17,6 +17,7 @@ import { notificationsScreen } from '@/features/notifications/notifications';
 import { dealScreen } from '@/features/pipeline/deal';
 import { newDealScreen } from '@/features/pipeline/new-deal';
 import { pipelineScreen } from '@/features/pipeline/pipeline';
+import { teamPipelineScreen } from '@/features/team-pipeline/team-pipeline';
 import { stagesScreen } from '@/features/pipeline/stages';
 import { teamScreen } from '@/features/targets/team';
 import { loginScreen } from '@/features/login/login';
@@ -53,6 +54,7 @@ const ROUTES: Record<string, Route> = {
   '/contests/new': { screen: newContestScreen, auth: true, chrome: 'app', tab: 'board' },
   '/deals': { screen: pipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
+  '/deals/team': { screen: teamPipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
   '/settings/notifications': { screen: notificationsScreen, auth: true, chrome: 'app', tab: 'home' },
   '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
@@ -106,6 +108,11 @@ function render(root: HTMLElement, location: AppLocation): void {
   followSession(me?.user.id ?? null);
   if (route?.auth && !me) {
     navigate(loginPathFor(window.location), { replace: true });
+    return;
+  }
+  // A manager's or admin's Deals tab is their team's pipeline; `?owner=` still opens one person's board.
+  if (location.path === '/deals' && me && me.user.role !== 'REP' && !location.params.has('owner')) {
+    navigate('/deals/team', { replace: true });
     return;
   }
   if (location.path === '/login' && me) {

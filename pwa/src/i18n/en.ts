@@ -2,6 +2,7 @@
 // with the same {placeholders}; a unit test and the type checker both enforce it.
 
 import { badgesEn } from '@/i18n/badges';
+import { managerEn } from '@/i18n/manager';
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
 import { eventsEn } from '@/i18n/events';
@@ -18,6 +19,7 @@ import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
 
 export const en = {
+  ...managerEn,
   ...badgesEn,
   ...earningsEn,
   ...compensationEn,

@@ -1,3 +1,4 @@
+import { managerZhCN } from '@/i18n/manager';
 import { badgesZhCN } from '@/i18n/badges';
 import { compensationZh } from '@/i18n/compensation';
 import { earningsZh } from '@/i18n/earnings';
@@ -17,6 +18,7 @@ import { tvZhCN } from '@/i18n/tv';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
+  ...managerZhCN,
   ...badgesZhCN,
   ...earningsZh,
   ...compensationZh,
