@@ -27,7 +27,7 @@ async def test_an_admins_badge_is_earned_and_shown_on_the_reps_profile(server, w
     admin_context = await browser.new_context(viewport=TV, locale="en-US")
     admin = await admin_context.new_page()
     await _login(admin, server.url, world.admin.email, "/team")
-    await admin.get_by_test_id("link-badge-settings").click()
+    await admin.get_by_test_id("nav-badges").click()  # the desktop side navigation
     await expect(admin.get_by_test_id("badge-settings-page")).to_be_visible()
 
     # a threshold of 0 is refused next to its field

@@ -102,7 +102,8 @@ async def test_a_manager_approves_last_months_statement_and_it_locks(server, wor
     context = await browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
     page = await context.new_page()
     await _login(page, server.url, world.manager.email, "/team")
-    await page.get_by_test_id("link-statements").click()  # the way in from the team screen
+    await page.get_by_test_id("open-menu").click()  # the way in on a phone: the menu page
+    await page.get_by_test_id("menu-statements").click()
     await expect(page.get_by_test_id("statements-page")).to_have_attribute("data-period", last)  # last month by default
     row = page.locator(f'[data-testid="statement-row"][data-row-id="{world.rep.id}"]')
     await expect(row).to_have_attribute("data-status", "OPEN")
@@ -260,7 +261,8 @@ async def test_a_manager_sees_plans_read_only(server, world: World, browser: Bro
     context = await browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
     page = await context.new_page()
     await _login(page, server.url, world.manager.email, "/team")
-    await page.get_by_test_id("link-plans").click()
+    await page.get_by_test_id("open-menu").click()
+    await page.get_by_test_id("menu-plans").click()
     await page.locator(f'[data-testid="plan-item"][data-plan-id="{saved["plan"]["id"]}"]').click()
     await expect(page.get_by_test_id("plans-readonly")).to_be_visible()
     await expect(page.get_by_test_id("plan-name")).to_be_disabled()

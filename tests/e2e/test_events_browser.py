@@ -53,7 +53,7 @@ async def test_an_admin_sees_a_failed_consequence_and_retries_it(server, world: 
     tv_context = await browser.new_context(viewport=TV, locale="en-US", timezone_id="Europe/London")
     tv = await tv_context.new_page()
     await _login(tv, server.url, world.admin.email, "/team")
-    await tv.get_by_test_id("link-events").click()
+    await tv.get_by_test_id("nav-events").click()  # the desktop side navigation
     await expect(tv.get_by_test_id("events-page")).to_be_visible()
     # nothing has failed: everything is said to be up to date
     await expect(tv.get_by_test_id("events-empty")).to_be_visible()
@@ -70,7 +70,9 @@ async def test_an_admin_sees_a_failed_consequence_and_retries_it(server, world: 
     manager = await manager_context.new_page()
     await _login(manager, server.url, world.manager.email, "/team")
     await expect(manager.get_by_test_id("tab-team")).to_be_visible()
-    await expect(manager.get_by_test_id("link-events")).to_have_count(0)
+    await manager.get_by_test_id("open-menu").click()
+    await expect(manager.get_by_test_id("menu-page")).to_be_visible()
+    await expect(manager.get_by_test_id("menu-events")).to_have_count(0)
     await manager.goto(f"{server.url}/settings/events")
     await expect(manager.get_by_test_id("events-forbidden")).to_contain_text("只有管理员")
     await expect(manager.get_by_test_id("events-page")).to_have_count(0)

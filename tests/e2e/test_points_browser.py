@@ -24,7 +24,7 @@ async def test_a_double_points_week_a_visit_and_an_adjustment_in_words(server, w
     tv_context = await browser.new_context(viewport=TV, locale="en-US")
     wide = await tv_context.new_page()
     await _login(wide, server.url, world.admin.email, "/team")
-    await wide.get_by_test_id("link-point-rules").first.click()
+    await wide.get_by_test_id("nav-point-rules").click()  # the desktop side navigation
     visit_rule = wide.locator('[data-testid="rule-card"][data-kind="verified_visit"]')
     await expect(visit_rule.get_by_test_id("rule-words")).to_have_text("有效拜访：10 分，每天最多 50 分")  # the admin reads Chinese
     await expect(wide.locator('[data-testid="rule-card"][data-kind="deal_won"] [data-testid="rule-words"]')).to_contain_text("每 ¥1,000 得 1 分")

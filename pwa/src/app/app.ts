@@ -1,36 +1,7 @@
-import { loginPathFor, navigate, safeNext, startRouter, type AppLocation } from '@/app/router';
+import { currentLocation, loginPathFor, navigate, safeNext, startRouter, type AppLocation } from '@/app/router';
 import type { Screen } from '@/app/screen';
 import { currentMe, fetchMe, setMe } from '@/app/session';
 import { createShell, type Chrome, type Shell, type Tab } from '@/app/shell';
-import { badgeSettingsScreen } from '@/features/badges/settings';
-import { robotsScreen } from '@/features/robots/robots';
-import { eventsScreen } from '@/features/events/events';
-import { profileScreen } from '@/features/badges/profile';
-import { boardScreen } from '@/features/board/board';
-import { plansScreen } from '@/features/compensation/plans';
-import { earningsScreen } from '@/features/compensation/earnings';
-import { statementsScreen } from '@/features/compensation/statements';
-import { contestScreen, contestsScreen } from '@/features/contests/contests';
-import { newContestScreen } from '@/features/contests/new';
-import { homeScreen } from '@/features/home/home';
-import { notificationsScreen } from '@/features/notifications/notifications';
-import { dealScreen } from '@/features/pipeline/deal';
-import { newDealScreen } from '@/features/pipeline/new-deal';
-import { pipelineScreen } from '@/features/pipeline/pipeline';
-import { teamPipelineScreen } from '@/features/team-pipeline/team-pipeline';
-import { stagesScreen } from '@/features/pipeline/stages';
-import { teamScreen } from '@/features/targets/team';
-import { loginScreen } from '@/features/login/login';
-import { mapScreen, reviewScreen } from '@/features/map/routes';
-import { pointsScreen } from '@/features/points/history';
-import { pointRulesScreen } from '@/features/points/rules';
-import { approvalsScreen } from '@/features/rewards/approvals';
-import { catalogScreen } from '@/features/rewards/catalog';
-import { rewardsScreen } from '@/features/rewards/rewards';
-import { syncScreen } from '@/features/sync/sync';
-import { pairTvScreen } from '@/features/tv/pair';
-import { tvScreen } from '@/features/tv/tv';
-import { visitScreen } from '@/features/visit/visit';
 import { backoffDelay, NetworkError, resetSubscriptions, setSessionCheck, setUnauthenticatedHandler } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import { detectLocale, setUiLocale, t } from '@/i18n';
@@ -39,49 +10,51 @@ import { followSession } from '@/offline/start';
 import { h } from '@/ui/dom';
 
 interface Route {
-  screen: Screen;
+  /** The screen's chunk, fetched the first time the route opens (the service worker has it offline). */
+  load: () => Promise<Screen>;
   auth: boolean;
   chrome: Chrome;
   tab?: Tab;
 }
 
 const ROUTES: Record<string, Route> = {
-  '/': { screen: homeScreen, auth: true, chrome: 'app', tab: 'home' },
-  '/visit': { screen: visitScreen, auth: true, chrome: 'app', tab: 'visit' },
-  '/sync': { screen: syncScreen, auth: true, chrome: 'app', tab: 'visit' },
-  '/board': { screen: boardScreen, auth: true, chrome: 'app', tab: 'board' },
-  '/contests': { screen: contestsScreen, auth: true, chrome: 'app', tab: 'board' },
-  '/contests/new': { screen: newContestScreen, auth: true, chrome: 'app', tab: 'board' },
-  '/deals': { screen: pipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
-  '/deals/new': { screen: newDealScreen, auth: true, chrome: 'app', tab: 'deals' },
-  '/deals/team': { screen: teamPipelineScreen, auth: true, chrome: 'app', tab: 'deals' },
-  '/settings/stages': { screen: stagesScreen, auth: true, chrome: 'app', tab: 'deals' },
-  '/settings/notifications': { screen: notificationsScreen, auth: true, chrome: 'app', tab: 'home' },
-  '/team': { screen: teamScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/map': { screen: mapScreen, auth: true, chrome: 'app', tab: 'visit' },
-  '/visits/review': { screen: reviewScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/earnings': { screen: earningsScreen, auth: true, chrome: 'app', tab: 'home' },
-  '/rewards': { screen: rewardsScreen, auth: true, chrome: 'app', tab: 'home' },
-  '/rewards/approvals': { screen: approvalsScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/rewards/catalog': { screen: catalogScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/statements': { screen: statementsScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/settings/plans': { screen: plansScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/settings/points': { screen: pointRulesScreen, auth: true, chrome: 'app', tab: 'home' },
-  '/points': { screen: pointsScreen, auth: true, chrome: 'app', tab: 'home' },
-  '/profile': { screen: profileScreen, auth: true, chrome: 'app', tab: 'home' },
-  '/settings/badges': { screen: badgeSettingsScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/settings/robots': { screen: robotsScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/settings/events': { screen: eventsScreen, auth: true, chrome: 'app', tab: 'team' },
-  '/login': { screen: loginScreen, auth: false, chrome: 'bare' },
+  '/': { load: () => import('@/features/home/home').then((m) => m.homeScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/visit': { load: () => import('@/features/visit/visit').then((m) => m.visitScreen), auth: true, chrome: 'app', tab: 'visit' },
+  '/sync': { load: () => import('@/features/sync/sync').then((m) => m.syncScreen), auth: true, chrome: 'app', tab: 'visit' },
+  '/board': { load: () => import('@/features/board/board').then((m) => m.boardScreen), auth: true, chrome: 'app', tab: 'board' },
+  '/contests': { load: () => import('@/features/contests/contests').then((m) => m.contestsScreen), auth: true, chrome: 'app', tab: 'board' },
+  '/contests/new': { load: () => import('@/features/contests/new').then((m) => m.newContestScreen), auth: true, chrome: 'app', tab: 'board' },
+  '/deals': { load: () => import('@/features/pipeline/pipeline').then((m) => m.pipelineScreen), auth: true, chrome: 'app', tab: 'deals' },
+  '/deals/new': { load: () => import('@/features/pipeline/new-deal').then((m) => m.newDealScreen), auth: true, chrome: 'app', tab: 'deals' },
+  '/deals/team': { load: () => import('@/features/team-pipeline/team-pipeline').then((m) => m.teamPipelineScreen), auth: true, chrome: 'app', tab: 'deals' },
+  '/settings/stages': { load: () => import('@/features/pipeline/stages').then((m) => m.stagesScreen), auth: true, chrome: 'app', tab: 'deals' },
+  '/settings/notifications': { load: () => import('@/features/notifications/notifications').then((m) => m.notificationsScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/team': { load: () => import('@/features/targets/team').then((m) => m.teamScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/map': { load: () => import('@/features/map/routes').then((m) => m.mapScreen), auth: true, chrome: 'app', tab: 'visit' },
+  '/visits/review': { load: () => import('@/features/map/routes').then((m) => m.reviewScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/earnings': { load: () => import('@/features/compensation/earnings').then((m) => m.earningsScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/rewards': { load: () => import('@/features/rewards/rewards').then((m) => m.rewardsScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/rewards/approvals': { load: () => import('@/features/rewards/approvals').then((m) => m.approvalsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/rewards/catalog': { load: () => import('@/features/rewards/catalog').then((m) => m.catalogScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/statements': { load: () => import('@/features/compensation/statements').then((m) => m.statementsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/plans': { load: () => import('@/features/compensation/plans').then((m) => m.plansScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/points': { load: () => import('@/features/points/rules').then((m) => m.pointRulesScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/points': { load: () => import('@/features/points/history').then((m) => m.pointsScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/profile': { load: () => import('@/features/badges/profile').then((m) => m.profileScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/settings/badges': { load: () => import('@/features/badges/settings').then((m) => m.badgeSettingsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/robots': { load: () => import('@/features/robots/robots').then((m) => m.robotsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/events': { load: () => import('@/features/events/events').then((m) => m.eventsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/menu': { load: () => import('@/app/menu').then((m) => m.menuScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/login': { load: () => import('@/features/login/login').then((m) => m.loginScreen), auth: false, chrome: 'bare' },
   // Signed in: the org's boards; a paired display: its playlist; anyone else: a pairing code.
-  '/tv': { screen: tvScreen, auth: false, chrome: 'none' },
-  '/tv/pair': { screen: pairTvScreen, auth: true, chrome: 'app', tab: 'team' },
+  '/tv': { load: () => import('@/features/tv/tv').then((m) => m.tvScreen), auth: false, chrome: 'none' },
+  '/tv/pair': { load: () => import('@/features/tv/pair').then((m) => m.pairTvScreen), auth: true, chrome: 'app', tab: 'team' },
 };
 
 /** Paths with an id in them (`/deals/42`); exact paths above win (`/deals/new`). */
 const PATTERNS: Array<[RegExp, Route]> = [
-  [/^\/deals\/[^/]+$/, { screen: dealScreen, auth: true, chrome: 'app', tab: 'deals' }],
-  [/^\/contests\/[^/]+$/, { screen: contestScreen, auth: true, chrome: 'app', tab: 'board' }],
+  [/^\/deals\/[^/]+$/, { load: () => import('@/features/pipeline/deal').then((m) => m.dealScreen), auth: true, chrome: 'app', tab: 'deals' }],
+  [/^\/contests\/[^/]+$/, { load: () => import('@/features/contests/contests').then((m) => m.contestScreen), auth: true, chrome: 'app', tab: 'board' }],
 ];
 
 function routeFor(path: string): Route | undefined {
@@ -101,6 +74,30 @@ const notFound: Screen = (root) => {
 
 let shell: Shell | null = null;
 let stopScreen: (() => void) | void;
+/** Which navigation is current: a chunk that arrives after the user moved on is ignored. */
+let navigation = 0;
+/** Paths whose chunk failed to load: a second failure reloads the page (a deploy renamed it). */
+const failedLoads = new Set<string>();
+// Only a slow chunk shows a spinner; a fast one would only make it flash.
+const SPINNER_DELAY_MS = 150;
+
+function loadingView(): HTMLElement {
+  const el = h('div', { class: 'route-loading', 'aria-busy': 'true', 'data-testid': 'route-loading', hidden: true },
+    h('span', { class: 'spinner' }), h('span', { class: 'visually-hidden' }, t('route.loading')));
+  setTimeout(() => {
+    el.hidden = false;
+  }, SPINNER_DELAY_MS);
+  return el;
+}
+
+function loadFailed(retry: () => void): HTMLElement {
+  return h(
+    'section',
+    { class: 'page page-narrow empty-page', role: 'alert', 'data-testid': 'route-failed' },
+    h('p', null, t('route.failed')),
+    h('button', { type: 'button', class: 'btn btn-primary', onclick: retry }, t('app.retry')),
+  );
+}
 
 function render(root: HTMLElement, location: AppLocation): void {
   const route = routeFor(location.path);
@@ -120,16 +117,46 @@ function render(root: HTMLElement, location: AppLocation): void {
     return;
   }
   const chrome: Chrome = route?.chrome ?? (me ? 'app' : 'bare');
+  const current = ++navigation;
   stopScreen?.();
   stopScreen = undefined;
   if (!shell || shell.chrome !== chrome) {
     shell?.dispose();
-    shell = createShell(root, chrome);
+    shell = createShell(root, chrome, me?.user.role);
   }
+  const main = shell.main;
   shell.setTab(route?.tab);
-  shell.main.replaceChildren();
+  shell.setPath(location.path);
+  if (!route) {
+    show(main, notFound, location, me);
+    return;
+  }
+  main.replaceChildren(loadingView());
+  route.load().then(
+    (screen) => {
+      if (current !== navigation) return;
+      failedLoads.delete(location.path);
+      show(main, screen, location, me);
+    },
+    () => {
+      if (current !== navigation) return;
+      main.replaceChildren(
+        loadFailed(() => {
+          if (failedLoads.has(location.path)) window.location.reload();
+          else {
+            failedLoads.add(location.path);
+            render(root, currentLocation());
+          }
+        }),
+      );
+    },
+  );
+}
+
+function show(main: HTMLElement, screen: Screen, location: AppLocation, me: ReturnType<typeof currentMe>): void {
+  main.replaceChildren();
   window.scrollTo(0, 0);
-  stopScreen = (route?.screen ?? notFound)(shell.main, { location, me });
+  stopScreen = screen(main, { location, me });
 }
 
 function sessionEnded(): void {

@@ -1,7 +1,10 @@
+import { html, nothing, render } from 'lit-html';
+import { activeItem, navFor, type NavGroup } from '@/app/nav';
 import { changeLocale, logout } from '@/app/session';
 import { languageSwitchText } from '@/app/language';
 import { navigate } from '@/app/router';
-import { formatNumber, getLocale, t } from '@/i18n';
+import { formatNumber, getLocale, onLocaleChange, t } from '@/i18n';
+import type { Role } from '@/graphql/types';
 import { syncBadge } from '@/features/sync/badge';
 import { outboxSummary } from '@/offline/outbox';
 import { connectionStatus } from '@/ui/connection';
@@ -15,6 +18,8 @@ export interface Shell {
   main: HTMLElement;
   chrome: Chrome;
   setTab(tab: Tab | undefined): void;
+  /** Highlights the side navigation's entry for this path. */
+  setPath(path: string): void;
   dispose(): void;
 }
 
@@ -63,15 +68,33 @@ function brand(): HTMLElement {
   );
 }
 
-export function createShell(root: HTMLElement, chrome: Chrome): Shell {
+/** Managers' and admins' sections, shown from 1280 px (ui/styles.css); the menu page lists the same. */
+function sideNav(groups: readonly NavGroup[], path: string) {
+  const active = activeItem(groups, path);
+  return html`${groups.map(
+    (group) => html`<div class="sidenav-group" data-group=${group.id}>
+      ${group.label ? html`<h2 class="sidenav-heading">${t(group.label)}</h2>` : nothing}
+      <ul class="sidenav-list">
+        ${group.items.map(
+          (item) => html`<li><a class="sidenav-link" href=${item.href} data-testid=${`nav-${item.id}`}
+            aria-current=${item === active ? 'page' : 'false'}>${t(item.label)}</a></li>`,
+        )}
+      </ul>
+    </div>`,
+  )}`;
+}
+
+export function createShell(root: HTMLElement, chrome: Chrome, role?: Role): Shell {
   const texts = new Texts();
   const main = h('main', { class: 'main', id: 'main' });
   const disposers: Array<() => void> = [() => texts.dispose()];
   document.body.dataset.chrome = chrome;
 
+  delete document.body.dataset.sidenav;
+
   if (chrome === 'none') {
     root.replaceChildren(main);
-    return { main, chrome, setTab: () => {}, dispose: () => disposers.forEach((d) => d()) };
+    return { main, chrome, setTab: () => {}, setPath: () => {}, dispose: () => disposers.forEach((d) => d()) };
   }
 
   const tabLinks = new Map<Tab, HTMLAnchorElement>();
@@ -133,7 +156,28 @@ export function createShell(root: HTMLElement, chrome: Chrome): Shell {
     header.querySelector('.topbar-inner')?.insertBefore(nav, actions);
   }
 
-  root.replaceChildren(header, main);
+  const groups = chrome === 'app' ? navFor(role) : [];
+  let path = '/';
+  let side: HTMLElement | null = null;
+  const drawSide = () => {
+    if (side) render(sideNav(groups, path), side);
+  };
+  if (groups.length) {
+    side = h('nav', { class: 'sidenav', 'data-testid': 'sidenav' });
+    texts.attr(side, 'aria-label', 'nav.side');
+    document.body.dataset.sidenav = 'on';
+    // A compact way to the same sections on phones and narrow windows.
+    const menu = h('a', { class: 'icon-button menu-button', href: '/menu', 'data-testid': 'open-menu' }, icon('menu'));
+    texts.attr(menu, 'aria-label', 'nav.menu');
+    texts.attr(menu, 'title', 'nav.menu');
+    actions.prepend(menu);
+    disposers.push(onLocaleChange(drawSide));
+    disposers.push(() => {
+      delete document.body.dataset.sidenav;
+    });
+  }
+
+  root.replaceChildren(...[header, side, main].filter((el): el is HTMLElement => el !== null));
 
   return {
     main,
@@ -143,6 +187,10 @@ export function createShell(root: HTMLElement, chrome: Chrome): Shell {
         if (name === tab) link.setAttribute('aria-current', 'page');
         else link.removeAttribute('aria-current');
       }
+    },
+    setPath(next) {
+      path = next;
+      drawSide();
     },
     dispose: () => disposers.forEach((d) => d()),
   };

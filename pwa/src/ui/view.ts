@@ -26,6 +26,10 @@ export function mount<S extends object>(
 ): View<S> {
   let state = initial;
   let scheduled = false;
+  // lit-html keeps its part on the node it renders before (the container by default). The shell's
+  // main is emptied and reused by the next screen: a part left there by the previous lit screen
+  // points at removed nodes, and the next screen would draw nothing. Each mount gets its own anchor.
+  const anchor = root.appendChild(document.createComment(''));
   let stopped = false;
   const view: View<S> = {
     get state() {
@@ -42,7 +46,7 @@ export function mount<S extends object>(
       });
     },
     redraw() {
-      if (!stopped) render(draw(state, view), root);
+      if (!stopped) render(draw(state, view), root, { renderBefore: anchor });
     },
     stop() {
       stopped = true;

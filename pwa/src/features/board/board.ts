@@ -1,3 +1,4 @@
+import '@/features/board/board.css';
 import { replaceParams } from '@/app/router';
 import type { Screen } from '@/app/screen';
 import { BoardStream } from '@/features/board/logic';

@@ -7,7 +7,6 @@ import { formatMoney } from '@/ui/money';
 import { type RetryIds } from '@/ui/ids';
 import { NetworkError, request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
-import type { Role } from '@/graphql/types';
 import { getLocale, t } from '@/i18n';
 import { h, type Child, type Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
@@ -90,17 +89,6 @@ export function figure(label: string, value: Child, opts: { testId?: string; big
     { class: `comp-figure${opts.big ? ' is-big' : ''}` },
     h('dt', null, label),
     h('dd', { 'data-testid': opts.testId, 'data-value': opts.raw }, value),
-  );
-}
-
-/** The team screen's way to statements and plans (there is no room in the tab bar). */
-export function compensationLinks(texts: Texts, role: Role): HTMLElement | null {
-  if (role === 'REP') return null;
-  return h(
-    'nav',
-    { class: 'comp-links' },
-    h('a', { class: 'btn btn-ghost btn-small', href: '/statements', 'data-testid': 'link-statements' }, tx(texts, 'span', 'comp.statements'), icon('chevron')),
-    h('a', { class: 'btn btn-ghost btn-small', href: '/settings/plans', 'data-testid': 'link-plans' }, tx(texts, 'span', 'comp.plans'), icon('chevron')),
   );
 }
 

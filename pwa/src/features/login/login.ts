@@ -1,3 +1,4 @@
+import '@/features/login/login.css';
 import { navigate, safeNext } from '@/app/router';
 import type { Screen } from '@/app/screen';
 import { signedIn } from '@/app/session';

@@ -3,6 +3,7 @@
 // Moves, edits and activities are saved on the phone first (the outbox) and shown at
 // once, marked "waiting to sync"; the server's outcome shows when they are sent. The
 // deal is kept on the phone, so a rep can open it and record offline.
+import '@/features/pipeline/pipeline.css';
 import type { Screen } from '@/app/screen';
 import { chipChoice, FieldErrors, required } from '@/ui/form';
 import { formatDay, isoDay, momentOn } from '@/ui/dates';

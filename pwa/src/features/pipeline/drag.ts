@@ -1,6 +1,7 @@
 // Dragging deal cards between columns with pointer events. A mouse drags as soon as
 // it moves; a finger drags from the card's handle at once, or from anywhere on the
 // card after a long press, so a plain swipe still scrolls the board sideways.
+import '@/features/pipeline/pipeline.css';
 import { edgeSpeed } from '@/features/pipeline/logic';
 
 const LONG_PRESS_MS = 380;

@@ -1,6 +1,7 @@
 // Editing a deal's own fields. The change is saved on the phone (the outbox) with the
 // deal's `version`: if someone changed the deal meanwhile the server says which field
 // when it is sent, and the rep decides on /sync instead of overwriting.
+import '@/features/pipeline/pipeline.css';
 import { FieldErrors } from '@/ui/form';
 import { normalizeAmount } from '@/ui/money';
 import type { Deal } from '@/graphql/types';

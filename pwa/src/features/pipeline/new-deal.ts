@@ -1,6 +1,7 @@
 // Opening a deal (/deals/new): customer, title, amount or product lines, lead source,
 // expected close and stage. A retried submit reuses its clientId, so a deal sent over a
 // bad connection is never opened twice.
+import '@/features/pipeline/pipeline.css';
 import { navigate } from '@/app/router';
 import type { Screen } from '@/app/screen';
 import { FieldErrors, required } from '@/ui/form';

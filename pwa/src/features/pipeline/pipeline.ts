@@ -4,6 +4,7 @@
 // sent (points for a win). A refused move stays on /sync for the rep to decide; the board
 // shows the server's deal again. The board is kept on the phone, so it opens offline.
 // `?owner=<id>` shows someone else's.
+import '@/features/pipeline/pipeline.css';
 import type { Screen } from '@/app/screen';
 import { serverSpeaksCurrentLocale, withOwner } from '@/features/pipeline/common';
 import { enableDrag } from '@/features/pipeline/drag';

@@ -1,5 +1,6 @@
 // The Move sheet: the stages to pick from, then, for won or lost, why. A bottom sheet
 // on phones, a dialog on wider screens; cancelling changes nothing.
+import '@/features/pipeline/pipeline.css';
 import { needsReason } from '@/features/pipeline/logic';
 import type { Deal, Stage } from '@/graphql/types';
 import { formatNumber, t } from '@/i18n';

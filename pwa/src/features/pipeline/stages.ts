@@ -1,4 +1,5 @@
 // Admins shape the org's stages: names in both languages, win probability, order; add and retire.
+import '@/features/pipeline/pipeline.css';
 import type { Screen } from '@/app/screen';
 import { request } from '@/graphql/client';
 import { SAVE_STAGES_MUTATION, STAGE_LIST_QUERY } from '@/graphql/documents';

@@ -1,3 +1,4 @@
+import '@/features/pipeline/pipeline.css';
 import '@/features/pipeline/sync-note.css';
 import type { SyncMark } from '@/features/pipeline/queue';
 import { t } from '@/i18n';

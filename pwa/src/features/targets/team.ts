@@ -1,13 +1,9 @@
 // A manager's team at a glance (live), and setting a target with a split preview before saving.
+import '@/features/targets/targets.css';
 type Grain = 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 import type { Screen } from '@/app/screen';
-import { badgeSettingsLink } from '@/features/badges/links';
-import { robotsSettingsLink } from '@/features/robots/links';
-import { eventsSettingsLink } from '@/features/events/links';
-import { compensationLinks } from '@/features/compensation/ui';
 import { mapLinks } from '@/features/map/links';
-import { memberPointsLink, pointRulesLink } from '@/features/points/links';
-import { pairTvLink } from '@/features/tv/pair';
+import { memberPointsLink } from '@/features/points/links';
 import { formatMoney } from '@/ui/money';
 import { PACE_CLASS, percent, ringDash, ringShare } from '@/features/targets/logic';
 import { request, subscribe } from '@/graphql/client';
@@ -359,7 +355,7 @@ export const teamScreen: Screen = (root, { me: maybeMe }) => {
     h(
       'section',
       { class: 'page team-page' },
-      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), compensationLinks(texts, me.user.role), mapLinks(texts, me.user.role, disposers), pairTvLink(texts, me.user.role), pointRulesLink(texts, me.user.role), badgeSettingsLink(texts, me.user.role), robotsSettingsLink(texts, me.user.role), eventsSettingsLink(texts, me.user.role)),
+      h('header', { class: 'page-head' }, tx(texts, 'h1', 'targets.teamTitle', { class: 'page-title' }), mapLinks(texts, me.user.role, disposers)),
       metricTabs,
       grainTabs,
       glance,

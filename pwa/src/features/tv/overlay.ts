@@ -1,3 +1,4 @@
+import '@/features/tv/tv.css';
 import { celebrationText } from '@/features/celebrations/logic';
 import type { Celebration } from '@/graphql/types';
 import { formatNumber, t } from '@/i18n';

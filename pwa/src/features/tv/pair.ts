@@ -11,25 +11,13 @@ import { formatCode, normalizeCode } from '@/features/tv/logic';
 import '@/features/tv/tv.css';
 import { request } from '@/graphql/client';
 import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
-import type { BoardMetric, Period, Role, Team } from '@/graphql/types';
+import type { BoardMetric, Period, Team } from '@/graphql/types';
 import { formatTime, t, type MessageKey } from '@/i18n';
 import { h, replace, Texts, tx } from '@/ui/dom';
-import { icon } from '@/ui/icons';
 
 const PERIODS: readonly Period[] = ['TODAY', 'WEEK', 'MONTH'];
 const METRICS: readonly BoardMetric[] = ['POINTS', 'REVENUE'];
 const ROTATIONS = [15, 30, 60, 120] as const;
-
-/** The team screen's way in, for managers and admins. */
-export function pairTvLink(texts: Texts, role: Role): HTMLElement | null {
-  if (role === 'REP') return null;
-  return h(
-    'a',
-    { class: 'btn btn-ghost btn-small', href: '/tv/pair', 'data-testid': 'link-pair-tv' },
-    tx(texts, 'span', 'tv.pair.link'),
-    icon('chevron'),
-  );
-}
 
 interface Choice {
   key: string;

@@ -3,6 +3,7 @@
 // send); online the answer arrives while the sheet is open, so a refusal (a name the
 // org already has) is shown next to its field and fixed in place; offline the sheet
 // closes and the customer waits to sync in today's plan.
+import '@/features/visit/visit.css';
 import '@/features/visit/new-customer.css';
 import { accuracyMeters, POOR_ACCURACY_METERS, type Fix } from '@/features/visit/logic';
 import {
