@@ -105,7 +105,7 @@ async def test_a_manager_approves_last_months_statement_and_it_locks(server, wor
     await page.get_by_test_id("open-menu").click()  # the way in on a phone: the menu page
     await page.get_by_test_id("menu-statements").click()
     await expect(page.get_by_test_id("statements-page")).to_have_attribute("data-period", last)  # last month by default
-    row = page.locator(f'[data-testid="statement-row"][data-user-id="{world.rep.id}"]')
+    row = page.locator(f'[data-testid="statement-row"][data-row-id="{world.rep.id}"]')
     await expect(row).to_have_attribute("data-status", "OPEN")
     csv = await page.request.get(server.url + await page.get_by_test_id("export-csv").get_attribute("href"))
     assert csv.status == 200 and csv.headers["content-type"].startswith("text/csv")
@@ -126,7 +126,7 @@ async def test_a_manager_approves_last_months_statement_and_it_locks(server, wor
 
     # This month has not ended: the server says so, and the screen shows its words.
     await page.get_by_test_id("month-next").click()
-    await page.locator(f'[data-testid="statement-row"][data-user-id="{world.rep.id}"]').click()
+    await page.locator(f'[data-testid="statement-row"][data-row-id="{world.rep.id}"]').click()
     await page.get_by_test_id("approve-statement").click()
     await page.get_by_test_id("confirm-approve").click()
     await expect(page.get_by_test_id("approve-error")).to_contain_text(month)
@@ -151,7 +151,7 @@ async def test_a_manager_answers_and_rejects_a_dispute_on_a_line(server, world: 
     context = await browser.new_context(viewport=TV, locale="en-US")
     page = await context.new_page()
     await _login(page, server.url, world.manager.email, f"/statements?period={month}")
-    row = page.locator(f'[data-testid="statement-row"][data-user-id="{world.rep.id}"]')
+    row = page.locator(f'[data-testid="statement-row"][data-row-id="{world.rep.id}"]')
     await expect(row.get_by_test_id("statement-disputes")).to_have_attribute("data-count", "1")
     await row.click()
     await expect(page.locator(f'[data-testid="statement-line"][data-key="{line["key"]}"]')).to_have_class(re.compile("is-disputed"))

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from podium.compensation import batch, service
+from podium.compensation import approvals, batch, service
 from podium.compensation.batch import Totals
 from podium.compensation.engine import Line, LineKind, NextStep
 from podium.compensation.plan import Accelerator, Band, Basis, Component, Kind, Payout, Plan, Rounding, TierMode, Trigger, from_json
@@ -19,7 +19,7 @@ from podium.core.events import org_channel
 from podium.core.money import plain
 from podium.core.policies import Viewer
 from podium.graphql.context import Info
-from podium.graphql.errors import OperationError, attempt
+from podium.graphql.errors import FieldError, OperationError, attempt, operation_error
 from podium.graphql.ids import int_id
 
 LineKindEnum = strawberry.enum(LineKind, name="StatementLineKind")
@@ -436,6 +436,28 @@ class SplitsSuccess:
 
 
 StatementResult = Annotated[StatementSuccess | OperationError, strawberry.union("StatementResult")]
+
+
+@strawberry.input
+class StatementApprovalInput:
+    user_id: strawberry.ID
+    expected_payable: Decimal | None = strawberry.field(default=None, description="The payable the reviewer saw; a different figure now is STALE.")
+
+
+@strawberry.type
+class StatementApproval:
+    user_id: strawberry.ID
+    statement: CompStatement | None = strawberry.field(description="The approved statement; null when this one was refused.")
+    errors: list[FieldError] = strawberry.field(description="Why this one was refused (empty when approved).")
+
+
+@strawberry.type
+class ApproveStatementsSuccess:
+    approvals: list[StatementApproval] = strawberry.field(description="One per person asked, in order: each approved or refused on its own.")
+    approved: int
+
+
+ApproveStatementsResult = Annotated[ApproveStatementsSuccess | OperationError, strawberry.union("ApproveStatementsResult")]
 DisputeResult = Annotated[DisputeSuccess | OperationError, strawberry.union("DisputeResult")]
 PlanResult = Annotated[PlanSuccess | OperationError, strawberry.union("PlanResult")]
 SplitsResult = Annotated[SplitsSuccess | OperationError, strawberry.union("SplitsResult")]
@@ -556,6 +578,26 @@ class Mutation:
         async def action() -> StatementSuccess:
             view = await service.approve(ctx.env, ctx.require_viewer(), int_id(user_id), period, expected_payable)
             return StatementSuccess(statement=CompStatement.of(view))
+
+        return await attempt(ctx.locale, action)
+
+    @strawberry.mutation(description=f"Managers: approve up to {approvals.MAX_APPROVALS} past statements of a month; each is approved or refused on its own.")
+    async def approve_statements(self, info: Info, period: str, items: list[StatementApprovalInput]) -> ApproveStatementsResult:
+        ctx = info.context
+
+        async def action() -> ApproveStatementsSuccess:
+            asked = [approvals.Approval(int_id(item.user_id), item.expected_payable) for item in items]
+            done = await approvals.approve_many(ctx.env, ctx.require_viewer(), period, asked)
+            return ApproveStatementsSuccess(
+                approvals=[
+                    StatementApproval(
+                        user_id=strawberry.ID(str(a.user_id)), statement=CompStatement.of(a.view) if a.view else None,
+                        errors=operation_error(a.error, ctx.locale).errors if a.error else [],
+                    )
+                    for a in done
+                ],
+                approved=sum(1 for a in done if a.view is not None),
+            )
 
         return await attempt(ctx.locale, action)
 

@@ -24,12 +24,14 @@ from podium.displays import graphql as displays
 from podium.graphql import events
 from podium.graphql.errors import present_errors
 from podium.graphql.inputs import InputGuard
+from podium.homes import graphql as homes
 from podium.leaderboards import graphql as leaderboards
 from podium.orgs import graphql as orgs
 from podium.orgs import graphql_accounts as people_accounts
 from podium.orgs import units_graphql as org_units
 from podium.pipeline import graphql as pipeline
 from podium.pipeline import products_graphql as products
+from podium.pipeline import team_graphql as team_pipeline
 from podium.points import graphql as points
 from podium.push import graphql as push
 from podium.realtime.hub import LiveSpec
@@ -45,8 +47,8 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query))
-Mutation = merge_types("Mutation", (orgs.Mutation, people_accounts.Mutation, org_units.Mutation, products.Mutation, customers.Mutation, customers.ManageMutation, customer_pages.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation, events.Mutation))
+Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, team_pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, people_accounts.Mutation, org_units.Mutation, products.Mutation, customers.Mutation, customers.ManageMutation, customer_pages.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, team_pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation, events.Mutation))
 Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, contests.Subscription, visits.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).

@@ -82,4 +82,14 @@ class ProductChanged(DomainEvent):
     name = "product_changed"
     product: int
     fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DealsReassigned(DomainEvent):
+    """Open deals given to another owner in one step (a manager's bulk reassign); `previous` pairs with `deals`."""
+
+    name = "deals_reassigned"
+    deals: tuple[int, ...]
+    previous: tuple[int, ...]
+    owner: int
     by: int

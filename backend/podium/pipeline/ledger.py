@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from podium.db.rows import fetch_rows
-from podium.pipeline.models import Deal, DealLine, Payment, Product
+from podium.pipeline.models import Deal, DealLine, Payment, Product, Stage
+from podium.pipeline.service import DEFAULT_STAGES
 
 WON = "won"
 # Boards keep integer scores: revenue is ranked in minor units (NUMERIC(18, 2) holds cents).
@@ -215,3 +216,20 @@ async def deal_basics(session: AsyncSession, deal_id: int, *, lock: bool = False
 async def won_count(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> int:
     """How many deals were won in [start, end): sizes a month's computation."""
     return int(await session.scalar(select(func.count()).select_from(won_deal_ids(org_id, start, end).subquery())) or 0)
+
+
+@dataclass(frozen=True)
+class SetupCounts:
+    """How far an org has set up its selling: what the admin's checklist reads."""
+
+    products: int
+    deals: int
+    stages_own: bool  # stages an admin shaped (anything but the untouched defaults)
+
+
+async def setup_counts(session: AsyncSession, org_id: int) -> SetupCounts:
+    products = await session.scalar(select(func.count()).select_from(Product).where(Product.org_id == org_id, Product.is_active.is_(True)))
+    deals = await session.scalar(select(func.count()).select_from(Deal).where(Deal.org_id == org_id))
+    stages = [(s.key, s.name_en, s.name_zh, s.probability, s.is_active) for s in await session.scalars(select(Stage).where(Stage.org_id == org_id).order_by(Stage.position))]
+    defaults = [(key, en, zh, p, True) for key, en, zh, p, _ in DEFAULT_STAGES]
+    return SetupCounts(int(products or 0), int(deals or 0), bool(stages) and stages != defaults)

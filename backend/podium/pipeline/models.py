@@ -52,6 +52,9 @@ class Deal(IdMixin, Base):
         UniqueConstraint("created_by", "client_id"),
         Index("ix_deals_org_status_closed", "org_id", "status", "closed_at"),
         Index("ix_deals_owner_status", "owner_id", "status"),
+        # The team pipeline: an org's deals by status in order of expected close, and the longest stays first.
+        Index("ix_deals_org_status_expected", "org_id", "status", "expected_close"),
+        Index("ix_deals_org_status_entered", "org_id", "status", "stage_entered_at"),
     )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
@@ -100,7 +103,11 @@ class StageChange(IdMixin, Base):
     """Every move between stages, so the dwell time in each stage is exact."""
 
     __tablename__ = "stage_changes"
-    __table_args__ = (Index("ix_stage_changes_deal_changed", "deal_id", "changed_at"),)
+    __table_args__ = (
+        Index("ix_stage_changes_deal_changed", "deal_id", "changed_at"),
+        # Stall limits read an org's recent stays.
+        Index("ix_stage_changes_org_changed", "org_id", "changed_at"),
+    )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     deal_id: Mapped[int] = mapped_column(BigId, ForeignKey("deals.id", ondelete="CASCADE"))

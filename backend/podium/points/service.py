@@ -451,3 +451,8 @@ async def _history(session: AsyncSession, user_id: int, first: int, adjustment_i
 async def milestones_for(session: AsyncSession, org_id: int, kind: str) -> list[int]:
     """The monthly totals worth celebrating when an entry of this kind crosses them (none for corrections and prizes)."""
     return milestones_of(await rule_for(session, org_id, kind)) if kind in KINDS else []
+
+
+async def saved_rule_count(session: AsyncSession, org_id: int) -> int:
+    """How many point rules the org's admins have saved (the rest are the defaults)."""
+    return int(await session.scalar(select(func.count()).select_from(PointRule).where(PointRule.org_id == org_id)) or 0)

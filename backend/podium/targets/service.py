@@ -518,3 +518,24 @@ async def person_targets(session: AsyncSession, org_id: int, period_key: str, me
     if user_ids is not None:
         query = query.where(Target.node_id.in_(user_ids))
     return {int(uid): Decimal(amount) for uid, amount in await session.execute(query)}
+
+
+async def people_pace(env: Env, viewer: Viewer, grain: Grain = Grain.MONTH, metric: Metric = Metric.REVENUE) -> tuple[Attainment, list[Attainment]]:
+    """My node's attainment for this period, and every rep's in my reach: who is ahead of the straight line and who behind."""
+    now = env.clock()
+    async with env.db() as session:
+        scope = await scope_of(session, viewer)
+        node = default_node(viewer)
+        period = _period(scope, None, grain, now)
+        top = await _attainment(session, scope, node, period, metric, now)
+        facts = await _facts(session, scope, metric, period)
+        targets = await _targets(session, scope.tree.org_id, period.key, metric)
+    elapsed = scope.calendar.elapsed_fraction(period, now)
+    people = []
+    for member in sorted(scope.tree.members.values(), key=lambda m: (m.name, m.id)):
+        if member.role is not Role.REP or not scope.reach.sees_user(member.id):
+            continue
+        n = Node(NodeKind.USER, member.id)
+        found = targets.get(n)
+        people.append(Attainment(n, member.name, period, metric, found.amount if found else None, _sum_for(scope, n, facts), elapsed))
+    return top, people

@@ -27,6 +27,7 @@ const ROUTES: Record<string, Route> = {
   '/contests/new': { load: () => import('@/features/contests/new').then((m) => m.newContestScreen), auth: true, chrome: 'app', tab: 'board' },
   '/deals': { load: () => import('@/features/pipeline/pipeline').then((m) => m.pipelineScreen), auth: true, chrome: 'app', tab: 'deals' },
   '/deals/new': { load: () => import('@/features/pipeline/new-deal').then((m) => m.newDealScreen), auth: true, chrome: 'app', tab: 'deals' },
+  '/deals/team': { load: () => import('@/features/team-pipeline/team-pipeline').then((m) => m.teamPipelineScreen), auth: true, chrome: 'app', tab: 'deals' },
   '/settings/stages': { load: () => import('@/features/pipeline/stages').then((m) => m.stagesScreen), auth: true, chrome: 'app', tab: 'deals' },
   '/settings/notifications': { load: () => import('@/features/notifications/notifications').then((m) => m.notificationsScreen), auth: true, chrome: 'app', tab: 'home' },
   '/team': { load: () => import('@/features/targets/team').then((m) => m.teamScreen), auth: true, chrome: 'app', tab: 'team' },
@@ -126,6 +127,11 @@ function render(root: HTMLElement, location: AppLocation): void {
   }
   if (route?.auth && !me) {
     navigate(loginPathFor(window.location), { replace: true });
+    return;
+  }
+  // A manager's or admin's Deals tab is their team's pipeline; `?owner=` still opens one person's board.
+  if (location.path === '/deals' && me && me.user.role !== 'REP' && !location.params.has('owner')) {
+    navigate('/deals/team', { replace: true });
     return;
   }
   if (location.path === '/login' && me) {

@@ -3,6 +3,7 @@
 
 import { accountsEn } from '@/i18n/accounts';
 import { badgesEn } from '@/i18n/badges';
+import { managerEn } from '@/i18n/manager';
 import { compensationEn } from '@/i18n/compensation';
 import { earningsEn } from '@/i18n/earnings';
 import { eventsEn } from '@/i18n/events';
@@ -22,6 +23,7 @@ import { customersEn } from '@/i18n/customers';
 
 export const en = {
   ...accountsEn,
+  ...managerEn,
   ...badgesEn,
   ...orgEn,
   ...customersEn,

@@ -1,4 +1,5 @@
 import { accountsZhCN } from '@/i18n/accounts';
+import { managerZhCN } from '@/i18n/manager';
 import { badgesZhCN } from '@/i18n/badges';
 import { orgZhCN } from '@/i18n/org';
 import { compensationZh } from '@/i18n/compensation';
@@ -21,6 +22,7 @@ import { customersZhCN } from '@/i18n/customers';
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
   ...accountsZhCN,
+  ...managerZhCN,
   ...badgesZhCN,
   ...orgZhCN,
   ...customersZhCN,

@@ -24,13 +24,12 @@ export function mount<S extends object>(
   initial: S,
   draw: (state: S, view: View<S>) => TemplateResult,
 ): View<S> {
-  // lit-html remembers what it drew into a container; the router empties and reuses one container for
-  // every screen, so each view draws into a host of its own (display: contents: no box of its own).
-  const host = document.createElement('div');
-  host.style.display = 'contents';
-  root.append(host);
   let state = initial;
   let scheduled = false;
+  // lit-html keeps its part on the node it renders before (the container by default). The shell's
+  // main is emptied and reused by the next screen: a part left there by the previous lit screen
+  // points at removed nodes, and the next screen would draw nothing. Each mount gets its own anchor.
+  const anchor = root.appendChild(document.createComment(''));
   let stopped = false;
   const view: View<S> = {
     get state() {
@@ -47,7 +46,7 @@ export function mount<S extends object>(
       });
     },
     redraw() {
-      if (!stopped) render(draw(state, view), host);
+      if (!stopped) render(draw(state, view), root, { renderBefore: anchor });
     },
     stop() {
       stopped = true;

@@ -1,7 +1,7 @@
 // The compensation screens' GraphQL documents (validated against schema.graphql by
 // documents.test.ts) and the types of what they select, written by hand like graphql/types.ts.
 // Only documents are exported as values: the test parses every one.
-import type { OperationError, OrgNode } from '@/graphql/types';
+import type { FieldError, OperationError, OrgNode } from '@/graphql/types';
 
 // ---------------------------------------------------------------- types
 
@@ -227,6 +227,26 @@ export const STATEMENT_QUERY = /* GraphQL */ `
   ${LINE}
   ${DISPUTE}
 `;
+
+/** Several of a month's statements at once: each approved or refused on its own. */
+export const APPROVE_STATEMENTS_MUTATION = /* GraphQL */ `
+  mutation CompApproveMany($period: String!, $items: [StatementApprovalInput!]!) {
+    approveStatements(period: $period, items: $items) {
+      __typename
+      ... on ApproveStatementsSuccess { approved approvals { userId statement { userId status payable } errors { field code message } } }
+      ... on OperationError { ...CompErrorParts }
+    }
+  }
+  ${ERRORS}
+`;
+
+export type ApproveStatementsResult =
+  | {
+      __typename: 'ApproveStatementsSuccess';
+      approved: number;
+      approvals: Array<{ userId: string; statement: { userId: string; status: StatementStatus; payable: string } | null; errors: FieldError[] }>;
+    }
+  | { __typename: 'OperationError'; errors: FieldError[] };
 
 export const APPROVE_STATEMENT_MUTATION = /* GraphQL */ `
   mutation CompApprove($userId: ID!, $period: String!, $expectedPayable: Decimal) {

@@ -1,9 +1,12 @@
 // /statements: a month's statements for managers and admins to review (?period=2026-10),
 // and one person's statement (&user=<id>) with its lines in words, its disputes and Approve.
+import { html, nothing } from 'lit-html';
 import type { Screen } from '@/app/screen';
 import { navigate } from '@/app/router';
 import {
   APPROVE_STATEMENT_MUTATION,
+  APPROVE_STATEMENTS_MUTATION,
+  type ApproveStatementsResult,
   RESOLVE_DISPUTE_MUTATION,
   STATEMENT_QUERY,
   STATEMENTS_QUERY,
@@ -33,6 +36,8 @@ import { failureMessage, fieldErrorMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
 import { formatNumber, formatTime, getLocale, onLocaleChange, t } from '@/i18n';
 import { h, replace } from '@/ui/dom';
+import { dataTable, tableState, type Column, type TableState } from '@/ui/table';
+import { mount, type View } from '@/ui/view';
 import { icon } from '@/ui/icons';
 
 const WHEN: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
@@ -69,108 +74,127 @@ export const statementsScreen: Screen = (root, { location, me: maybeMe }) => {
 
 // ---------------------------------------------------------------- the month's list
 
+interface ListState {
+  rows: CompStatement[] | null;
+  failed: string | null;
+  table: TableState;
+  approving: boolean;
+  notice: string | null;
+  refused: string | null;
+}
+
+/** The month's statements as a table: sort, filter, select, and approve the open ones at once. */
 function statementList(root: HTMLElement, period: string, current: string): () => void {
-  const page = h('section', { class: 'page comp-page statements-page', 'data-testid': 'statements-page', 'data-period': period });
-  let rows: CompStatement[] | null = null;
-  let failed: string | null = null;
-  let disposed = false;
+  let alive = true;
+  const ended = period < current;
 
-  const header = () =>
-    h(
-      'header',
-      { class: 'page-head comp-head' },
-      h('div', null,
-        h('h1', { class: 'page-title' }, t('comp.statements')),
-        h('p', { class: 'page-sub' }, formatMonth(period, getLocale()), rows ? ` · ${t('comp.people', { count: formatNumber(rows.length) })}` : ''),
-      ),
-      h('div', { class: 'comp-head-tools' },
-        monthPicker({ value: period, max: current, testId: 'statements-month', onChange: (month) => navigate(statementsPath(month)) }),
-        h('div', { class: 'comp-export' },
-          h('a', { class: 'btn btn-ghost btn-small', href: exportHref(period, 'csv'), download: `statements-${period}.csv`, 'data-testid': 'export-csv' }, t('comp.exportCsv')),
-          h('a', { class: 'btn btn-ghost btn-small', href: exportHref(period, 'xlsx'), download: `statements-${period}.xlsx`, 'data-testid': 'export-xlsx' }, t('comp.exportXlsx')),
-        ),
-      ),
-    );
+  const columns: Array<Column<CompStatement>> = [
+    { key: 'person', header: 'stmt.colPerson', primary: true, sort: (r) => r.userName, firstDir: 'asc',
+      cell: (r) => html`<span class="comp-who"><strong>${r.userName}</strong><small>${t('comp.planVersion', { plan: r.planName, version: r.planVersion })}</small></span>` },
+    { key: 'revenue', header: 'stmt.colRevenue', numeric: true, sort: (r) => r.revenue, firstDir: 'desc', cell: (r) => money(r.revenue, r.currency) },
+    { key: 'attainment', header: 'stmt.colAttainment', numeric: true, sort: (r) => r.attainment ?? '-1', firstDir: 'desc', phoneHidden: true,
+      cell: (r) => (r.attainment === null ? '—' : formatPercent(r.attainment, getLocale())) },
+    { key: 'earned', header: 'stmt.colEarned', numeric: true, sort: (r) => r.earned, firstDir: 'desc', phoneHidden: true, cell: (r) => money(r.earned, r.currency) },
+    { key: 'payable', header: 'stmt.colPayable', numeric: true, sort: (r) => r.payable, firstDir: 'desc',
+      cell: (r) => html`<span data-testid="statement-payable" data-value=${r.payable}>${money(r.payable, r.currency)}</span>` },
+    { key: 'status', header: 'stmt.colStatus', sort: (r) => `${r.status}${r.openDisputes ? 0 : 1}`,
+      cell: (r) => html`<span class="comp-state">${statusChip(r.status)}${r.openDisputes
+        ? html`<span class="comp-chip is-disputed" data-testid="statement-disputes" data-count=${r.openDisputes}>${disputeCount(r.openDisputes)}</span>`
+        : nothing}</span>` },
+  ];
 
-  const row = (s: CompStatement) => {
-    const cur = s.currency;
-    return h(
-      'a',
-      { class: `comp-row status-${s.status.toLowerCase()}`, href: statementsPath(period, s.userId), 'data-testid': 'statement-row', 'data-user-id': s.userId, 'data-status': s.status },
-      h('span', { class: 'comp-cell comp-who' }, h('strong', null, s.userName), h('small', null, t('comp.planVersion', { plan: s.planName, version: s.planVersion }))),
-      h('span', { class: 'comp-cell num', 'data-label': t('comp.revenue') }, money(s.revenue, cur)),
-      h('span', { class: 'comp-cell num', 'data-label': t('comp.attainment') }, s.attainment === null ? '—' : formatPercent(s.attainment, getLocale())),
-      h('span', { class: 'comp-cell num', 'data-label': t('comp.earned') }, money(s.earned, cur)),
-      h('span', { class: 'comp-cell num comp-payable', 'data-label': t('comp.payable'), 'data-testid': 'statement-payable', 'data-value': s.payable }, money(s.payable, cur)),
-      h('span', { class: 'comp-cell comp-state' },
-        statusChip(s.status),
-        s.openDisputes
-          ? h('span', { class: 'comp-chip is-disputed', 'data-testid': 'statement-disputes', 'data-count': s.openDisputes }, disputeCount(s.openDisputes))
+  const approve = async (view: View<ListState>, ids: string[]) => {
+    const rows = (view.state.rows ?? []).filter((r) => ids.includes(r.userId) && r.status === 'OPEN');
+    if (!rows.length) return;
+    view.update({ approving: true, notice: null, refused: null });
+    try {
+      const items = rows.map((r) => ({ userId: r.userId, expectedPayable: r.payable }));
+      const { approveStatements } = await request<{ approveStatements: ApproveStatementsResult }>(APPROVE_STATEMENTS_MUTATION, { period, items });
+      if (!alive) return;
+      if (approveStatements.__typename === 'OperationError') {
+        view.update({ approving: false, refused: approveStatements.errors.map(fieldErrorMessage).join(' ') });
+        return;
+      }
+      const names = new Map(rows.map((r) => [r.userId, r.userName]));
+      const refused = approveStatements.approvals.filter((a) => a.errors.length);
+      view.update((st) => ({
+        approving: false,
+        notice: t('stmt.approvedN', { count: formatNumber(approveStatements.approved) }),
+        refused: refused.length
+          ? t('stmt.refusedN', { count: formatNumber(refused.length), reasons: refused.map((a) => `${names.get(a.userId) ?? a.userId}: ${fieldErrorMessage(a.errors[0]!)}`).join('; ') })
           : null,
-      ),
-    );
+        table: { ...st.table, selected: new Set(refused.map((a) => a.userId)), anchor: null },
+      }));
+      await load(view);
+    } catch (failure) {
+      if (alive) view.update({ approving: false, refused: failureMessage(failure) });
+    }
   };
 
-  const table = (list: CompStatement[]) => {
-    if (!list.length) return h('div', { class: 'card comp-empty', 'data-testid': 'statements-empty' }, h('p', null, t('comp.noStatements')), h('a', { href: '/settings/plans' }, t('comp.plans')));
-    const totals = statementTotals(list);
-    const cur = list[0]!.currency;
-    return h(
-      'div',
-      { class: 'card comp-table', 'data-testid': 'statements-list' },
-      h('div', { class: 'comp-row comp-row-head', 'aria-hidden': 'true' },
-        h('span', { class: 'comp-cell' }, t('comp.person')),
-        h('span', { class: 'comp-cell num' }, t('comp.revenue')),
-        h('span', { class: 'comp-cell num' }, t('comp.attainment')),
-        h('span', { class: 'comp-cell num' }, t('comp.earned')),
-        h('span', { class: 'comp-cell num' }, t('comp.payable')),
-        h('span', { class: 'comp-cell' }, t('comp.status')),
-      ),
-      list.map(row),
-      h('div', { class: 'comp-row comp-row-total', 'data-testid': 'statements-totals', 'data-payable': totals.payable },
-        h('span', { class: 'comp-cell comp-who' }, h('strong', null, t('comp.total')), h('small', null, t('comp.totalsApproved', { approved: totals.approved, count: list.length }))),
-        h('span', { class: 'comp-cell num', 'data-label': t('comp.revenue') }, money(totals.revenue, cur)),
-        h('span', { class: 'comp-cell num comp-blank' }),
-        h('span', { class: 'comp-cell num', 'data-label': t('comp.earned') }, money(totals.earned, cur)),
-        h('span', { class: 'comp-cell num comp-payable', 'data-label': t('comp.payable') }, money(totals.payable, cur)),
-        h('span', { class: 'comp-cell comp-state' }, totals.disputes ? h('span', { class: 'comp-chip is-disputed' }, disputeCount(totals.disputes)) : null),
-      ),
-    );
+  const draw = (s: ListState, view: View<ListState>) => {
+    const rows = s.rows ?? [];
+    const openChosen = rows.filter((r) => s.table.selected.has(r.userId) && r.status === 'OPEN').length;
+    const totals = statementTotals(rows);
+    const cur = rows[0]?.currency ?? '';
+    return html`<section class="page comp-page statements-page" data-testid="statements-page" data-period=${period}>
+      <a class="back-link" href="/team">${icon('chevron', 'icon flip')}${t('comp.backTeam')}</a>
+      <header class="page-head comp-head">
+        <div>
+          <h1 class="page-title">${t('comp.statements')}</h1>
+          <p class="page-sub">${formatMonth(period, getLocale())}${s.rows ? ` · ${t('comp.people', { count: formatNumber(rows.length) })}` : ''}</p>
+        </div>
+        <div class="comp-head-tools">
+          ${monthPicker({ value: period, max: current, testId: 'statements-month', onChange: (month) => navigate(statementsPath(month)) })}
+          <div class="comp-export">
+            <a class="btn btn-ghost btn-small" href=${exportHref(period, 'csv')} download=${`statements-${period}.csv`} data-testid="export-csv">${t('comp.exportCsv')}</a>
+            <a class="btn btn-ghost btn-small" href=${exportHref(period, 'xlsx')} download=${`statements-${period}.xlsx`} data-testid="export-xlsx">${t('comp.exportXlsx')}</a>
+          </div>
+        </div>
+      </header>
+      ${s.notice ? html`<p class="form-ok" role="status" data-testid="statements-notice">${s.notice}</p>` : nothing}
+      ${s.refused ? html`<p class="form-error" role="alert" data-testid="statements-refused">${s.refused}</p>` : nothing}
+      ${s.failed
+        ? html`<div class="card comp-failed" role="alert"><p>${s.failed}</p><button type="button" class="btn btn-primary" @click=${() => void load(view)}>${t('app.retry')}</button></div>`
+        : !s.rows
+          ? html`<div class="card comp-loading" aria-busy="true"><div class="skeleton-row"></div><div class="skeleton-row"></div><div class="skeleton-row"></div></div>`
+          : !rows.length
+            ? html`<div class="card comp-empty" data-testid="statements-empty"><p>${t('comp.noStatements')}</p><a href="/settings/plans">${t('comp.plans')}</a></div>`
+            : html`<div data-testid="statements-list">
+                ${dataTable({
+                  rows, columns, rowId: (r) => r.userId, label: t('comp.statements'), state: s.table, searchable: true, searchPlaceholder: t('stmt.search'),
+                  filterText: (r) => `${r.userName} ${r.planName}`, selectable: true, testId: 'statements-table', rowTestId: 'statement-row',
+                  rowHref: (r) => statementsPath(period, r.userId), rowData: (r) => ({ status: r.status }),
+                  toolbar: ended ? nothing : html`<span class="comp-note">${t('stmt.notPast')}</span>`,
+                  actions: [{
+                    id: 'approve', primary: true, disabled: !ended || openChosen === 0 || s.approving,
+                    label: t('stmt.approveN', { count: formatNumber(openChosen) }), run: (ids) => void approve(view, ids),
+                  }],
+                  onChange: (table) => view.update({ table }),
+                })}
+                <p class="comp-totals" data-testid="statements-totals" data-payable=${totals.payable}>
+                  <strong>${t('comp.total')}</strong> · ${t('comp.totalsApproved', { approved: totals.approved, count: rows.length })}
+                  · ${t('comp.revenue')} ${money(totals.revenue, cur)} · ${t('comp.earned')} ${money(totals.earned, cur)}
+                  · ${t('comp.payable')} <strong>${money(totals.payable, cur)}</strong>
+                  ${totals.disputes ? html` · <span class="comp-chip is-disputed">${disputeCount(totals.disputes)}</span>` : nothing}
+                </p>
+              </div>`}
+    </section>`;
   };
 
-  const render = () => {
-    replace(
-      page,
-      h('a', { class: 'back-link', href: '/team' }, icon('chevron', 'icon flip'), t('comp.backTeam')),
-      header(),
-      failed
-        ? h('div', { class: 'card comp-failed', role: 'alert' }, h('p', null, failed), h('button', { type: 'button', class: 'btn btn-primary', onclick: () => void load() }, t('app.retry')))
-        : rows
-          ? table(rows)
-          : h('div', { class: 'card comp-loading', 'aria-busy': 'true' }, h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' }), h('div', { class: 'skeleton-row' })),
-    );
-  };
-
-  async function load(): Promise<void> {
-    failed = null;
+  async function load(view: View<ListState>): Promise<void> {
     try {
       const data = await request<{ statements: CompStatement[] }>(STATEMENTS_QUERY, { period });
-      if (disposed) return;
-      rows = data.statements;
+      if (alive) view.update({ rows: data.statements, failed: null });
     } catch (failure) {
-      if (disposed) return;
-      failed = failureMessage(failure);
+      if (alive) view.update({ failed: failureMessage(failure) });
     }
-    render();
   }
 
-  const stop = onLocaleChange(render);
-  root.append(page);
-  render();
-  void load();
+  const view = mount<ListState>(root, { rows: null, failed: null, table: tableState({ key: 'person', dir: 'asc' }), approving: false, notice: null, refused: null }, draw);
+  void load(view);
   return () => {
-    disposed = true;
-    stop();
+    alive = false;
+    view.stop();
   };
 }
 

@@ -1,5 +1,8 @@
 import '@/features/home/home.css';
 import type { Screen } from '@/app/screen';
+import { adminHome, managerHome } from '@/features/home/manager';
+import { loadTodayPlan } from '@/features/visit/field-data';
+import type { TodayPlan } from '@/features/visit/documents';
 import { metricValue, ring } from '@/features/targets/team';
 import { BoardStream } from '@/features/board/logic';
 import { BoardView } from '@/features/board/view';
@@ -56,8 +59,54 @@ export function capBarAria(points: Pick<PointsSummary, 'visitPointsToday' | 'dai
   };
 }
 
+/** Today's plan on the rep's home: how many stops and the first few, read once (the phone's copy offline). */
+function planCard(me: Me, texts: Texts, disposers: Array<() => void>): HTMLElement {
+  const body = h('div', { class: 'rh-plan-body' }, h('div', { class: 'skeleton-row' }));
+  let plan: TodayPlan | null = null;
+  let alive = true;
+  disposers.push(() => {
+    alive = false;
+  });
+  const render = () => {
+    if (!plan) return;
+    if (plan.stops.length === 0) {
+      replace(body, h('p', { class: 'empty' }, t('rh.planEmpty')));
+      return;
+    }
+    replace(
+      body,
+      h('p', { class: 'stat-foot', 'data-testid': 'home-plan-count', 'data-count': plan.stops.length }, t('rh.planStops', { count: formatNumber(plan.stops.length) })),
+      h('ol', { class: 'rh-plan-list' },
+        plan.stops.slice(0, 3).map((stop) =>
+          h('li', { class: `rh-stop ${stop.visitedToday ? 'is-done' : ''}` },
+            h('span', { class: 'rh-stop-name' }, stop.customer.name),
+            stop.visitedToday ? h('span', { class: 'chip' }, t('rh.visited')) : null))),
+    );
+  };
+  texts.on(render);
+  loadTodayPlan(me.user.id, null)
+    .then((loaded) => {
+      if (!alive) return;
+      plan = loaded.value;
+      render();
+    })
+    .catch(() => {
+      if (alive) replace(body, h('p', { class: 'empty' }, t('rh.planEmpty')));
+    });
+  return h(
+    'section',
+    { class: 'card rh-plan', 'data-testid': 'home-plan' },
+    h('div', { class: 'card-head' },
+      tx(texts, 'h2', 'rh.plan', { class: 'card-title' }),
+      h('a', { class: 'card-link', href: '/visit' }, tx(texts, 'span', 'rh.openPlan'), icon('chevron'))),
+    body,
+  );
+}
+
 export const homeScreen: Screen = (root, { me: maybeMe }) => {
   const me = maybeMe as Me;
+  if (me.user.role === 'MANAGER') return managerHome(root, me);
+  if (me.user.role === 'ADMIN') return adminHome(root, me);
   const texts = new Texts();
   const disposers: Array<() => void> = [() => texts.dispose()];
   let points: PointsSummary | null = null;
@@ -304,6 +353,18 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
       { class: 'page home-page' },
       h('header', { class: 'hero' }, avatar(me.user, 56), h('div', { class: 'hero-text' }, greeting, teamLine)),
       pointsError,
+      // Above the fold on a phone: what a rep does first.
+      h(
+        'div',
+        { class: 'rh-today' },
+        h(
+          'a',
+          { class: 'btn btn-primary btn-xl log-visit-cta', href: '/visit', 'data-testid': 'home-log-visit' },
+          icon('plus'),
+          tx(texts, 'span', 'home.logVisit'),
+        ),
+        planCard(me, texts, disposers),
+      ),
       h(
         'div',
         { class: 'home-grid' },
@@ -328,12 +389,6 @@ export const homeScreen: Screen = (root, { me: maybeMe }) => {
           ),
           earningsCard,
           rewardsHomeCard(texts, disposers),
-          h(
-            'a',
-            { class: 'btn btn-primary btn-xl log-visit-cta', href: '/visit', 'data-testid': 'home-log-visit' },
-            icon('plus'),
-            tx(texts, 'span', 'home.logVisit'),
-          ),
           mapLinks(texts, me.user.role, disposers),
         ),
         h(

@@ -1,0 +1,1 @@
+"""Each role's first screen, read from every capability through its service."""
