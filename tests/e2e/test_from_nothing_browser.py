@@ -74,7 +74,7 @@ async def test_a_company_set_up_from_nothing_to_a_reps_verified_visit(server, br
     await shot(desk, "1-setup", stack.name)
     await desk.get_by_test_id("setup-submit").click()
     await expect(desk).to_have_url(re.compile(r"/$"))
-    await expect(desk.get_by_test_id("logout")).to_be_visible()
+    await expect(desk.get_by_test_id("home-rank")).to_be_visible()
     await shot(desk, "1-home", stack.name)
 
     # 2. A region with two teams
