@@ -82,6 +82,7 @@ class ProductChanged(DomainEvent):
     name = "product_changed"
     product: int
     fields: tuple[str, ...]
+    by: int
 
 
 @dataclass(frozen=True)
