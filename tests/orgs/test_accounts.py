@@ -49,7 +49,7 @@ ACCEPT = """
 mutation A($input: AcceptInvitationInput!) {
   acceptInvitation(input: $input) {
     __typename
-    ... on SignedInSuccess { me { email user { id name role team { id } } } }
+    ... on SignedInSuccess { me { email locale user { id name role team { id } } } }
     ... on OperationError { errors { field code message } }
   }
 }
@@ -159,6 +159,7 @@ async def test_an_invited_rep_accepts_the_link_and_is_signed_in_where_they_were_
         accepted = (await phone.data(ACCEPT, {"input": {"token": token_of(invited), "password": "correct horse battery"}}))["acceptInvitation"]
         assert accepted["__typename"] == "SignedInSuccess", accepted
         assert accepted["me"]["email"] == "ivy@acme.test" and accepted["me"]["user"]["team"]["id"] == str(w.team_a)
+        assert accepted["me"]["locale"] == "ZH_CN"  # no language given: the company's
         assert (await phone.data(ME))["me"]["email"] == "ivy@acme.test"
         again = (await phone.data(ACCEPT, {"input": {"token": token_of(invited), "password": "correct horse battery"}}))["acceptInvitation"]
         assert codes(again) == {"token": "USED"}
@@ -181,10 +182,11 @@ async def test_a_code_works_in_any_case_and_asks_for_the_email_the_invitation_la
         assert (await phone.data(PREVIEW, {"code": code}))["invitation"]["email"] is None
         no_email = (await phone.data(ACCEPT, {"input": {"code": code, "password": "correct horse battery"}}))["acceptInvitation"]
         taken = (await phone.data(ACCEPT, {"input": {"code": code, "password": "correct horse battery", "email": org.world.rep.email}}))["acceptInvitation"]
-        done = (await phone.data(ACCEPT, {"input": {"code": code, "password": "correct horse battery", "email": "carl@acme.test"}}))["acceptInvitation"]
+        done = (await phone.data(ACCEPT, {"input": {"code": code, "password": "correct horse battery", "email": "carl@acme.test", "locale": "EN"}}))["acceptInvitation"]
     assert codes(no_email) == {"email": "REQUIRED"}
     assert codes(taken) == {"email": "DUPLICATE"}
     assert done["__typename"] == "SignedInSuccess" and done["me"]["user"]["name"] == "Carl Code"
+    assert done["me"]["locale"] == "EN"  # the language the invitation was read in, not the company's Chinese
 
 
 async def test_revoked_expired_and_unknown_invitations_open_nothing(org: Org) -> None:

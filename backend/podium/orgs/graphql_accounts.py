@@ -123,6 +123,7 @@ class AcceptInvitationInput:
     code: str | None = strawberry.field(default=None, description="The short code, any case, dashes and spaces ignored.")
     password: str
     email: str | None = strawberry.field(default=None, description="Required when the invitation has none.")
+    locale: LocaleEnum | None = strawberry.field(default=None, description="The language the person read the invitation in; null: the company's.")  # type: ignore[valid-type]
 
 
 @strawberry.input
@@ -275,6 +276,7 @@ class Mutation:
         async def action() -> SignedInSuccess:
             found = await invitations.accept(
                 ctx.env, token=input.token, code=input.code, password=input.password, email=input.email, client_address=ctx.client_address,
+                locale=Locale(input.locale) if input.locale else None,
             )
             return await _signed_in(info, found)
 

@@ -231,8 +231,12 @@ async def look_up(env: Env, *, token: str | None, code: str | None, client_addre
 
 async def accept(
     env: Env, *, token: str | None, code: str | None, password: str, email: str | None, client_address: str,
+    locale: Locale | None = None,
 ) -> tuple[Viewer, str]:
-    """Create the invited person with their password and sign them in; the invitation is then used up."""
+    """Create the invited person with their password and sign them in; the invitation is then used up.
+
+    `locale` is the language they accepted in (the join page follows their phone); None takes the company's.
+    """
     row = await _find(env, token, code, client_address)
     problems = Problems()
     address = row.email or _email(problems, email)
@@ -250,7 +254,7 @@ async def accept(
             raise DomainError.one(ErrorCode.DUPLICATE, "email")
         user = await create_user(
             tx.session, env, org_id=invitation.org_id, email=address or "", name=invitation.name, password="",
-            role=Role(invitation.role), team_id=invitation.team_id, locale=parse_locale(org.locale), password_hash=hashed,
+            role=Role(invitation.role), team_id=invitation.team_id, locale=locale or parse_locale(org.locale), password_hash=hashed,
         )
         user.manager_id = invitation.manager_id
         invitation.accepted_at = env.clock()

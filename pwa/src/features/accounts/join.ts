@@ -12,7 +12,7 @@ import { isCompleteCode, normalizeCode, tokenFromPath } from '@/features/account
 import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
-import { t, type MessageKey } from '@/i18n';
+import { getLocale, t, toApiLocale, type MessageKey } from '@/i18n';
 import { errorSummary, field, formMessage, invalid, NO_ERRORS, type PlacedErrors } from '@/ui/form-view';
 import { mount } from '@/ui/view';
 
@@ -89,7 +89,7 @@ export const joinScreen: Screen = (root, { location }) => {
   async function accept(): Promise<void> {
     const s = view.state;
     view.update({ busy: true, errors: NO_ERRORS });
-    const input = { ...(s.token ? { token: s.token } : { code: s.code }), password: s.password, email: s.preview?.email ? null : s.email };
+    const input = { ...(s.token ? { token: s.token } : { code: s.code }), password: s.password, email: s.preview?.email ? null : s.email, locale: toApiLocale(getLocale()) };
     const outcome = await send<Extract<SignedInResult, { me: Me }>>(ACCEPT_INVITATION_MUTATION, { input }, 'acceptInvitation', ['email', 'password']);
     if ('ok' in outcome) {
       signedIn(outcome.ok.me);
