@@ -228,7 +228,7 @@ export function dataTable<R>(options: TableOptions<R>): TemplateResult {
           ${sortSelect}
           <span class="dt-count" aria-live="polite">${filtered || options.mode === 'server'
             ? t('table.countOf', { shown: formatNumber(shownCount), total: formatNumber(total) })
-            : t('table.count', { count: formatNumber(shownCount) })}</span>
+            : shownCount === 1 ? t('table.countOne') : t('table.count', { count: formatNumber(shownCount) })}</span>
         </div>`
       : nothing}
     ${chosen.length

@@ -374,8 +374,8 @@ export const visitScreen: Screen = (root, { me }) => {
     planList.setAttribute('aria-busy', 'false');
     const count = formatNumber(plan.stops.length);
     planMeta.textContent = plan.stops.length === 0 ? '' : plan.totalMeters !== null
-      ? t('field.planTotal', { count, distance: formatDistance(plan.totalMeters) })
-      : t('field.planCount', { count });
+      ? t(plan.stops.length === 1 ? 'field.planTotalOne' : 'field.planTotal', { count, distance: formatDistance(plan.totalMeters) })
+      : t(plan.stops.length === 1 ? 'field.planCountOne' : 'field.planCount', { count });
     const stops = filteredStops();
     if (plan.stops.length === 0) replace(planList, waiting, waiting.length ? null : h('li', { class: 'empty' }, t('field.planEmpty')));
     else if (stops.length === 0) replace(planList, waiting, h('li', { class: 'empty' }, t('visit.noCustomers')));
