@@ -75,6 +75,7 @@ bench: $(STAMP_PY)
 	$(BIN)/python bench/photos.py
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/writes.py
+	PYTHONPATH=backend $(BIN)/python bench/team_pipeline.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache

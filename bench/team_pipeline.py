@@ -1,9 +1,11 @@
 """The team pipeline on 100,000 deals (PostgreSQL): a manager's and an admin's first page, board and stall count.
 
-    PYTHONPATH=backend python bench/team_pipeline.py postgresql+asyncpg://postgres@127.0.0.1:5432/bench_team
+    PYTHONPATH=backend .venv/bin/python bench/team_pipeline.py [postgresql+asyncpg://postgres@127.0.0.1:5432/podium_bench_team]
 
 Creates the database's tables by migration, one org with 20 teams of 25 reps, 100,000 deals with
-stage history, then times each read (median of 5 after a warm-up).
+stage history, then times each read (median of 5 after a warm-up). The baseline, run in the same
+process on the same data, is the obvious way: load every deal in the viewer's reach, then total,
+sort and page in Python; each line prints the ratio baseline / ours.
 """
 
 from __future__ import annotations
@@ -33,7 +35,21 @@ from podium.pipeline.service import ensure_stages
 DEALS = 100_000
 
 
+async def fresh_database(url: str) -> None:
+    """Drop and create the bench's database, so every run starts from the same 100,000 deals."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    target = make_url(url)
+    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        await conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    await admin.dispose()
+
+
 async def main(url: str) -> None:
+    await fresh_database(url)
     await asyncio.to_thread(upgrade, url)
     engine = create_engine(DatabaseSettings(url=url))
     db = create_sessionmaker(engine)
@@ -83,22 +99,47 @@ async def main(url: str) -> None:
     env.db = db  # type: ignore[misc]
     env.clock = lambda: datetime.now(UTC)  # type: ignore[misc]
 
-    async def timed(name: str, call) -> None:  # type: ignore[no-untyped-def]
+    async def median_ms(call) -> float:  # type: ignore[no-untyped-def]
         await call()
         runs = []
         for _ in range(5):
             start = time.perf_counter()
             await call()
             runs.append((time.perf_counter() - start) * 1000)
-        print(f"{name:55s} {statistics.median(runs):7.1f} ms")
+        return statistics.median(runs)
+
+    async def naive(owner_ids: set[int], key, descending: bool, offset: int = 0) -> list[Deal]:  # type: ignore[no-untyped-def]
+        """The baseline: every deal of the reach into memory, totals per stage and the page in Python."""
+        async with db() as s:
+            deals = list(await s.scalars(select(Deal).where(Deal.org_id == org.id, Deal.owner_id.in_(owner_ids))))
+        totals: dict[int, Decimal] = {}
+        for d in deals:
+            totals[d.stage_id] = totals.get(d.stage_id, Decimal(0)) + d.amount
+        deals.sort(key=key, reverse=descending)
+        return deals[offset:offset + 50]
+
+    admin_reach = {r.id for r in reps} | {manager.id, admin.id}
+    manager_reach = {r.id for r in reps if r.team_id == teams[0].id} | {manager.id}
+
+    async def timed(name: str, call, baseline=None) -> None:  # type: ignore[no-untyped-def]
+        ours = await median_ms(call)
+        if baseline is None:
+            print(f"{name:55s} {ours:7.1f} ms")
+            return
+        base = await median_ms(baseline)
+        print(f"{name:55s} {ours:7.1f} ms   baseline {base:7.1f} ms   ×{base / ours:5.1f}")
 
     f = team.TeamFilter()
-    await timed("admin: first page by amount (100k deals)", lambda: team.team_deals(env, av, f, team.TeamSort.AMOUNT, True))
-    await timed("admin: first page by expected close", lambda: team.team_deals(env, av, f, team.TeamSort.EXPECTED_CLOSE))
+    by_amount = lambda d: d.amount  # noqa: E731
+    await timed("admin: first page by amount (100k deals)", lambda: team.team_deals(env, av, f, team.TeamSort.AMOUNT, True),
+                lambda: naive(admin_reach, by_amount, True))
+    await timed("admin: first page by expected close", lambda: team.team_deals(env, av, f, team.TeamSort.EXPECTED_CLOSE),
+                lambda: naive(admin_reach, lambda d: d.expected_close, False))
     await timed("admin: page 100 by owner", lambda: team.team_deals(env, av, f, team.TeamSort.OWNER, offset=5000))
     await timed("admin: board, 20 per stage", lambda: team.team_board(env, av, f))
     await timed("admin: search 'deal 123' (title or customer)", lambda: team.team_deals(env, av, team.TeamFilter(search="deal 123")))
-    await timed("manager (one team, 25 reps): first page", lambda: team.team_deals(env, mv, f, team.TeamSort.AMOUNT, True))
+    await timed("manager (one team, 25 reps): first page", lambda: team.team_deals(env, mv, f, team.TeamSort.AMOUNT, True),
+                lambda: naive(manager_reach, by_amount, True))
     await timed("manager: board", lambda: team.team_board(env, mv, f))
     team._STALL_LIMITS.clear()
     await timed("admin: stalling (limits cached after the first)", lambda: team.stalling(env, av))
@@ -106,4 +147,4 @@ async def main(url: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "postgresql+asyncpg://postgres@127.0.0.1:5432/podium_bench_team"))
