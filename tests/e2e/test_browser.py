@@ -168,6 +168,11 @@ async def test_a_stale_edit_on_the_phone_is_refused_with_the_field_named(server,
         fresh = (await api.data("query($id: ID!) { deal(id: $id) { deal { version } } }", {"id": deal["id"]}))["deal"]["deal"]
         await move(api, {"id": deal["id"], "version": fresh["version"]}, stages["proposal"])  # someone else moves it meanwhile
         await page.get_by_test_id("edit-probability").fill("80")
+        # The page is drawn again while the form is open (here a language switch there and back; a sync or a
+        # live change does the same): the typed value and the version the form opened with both survive.
+        await page.get_by_test_id("lang-switch").click()
+        await page.get_by_test_id("lang-switch").click()
+        await expect(page.get_by_test_id("edit-probability")).to_have_value("80")
         await page.get_by_test_id("edit-save").click()
         await expect(page.get_by_test_id("deal-error")).to_contain_text("阶段")  # the rep speaks zh-CN: "the stage was changed by someone else"
         await page.screenshot(path=str(SHOTS / f"phone-edit-conflict-{stack.name}.png"))

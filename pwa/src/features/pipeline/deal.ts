@@ -161,6 +161,10 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   let openForm: FormKind | null = null;
   let moving = false;
   let editing = false;
+  // The open edit form, kept across redraws (a sync or a live change reads the page again): what the
+  // person typed stays, and so does the version it was opened with, so a change someone made in
+  // between is refused by the server rather than silently overwritten.
+  let editForm: HTMLElement | null = null;
   let loadFailed: string | null = null;
   let disposed = false;
   let extras: CompExtras = { refundOf: new Map(), splits: null, tree: [] };
@@ -622,23 +626,25 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
     const known = detail.deal;
     offlineNote.hidden = savedAt === null;
     offlineNote.textContent = savedAt ? t('pipeline.offlineCopy', { when: savedWhen(savedAt) }) : '';
+    if (!editing || d.deal.status !== 'OPEN') editForm = null;
+    else
+      editForm ??= editCard(d.deal, d.lines.length > 0, async (changes) => {
+        // The version the server last gave when the form opened: an earlier change still queued rebases it when sent.
+        await recordEdit(userId, known, changes);
+      }, (changed) => {
+        editing = false;
+        editForm = null;
+        if (changed) {
+          queuedNotice();
+          void refreshQueued();
+        } else render();
+      });
     replace(
       page,
       backLink(),
       offlineNote,
       header(d),
-      editing && d.deal.status === 'OPEN'
-        ? editCard(d.deal, d.lines.length > 0, async (changes) => {
-            // The version the server last gave: an earlier change still queued rebases it when sent.
-            await recordEdit(userId, known, changes);
-          }, (changed) => {
-            editing = false;
-            if (changed) {
-              queuedNotice();
-              void refreshQueued();
-            } else render();
-          })
-        : null,
+      editForm,
       d.lines.length ? linesCard(d) : null,
       historyCard(d),
       d.deal.status === 'WON' || statusOf(d.deal) === 'REVERSED' ? ordersCard(d) : null,
