@@ -86,6 +86,23 @@ async def test_a_manager_types_a_gcj02_position_and_opens_the_customers_page(ser
     await page.get_by_test_id("contact-phone").fill("+86 138 0013 8000")
     await page.get_by_test_id("contact-save").click()
     await expect(page.locator("a[href='tel:+8613800138000']")).to_be_visible()
+    # Edited in place: a refused phone is said under the phone field, the form keeps what was typed
+    await page.get_by_test_id("edit-contact").click()
+    form = page.get_by_test_id("contact-form")
+    await expect(form.get_by_test_id("contact-name")).to_have_value("王经理")
+    await form.get_by_test_id("contact-title").fill("采购总监")
+    await form.get_by_test_id("contact-phone").fill("call me maybe")
+    await form.get_by_test_id("contact-save").click()
+    phone_error = form.locator("[data-testid=field-error][data-field=phone]")
+    await expect(phone_error).to_be_visible()
+    assert await form.locator(".field", has=page.locator("#contact-phone")).locator("[data-field=phone]").count() == 1
+    await expect(form.get_by_test_id("contact-title")).to_have_value("采购总监")
+    await form.get_by_test_id("contact-phone").fill("+86 139 0000 0000")
+    await form.get_by_test_id("contact-save").click()
+    await expect(page.get_by_test_id("contact-form")).to_have_count(0)
+    await expect(page.get_by_test_id("contact")).to_have_count(1)
+    await expect(page.get_by_test_id("contact")).to_contain_text("采购总监")
+    await expect(page.locator("a[href='tel:+8613900000000']")).to_be_visible()
     await _shoot(page, "tv", "page", stack.name)
 
     phone_context = await browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
