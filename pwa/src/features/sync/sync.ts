@@ -62,7 +62,7 @@ const RESOLVE_SHOWN = 20;
 function visitOf(item: OutboxItem): string | null {
   if (item.kind === 'checkIn') return item.clientId;
   if (item.kind === 'photo') return item.payload.visitClientId;
-  if (item.kind === 'checkOut') return item.dependsOn;
+  if (item.kind === 'checkOut') return item.payload.visitClientId;
   return null;
 }
 
