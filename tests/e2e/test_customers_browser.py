@@ -97,6 +97,8 @@ async def test_a_manager_types_a_gcj02_position_and_opens_the_customers_page(ser
     await expect(phone_error).to_be_visible()
     assert await form.locator(".field", has=page.locator("#contact-phone")).locator("[data-field=phone]").count() == 1
     await expect(form.get_by_test_id("contact-title")).to_have_value("采购总监")
+    await _shoot(page, "tv", "contact-edit", stack.name)
+    await expect(phone_error).to_be_visible()  # redrawn in each language, still there
     await form.get_by_test_id("contact-phone").fill("+86 139 0000 0000")
     await form.get_by_test_id("contact-save").click()
     await expect(page.get_by_test_id("contact-form")).to_have_count(0)
@@ -115,6 +117,11 @@ async def test_a_manager_types_a_gcj02_position_and_opens_the_customers_page(ser
     await phone.get_by_test_id("customer-row").locator(".dt-link").click()
     await expect(phone.get_by_test_id("customer-page")).to_be_visible()
     await _shoot(phone, "phone", "page", stack.name)
+    await phone.get_by_test_id("edit-contact").click()
+    await expect(phone.get_by_test_id("contact-form").get_by_test_id("contact-name")).to_have_value("王经理")
+    await _shoot(phone, "phone", "contact-edit", stack.name)
+    await phone.get_by_test_id("contact-cancel").click()
+    await expect(phone.get_by_test_id("contact-form")).to_have_count(0)
     await phone.get_by_test_id("edit-customer").click()
     await expect(phone.get_by_test_id("customer-form")).to_be_visible()
     await _shoot(phone, "phone", "form", stack.name)
