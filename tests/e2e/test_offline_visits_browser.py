@@ -50,6 +50,8 @@ async def test_three_visits_with_photos_logged_offline_arrive_exactly_once(serve
     await _login(page, server.url, world.rep.email, "/visit")
     customer = page.locator(f'[data-testid="visit-customer"][data-customer-id="{world.customer_id}"]')
     await expect(customer).to_be_visible()  # loaded online once: the phone keeps the list for the field
+    # The app shell is kept too (the sync screen is opened offline below): the service worker holds it.
+    await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
 
     await context.set_offline(True)
     for number in range(3):
