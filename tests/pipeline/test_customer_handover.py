@@ -54,4 +54,4 @@ async def test_reassigning_a_customer_takes_its_former_owners_open_deals_along(s
     assert await _owners(server, ids) == after
     # Its new owner, a rep, reads it now.
     async with await login(server, world.rep2.email) as rep2:
-        assert (await rep2.data("query D($id: ID!) { deal(id: $id) { id } }", {"id": str(ids[0])}))["deal"]["id"] == str(ids[0])
+        assert (await rep2.data("query D($id: ID!) { deal(id: $id) { deal { id } } }", {"id": str(ids[0])}))["deal"]["deal"]["id"] == str(ids[0])
