@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 import pytest
@@ -78,7 +79,9 @@ async def test_a_new_customers_line_links_to_its_page(server, world: World, brow
     """A new-logo bonus line names the customer it was earned for: a link to the customer's page (the rep's own)."""
     async with await login(server, world.admin.email) as admin:
         month = await this_month(admin)
-        logo = {"key": "logo", "name": "New logo", "kind": "SPIFF", "trigger": "NEW_CUSTOMER", "fixed": "500"}
+        year, number = (int(x) for x in month.split("-"))
+        logo = {"key": "logo", "name": "New logo", "kind": "SPIFF", "trigger": "NEW_CUSTOMER", "fixed": "500",
+                "startsOn": f"{month}-01", "endsOn": f"{month}-{calendar.monthrange(year, number)[1]:02d}"}
         await put_on_plan(admin, [world.rep.id], month, field_plan(month, components=[logo]))
     async with await login(server, world.manager.email) as manager:
         customer = await create(manager, "Logo Trading", ownerId=str(world.rep.id))
