@@ -25,7 +25,7 @@ from podium.core.events import DomainEvent, Publisher
 from podium.core import outbox as outbox_rows
 from podium.core.outbox import Handler, Outbox, SubscriberTable, publish_live
 from podium.customers import service as customers
-from podium.customers.events import CustomersMerged
+from podium.customers.events import CustomersMerged, CustomersReassigned
 from podium.orgs.events import PersonDeactivated
 from podium.pipeline import handovers
 from podium.pipeline.events import DealChanged, DealWon, OrderRecorded
@@ -94,6 +94,8 @@ def subscribers() -> SubscriberTable:
         DealChanged: [customer_pages.on_deal_changed],
         OrderRecorded: [customer_pages.on_order_recorded],
         CustomersMerged: [customer_pages.on_customers_merged],
+        # A customer changing hands takes along the open deals its former owner held on it.
+        CustomersReassigned: [handovers.on_customers_reassigned],
     }
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):

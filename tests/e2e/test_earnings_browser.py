@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.compensation.test_earnings import put_on_plan, this_month, win
+from tests.compensation.test_earnings import field_plan, put_on_plan, this_month, win
+from tests.customers.helpers import create
 from tests.e2e.test_browser import PHONE, SHOTS, TV, _login, browser  # noqa: F401 (browser is a fixture)
 from tests.pipeline.test_deals import login
 from tests.support import World
@@ -70,4 +72,27 @@ async def test_what_if_and_a_question_on_a_line(server, world: World, browser: B
     await expect(dispute).to_contain_text("Shouldn't this be at 5 %?")
     await expect(page.get_by_test_id("earnings-line").first).to_have_class(re.compile(r"\bis-disputed\b"))
     await page.screenshot(path=str(SHOTS / f"earnings-wide-{stack.name}.png"), full_page=True)
+    await context.close()
+
+
+async def test_a_new_customers_line_links_to_its_page(server, world: World, browser: Browser, stack) -> None:  # type: ignore[no-untyped-def]
+    """A new-logo bonus line names the customer it was earned for: a link to the customer's page (the rep's own)."""
+    async with await login(server, world.admin.email) as admin:
+        month = await this_month(admin)
+        year, number = (int(x) for x in month.split("-"))
+        logo = {"key": "logo", "name": "New logo", "kind": "SPIFF", "trigger": "NEW_CUSTOMER", "fixed": "500",
+                "startsOn": f"{month}-01", "endsOn": f"{month}-{calendar.monthrange(year, number)[1]:02d}"}
+        await put_on_plan(admin, [world.rep.id], month, field_plan(month, components=[logo]))
+    async with await login(server, world.manager.email) as manager:
+        customer = await create(manager, "Logo Trading", ownerId=str(world.rep.id))
+    context = await browser.new_context(viewport=PHONE, locale="en-US")
+    page = await context.new_page()
+    await _login(page, server.url, world.rep.email, "/earnings")
+    line = page.get_by_test_id("earnings-line")
+    await expect(line).to_have_count(1)
+    link = line.locator("a.customer-link")
+    await expect(link).to_have_text("Logo Trading")
+    await expect(link).to_have_attribute("href", f"/customers/{customer['id']}")
+    await link.click()
+    await expect(page.get_by_test_id("customer-name")).to_have_text("Logo Trading")
     await context.close()

@@ -6,7 +6,10 @@ import re
 
 import pytest
 from playwright.async_api import Browser, Page, expect
+from sqlalchemy import update
 
+from podium.core.events import transaction
+from podium.customers.models import Customer
 from tests.e2e.test_browser import PHONE, SHOTS, TV, _login, browser  # noqa: F401 (browser is a fixture)
 from tests.support import GraphQLClient, World
 from tests.visits.test_field_visits import REVIEW, TO_REVIEW, check_in, check_out
@@ -94,6 +97,8 @@ async def test_the_map_shows_the_days_visits_on_a_grid_without_tiles(server, wor
     await expect(popup.get_by_test_id("visit-flag")).to_have_attribute("data-flag", "OUTSIDE_GEOFENCE")
     await expect(page.locator(f'[data-testid="map-row"][data-visit-id="{flagged["id"]}"]')).to_have_class(re.compile(r"\bis-selected\b"))
     await expect(page.locator(f'[data-testid="map-row"][data-visit-id="{verified["id"]}"]')).not_to_have_class(re.compile(r"\bis-selected\b"))
+    # Beside each row, its customer's page (a manager opens any; the page says when one is outside their reach).
+    await expect(page.locator("li.map-row-item").get_by_test_id("customer-page-link")).to_have_count(2)
     await page.screenshot(path=str(SHOTS / f"map-tv-{stack.name}.png"))
 
     # Yesterday has nothing; the day picker gets there and back.
@@ -115,13 +120,25 @@ async def test_the_map_shows_the_days_visits_on_a_grid_without_tiles(server, wor
     assert outside == []
     await context.close()
 
-    # The rep's own map on a phone: their three visits in order.
+    # The rep's own map on a phone: their three visits in order. Far Co is theirs, Near Co nobody's: a rep
+    # opens only their own customers' pages, so only Far Co's rows (its visit and its stop) link to it.
+    async with transaction(server.runtime.env.db) as tx:
+        await tx.session.execute(update(Customer).where(Customer.id == world.far_customer_id).values(owner_id=world.rep.id))
     context = await browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
     page = await context.new_page()
     await _login(page, server.url, world.rep.email, "/map")
     await expect(page.get_by_test_id("map-canvas").get_by_test_id("map-visit-marker")).to_have_count(3)
     await expect(page.get_by_test_id("map-row")).to_have_count(3)
+    def beside(visit: dict[str, str]):  # type: ignore[no-untyped-def]
+        return page.locator("li.map-row-item", has=page.locator(f'[data-testid="map-row"][data-visit-id="{visit["id"]}"]')).get_by_test_id("customer-page-link")
+
+    await expect(beside(flagged)).to_have_attribute("data-customer-id", str(world.far_customer_id))
+    await expect(beside(verified)).to_have_count(0)
+    linked = await page.locator("li.map-row-item").get_by_test_id("customer-page-link").evaluate_all("els => els.map(e => e.dataset.customerId)")
+    assert set(linked) == {str(world.far_customer_id)}
     await page.screenshot(path=str(SHOTS / f"map-phone-{stack.name}.png"))
+    await beside(flagged).click()
+    await expect(page.get_by_test_id("customer-name")).to_have_text("Far Co")
     # Reps are told the queue is for managers.
     await page.goto(f"{server.url}/visits/review")
     await expect(page.get_by_test_id("review-forbidden")).to_be_visible()

@@ -8,8 +8,10 @@ import io
 import httpx
 from PIL import Image
 from playwright.async_api import Browser, Request, expect
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from podium.core.events import transaction
+from podium.customers.models import Customer
 from podium.visits.models import Visit, VisitPhoto
 from tests.e2e.test_browser import PHONE, SHOTS, _login, browser  # noqa: F401 - the fixture
 from tests.support import World
@@ -39,12 +41,17 @@ async def test_three_visits_with_photos_logged_offline_arrive_exactly_once(serve
         viewport=PHONE, locale="en-US", geolocation={"latitude": lat + 0.0003, "longitude": lon, "accuracy": 9},
         permissions=["geolocation"], is_mobile=True, has_touch=True,
     )
+    # Near Co is the rep's own customer: the sync screen names it as a link to its page.
+    async with transaction(server.runtime.env.db) as tx:
+        await tx.session.execute(update(Customer).where(Customer.id == world.customer_id).values(owner_id=world.rep.id))
     page = await context.new_page()
     sent: list[Request] = []
     page.on("request", lambda r: sent.append(r) if r.method == "POST" and ("/api/visits/photos" in r.url or "/graphql" in r.url) else None)
     await _login(page, server.url, world.rep.email, "/visit")
     customer = page.locator(f'[data-testid="visit-customer"][data-customer-id="{world.customer_id}"]')
     await expect(customer).to_be_visible()  # loaded online once: the phone keeps the list for the field
+    # The app shell is kept too (the sync screen is opened offline below): the service worker holds it.
+    await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
 
     await context.set_offline(True)
     for number in range(3):
@@ -66,6 +73,13 @@ async def test_three_visits_with_photos_logged_offline_arrive_exactly_once(serve
     badge = page.get_by_test_id("sync-badge")
     await expect(badge).to_have_attribute("data-count", "9")  # 3 × (check-in, photo, check-out)
     assert await counts(server) == (0, 0)
+    # The sync screen, still offline: each write names its customer, a link to the customer's page.
+    await badge.click()
+    for kind in ("checkIn", "photo", "checkOut"):
+        links = page.locator(f'[data-testid="sync-item"][data-kind="{kind}"] a.customer-link')
+        await expect(links).to_have_count(3)
+        await expect(links.first).to_have_attribute("href", f"/customers/{world.customer_id}")
+    await page.screenshot(path=str(SHOTS / f"phone-offline-sync-{stack.name}.png"))
 
     await context.set_offline(False)
     await expect(badge).to_be_hidden(timeout=20_000)

@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
+from podium.core.events import transaction
 from podium.core.periods import PeriodKind, window
-from tests.support import BOARD, GraphQLClient, World
+from podium.core.policies import Role
+from podium.orgs import service as orgs
+from podium.orgs.models import Team
+from tests.support import BOARD, PASSWORD, GraphQLClient, World
 
 
 async def _login(server, email: str) -> GraphQLClient:  # type: ignore[no-untyped-def]
@@ -88,3 +93,23 @@ def test_periods_follow_the_org_zone_and_dst() -> None:
     february = window(PeriodKind.MONTH, "Asia/Shanghai", datetime(2028, 2, 10, tzinfo=UTC))
     assert february.key == "m2028-02"
     assert (february.end - february.start).days == 29
+
+
+async def test_a_manager_named_on_another_unit_reads_its_board_and_a_stranger_does_not(server, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Boards follow the org tree like every other read: Max manages Team A and is named manager of Team B, so
+    Team B's board is his; a manager of a third team is neither and is refused with the coded error."""
+    env = server.runtime.env
+    async with transaction(env.db) as tx:
+        third = await orgs.create_team(tx.session, org_id=world.org_id, name="Team C")
+        await orgs.create_user(
+            tx.session, env, org_id=world.org_id, email="carl@acme.test", name="Carl Manager", password=PASSWORD,
+            role=Role.MANAGER, team_id=third.id,
+        )
+        await tx.session.execute(update(Team).where(Team.id == world.team_b).values(manager_id=world.manager.id))
+    variables = {"period": "WEEK", "scope": "TEAM", "teamId": str(world.team_b)}
+    async with await _login(server, world.manager.email) as manager, await _login(server, "carl@acme.test") as stranger:
+        board = (await manager.data(BOARD, variables))["leaderboard"]
+        refused = await stranger.execute(BOARD, variables)
+    assert [e["user"]["name"] for e in board["entries"]] == ["Bea Rep"]
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

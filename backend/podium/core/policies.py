@@ -56,13 +56,17 @@ def require_viewer(viewer: Viewer | None) -> Viewer:
     return viewer
 
 
-def can_view_team(viewer: Viewer, team_id: int) -> bool:
-    """Admins see every team of their org; managers and reps their own team; a display the teams it was paired for."""
+def can_view_team(viewer: Viewer, team_id: int, reached_units: frozenset[int] = frozenset()) -> bool:
+    """Admins see every team of their org; reps their own team; a display the teams it was paired for; managers
+    their own team and the units the org tree gives them (`reached_units`: orgs.tree.reach_of, which core cannot
+    compute: their own team's subtree and that of every unit they are named manager of)."""
     if viewer.is_display:
         return any(grant.team_id == team_id for grant in viewer.boards)
-    return viewer.is_admin or viewer.team_id == team_id
+    if viewer.is_admin or viewer.team_id == team_id:
+        return True
+    return viewer.role is Role.MANAGER and team_id in reached_units
 
 
-def require_team_access(viewer: Viewer, team_id: int) -> None:
-    if not can_view_team(viewer, team_id):
+def require_team_access(viewer: Viewer, team_id: int, reached_units: frozenset[int] = frozenset()) -> None:
+    if not can_view_team(viewer, team_id, reached_units):
         raise DomainError.one(ErrorCode.FORBIDDEN, "teamId")

@@ -241,11 +241,14 @@ async def team_names(session: AsyncSession, org_id: int) -> dict[int, str]:
 
 
 async def pairable_teams(env: Env, viewer: Viewer) -> list[tuple[int, str]]:
-    """Teams whose boards this manager may put on a TV: an admin's whole org, a manager's own team."""
+    """Teams whose boards this manager may put on a TV: an admin's whole org, a manager the units in their reach."""
     _require_manager(viewer)
     async with env.db() as session:
         names = await team_names(session, viewer.org_id)
-    return sorted(((tid, name) for tid, name in names.items() if can_view_team(viewer, tid)), key=lambda t: (t[1], t[0]))
+        _, reach = await tree.reach(session, viewer)
+    return sorted(
+        ((tid, name) for tid, name in names.items() if can_view_team(viewer, tid, reach.unit_ids)), key=lambda t: (t[1], t[0])
+    )
 
 
 def _choice(row: DisplayBoard) -> BoardChoice:

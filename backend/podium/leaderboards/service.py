@@ -15,6 +15,7 @@ from podium.core.errors import DomainError, ErrorCode
 from podium.core.periods import PeriodKind, Window, window
 from podium.core.policies import Role, Viewer, require_team_access
 from podium.orgs import service as orgs
+from podium.orgs import tree as org_tree
 from podium.orgs.events import UnitsMerged
 from podium.orgs.service import PublicUser
 from podium.pipeline import ledger as deals
@@ -104,8 +105,10 @@ async def resolve_board(
     team_id = team_id if team_id is not None else viewer.team_id
     if team_id is None:
         raise DomainError.one(ErrorCode.REQUIRED, "teamId")
-    require_team_access(viewer, team_id)
     async with env.db() as session:
+        # A manager's boards follow the org tree, as every other read of theirs does.
+        reached = (await org_tree.reach(session, viewer))[1].unit_ids if viewer.role is Role.MANAGER else frozenset()
+        require_team_access(viewer, team_id, reached)
         if await orgs.team_in_org(session, viewer.org_id, team_id) is None:
             raise DomainError.one(ErrorCode.NOT_FOUND, "teamId")
     return BoardRef(viewer.org_id, kind, team_id, metric)

@@ -99,6 +99,8 @@ export interface Customer {
   longitude: number;
   geofenceRadiusMeters: number;
   distanceMeters: number | null;
+  /** Who owns it: a rep may open only their own customers' pages (ui/customer-link.ts). */
+  ownerId?: string | null;
 }
 
 export interface PointsSummary {

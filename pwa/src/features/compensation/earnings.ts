@@ -28,6 +28,7 @@ import {
   whatIfStep,
 } from '@/features/compensation/logic';
 import { figure, money, monthPicker, openSheet, sendDisputeReply, statusChip } from '@/features/compensation/ui';
+import { customerName } from '@/ui/customer-link';
 import { RetryIds } from '@/ui/ids';
 import { createToasts } from '@/ui/toast';
 import { NetworkError, request, subscribe } from '@/graphql/client';
@@ -42,6 +43,7 @@ const WHEN: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour:
 const TEXT_MAX = 2000;
 const SIMULATE_DELAY = 250; // ms after the slider stops
 const QUICK_TARGETS = ['100', '120', '130', '150'];
+const CUSTOMER_REF = 'customer:';
 
 interface OpenDeal {
   id: string;
@@ -171,6 +173,14 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
   }
 
   // --- lines ---------------------------------------------------------------------
+  /** A new customer's line names it: a link to its page. The credit went to its owner, and these are my lines. */
+  function lineSubject(line: StatementLine): HTMLElement {
+    const customerId = line.ref.startsWith(CUSTOMER_REF) ? line.ref.slice(CUSTOMER_REF.length) : null;
+    return customerId
+      ? customerName(me.user, { id: customerId, name: line.label, ownerId: me.user.id })
+      : h('span', null, line.label);
+  }
+
   function lineItem(line: StatementLine, currency: string, questionable: boolean): HTMLElement {
     const headline = Number(line.amount) !== 0 ? line.amount : line.payable;
     const open = disputes.some((d) => d.lineKey === line.key && d.status === 'OPEN');
@@ -187,7 +197,7 @@ export const earningsScreen: Screen = (root, { location, me: maybeMe }) => {
       ),
       line.dealId || line.label
         ? h('p', { class: 'comp-line-subject' },
-            line.dealId ? h('a', { href: `/deals/${encodeURIComponent(line.dealId)}` }, line.label || `#${line.dealId}`) : h('span', null, line.label),
+            line.dealId ? h('a', { href: `/deals/${encodeURIComponent(line.dealId)}` }, line.label || `#${line.dealId}`) : lineSubject(line),
             line.at ? h('time', { datetime: line.at }, formatTime(line.at, DAY)) : null)
         : null,
       explainLine(line, currency, getLocale()).map((text) => h('p', { class: 'comp-line-explain' }, text)),

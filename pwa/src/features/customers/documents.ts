@@ -143,6 +143,11 @@ mutation AddContact($customer: ID!, $input: ContactInput!) {
   addContact(customerId: $customer, input: $input) { __typename ... on ContactSuccess { contact { id name title phone wecomId dingtalkId email } } ${ERRORS} }
 }`;
 
+export const EDIT_CONTACT_MUTATION = `
+mutation EditContact($id: ID!, $input: ContactInput!) {
+  editContact(id: $id, input: $input) { __typename ... on ContactSuccess { contact { id name title phone wecomId dingtalkId email } } ${ERRORS} }
+}`;
+
 export const REMOVE_CONTACT_MUTATION = `
 mutation RemoveContact($id: ID!) {
   removeContact(id: $id) { __typename ... on ContactRemoved { id } ${ERRORS} }

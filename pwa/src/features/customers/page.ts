@@ -1,6 +1,7 @@
 // /customers/<id>: one customer. The header says its tier, owner, at-risk signal, lifetime revenue, open
 // pipeline and last visit; then its contacts (tap to call), open deals and a timeline of visits, deals,
 // orders, payments and activities, newest first. A merged customer's old link opens the survivor.
+// Contacts are added, edited in place and removed; a refused field's message stands under that field.
 import '@/features/customers/customers.css';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { navigate } from '@/app/router';
@@ -8,7 +9,9 @@ import type { Screen } from '@/app/screen';
 import {
   ADD_CONTACT_MUTATION,
   CUSTOMER_PAGE_QUERY,
+  EDIT_CONTACT_MUTATION,
   REMOVE_CONTACT_MUTATION,
+  type Contact,
   type ContactResult,
   type CustomerDetail,
   type RemoveContactResult,
@@ -19,6 +22,7 @@ import { GraphQLRequestError, request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { FieldError, Me } from '@/graphql/types';
 import { getLocale, t, type MessageKey } from '@/i18n';
+import { errorSummary, field, invalid, NO_ERRORS, placeErrors, formMessage, type PlacedErrors } from '@/ui/form-view';
 import { formatMoney } from '@/ui/money';
 import { mount, type View } from '@/ui/view';
 import { ownHost } from '@/features/customers/host';
@@ -40,12 +44,18 @@ interface State {
   more: boolean;
   error: string;
   notFound: boolean;
-  adding: boolean;
+  // The contact form open: NEW for adding one, else the id of the contact being edited in its place.
+  editing: string | null;
   draft: ContactDraft;
-  contactErrors: Record<string, string>;
+  contactErrors: PlacedErrors;
+  saving: boolean;
 }
 
+const NEW = 'new';
 const EMPTY_DRAFT: ContactDraft = { name: '', title: '', phone: '', wecomId: '', dingtalkId: '' };
+const CONTACT_SLOTS = Object.keys(EMPTY_DRAFT);
+
+const draftOf = (k: Contact): ContactDraft => ({ name: k.name, title: k.title, phone: k.phone, wecomId: k.wecomId, dingtalkId: k.dingtalkId });
 
 export const customerPageScreen: Screen = (root, { location, me: maybeMe }) => {
   const me = maybeMe as Me;
@@ -73,18 +83,26 @@ export const customerPageScreen: Screen = (root, { location, me: maybeMe }) => {
     }
   };
 
-  const addContact = async (event: Event) => {
+  const openForm = (editing: string | null, draft: ContactDraft = EMPTY_DRAFT) => view.update({ editing, draft, contactErrors: NO_ERRORS });
+
+  const saveContact = async (event: Event) => {
     event.preventDefault();
+    const { editing, draft, saving } = view.state;
+    if (!editing || saving) return;
+    view.update({ saving: true });
     try {
-      const { addContact } = await request<{ addContact: ContactResult }>(ADD_CONTACT_MUTATION, { customer: id, input: view.state.draft });
-      if (addContact.__typename === 'OperationError') {
-        view.update({ contactErrors: Object.fromEntries((addContact.errors as FieldError[]).map((e) => [e.field ?? '', e.message])) });
+      const result = editing === NEW
+        ? (await request<{ addContact: ContactResult }>(ADD_CONTACT_MUTATION, { customer: id, input: draft })).addContact
+        : (await request<{ editContact: ContactResult }>(EDIT_CONTACT_MUTATION, { id: editing, input: draft })).editContact;
+      if (!alive) return;
+      if (result.__typename === 'OperationError') {
+        view.update({ saving: false, contactErrors: placeErrors(result.errors as FieldError[], CONTACT_SLOTS) });
         return;
       }
-      view.update({ adding: false, draft: EMPTY_DRAFT, contactErrors: {} });
+      view.update({ saving: false, editing: null, draft: EMPTY_DRAFT, contactErrors: NO_ERRORS });
       void load(view);
     } catch (failure) {
-      view.update({ error: failureMessage(failure) });
+      if (alive) view.update({ saving: false, contactErrors: formMessage(failureMessage(failure)) });
     }
   };
 
@@ -116,12 +134,38 @@ export const customerPageScreen: Screen = (root, { location, me: maybeMe }) => {
     </div>
   </li>`;
 
-  const contactField = (s: State, key: keyof ContactDraft, label: MessageKey, type = 'text') => html`<div class="field">
-    <label class="label" for="contact-${key}">${t(label)}</label>
-    <input class="input" id="contact-${key}" type=${type} data-testid="contact-${key}" .value=${s.draft[key]}
-      @input=${(ev: Event) => view.update({ draft: { ...s.draft, [key]: (ev.target as HTMLInputElement).value } })}>
-    ${s.contactErrors[key] ? html`<p class="field-error">${s.contactErrors[key]}</p>` : nothing}
-  </div>`;
+  const contactField = (s: State, key: keyof ContactDraft, label: MessageKey, type = 'text') => field(`contact-${key}`, t(label),
+    html`<input class="input" id="contact-${key}" type=${type} data-testid="contact-${key}" .value=${s.draft[key]}
+      aria-invalid=${invalid(s.contactErrors, key)}
+      @input=${(ev: Event) => view.update({ draft: { ...view.state.draft, [key]: (ev.target as HTMLInputElement).value } })}>`,
+    key, s.contactErrors);
+
+  const contactForm = (s: State) => html`<form class="cust-contact-form" novalidate data-testid="contact-form" @submit=${saveContact}>
+    ${contactField(s, 'name', 'customers.page.contactName')}
+    ${contactField(s, 'title', 'customers.page.contactTitle')}
+    ${contactField(s, 'phone', 'customers.page.contactPhone', 'tel')}
+    ${contactField(s, 'wecomId', 'customers.page.contactWecom')}
+    ${contactField(s, 'dingtalkId', 'customers.page.contactDingtalk')}
+    ${errorSummary(s.contactErrors, 'contact-errors')}
+    <div class="cust-contact-actions">
+      <button type="submit" class="btn btn-primary" data-testid="contact-save" ?disabled=${s.saving}>${t('customers.form.save')}</button>
+      <button type="button" class="btn" data-testid="contact-cancel" @click=${() => openForm(null)}>${t('customers.page.cancel')}</button>
+    </div>
+  </form>`;
+
+  const contactRow = (s: State, k: Contact) => s.editing === k.id
+    ? html`<li data-testid="contact" class="editing">${contactForm(s)}</li>`
+    : html`<li data-testid="contact">
+      <div><strong>${k.name}</strong>${k.title ? html` <span class="cust-sub">${k.title}</span>` : nothing}</div>
+      <div class="cust-contact-ways">
+        ${k.phone ? html`<a class="cust-call" href="tel:${k.phone.replace(/[^0-9+]/g, '')}" aria-label=${t('customers.page.call', { name: k.name })}>${k.phone}</a>` : nothing}
+        ${k.wecomId ? html`<span>${t('customers.page.contactWecom')}: ${k.wecomId}</span>` : nothing}
+        ${k.dingtalkId ? html`<span>${t('customers.page.contactDingtalk')}: ${k.dingtalkId}</span>` : nothing}
+        <button type="button" class="btn btn-small" data-testid="edit-contact" aria-label=${t('customers.page.editContact', { name: k.name })}
+          @click=${() => openForm(k.id, draftOf(k))}>${t('customers.page.edit')}</button>
+        <button type="button" class="btn btn-small" @click=${() => removeContact(k.id)}>${t('customers.page.remove')}</button>
+      </div>
+    </li>`;
 
   const draw = (s: State): TemplateResult => {
     if (s.notFound) return html`<section class="page page-narrow empty-page"><h1>${t('customers.page.notFound')}</h1><a class="btn" href="/customers">${t('customers.back')}</a></section>`;
@@ -151,23 +195,10 @@ export const customerPageScreen: Screen = (root, { location, me: maybeMe }) => {
         <div>
           <section class="card cust-card-section">
             <h2>${t('customers.page.contacts')}</h2>
-            ${d.contacts.length ? html`<ul class="cust-contacts">${d.contacts.map((k) => html`<li data-testid="contact">
-              <div><strong>${k.name}</strong>${k.title ? html` <span class="cust-sub">${k.title}</span>` : nothing}</div>
-              <div class="cust-contact-ways">
-                ${k.phone ? html`<a class="cust-call" href="tel:${k.phone.replace(/[^0-9+]/g, '')}" aria-label=${t('customers.page.call', { name: k.name })}>${k.phone}</a>` : nothing}
-                ${k.wecomId ? html`<span>${t('customers.page.contactWecom')}: ${k.wecomId}</span>` : nothing}
-                ${k.dingtalkId ? html`<span>${t('customers.page.contactDingtalk')}: ${k.dingtalkId}</span>` : nothing}
-                <button type="button" class="btn btn-small" @click=${() => removeContact(k.id)}>${t('customers.page.remove')}</button>
-              </div>
-            </li>`)}</ul>` : html`<p class="cust-sub">${t('customers.page.noContacts')}</p>`}
-            ${s.adding ? html`<form class="cust-contact-form" novalidate @submit=${addContact}>
-              ${contactField(s, 'name', 'customers.page.contactName')}
-              ${contactField(s, 'title', 'customers.page.contactTitle')}
-              ${contactField(s, 'phone', 'customers.page.contactPhone', 'tel')}
-              ${contactField(s, 'wecomId', 'customers.page.contactWecom')}
-              ${contactField(s, 'dingtalkId', 'customers.page.contactDingtalk')}
-              <button type="submit" class="btn btn-primary" data-testid="contact-save">${t('customers.form.save')}</button>
-            </form>` : html`<button type="button" class="btn" data-testid="add-contact" @click=${() => view.update({ adding: true })}>${t('customers.page.addContact')}</button>`}
+            ${d.contacts.length ? html`<ul class="cust-contacts">${d.contacts.map((k) => contactRow(s, k))}</ul>`
+              : html`<p class="cust-sub">${t('customers.page.noContacts')}</p>`}
+            ${s.editing === NEW ? contactForm(s)
+              : html`<button type="button" class="btn" data-testid="add-contact" @click=${() => openForm(NEW)}>${t('customers.page.addContact')}</button>`}
           </section>
           <section class="card cust-card-section">
             <h2>${t('customers.page.deals')}</h2>
@@ -187,7 +218,8 @@ export const customerPageScreen: Screen = (root, { location, me: maybeMe }) => {
   };
 
   const view = mount<State>(ownHost(root), {
-    detail: null, timeline: [], more: false, error: '', notFound: false, adding: false, draft: EMPTY_DRAFT, contactErrors: {},
+    detail: null, timeline: [], more: false, error: '', notFound: false, editing: null, draft: EMPTY_DRAFT, contactErrors: NO_ERRORS,
+    saving: false,
   }, draw);
   void load(view);
   return () => {

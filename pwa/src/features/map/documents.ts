@@ -30,6 +30,7 @@ export interface MapCustomer {
   latitude: number;
   longitude: number;
   geofenceRadiusMeters: number;
+  ownerId?: string | null;
 }
 
 /** A visit as the map and the review queue show it. */
@@ -90,7 +91,7 @@ const MAP_VISIT = /* GraphQL */ `
   fragment MapVisitParts on Visit {
     id
     clientId
-    customer { id name address latitude longitude geofenceRadiusMeters }
+    customer { id name address latitude longitude geofenceRadiusMeters ownerId }
     person { id name initials }
     latitude
     longitude
@@ -134,7 +135,7 @@ export const MY_DAY_MAP_QUERY = /* GraphQL */ `
         daysSinceVisit
         atRisk
         visitedToday
-        customer { id name address latitude longitude geofenceRadiusMeters }
+        customer { id name address latitude longitude geofenceRadiusMeters ownerId }
       }
     }
   }

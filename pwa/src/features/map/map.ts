@@ -8,6 +8,7 @@ import {
   MY_DAY_MAP_QUERY,
   TEAM_DAY_MAP_QUERY,
   VISITS_LIVE_SUBSCRIPTION,
+  type MapCustomer,
   type MapSettings,
   type MapVisit,
   type TodayPlan,
@@ -37,6 +38,7 @@ import type { Me, OrgNode } from '@/graphql/types';
 import { formatDistance, formatNumber, getLocale, t } from '@/i18n';
 import { h, replace, Texts, tx, type Child } from '@/ui/dom';
 import { icon } from '@/ui/icons';
+import { customerPageLink, type CustomerViewer } from '@/ui/customer-link';
 
 interface DayData {
   settings: MapSettings;
@@ -77,6 +79,7 @@ export function dayPicker(opts: { value: string; max: string; onChange: (day: st
 export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
   const me = maybeMe as Me;
   const manager = me.user.role !== 'REP';
+  const viewer: CustomerViewer = me.user;
   const zone = me.org.timeZone;
   const texts = new Texts();
   const disposers: Array<() => void> = [() => texts.dispose()];
@@ -152,9 +155,11 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
     if (box.top < top || box.bottom > window.innerHeight) window.scrollBy({ top: box.top - top - 8, behavior: 'smooth' });
   };
 
-  const row = (key: string, testId: string, attrs: Record<string, string>, ...children: Child[]) =>
+  // The row selects its marker; the customer's page is the link beside it (a link cannot sit inside a button).
+  const row = (key: string, testId: string, attrs: Record<string, string>, customer: MapCustomer, ...children: Child[]) =>
     h('li', { class: 'map-row-item' },
-      h('button', { type: 'button', class: 'map-row', 'data-key': key, 'data-testid': testId, ...attrs, onclick: () => choose(key) }, ...children));
+      h('button', { type: 'button', class: 'map-row', 'data-key': key, 'data-testid': testId, ...attrs, onclick: () => choose(key) }, ...children),
+      customerPageLink(viewer, customer, 'map-row-open'));
 
   // ---- colours and who is shown
   let colors = new Map<string, string>();
@@ -178,7 +183,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
           icon: visitMarker(v, v.person.initials, color),
           size: VISIT_MARKER_SIZE,
           title: `${v.person.name} · ${v.customer.name}`,
-          popup: () => visitPopup(v, { showPerson: true, personColor: color }),
+          popup: () => visitPopup(v, { showPerson: true, personColor: color, viewer }),
           zIndexOffset: v.status === 'FLAGGED' ? 500 : 0,
         });
         points.push([v.latitude, v.longitude]);
@@ -194,7 +199,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
             icon: stopMarker(stop),
             size: STOP_MARKER_SIZE,
             title: stop.customer.name,
-            popup: () => stopPopup(stop),
+            popup: () => stopPopup(stop, viewer),
           });
           points.push([stop.customer.latitude, stop.customer.longitude]);
         }
@@ -206,7 +211,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
           icon: visitMarker(v, String(i + 1)),
           size: VISIT_MARKER_SIZE,
           title: v.customer.name,
-          popup: () => visitPopup(v, { showPerson: false }),
+          popup: () => visitPopup(v, { showPerson: false, viewer }),
           zIndexOffset: 1000,
         });
         points.push([v.latitude, v.longitude]);
@@ -288,7 +293,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
     const dot = h('span', { class: `row-badge visit-marker is-${tone}${manager ? ' is-person' : ''}`, 'aria-hidden': 'true' }, manager ? v.person.initials : String(index + 1));
     dot.style.setProperty('--tone', TONE_COLOR[tone]);
     if (manager && color) dot.style.setProperty('--person', color);
-    return row(markerKey('visit', v.id), 'map-row', { 'data-visit-id': v.id, 'data-status': v.status },
+    return row(markerKey('visit', v.id), 'map-row', { 'data-visit-id': v.id, 'data-status': v.status }, v.customer,
       dot,
       h('span', { class: 'row-main' },
         manager ? h('span', { class: 'row-person' }, v.person.name) : null,
@@ -325,7 +330,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
           locateNote,
           stops.length > 0
             ? h('ul', { class: 'map-rows', 'data-testid': 'map-stop-list' }, stops.map((s) =>
-                row(markerKey('customer', s.customer.id), 'map-stop-row', { 'data-customer-id': s.customer.id, 'data-at-risk': String(s.atRisk) },
+                row(markerKey('customer', s.customer.id), 'map-stop-row', { 'data-customer-id': s.customer.id, 'data-at-risk': String(s.atRisk) }, s.customer,
                   h('span', { class: `row-badge stop-marker is-${s.visitedToday ? 'visited' : s.atRisk ? 'at-risk' : 'planned'}` }, String(s.order)),
                   h('span', { class: 'row-main' },
                     h('span', { class: 'row-title' }, s.customer.name),

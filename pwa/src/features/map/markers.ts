@@ -4,7 +4,7 @@ import type { MapVisit, PlanStop, VisitFlag } from '@/features/map/documents';
 import { durationParts, explainFlags, STATUS_KEY, stopTone, TONE_COLOR, visitTone, type VisitTone } from '@/features/map/logic';
 import { formatDistance, formatNumber, formatTime, t } from '@/i18n';
 import { h } from '@/ui/dom';
-import { customerLink } from '@/ui/customer-link';
+import { customerLink, customerName, type CustomerViewer } from '@/ui/customer-link';
 
 export const VISIT_MARKER_SIZE = 30;
 export const STOP_MARKER_SIZE = 26;
@@ -112,7 +112,7 @@ export function photoStrip(visit: MapVisit, size: 'small' | 'large' = 'small'): 
 }
 
 /** The popup of a visit: who, where, when, how far, how it was judged. */
-export function visitPopup(visit: MapVisit, opts: { showPerson: boolean; personColor?: string }): HTMLElement {
+export function visitPopup(visit: MapVisit, opts: { showPerson: boolean; personColor?: string; viewer?: CustomerViewer }): HTMLElement {
   const who = opts.showPerson
     ? h('span', { class: 'popup-person' },
         h('span', { class: 'person-dot', style: opts.personColor ? { backgroundColor: opts.personColor } : undefined }, visit.person.initials),
@@ -122,7 +122,7 @@ export function visitPopup(visit: MapVisit, opts: { showPerson: boolean; personC
     'div',
     { class: 'visit-popup', 'data-testid': 'map-popup', 'data-visit-id': visit.id },
     who,
-    h('strong', { class: 'popup-customer' }, customerLink(visit.customer)),
+    h('strong', { class: 'popup-customer' }, opts.viewer ? customerName(opts.viewer, visit.customer) : customerLink(visit.customer)),
     h('p', { class: 'popup-line' }, timesText(visit)),
     h('p', { class: 'popup-line' },
       t('map.distance', { distance: formatDistance(visit.distanceMeters) }),
@@ -137,12 +137,12 @@ export function visitPopup(visit: MapVisit, opts: { showPerson: boolean; personC
 }
 
 /** A customer on today's plan: when last visited, how far from the previous stop. */
-export function stopPopup(stop: PlanStop): HTMLElement {
+export function stopPopup(stop: PlanStop, viewer: CustomerViewer): HTMLElement {
   return h(
     'div',
     { class: 'visit-popup', 'data-testid': 'map-popup', 'data-customer-id': stop.customer.id },
     h('span', { class: 'popup-person' }, t('map.stop.order', { order: stop.order })),
-    h('strong', { class: 'popup-customer' }, customerLink(stop.customer)),
+    h('strong', { class: 'popup-customer' }, customerName(viewer, stop.customer)),
     stop.customer.address ? h('p', { class: 'popup-line' }, stop.customer.address) : null,
     h('p', { class: `popup-line${stop.atRisk && !stop.visitedToday ? ' is-risk' : ''}` }, stopLastVisit(stop)),
     stop.legMeters !== null ? h('p', { class: 'popup-line' }, stopLeg(stop)) : null,

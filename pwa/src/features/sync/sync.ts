@@ -12,14 +12,15 @@ import { customerInput } from '@/features/visit/new-customer-logic';
 import { fieldErrorMessage } from '@/graphql/errors';
 import { SYNC_DEAL_VERSION } from '@/features/pipeline/sync-documents';
 import { request } from '@/graphql/client';
-import type { Deal, FieldError } from '@/graphql/types';
+import type { Deal, FieldError, Role } from '@/graphql/types';
 import { formatDistance, formatNumber, formatTime, t, type MessageKey } from '@/i18n';
 import type { OutboxItem } from '@/offline/db';
 import { isDealWrite, isStale } from '@/offline/deals';
 import { dependentsOf, discard, dropOne, listOutbox, onOutboxChange, planSync, retry, updatePayload } from '@/offline/outbox';
 import { onSyncState, syncNow, type SyncState } from '@/offline/sync';
-import { updateVisit } from '@/offline/visits';
-import { h, replace, Texts, tx } from '@/ui/dom';
+import { getVisit, updateVisit } from '@/offline/visits';
+import { customerName, mayOpenCustomer, type NamedCustomer } from '@/ui/customer-link';
+import { h, replace, Texts, tx, type Child } from '@/ui/dom';
 import { icon } from '@/ui/icons';
 
 const KIND_TEXT: Record<OutboxItem['kind'], MessageKey> = {
@@ -41,8 +42,7 @@ const FIELD_TEXT: Record<string, MessageKey> = {
 };
 
 /** What the row says the write is: the customer (visits) or the deal, and what it does to it. */
-function itemTitle(item: OutboxItem): string {
-  const label = item.label || '—';
+function itemTitle(item: OutboxItem, label = item.label || '—'): string {
   switch (item.kind) {
     case 'moveDeal':
       return t(KIND_TEXT.moveDeal, { deal: label, stage: item.payload.stage.name });
@@ -58,6 +58,24 @@ function itemTitle(item: OutboxItem): string {
 }
 const RESOLVE_SHOWN = 20;
 
+/** The visit a check-in, a photo or a check-out belongs to (its check-in's clientId); deals and new customers have none. */
+function visitOf(item: OutboxItem): string | null {
+  if (item.kind === 'checkIn') return item.clientId;
+  if (item.kind === 'photo') return item.payload.visitClientId;
+  if (item.kind === 'checkOut') return item.payload.visitClientId;
+  return null;
+}
+
+// Where the customer's name goes in a row's title: the sentence is translated around it.
+const NAME_SLOT = '\u0001';
+
+/** The row's title, the customer's name a link to its page when the viewer may open it. */
+function titleWithCustomer(item: OutboxItem, customer: NamedCustomer | undefined, viewer: { id: string; role: Role }): Child[] {
+  if (!customer || !mayOpenCustomer(viewer, customer)) return [itemTitle(item)];
+  const [before = '', after = ''] = itemTitle(item, NAME_SLOT).split(NAME_SLOT);
+  return [before, customerName(viewer, { ...customer, name: item.label || customer.name }), after];
+}
+
 /** A check-in refused because of its customer can be sent again for another one. */
 function canChooseCustomer(item: OutboxItem): boolean {
   return item.kind === 'checkIn' && item.errors.some((e) => (e.field ?? '').split('.').pop() === 'customerId');
@@ -65,6 +83,9 @@ function canChooseCustomer(item: OutboxItem): boolean {
 
 export const syncScreen: Screen = (root, { me }) => {
   const userId = me!.user.id;
+  const viewer = me!.user;
+  /** The customer of each visit's write, by the visit's clientId, as this phone keeps it (with its owner). */
+  let customers = new Map<string, NamedCustomer>();
   const texts = new Texts();
   let items: OutboxItem[] = [];
   let loaded = false;
@@ -257,7 +278,10 @@ export const syncScreen: Screen = (root, { me }) => {
 
   const row = (item: OutboxItem, held: boolean, all: OutboxItem[]) => {
     const conflict = item.state === 'conflict';
-    const title = itemTitle(item);
+    const visit = visitOf(item);
+    const customer = visit ? customers.get(visit) : undefined;
+    // A check-in sent again for another customer names that one: the visit's own record must agree.
+    const title = titleWithCustomer(item, item.kind === 'checkIn' && customer?.id !== item.payload.customerId ? undefined : customer, viewer);
     const dependents = dependentsOf(item, all).length;
     const actions: HTMLElement[] = [];
     const stale = isStale(item);
@@ -334,7 +358,7 @@ export const syncScreen: Screen = (root, { me }) => {
       },
       h('span', { class: 'sync-item-icon', 'aria-hidden': 'true' }, conflict ? icon('alert') : h('span', { class: 'sync-item-dot' })),
       h('div', { class: 'sync-item-main' },
-        h('p', { class: 'sync-item-title' }, title),
+        h('p', { class: 'sync-item-title' }, ...title),
         h('p', { class: 'sync-item-meta' }, t('sync.recordedAt', { when: savedWhen(item.recordedAt) }),
           !conflict && item.attempts > 0 ? ` · ${t('sync.attempts', { count: formatNumber(item.attempts) })}` : ''),
         held ? h('p', { class: 'sync-item-held' }, t(isDealWrite(item) ? 'sync.heldDeal' : 'sync.held')) : null,
@@ -381,6 +405,7 @@ export const syncScreen: Screen = (root, { me }) => {
   const refresh = async () => {
     try {
       items = await listOutbox(userId);
+      customers = await visitCustomers(items);
     } catch {
       items = [];
     }
@@ -389,6 +414,15 @@ export const syncScreen: Screen = (root, { me }) => {
     if (resolving !== null && !items.some((i) => i.seq === resolving && i.state === 'conflict')) resolving = null;
     if (renaming !== null && !items.some((i) => i.seq === renaming && i.state === 'conflict')) renaming = null;
     if (!disposed) render();
+  };
+
+  const visitCustomers = async (list: OutboxItem[]): Promise<Map<string, NamedCustomer>> => {
+    const found = new Map<string, NamedCustomer>();
+    for (const clientId of new Set(list.map(visitOf).filter((id): id is string => id !== null))) {
+      const visit = await getVisit(clientId).catch(() => null);
+      if (visit) found.set(clientId, visit.customer);
+    }
+    return found;
   };
 
   const stopOutbox = onOutboxChange(() => void refresh());

@@ -19,7 +19,7 @@ export interface VisitPhoto {
 }
 
 /** What the visit screen needs of a customer; a subset of `Customer` that the cache keeps. */
-export type VisitCustomer = Pick<Customer, 'id' | 'name' | 'address' | 'latitude' | 'longitude' | 'geofenceRadiusMeters'>;
+export type VisitCustomer = Pick<Customer, 'id' | 'name' | 'address' | 'latitude' | 'longitude' | 'geofenceRadiusMeters' | 'ownerId'>;
 
 export interface FieldVisit {
   id: string;
@@ -114,6 +114,7 @@ const VISIT_CUSTOMER = /* GraphQL */ `
     latitude
     longitude
     geofenceRadiusMeters
+    ownerId
   }
 `;
 

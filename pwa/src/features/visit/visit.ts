@@ -41,7 +41,7 @@ import { enqueue, isQueued, listOutbox, onOutboxChange, onSynced } from '@/offli
 import { onVisitChange, openVisit, putVisitIn, saveVisit, updateVisit, visitChanged } from '@/offline/visits';
 import { h, replace, Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
-import { customerLink } from '@/ui/customer-link';
+import { customerLink, mayOpenCustomer } from '@/ui/customer-link';
 
 const CUSTOMERS_SHOWN = 15;
 const SEARCH_DEBOUNCE_MS = 250;
@@ -846,8 +846,8 @@ export const visitScreen: Screen = (root, { me }) => {
         h('h2', { class: 'result-title', tabindex: -1 }, t('field.finished')),
         h('p', { class: 'done-meta', 'data-testid': 'visit-duration', 'data-seconds': Math.round(seconds) },
           t('field.duration', { customer: visit.customer.name, duration: formatElapsed(seconds * 1000) })),
-        // The customer's page, once the customer has a server id (one added offline gets it when synced).
-        /^\d+$/.test(visit.customer.id) ? h('p', { class: 'done-meta' }, customerLink(visit.customer)) : null,
+        // The customer's page, once the customer has a server id (one added offline gets it when synced), if it is mine.
+        mayOpenCustomer(me!.user, visit.customer) ? h('p', { class: 'done-meta' }, customerLink(visit.customer)) : null,
         visit.photos.length ? h('p', { class: 'done-meta' }, t('field.photoCount', { count: formatNumber(visit.photos.length) })) : null,
         outcome(visit),
         h('div', { class: 'result-actions' },
