@@ -161,10 +161,11 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   let openForm: FormKind | null = null;
   let moving = false;
   let editing = false;
-  // The open edit form, kept across redraws (a sync or a live change reads the page again): what the
-  // person typed stays, and so does the version it was opened with, so a change someone made in
-  // between is refused by the server rather than silently overwritten.
+  // The open edit form, kept across redraws (a sync or a language switch reads the page again): what the
+  // person typed stays. Its base is the deal as the form opened, moved on only by this phone's own writes
+  // the server accepted since, so a change someone else made in between is refused, never overwritten.
   let editForm: HTMLElement | null = null;
+  let editBase: DealDetail['deal'] | null = null;
   let loadFailed: string | null = null;
   let disposed = false;
   let extras: CompExtras = { refundOf: new Map(), splits: null, tree: [] };
@@ -626,19 +627,24 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
     const known = detail.deal;
     offlineNote.hidden = savedAt === null;
     offlineNote.textContent = savedAt ? t('pipeline.offlineCopy', { when: savedWhen(savedAt) }) : '';
-    if (!editing || d.deal.status !== 'OPEN') editForm = null;
-    else
-      editForm ??= editCard(d.deal, d.lines.length > 0, async (changes) => {
-        // The version the server last gave when the form opened: an earlier change still queued rebases it when sent.
-        await recordEdit(userId, known, changes);
+    if (!editing || d.deal.status !== 'OPEN') {
+      editForm = null;
+      editBase = null;
+    } else if (!editForm) {
+      editBase = known;
+      editForm = editCard(d.deal, d.lines.length > 0, async (changes) => {
+        // An earlier change of this phone still queued rebases it when sent.
+        await recordEdit(userId, editBase ?? known, changes);
       }, (changed) => {
         editing = false;
         editForm = null;
+        editBase = null;
         if (changed) {
           queuedNotice();
           void refreshQueued();
         } else render();
       });
+    }
     replace(
       page,
       backLink(),
@@ -708,6 +714,7 @@ export const dealScreen: Screen = (root, { location, me: maybeMe }) => {
   const acceptedDeal = (deal: DealDetail['deal']) => {
     if (!detail || detail.deal.id !== deal.id) return false;
     detail = { ...detail, deal: { ...detail.deal, ...deal } };
+    if (editBase && deal.version > editBase.version) editBase = { ...editBase, ...deal };
     render();
     void load();
     return true;
