@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.policies import Viewer
+from podium.db.like import LIKE_ESCAPE, contains
 from podium.customers import policies
 from podium.customers.models import Customer, CustomerContact
 from podium.customers.service import TIERS
@@ -57,10 +58,6 @@ class Page:
     total: int
 
 
-def _like(text: str) -> str:
-    return "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _check(q: ListQuery) -> None:
     problems = Problems()
     if not 1 <= q.first <= MAX_LIST_PAGE:
@@ -89,14 +86,14 @@ def _filtered(q: ListQuery, viewer: Viewer, reach: org_tree.Reach, tree: org_tre
         Customer.org_id == viewer.org_id, Customer.merged_into_id.is_(None), policies.in_reach(reach),
     ]
     if q.search and q.search.strip():
-        pattern = _like(q.search)
+        pattern = contains(q.search.strip().lower())
         contact = exists().where(
             CustomerContact.customer_id == Customer.id,
-            or_(func.lower(CustomerContact.name).like(pattern, escape="\\"), CustomerContact.phone.like(pattern, escape="\\")),
+            or_(func.lower(CustomerContact.name).like(pattern, escape=LIKE_ESCAPE), CustomerContact.phone.like(pattern, escape=LIKE_ESCAPE)),
         )
         conditions.append(or_(
-            func.lower(Customer.name).like(pattern, escape="\\"), func.lower(Customer.address).like(pattern, escape="\\"),
-            func.lower(Customer.city).like(pattern, escape="\\"), contact,
+            func.lower(Customer.name).like(pattern, escape=LIKE_ESCAPE), func.lower(Customer.address).like(pattern, escape=LIKE_ESCAPE),
+            func.lower(Customer.city).like(pattern, escape=LIKE_ESCAPE), contact,
         ))
     if q.owner_ids:
         conditions.append(Customer.owner_id.in_(q.owner_ids))

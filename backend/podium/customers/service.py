@@ -17,6 +17,7 @@ from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import catch_up, transaction
 from podium.core.policies import Viewer
+from podium.db.like import LIKE_ESCAPE, contains
 from podium.customers.events import CustomerAdded
 from podium.customers.geo import distance_m
 from podium.customers.models import Customer
@@ -59,9 +60,9 @@ async def find_customers(
     problems.raise_if_any()
     query = select(Customer).where(Customer.org_id == viewer.org_id, Customer.merged_into_id.is_(None))
     if search and search.strip():
-        pattern = "%" + search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains(search.strip().lower())
         query = query.where(
-            func.lower(Customer.name).like(pattern, escape="\\") | func.lower(Customer.address).like(pattern, escape="\\")
+            func.lower(Customer.name).like(pattern, escape=LIKE_ESCAPE) | func.lower(Customer.address).like(pattern, escape=LIKE_ESCAPE)
         )
     async with env.db() as session:
         if near is None:
@@ -106,8 +107,7 @@ async def name_of(session: AsyncSession, customer_id: int) -> str | None:
 def ids_named_like(org_id: int, text: str) -> Select[tuple[int]]:
     """A subquery of the org's customers whose name contains the text (case folded): lists search by customer name with it."""
     key = name_key(text)
-    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return select(Customer.id).where(Customer.org_id == org_id, Customer.name_key.like(pattern, escape="\\"))
+    return select(Customer.id).where(Customer.org_id == org_id, Customer.name_key.like(contains(key), escape=LIKE_ESCAPE))
 
 
 async def names_of(session: AsyncSession, org_id: int, ids: set[int]) -> dict[int, str]:

@@ -28,6 +28,7 @@ from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.money import check_amount
 from podium.core.policies import Viewer
+from podium.db.like import LIKE_ESCAPE, contains
 from podium.customers import service as customers
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
@@ -182,10 +183,6 @@ def _check_filter(f: TeamFilter) -> None:
     problems.raise_if_any()
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _conditions(viewer: Viewer, tree: OrgTree, reach: Reach, stage_rows: dict[int, Stage], f: TeamFilter) -> list[ColumnElement[bool]]:
     """The WHERE of a filter, reach first: nothing a filter names can widen it."""
     where: list[ColumnElement[bool]] = [Deal.org_id == viewer.org_id]
@@ -220,7 +217,7 @@ def _conditions(viewer: Viewer, tree: OrgTree, reach: Reach, stage_rows: dict[in
     text = f.search.strip().lower()
     if text:
         named = customers.ids_named_like(viewer.org_id, text)
-        where.append(func.lower(Deal.title).like(_like(text), escape="\\") | Deal.customer_id.in_(named))
+        where.append(func.lower(Deal.title).like(contains(text), escape=LIKE_ESCAPE) | Deal.customer_id.in_(named))
     return where
 
 
