@@ -18,7 +18,7 @@ from podium.orgs import policies
 from podium.orgs.events import InvitationRevoked, PersonInvited, PersonJoined
 from podium.orgs.models import Invitation, Org, User
 from podium.orgs.passwords import check_password, new_hash
-from podium.orgs.service import EMAIL_RE, LOGIN_WINDOW_SECONDS, create_user, start_session, token_hash, viewer_of
+from podium.orgs.service import LOGIN_WINDOW_SECONDS, checked_email, create_user, start_session, token_hash, viewer_of
 from podium.orgs.tree import reach
 
 # No 0/O, 1/I/L: read aloud or copied from a chat, a code is typed right the first time.
@@ -76,10 +76,7 @@ def _new_code() -> str:
 def _email(problems: Problems, email: str | None, field: str = "email") -> str | None:
     if email is None or not email.strip():
         return None
-    email = email.strip().lower()
-    if len(email) > 320 or not EMAIL_RE.match(email):
-        problems.add(ErrorCode.INVALID, field)
-    return email
+    return checked_email(problems, email, field)
 
 
 async def invite(env: Env, viewer: Viewer, data: NewInvitation, base_url: str = "") -> Issued:

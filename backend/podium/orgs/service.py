@@ -24,6 +24,16 @@ from podium.core.policies import Role, Viewer
 from podium.orgs.models import Org, Session, Team, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def checked_email(problems: Problems, email: str, field: str = "email") -> str:
+    """The address as it is stored (trimmed, lower-cased); INVALID on `field` when it is not one."""
+    email = email.strip().lower()
+    if len(email) > 320 or not EMAIL_RE.match(email):
+        problems.add(ErrorCode.INVALID, field)
+    return email
+
+
 # White initials sit on these (app and cards): each reaches WCAG AA 4.5:1 against white (pwa/src/ui/avatar.test.ts).
 AVATAR_COLORS = ("#4f46e5", "#0369a1", "#047857", "#b45309", "#dc2626", "#7c3aed", "#be185d", "#0f766e")
 LOGIN_WINDOW_SECONDS = 15 * 60
@@ -123,9 +133,7 @@ async def create_user(
 ) -> User:
     """Create an account; `password_hash` (argon2) is for restores and imports, `password` is checked and hashed."""
     problems = Problems()
-    email = email.strip().lower()
-    if not EMAIL_RE.match(email) or len(email) > 320:
-        problems.add(ErrorCode.INVALID, "email")
+    email = checked_email(problems, email)
     if not name.strip():
         problems.add(ErrorCode.REQUIRED, "name")
     elif len(name) > 200:

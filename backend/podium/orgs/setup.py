@@ -19,7 +19,7 @@ from podium.orgs.demo import DEMO_SLUG
 from podium.orgs.events import CompanySetUp
 from podium.orgs.models import Org
 from podium.orgs.passwords import check_password, new_hash
-from podium.orgs.service import EMAIL_RE, create_org, create_user, start_session, viewer_of
+from podium.orgs.service import checked_email, create_org, create_user, start_session, viewer_of
 
 NAME_MAX = 200
 SLUG_MAX = 60
@@ -67,9 +67,7 @@ def check_company(company: Company) -> Problems:
         problems.add(ErrorCode.INVALID, "currency")
     if not 1 <= company.fiscal_year_start_month <= 12:
         problems.add(ErrorCode.OUT_OF_RANGE, "fiscalYearStartMonth", min=1, max=12)
-    email = company.admin_email.strip().lower()
-    if len(email) > 320 or not EMAIL_RE.match(email):
-        problems.add(ErrorCode.INVALID, "adminEmail")
+    email = checked_email(problems, company.admin_email, "adminEmail")
     check_password(problems, company.admin_password, field="adminPassword", name=company.admin_name, email=email)
     return problems
 
