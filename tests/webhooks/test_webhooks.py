@@ -251,7 +251,7 @@ async def test_private_addresses_are_refused_after_resolution_when_saving_and_wh
     """With the real rule (the development switch off): https only, to names that resolve to public addresses only."""
     for name, addresses in {
         "loopback.example.test": ["127.0.0.1"], "ten.example.test": ["93.184.216.34", "10.0.0.7"], "six.example.test": ["::1"],
-        "metadata.example.test": ["169.254.169.254"], "mapped.example.test": ["::ffff:127.0.0.1"], "public.example.test": ["93.184.216.34"],
+        "metadata.example.test": ["169.254.169.254"], "mapped.example.test": ["::ffff:127.0.0.1"], "public.example.test": ["93.184.216.34"], "flaky.example.test": ["93.184.216.35"],
     }.items():
         resolver(name, addresses)
     running, uv_server, task = await start_server(dataclasses.replace(stack.settings, webhooks=dataclasses.replace(LOCAL, allow_private=False)))
@@ -262,14 +262,19 @@ async def test_private_addresses_are_refused_after_resolution_when_saving_and_wh
                 "https://loopback.example.test/hook", "https://ten.example.test/hook", "https://six.example.test/hook",
                 "https://metadata.example.test/latest/meta-data", "https://mapped.example.test/hook", "https://10.1.2.3/hook",
                 "https://[::1]/hook", "https://127.0.0.1/hook", "https://nowhere.example.test/hook", "http://public.example.test/hook",
-                "https://user:pw@public.example.test/hook",
+                "https://user:pw@public.example.test/hook", "https://public.example.test:99999/hook",
             ]
             results = {url: codes(await create(admin, url)) for url in refused}
             endpoint, _ = await created(admin, "https://public.example.test/hook")
+            flaky, _ = await created(admin, "https://flaky.example.test/hook")
             # The name now resolves inside (DNS rebinding): the delivery is refused before any connection.
             resolver("public.example.test", ["127.0.0.1"])
             await admin.data(TEST, {"id": endpoint["id"]})
             (delivery,) = await settled(running, 1)
+            # A name that stops resolving may come back: that delivery is retried.
+            resolver("flaky.example.test", [])
+            await admin.data(TEST, {"id": flaky["id"]})
+            _, unresolved = await settled(running, 2, lambda d: d.attempts > 0 and d.last_error != "")
             listed = (await admin.data(ENDPOINTS))["webhookEndpoints"]
         finally:
             await admin.http.aclose()
@@ -277,9 +282,10 @@ async def test_private_addresses_are_refused_after_resolution_when_saving_and_wh
         await stop_server(uv_server, task)
 
     assert results == {url: [("url", "INVALID")] for url in refused}
-    assert [e["id"] for e in listed] == [endpoint["id"]]
+    assert [e["id"] for e in listed] == [endpoint["id"], flaky["id"]]
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("failed", 1, None)
     assert delivery.last_error.startswith("refused: public.example.test resolves to a non-public address")
+    assert (unresolved.state, unresolved.attempts) == ("pending", 1) and "flaky.example.test does not resolve" in unresolved.last_error
 
 
 async def test_only_admins_of_the_org_manage_webhooks(server: Server, world: World, rep: GraphQLClient, receiver: Receiver) -> None:

@@ -22,7 +22,7 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class NotPublic(httpx.TransportError):
-    """The URL's host is, or resolves to, an address we never connect to; or it does not resolve at all."""
+    """The URL's host is, or resolves to, an address we never connect to."""
 
 
 def is_public_url(url: str, *, insecure: bool) -> bool:
@@ -77,9 +77,10 @@ async def checked_address(host: str, port: int, *, insecure: bool) -> str:
         try:
             addresses = await resolve_host(host, port)
         except OSError as exc:
-            raise NotPublic(f"{host} does not resolve: {exc.strerror or exc}") from None
+            # Possibly passing (the resolver is away): a connection error, which deliveries retry.
+            raise httpx.ConnectError(f"{host} does not resolve: {exc.strerror or exc}") from None
     if not addresses:
-        raise NotPublic(f"{host} does not resolve")
+        raise httpx.ConnectError(f"{host} does not resolve")
     if not insecure:
         # Any private answer refuses the name: a client picking among them could pick that one.
         private = [a for a in addresses if not is_public_address(a)]
@@ -95,7 +96,7 @@ async def check_public_host(url: str, *, insecure: bool) -> bool:
     parts = urlsplit(url)
     try:
         await checked_address(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80), insecure=insecure)
-    except NotPublic:
+    except (NotPublic, httpx.ConnectError, ValueError):  # ValueError: a port out of range
         return False
     return True
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.checks import check_client_id
 from podium.core.env import Env
@@ -127,7 +128,7 @@ async def create_endpoint(env: Env, viewer: Viewer, data: EndpointInput) -> tupl
     return endpoint, endpoint.secret
 
 
-async def _mine(env: Env, viewer: Viewer, s, endpoint_id: int) -> WebhookEndpoint:  # type: ignore[no-untyped-def]
+async def _mine(viewer: Viewer, s: AsyncSession, endpoint_id: int) -> WebhookEndpoint:
     endpoint = await s.get(WebhookEndpoint, endpoint_id, with_for_update=True)
     if endpoint is None or endpoint.org_id != viewer.org_id:
         raise DomainError.one(ErrorCode.NOT_FOUND, "id")
@@ -139,7 +140,7 @@ async def update_endpoint(env: Env, viewer: Viewer, endpoint_id: int, data: Endp
     _require_admin(viewer)
     await _check(env, data, creating=False)
     async with transaction(env.db) as tx:
-        endpoint = await _mine(env, viewer, tx.session, endpoint_id)
+        endpoint = await _mine(viewer, tx.session, endpoint_id)
         def values() -> dict[str, str]:
             return {"url": endpoint.url, "description": endpoint.description, "eventTypes": endpoint.event_types, "enabled": str(endpoint.enabled)}
 
@@ -187,7 +188,7 @@ async def rotate_secret(env: Env, viewer: Viewer, endpoint_id: int, overlap_hour
         raise DomainError.one(ErrorCode.OUT_OF_RANGE, "overlapHours", min=0, max=MAX_OVERLAP_HOURS)
     now = env.clock()
     async with transaction(env.db) as tx:
-        endpoint = await _mine(env, viewer, tx.session, endpoint_id)
+        endpoint = await _mine(viewer, tx.session, endpoint_id)
         endpoint.previous_secret = endpoint.secret if overlap_hours else ""
         endpoint.previous_until = now + timedelta(hours=overlap_hours) if overlap_hours else None
         endpoint.secret = new_secret()
