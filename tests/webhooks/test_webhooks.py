@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from podium.core.events import transaction
+from podium.core.models import EventRow
 from podium.core.outbound import is_public_address
 from podium.core.policies import Role
 from podium.orgs import service as orgs
@@ -314,10 +316,16 @@ async def test_only_admins_of_the_org_manage_webhooks(server: Server, world: Wor
         ]
         rival_delete = (await rival.data(DELETE, {"id": endpoint["id"]}))["deleteWebhookEndpoint"]
         ours = (await admin.data(ENDPOINTS))["webhookEndpoints"]
+        renamed = (await admin.data(UPDATE, {"input": {"id": endpoint["id"], "description": "Finance", "url": receiver.url(path="/v2")}}))
+        rotated = (await admin.data(ROTATE, {"id": endpoint["id"], "hours": 2}))["rotateWebhookSecret"]
         deleted = (await admin.data(DELETE, {"id": endpoint["id"]}))["deleteWebhookEndpoint"]
     finally:
         for client in (admin, rival, manager):
             await client.http.aclose()
+    async with env.db() as session:
+        audit = (await session.execute(
+            select(EventRow.name, EventRow.payload).where(EventRow.name.like("webhook%")).order_by(EventRow.id)
+        )).all()
 
     assert rep_list["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert manager_deliveries["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -328,3 +336,12 @@ async def test_only_admins_of_the_org_manage_webhooks(server: Server, world: Wor
     assert [(e["id"], e["enabled"]) for e in ours] == [(endpoint["id"], True)]
     assert deleted["removed"] is True
     assert len(receiver.received) == 1
+    # Each change an admin made is a domain event for the audit log (the rival's attempts changed nothing); never a secret or a path.
+    assert [name for name, _ in audit] == ["webhook_endpoint_created", "webhook_endpoint_changed", "webhook_secret_rotated", "webhook_endpoint_deleted"]
+    changed = json.loads(audit[1][1])
+    assert (changed["fields"], changed["before"]["description"], changed["after"]["description"]) == (["url", "description"], "ERP", "Finance")
+    assert changed["after"]["url"] == "127.0.0.1" and changed["by"] == world.admin.id
+    assert json.loads(audit[2][1])["overlap_hours"] == 2
+    seen = json.dumps([tuple(row) for row in audit])
+    assert "whsec_" not in seen and "/hooks/podium" not in seen and "/v2" not in seen
+    assert renamed["updateWebhookEndpoint"]["endpoint"]["description"] == "Finance" and rotated["secret"].startswith("whsec_")
