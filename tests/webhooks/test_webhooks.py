@@ -19,7 +19,6 @@ from standardwebhooks import Webhook
 
 from podium.core.events import transaction
 from podium.core.models import EventRow
-from podium.core.outbound import is_public_address
 from podium.core.policies import Role
 from podium.orgs import service as orgs
 from podium.pipeline.events import DealWon
@@ -234,17 +233,6 @@ async def test_another_orgs_events_never_reach_this_orgs_endpoint(server: Server
     await webhooks.on_event(env, theirs)
     await asyncio.sleep(0.2)
     assert await rows(server) == [] and receiver.received == []
-
-
-@pytest.mark.parametrize(
-    ("address", "public"),
-    [("93.184.216.34", True), ("2606:4700::1111", True), ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False),
-     ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("224.0.0.1", False),
-     ("::1", False), ("::", False), ("fe80::1", False), ("fd00::1", False), ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False),
-     ("64:ff9b::a00:1", False), ("2002:a00:1::", False), ("ff02::1", False)],
-)
-def test_only_public_unicast_addresses_are_public(address: str, public: bool) -> None:
-    assert is_public_address(address) is public
 
 
 async def test_private_addresses_are_refused_after_resolution_when_saving_and_when_sending(
