@@ -33,6 +33,9 @@ from podium.points.events import PointsEntered
 from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
 from podium.robots import service as robots
+from podium.webhooks import catalog as webhook_catalog
+from podium.webhooks import service as webhooks
+from podium.webhooks.sender import WebhookWorker
 from podium.visits.events import VisitReviewed, VisitVerified
 from podium.orgs.events import UnitsMerged
 from podium.targets import units as target_units
@@ -97,6 +100,9 @@ def subscribers() -> SubscriberTable:
         # A customer changing hands takes along the open deals its former owner held on it.
         CustomersReassigned: [handovers.on_customers_reassigned],
     }
+    # Outbound webhooks: each event other systems may subscribe to queues its message, after the org's own consequences.
+    for event_type in webhook_catalog.SOURCES:
+        table.setdefault(event_type, []).append(webhooks.on_event)
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):
             table[event_type].append(publish_live)
@@ -193,6 +199,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         pusher = asyncio.create_task(push_worker.run()) if push_worker else None
         # Group robots (WeCom, DingTalk, Slack): every instance posts due messages from the shared job table.
         poster = asyncio.create_task(RobotWorker(runtime.env).run())
+        # Outbound webhooks: every instance delivers due messages from the shared job table.
+        webhook_sender = asyncio.create_task(WebhookWorker(runtime.env).run())
         if settings.realtime.gc_tuning:
             tune_for_serving()  # last: what start-up made is what it freezes
         try:
@@ -203,9 +211,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await runtime.outbox.flush()
-            poster.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poster
+            for worker in (poster, webhook_sender):
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
             if pusher is not None:
                 pusher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -18,6 +18,7 @@ from podium.rewards import models as _rewards  # noqa: F401
 from podium.robots import models as _robots  # noqa: F401
 from podium.targets import models as _targets  # noqa: F401
 from podium.visits import models as _visits  # noqa: F401
+from podium.webhooks import models as _webhooks  # noqa: F401
 from podium.db.base import Base
 
 metadata = Base.metadata

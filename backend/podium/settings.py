@@ -140,6 +140,22 @@ class RobotSettings:
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    # Attempts before a webhook message is marked failed: the first, then one per step of the retry schedule
+    # (5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h: about three days in all), kept in webhook_deliveries.
+    max_attempts: int = 12
+    # The schedule's first step in seconds; every later step is scaled by the same factor (5: the spec's schedule).
+    retry_base_seconds: float = 5.0
+    # Seconds between two looks at the job table when nothing woke the worker.
+    poll_seconds: float = 2.0
+    # Seconds to wait for an endpoint's answer (connecting: at most 5).
+    timeout_seconds: float = 15.0
+    # Accept http:// URLs and hosts that resolve to private, loopback or link-local addresses. Development and the
+    # tests' local receiver only: with it on, anyone who may add an endpoint can make the server POST inside its network.
+    allow_private: bool = False
+
+
+@dataclass(frozen=True)
 class VisitSettings:
     # A check-in whose GPS accuracy is worse than this many metres is flagged for review.
     max_accuracy_m: float = 200.0
@@ -226,6 +242,7 @@ class Settings:
     visits: VisitSettings = field(default_factory=VisitSettings)
     maps: MapSettings = field(default_factory=MapSettings)
     robots: RobotSettings = field(default_factory=RobotSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     events: EventSettings = field(default_factory=EventSettings)
     accounts: AccountSettings = field(default_factory=AccountSettings)
     mail: MailSettings = field(default_factory=MailSettings)
@@ -348,6 +365,13 @@ def load_settings() -> Settings:
             poll_seconds=float(_env("ROBOTS_POLL_SECONDS", "2")),
             timeout_seconds=float(_env("ROBOTS_TIMEOUT_SECONDS", "10")),
             insecure_urls=_env_bool("ROBOTS_INSECURE_URLS", False),
+        ),
+        webhooks=WebhookSettings(
+            max_attempts=int(_env("WEBHOOKS_MAX_ATTEMPTS", "12")),
+            retry_base_seconds=float(_env("WEBHOOKS_RETRY_BASE_SECONDS", "5")),
+            poll_seconds=float(_env("WEBHOOKS_POLL_SECONDS", "2")),
+            timeout_seconds=float(_env("WEBHOOKS_TIMEOUT_SECONDS", "15")),
+            allow_private=_env_bool("WEBHOOKS_ALLOW_PRIVATE", False),
         ),
         events=EventSettings(
             head_start_seconds=float(_env("EVENTS_HEAD_START_SECONDS", "30")),

@@ -1,6 +1,6 @@
 """A push service on 127.0.0.1: takes POSTs like FCM or Mozilla's autopush would, answers as scripted.
 
-Raw asyncio HTTP/1.1 with keep-alive: what we fake is the third party at the HTTP boundary, so the
+Raw asyncio HTTP/1.1 with keep-alive (tests/fake_http.py): what we fake is the third party at the HTTP boundary, so the
 sender's real client, pool and headers are exercised.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+
+from tests.fake_http import FakeServer, read_request
 
 REASONS = {200: "OK", 201: "Created", 404: "Not Found", 410: "Gone", 413: "Payload Too Large", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
@@ -21,17 +23,12 @@ class Received:
 
 
 @dataclass
-class FakePushService:
-    host: str = "127.0.0.1"
-    port: int = 0
+class FakePushService(FakeServer):
     record: bool = True
-    received: list[Received] = field(default_factory=list)
     # Per path, the statuses to answer in order; then 201.
     script: dict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     connections: int = 0
     count: int = 0
-    _server: asyncio.AbstractServer | None = None
-    _arrived: asyncio.Condition | None = None
 
     @property
     def origin(self) -> str:
@@ -43,44 +40,16 @@ class FakePushService:
     def answer(self, name: str, *statuses: int) -> None:
         self.script[f"/push/{name}"].extend(statuses)
 
-    async def __aenter__(self) -> FakePushService:
-        self._arrived = asyncio.Condition()
-        self._server = await asyncio.start_server(self._serve, self.host, self.port, backlog=1024)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
-
-    async def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
-        assert self._arrived is not None
-        async with self._arrived:
-            await asyncio.wait_for(self._arrived.wait_for(lambda: len(self.received) >= count), timeout)
-        return self.received
-
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                lines = head.decode("latin-1").split("\r\n")
-                _method, path, _version = lines[0].split(" ", 2)
-                headers = {}
-                for line in lines[1:]:
-                    if ":" in line:
-                        name, value = line.split(":", 1)
-                        headers[name.strip().lower()] = value.strip()
-                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                _method, path, headers, body = await read_request(reader)
                 queued = self.script.get(path)
                 status = queued.popleft() if queued else 201
                 self.count += 1
                 if self.record:
-                    self.received.append(Received(path, headers, body))
-                    assert self._arrived is not None
-                    async with self._arrived:
-                        self._arrived.notify_all()
+                    await self.arrived(Received(path, headers, body))
                 close = headers.get("connection", "").lower() == "close"
                 writer.write(
                     f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\ncontent-length: 0\r\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from podium.core.events import DomainEvent
 
@@ -14,6 +16,21 @@ class StatementChanged(DomainEvent):
     name = "statement"
     user: int
     period: str
+
+
+@dataclass(frozen=True)
+class StatementApproved(DomainEvent):
+    """A person's statement for a period approved and locked (its StatementChanged follows, for live screens)."""
+
+    name = "statement_approved"
+    live = False
+    statement: int
+    user: int
+    period: str
+    earned: Decimal
+    payable: Decimal
+    approved_by: int
+    approved_at: datetime
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from podium.compensation.plan import Basis, Kind, Plan, check_plan, from_json
 from podium.core.checks import check_client_id
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
-from podium.compensation.events import PlanChanged, SplitChanged, StatementChanged
+from podium.compensation.events import PlanChanged, SplitChanged, StatementApproved, StatementChanged
 from podium.core.events import names_of, transaction
 from podium.customers.events import CustomerAdded
 from podium.pipeline.events import DealChanged, PaymentRecorded
@@ -673,6 +673,12 @@ async def approve(env: Env, viewer: Viewer, user_id: int, period: str, expected_
                 raise
             return view
         session.add_all(_row_of(line, row.id, i) for i, line in enumerate(result.lines))
+        tx.record(
+            StatementApproved(
+                org_id=viewer.org_id, statement=row.id, user=user_id, period=period, earned=row.earned, payable=row.payable,
+                approved_by=viewer.user_id, approved_at=row.approved_at,
+            )
+        )
         tx.record(StatementChanged(org_id=viewer.org_id, user=user_id, period=period))
     async with env.db() as session:
         book, _ = await _book(env, session, viewer)

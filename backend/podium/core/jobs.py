@@ -110,6 +110,10 @@ class JobRunner(Generic[T]):
     async def recorded(self, session: AsyncSession, results: list[tuple[Claimed[T], Delivery]], now: datetime) -> None:
         """Side effects of the outcomes, in the transaction that records them (push drops expired subscriptions)."""
 
+    def retry_delay(self, attempts: int, retry_after: float | None) -> float:
+        """Seconds until the next attempt after `attempts` failed ones; by default doubling from the kind's base."""
+        return backoff_seconds(self.settings.retry_base_seconds, attempts, retry_after)
+
     # --- the loop ------------------------------------------------------------------------------
 
     async def claim(self) -> list[Claimed[T]]:
@@ -156,7 +160,7 @@ class JobRunner(Generic[T]):
                 elif outcome.end_as is not None:
                     values |= {"state": outcome.end_as, "finished_at": now}
                 elif outcome.retryable and job.attempts < settings.max_attempts:
-                    delay = backoff_seconds(settings.retry_base_seconds, job.attempts, outcome.retry_after)
+                    delay = self.retry_delay(job.attempts, outcome.retry_after)
                     values["next_attempt_at"] = now + timedelta(seconds=delay)
                 else:
                     values |= {"state": FAILED, "finished_at": now}

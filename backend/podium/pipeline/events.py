@@ -35,6 +35,36 @@ class DealWon(DomainEvent):
 
 
 @dataclass(frozen=True)
+class DealLost(DomainEvent):
+    """A deal moved to a lost stage (its DealChanged follows, for live screens)."""
+
+    name = "deal_lost"
+    live = False
+    deal: int
+    owner: int
+    team: int | None
+    amount: Decimal
+    closed_at: datetime
+    customer: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class DealReversed(DomainEvent):
+    """A won deal undone (a cancelled contract): it stops counting as revenue."""
+
+    name = "deal_reversed"
+    live = False
+    deal: int
+    owner: int
+    team: int | None
+    amount: Decimal
+    reversed_at: datetime
+    customer: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class PaymentRecorded(DomainEvent):
     """Money collected on a deal (a negative amount is a refund)."""
 
@@ -42,6 +72,12 @@ class PaymentRecorded(DomainEvent):
     deal: int
     owner: int
     team: int | None
+    # For outbound webhooks (None in events stored before they were added); a refund's amount is negative.
+    payment: int | None = None
+    order: int | None = None
+    amount: Decimal | None = None
+    collected_at: datetime | None = None
+    refund_of: int | None = None
 
 
 @dataclass(frozen=True)

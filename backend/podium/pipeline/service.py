@@ -24,7 +24,7 @@ from podium.customers import service as customers
 from podium.orgs import service as orgs
 from podium.orgs import tree as org_tree
 from podium.pipeline import policies
-from podium.pipeline.events import ActivityLogged, DealChanged, DealWon, OrderRecorded, PaymentRecorded, StagesChanged
+from podium.pipeline.events import ActivityLogged, DealChanged, DealLost, DealReversed, DealWon, OrderRecorded, PaymentRecorded, StagesChanged
 from podium.pipeline.models import Activity, Deal, DealChange, DealLine, Order, Payment, Product, Stage, StageChange
 from podium.points import service as points
 
@@ -673,6 +673,14 @@ async def move_deal(env: Env, viewer: Viewer, move: Move) -> Changed:
             assert owner is not None
             awarded = await points.award_deal_won(tx, env, owner=owner, deal_id=deal.id, amount=deal.amount, occurred_at=now)
             _after_win(tx, env, deal, owner.user_id)
+        elif deal.status == Outcome.LOST.value:
+            assert deal.closed_at is not None
+            tx.record(
+                DealLost(
+                    org_id=deal.org_id, deal=deal.id, owner=deal.owner_id, team=deal.team_id, amount=deal.amount, closed_at=deal.closed_at,
+                    customer=deal.customer_id, reason=deal.close_reason,
+                )
+            )
         _publish_deal(tx, env, deal)
         (view,) = await _views(session, viewer.org_id, [deal])
     return Changed(view, points_awarded=awarded)
@@ -781,8 +789,7 @@ async def record_payment(env: Env, viewer: Viewer, data: PaymentInput) -> tuple[
         outstanding = order.amount - Decimal(paid or 0)
         if data.amount > outstanding:
             raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{outstanding:,.2f}")
-        payment = _add_payment(tx, env, viewer, deal, order.id, data.client_id, data.amount, data.collected_at, data.note, None)
-        await session.flush()
+        payment = await _add_payment(tx, env, viewer, deal, order.id, data.client_id, data.amount, data.collected_at, data.note, None)
         owner = await orgs.viewer_for(session, deal.owner_id)
         if owner is not None:
             # Collected money earns its deal's owner points, like the win did.
@@ -815,13 +822,13 @@ async def refund_payment(env: Env, viewer: Viewer, data: RefundInput) -> tuple[O
             raise DomainError.one(ErrorCode.OUT_OF_RANGE, "amount", min="0.01", max=f"{left:,.2f}")
         if data.refunded_at < payment.collected_at:
             raise DomainError.one(ErrorCode.TOO_EARLY, "refundedAt", earliest=f"{payment.collected_at:%Y-%m-%d %H:%M} UTC")
-        _add_payment(tx, env, viewer, deal, payment.order_id, data.client_id, -data.amount, data.refunded_at, data.note, payment.id)
+        await _add_payment(tx, env, viewer, deal, payment.order_id, data.client_id, -data.amount, data.refunded_at, data.note, payment.id)
         return payment.order_id
 
     return await _money_once(env, viewer, data.client_id, check, write)
 
 
-def _add_payment(
+async def _add_payment(
     tx: Tx, env: Env, viewer: Viewer, deal: Deal, order_id: int, client_id: str, amount: Decimal, at: datetime, note: str, refund_of: int | None
 ) -> Payment:
     payment = Payment(
@@ -830,7 +837,13 @@ def _add_payment(
         collected_at=at, note=note.strip(), created_at=env.clock(),
     )
     tx.session.add(payment)
-    tx.record(PaymentRecorded(org_id=deal.org_id, deal=deal.id, owner=deal.owner_id, team=deal.team_id))
+    await tx.session.flush()  # its id, for the event
+    tx.record(
+        PaymentRecorded(
+            org_id=deal.org_id, deal=deal.id, owner=deal.owner_id, team=deal.team_id, payment=payment.id, order=order_id, amount=amount,
+            collected_at=at, refund_of=refund_of,
+        )
+    )
     return payment
 
 
@@ -879,6 +892,12 @@ async def reverse_deal(env: Env, viewer: Viewer, reversal: Reversal) -> Changed:
         deal.reversed_at = now
         deal.reversal_reason = reversal.reason.strip()
         _record_change(tx, viewer, deal, ["status"], reversal.client_id, now)
+        tx.record(
+            DealReversed(
+                org_id=deal.org_id, deal=deal.id, owner=deal.owner_id, team=deal.team_id, amount=deal.amount, reversed_at=now,
+                customer=deal.customer_id, reason=deal.reversal_reason,
+            )
+        )
         _publish_deal(tx, env, deal)
         await session.flush()
         (view,) = await _views(session, viewer.org_id, [deal])

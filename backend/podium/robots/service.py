@@ -23,7 +23,7 @@ from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.i18n import MESSAGES, Locale, translate
 from podium.core.jobs import Claimed, Delivery, JobRunner, kick
-from podium.core.outbound import is_public_url
+from podium.core.outbound import is_public_url, pinned_client
 from podium.core.policies import Viewer
 from podium.robots.formats import Answer, Platform, body, encode, escape, read_answer, signed_url, strong
 from podium.robots.models import Robot, RobotJob
@@ -247,8 +247,8 @@ async def celebrated(env: Env, org_id: int, view: celebrations.CelebrationView, 
 
 
 def _client(env: Env) -> httpx.AsyncClient:
-    timeout = env.settings.robots.timeout_seconds
-    return httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)), follow_redirects=False)
+    # Connects only to the address its name was checked at (a webhook host that resolves inside is refused).
+    return pinned_client(env.settings.robots.timeout_seconds, insecure=env.settings.robots.insecure_urls)
 
 
 async def _post(env: Env, client: httpx.AsyncClient, kind: str, url: str, secret: str, payload: str) -> Answer:

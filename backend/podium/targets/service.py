@@ -25,7 +25,7 @@ from podium.orgs import tree as org_tree
 from podium.orgs.tree import OrgTree, Reach
 from podium.pipeline import ledger as deals
 from podium.targets.calendar import FiscalCalendar, FiscalPeriod, Grain, YearOutOfRange, decompose
-from podium.targets.events import TargetSaved
+from podium.targets.events import TargetSaved, TargetSet
 from podium.targets.models import Target
 from podium.customers.events import CustomerAdded
 from podium.pipeline.events import DealChanged, PaymentRecorded
@@ -412,13 +412,13 @@ async def _upsert(tx: Tx, scope: Scope, viewer: Viewer, node: Node, period: Fisc
     if found is None:
         try:
             async with session.begin_nested():  # a savepoint: losing the race below must not abort the transaction
-                session.add(
-                    Target(
-                        org_id=scope.tree.org_id, node_kind=node.kind.value, node_id=node.id, grain=period.grain.value,
-                        period_key=period.key, metric=metric.value, amount=amount, basis=basis, version=1,
-                        set_by=viewer.user_id, updated_at=now,
-                    )
+                made = Target(
+                    org_id=scope.tree.org_id, node_kind=node.kind.value, node_id=node.id, grain=period.grain.value,
+                    period_key=period.key, metric=metric.value, amount=amount, basis=basis, version=1,
+                    set_by=viewer.user_id, updated_at=now,
                 )
+                session.add(made)
+            _set(tx, made, viewer, now)
             return
         except IntegrityError:
             # FOR UPDATE locks no row that is not there yet: someone set this new target at the same
@@ -429,6 +429,16 @@ async def _upsert(tx: Tx, scope: Scope, viewer: Viewer, node: Node, period: Fisc
     if found.amount != amount or found.basis != basis:
         found.amount, found.basis, found.version = amount, basis, found.version + 1
         found.set_by, found.updated_at = viewer.user_id, now
+        _set(tx, found, viewer, now)
+
+
+def _set(tx: Tx, target: Target, viewer: Viewer, now: datetime) -> None:
+    tx.record(
+        TargetSet(
+            org_id=target.org_id, target=target.id, version=target.version, node_kind=target.node_kind, node=target.node_id,
+            period=target.period_key, metric=target.metric, amount=target.amount, basis=target.basis, by=viewer.user_id, at=now,
+        )
+    )
 
 
 def _publish(tx: Tx, env: Env, org_id: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from podium.core.events import DomainEvent
 
@@ -15,6 +16,9 @@ class VisitVerified(DomainEvent):
     user: int
     team: int | None
     visit: int
+    # For outbound webhooks (None in events stored before they were added).
+    customer: int | None = None
+    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True)

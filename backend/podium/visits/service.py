@@ -220,7 +220,11 @@ def _changed(tx: Tx, env: Env, org_id: int, user_id: int) -> None:
 
 async def _award(tx: Tx, env: Env, owner: Viewer, visit: Visit) -> None:
     visit.points_awarded = await points.award_verified_visit(tx, env, viewer=owner, visit_id=visit.id, occurred_at=visit.occurred_at)
-    tx.record(VisitVerified(org_id=owner.org_id, user=owner.user_id, team=owner.team_id, visit=visit.id))
+    tx.record(
+        VisitVerified(
+            org_id=owner.org_id, user=owner.user_id, team=owner.team_id, visit=visit.id, customer=visit.customer_id, occurred_at=visit.occurred_at
+        )
+    )
 
 
 def _fix_at_end(visit: Visit) -> Fix:

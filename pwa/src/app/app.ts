@@ -46,6 +46,7 @@ const ROUTES: Record<string, Route> = {
   '/profile': { load: () => import('@/features/badges/profile').then((m) => m.profileScreen), auth: true, chrome: 'app', tab: 'home' },
   '/settings/badges': { load: () => import('@/features/badges/settings').then((m) => m.badgeSettingsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/robots': { load: () => import('@/features/robots/robots').then((m) => m.robotsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/webhooks': { load: () => import('@/features/webhooks/webhooks').then((m) => m.webhooksScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/events': { load: () => import('@/features/events/events').then((m) => m.eventsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/menu': { load: () => import('@/app/menu').then((m) => m.menuScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/people': { load: () => import('@/features/accounts/people').then((m) => m.peopleScreen), auth: true, chrome: 'app', tab: 'team' },

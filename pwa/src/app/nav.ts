@@ -63,6 +63,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       // Managers pair the TV in their own office too.
       { id: 'tvs', href: '/tv/pair', label: 'nav.item.tvs' },
       { id: 'robots', href: '/settings/robots', label: 'nav.item.robots', admin: true },
+      { id: 'webhooks', href: '/settings/webhooks', label: 'nav.item.webhooks', admin: true },
       { id: 'events', href: '/settings/events', label: 'nav.item.events', admin: true },
     ],
   },

@@ -14,6 +14,7 @@ import * as badges from '@/features/badges/documents';
 import * as notifications from '@/features/notifications/documents';
 import * as contests from '@/features/contests/documents';
 import * as robots from '@/features/robots/documents';
+import * as webhooks from '@/features/webhooks/documents';
 import * as events from '@/features/events/documents';
 import * as accounts from '@/features/accounts/documents';
 import * as org from '@/features/org/documents';
@@ -26,7 +27,7 @@ const SCHEMA_PATH = fileURLToPath(new URL('../../../schema.graphql', import.meta
 const hasSchema = existsSync(SCHEMA_PATH);
 
 // Every module of documents the app sends, by name.
-const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, events, accounts, org, products, customers };
+const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, webhooks, events, accounts, org, products, customers };
 
 describe('GraphQL documents', () => {
   const entries = Object.entries(MODULES).flatMap(([module, exports]) =>

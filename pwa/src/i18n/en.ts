@@ -17,6 +17,7 @@ import { pointsEn } from '@/i18n/points';
 import { contestsEn } from '@/i18n/contests';
 import { rewardsEn } from '@/i18n/rewards';
 import { robotsEn } from '@/i18n/robots';
+import { webhooksEn } from '@/i18n/webhooks';
 import { tvEn } from '@/i18n/tv';
 import { orgEn } from '@/i18n/org';
 import { customersEn } from '@/i18n/customers';
@@ -39,6 +40,7 @@ export const en = {
   ...rewardsEn,
   ...pointsEn,
   ...robotsEn,
+  ...webhooksEn,
   ...eventsEn,
   ...uiEn,
   'app.name': 'Podium',

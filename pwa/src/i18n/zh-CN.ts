@@ -16,6 +16,7 @@ import { pointsZhCN } from '@/i18n/points';
 import { contestsZhCN } from '@/i18n/contests';
 import { rewardsZhCN } from '@/i18n/rewards';
 import { robotsZhCN } from '@/i18n/robots';
+import { webhooksZhCN } from '@/i18n/webhooks';
 import { tvZhCN } from '@/i18n/tv';
 import { customersZhCN } from '@/i18n/customers';
 
@@ -38,6 +39,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...rewardsZhCN,
   ...pointsZhCN,
   ...robotsZhCN,
+  ...webhooksZhCN,
   ...eventsZhCN,
   ...uiZhCN,
   'app.name': 'Podium',
