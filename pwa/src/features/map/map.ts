@@ -353,9 +353,11 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
             h('p', { class: 'map-plan-sub' }, t('map.unplaced.sub')),
             h('ul', { class: 'map-rows', 'data-testid': 'map-unplaced-list' }, unplaced.map((s) =>
               h('li', { class: 'map-row-item' },
-                h('span', { class: 'map-row' }, h('span', { class: 'row-main' }, h('span', { class: 'row-title' }, s.customer.name),
-                  h('span', { class: 'row-sub' }, s.customer.address || t('map.unplaced.none')))),
-                h('a', { class: 'btn btn-ghost btn-small', href: `/customers/${s.customer.id}/edit`, 'data-testid': 'map-set-position' }, t('map.unplaced.set'))))),
+                h('a', { class: 'map-row', href: `/customers/${s.customer.id}/edit`, 'data-testid': 'map-set-position' },
+                  h('span', { class: 'row-badge stop-marker is-planned' }, '?'),
+                  h('span', { class: 'row-main' }, h('span', { class: 'row-title' }, s.customer.name),
+                    h('span', { class: 'row-sub' }, s.customer.address || t('map.unplaced.none'))),
+                  h('span', { class: 'visit-chip' }, t('map.unplaced.set')))))),
           ),
         );
       }
