@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.test_browser import PHONE, TV, _login, browser  # noqa: F401
+from tests.e2e.test_customers_browser import _language
 from tests.pipeline.test_deals import login
 from tests.support import LOG_VISIT, World, visit_input
 
@@ -18,13 +19,6 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("PODIUM_SCREENSHOTS", "var/screenshots"))
 PLACE_LATER = 'mutation($owner: ID!) { createCustomer(input: {name: "无坐标客户 Unplaced Co", address: "上海市静安区南京西路 1 号", ownerId: $owner}) { __typename ... on CustomerSuccess { customer { id } } } }'
-
-
-async def _language(page: Page, locale: str) -> None:
-    switch = page.get_by_test_id("lang-switch")
-    if await switch.get_attribute("data-locale") != locale:
-        await switch.click()
-    await expect(switch).to_have_attribute("data-locale", locale)
 
 
 async def _shoot(page: Page, size: str, screen: str, stack_name: str, *, reload: bool = False) -> None:
