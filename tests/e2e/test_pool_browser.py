@@ -45,6 +45,9 @@ async def test_a_rep_sees_the_unplaced_customer_and_claims_from_the_pool(server,
         await expect(unplaced).to_contain_text("无坐标客户 Unplaced Co")
         await expect(unplaced.get_by_test_id("map-set-position")).to_have_attribute("href", f"/customers/{made['customer']['id']}/edit")
         await _shoot(page, size, "map", stack.name)
+        await unplaced.get_by_test_id("map-set-position").click()
+        await expect(page.get_by_test_id("no-position-hint")).to_be_visible()
+        await _shoot(page, size, "form", stack.name)
 
         await page.goto(f"{server.url}/customers")
         await expect(page.get_by_test_id("no-position")).to_have_count(1)
