@@ -73,3 +73,17 @@ async def test_a_rep_sees_the_unplaced_customer_and_claims_from_the_pool(server,
     await expect(page.get_by_text(re.compile("had no position yet|尚无位置，无法校验地理围栏"))).to_be_visible()
     await _shoot(page, "tv", "review", stack.name, reload=True)
     await context.close()
+
+    # The admin sets the pool's rules where the pool is listed.
+    context = await browser.new_context(viewport=TV, locale="en-US")
+    page = await context.new_page()
+    await _login(page, server.url, world.admin.email, "/customers")
+    await _language(page, "en")
+    await page.get_by_test_id("scope-pool").click()
+    await page.get_by_test_id("pool-max-owned").fill("40")
+    await page.get_by_test_id("pool-rules-save").click()
+    await expect(page.get_by_test_id("customers-notice")).to_have_text(re.compile("Pool rules saved.|公海规则已保存。"))
+    await _shoot(page, "tv", "rules", stack.name)
+    await context.close()
+    async with await login(server, world.rep.email) as rep:
+        assert (await rep.data("{ poolRules { claimsAllowed maxOwned } }"))["poolRules"] == {"claimsAllowed": True, "maxOwned": 40}

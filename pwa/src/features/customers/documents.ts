@@ -141,6 +141,18 @@ mutation ClaimCustomer($id: ID!) {
   claimCustomer(id: $id) { __typename ... on CustomerSuccess { customer { id name } } ${ERRORS} }
 }`;
 
+export interface PoolRules {
+  claimsAllowed: boolean;
+  maxOwned: number | null;
+}
+
+export const POOL_RULES_QUERY = `query PoolRules { poolRules { claimsAllowed maxOwned } }`;
+
+export const SET_POOL_RULES_MUTATION = `
+mutation SetPoolRules($claimsAllowed: Boolean!, $maxOwned: Int) {
+  setPoolRules(claimsAllowed: $claimsAllowed, maxOwned: $maxOwned) { __typename ... on PoolRules { claimsAllowed maxOwned } ${ERRORS} }
+}`;
+
 export const MERGE_CUSTOMERS_MUTATION = `
 mutation MergeCustomers($survivor: ID!, $merged: [ID!]!) {
   mergeCustomers(survivorId: $survivor, mergedIds: $merged) { __typename ... on MergeSuccess { survivor { id } mergedIds } ${ERRORS} }

@@ -8,6 +8,9 @@ import {
   CLAIM_CUSTOMER_MUTATION,
   CUSTOMER_CHOICES_QUERY,
   CUSTOMER_LIST_QUERY,
+  POOL_RULES_QUERY,
+  SET_POOL_RULES_MUTATION,
+  type PoolRules,
   MERGE_CUSTOMERS_MUTATION,
   REASSIGN_CUSTOMERS_MUTATION,
   type CustomerResult,
@@ -40,6 +43,9 @@ interface State extends ListState {
   industries: string[];
   reassignTo: string;
   survivor: string;
+  // Admins: the open pool's rules, as loaded and as being edited (the limit as typed).
+  rules: PoolRules | null;
+  limit: string;
 }
 
 const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
@@ -51,6 +57,7 @@ export function lastVisitText(at: string | null): string {
 export const customersScreen: Screen = (root, { me: maybeMe }) => {
   const me = maybeMe as Me;
   const manager = me.user.role === 'MANAGER' || me.user.role === 'ADMIN';
+  const admin = me.user.role === 'ADMIN';
   const currency = me.org.currency;
   let alive = true;
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -105,6 +112,43 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
     } catch (failure) {
       view.update({ error: failureMessage(failure) });
     }
+  };
+
+  const loadRules = async () => {
+    try {
+      const { poolRules } = await request<{ poolRules: PoolRules }>(POOL_RULES_QUERY);
+      if (alive) view.update({ rules: poolRules, limit: poolRules.maxOwned === null ? '' : String(poolRules.maxOwned) });
+    } catch (failure) {
+      if (alive) view.update({ error: failureMessage(failure) });
+    }
+  };
+
+  const saveRules = async (claimsAllowed: boolean) => {
+    const limit = view.state.limit.trim();
+    try {
+      const { setPoolRules } = await request<{ setPoolRules: PoolRules | { __typename: 'OperationError'; errors: Array<{ message: string }> } }>(
+        SET_POOL_RULES_MUTATION, { claimsAllowed, maxOwned: limit ? Number(limit) : null });
+      if ('errors' in setPoolRules) {
+        view.update({ error: setPoolRules.errors.map((e) => e.message).join(' '), notice: '' });
+        return;
+      }
+      view.update({ rules: setPoolRules, notice: t('customers.pool.rulesSaved'), error: '' });
+    } catch (failure) {
+      view.update({ error: failureMessage(failure) });
+    }
+  };
+
+  const rulesPanel = (s: State) => {
+    if (!admin || !s.pool || !s.rules) return nothing;
+    const rules = s.rules;
+    return html`<div class="cust-pool-rules" data-testid="pool-rules">
+      <label class="cust-inline"><input type="checkbox" data-testid="pool-claims-allowed" .checked=${rules.claimsAllowed}
+        @change=${(e: Event) => void saveRules((e.target as HTMLInputElement).checked)}><span>${t('customers.pool.claimsAllowed')}</span></label>
+      <label class="cust-inline"><span>${t('customers.pool.maxOwned')}</span>
+        <input class="input cust-pool-limit" type="number" min="1" inputmode="numeric" data-testid="pool-max-owned" placeholder=${t('customers.pool.noLimit')}
+          .value=${s.limit} @input=${(e: Event) => view.update({ limit: (e.target as HTMLInputElement).value })}></label>
+      <button type="button" class="btn btn-small" data-testid="pool-rules-save" @click=${() => void saveRules(rules.claimsAllowed)}>${t('customers.pool.saveRules')}</button>
+    </div>`;
   };
 
   const merge = async () => {
@@ -204,9 +248,10 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
     </header>
     <div class="cust-modes" role="tablist" data-testid="customer-scope">
       ${([false, true] as const).map((pool) => html`<button type="button" role="tab" aria-selected=${s.pool === pool ? 'true' : 'false'} class="chip ${s.pool === pool ? 'is-on' : ''}"
-        data-testid=${pool ? 'scope-pool' : 'scope-mine'} @click=${() => change_({ pool, ownerId: '', teamId: '', table: { ...s.table, selected: new Set<string>() } })}>${t(pool ? 'customers.pool.tab' : (manager ? 'customers.scope.reach' : 'customers.scope.mine'))}</button>`)}
+        data-testid=${pool ? 'scope-pool' : 'scope-mine'} @click=${() => { change_({ pool, ownerId: '', teamId: '', table: { ...s.table, selected: new Set<string>() } }); if (pool && admin && !s.rules) void loadRules(); }}>${t(pool ? 'customers.pool.tab' : (manager ? 'customers.scope.reach' : 'customers.scope.mine'))}</button>`)}
     </div>
     ${s.pool ? html`<p class="hint" data-testid="pool-hint">${t(manager ? 'customers.pool.hintManager' : 'customers.pool.hintRep')}</p>` : nothing}
+    ${rulesPanel(s)}
     <div class="cust-filters">
       ${manager && !s.pool ? select('customers.filter.owner', s.ownerId, s.owners, (v) => change_({ ownerId: v }), 'filter-owner') : nothing}
       ${manager && !s.pool && s.teamChoices.length ? select('customers.filter.team', s.teamId, s.teamChoices.map((x) => ({ id: x.id, name: `${'· '.repeat(x.depth)}${x.name}` })), (v) => change_({ teamId: v }), 'filter-team') : nothing}
@@ -238,7 +283,7 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
 
   const view = mount<State>(ownHost(root), {
     ...EMPTY_LIST, rows: [], total: 0, loading: true, error: '', notice: '', table: tableState({ key: 'NAME', dir: 'asc' }), owners: [], teamChoices: [],
-    cities: [], industries: [], reassignTo: '', survivor: '',
+    cities: [], industries: [], reassignTo: '', survivor: '', rules: null, limit: '',
   }, draw);
   void load(view);
   void request<{ customerFacets: { cities: string[]; industries: string[] }; orgTree: TreeNode[] }>(CUSTOMER_CHOICES_QUERY)
