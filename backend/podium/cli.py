@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import click
 
@@ -268,6 +269,34 @@ async def _rebuild():  # type: ignore[no-untyped-def]
         if runtime.redis is not None:
             await runtime.redis.aclose()
         await runtime.env.db.kw["bind"].dispose()
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--portable", is_flag=True, help="The portable format (restores into SQLite or PostgreSQL) instead of the database's own.")
+def backup(path: Path, portable: bool) -> None:
+    """Back up the whole database to PATH (SQLite: online backup; PostgreSQL: pg_dump -Fc, or portable without it)."""
+    from podium.backup.service import BackupError
+    from podium.backup.service import backup as run
+
+    try:
+        done = asyncio.run(run(get_settings(), path, force_portable=portable))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {path} ({done.kind}, schema {done.revision}).")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def restore(path: Path) -> None:
+    """Restore PATH into the configured, empty database; then migrate it and rebuild derived state."""
+    from podium.backup.service import BackupError, restore_and_rebuild
+
+    try:
+        done, orgs = asyncio.run(restore_and_rebuild(get_settings(), path))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {path} ({done.kind}, schema {done.revision}), migrated, and rebuilt {orgs} org(s).")
 
 
 @main.command("export-schema")

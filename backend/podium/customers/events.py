@@ -38,6 +38,16 @@ class CustomersReassigned(DomainEvent):
 
 
 @dataclass(frozen=True)
+class CustomerClaimed(DomainEvent):
+    """A person took a customer from the open pool as their own."""
+
+    name = "customer_claimed"
+    user: int
+    team: int | None
+    customer: int
+
+
+@dataclass(frozen=True)
 class CustomersMerged(DomainEvent):
     """Duplicates folded into a survivor: their visits, deals, activities and contacts are the survivor's now."""
 

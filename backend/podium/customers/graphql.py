@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from podium.core.env import Env
-from podium.customers import listing, manage, service
+from podium.customers import listing, manage, pool, service
 from podium.customers.coords import CoordSystem
 from podium.customers.models import Customer as CustomerRow
 from podium.customers.models import CustomerContact
@@ -33,8 +33,8 @@ class Customer:
     id: strawberry.ID
     name: str
     address: str
-    latitude: float
-    longitude: float
+    latitude: float | None = strawberry.field(description="WGS-84; null until placed (from the map, the form or its first check-in).")
+    longitude: float | None
     geofence_radius_meters: int
     tier: str
     distance_meters: float | None = strawberry.field(description="From the `near` point, when one was given.")
@@ -107,6 +107,8 @@ class CustomerFilter:
     last_visit_before: datetime | None = strawberry.field(default=None, description="Includes never visited.")
     last_visit_after: datetime | None = None
     has_open_pipeline: bool | None = None
+    pool: bool = strawberry.field(default=False, description="The open pool (customers without an owner) instead of my reach.")
+    has_position: bool | None = strawberry.field(default=None, description="false: the customers not placed yet.")
 
 
 @strawberry.type
@@ -143,7 +145,7 @@ class Query:
             search=f.search, owner_ids=[int_id(i) for i in f.owner_ids or []],
             team_id=int_id(f.team_id) if f.team_id is not None else None, tiers=list(f.tiers or []), city=f.city,
             industry=f.industry, at_risk=f.at_risk, last_visit_before=f.last_visit_before, last_visit_after=f.last_visit_after,
-            has_open_pipeline=f.has_open_pipeline, sort=listing.Sort(sort), descending=descending, offset=offset, first=first,
+            has_open_pipeline=f.has_open_pipeline, pool=f.pool, has_position=f.has_position, sort=listing.Sort(sort), descending=descending, offset=offset, first=first,
         )
         found = await listing.list_customers(ctx.env, ctx.require_viewer(), query)
         return CustomerPage(items=await with_owners(ctx.env, found.rows), total=found.total)
@@ -153,6 +155,21 @@ class Query:
         ctx = info.context
         cities, industries = await listing.facets(ctx.env, ctx.require_viewer())
         return CustomerFacets(cities=cities, industries=industries)
+
+    @strawberry.field(description="The open pool's rules: whether reps may claim, and the most customers one may own to claim.")
+    async def pool_rules(self, info: Info) -> PoolRules:
+        ctx = info.context
+        return PoolRules.of(await pool.rules(ctx.env, ctx.require_viewer()))
+
+
+@strawberry.type
+class PoolRules:
+    claims_allowed: bool
+    max_owned: int | None
+
+    @classmethod
+    def of(cls, rules: pool.PoolRules) -> PoolRules:
+        return cls(claims_allowed=rules.claims_allowed, max_owned=rules.max_owned)
 
 
 @strawberry.input
@@ -257,6 +274,7 @@ class ContactRemoved:
 
 
 CustomerResult = Annotated[CustomerSuccess | OperationError, strawberry.union("CustomerResult")]
+PoolRulesResult = Annotated[PoolRules | OperationError, strawberry.union("PoolRulesResult")]
 ReassignResult = Annotated[ReassignSuccess | OperationError, strawberry.union("ReassignCustomersResult")]
 ContactResult = Annotated[ContactSuccess | OperationError, strawberry.union("ContactResult")]
 ContactRemovedResult = Annotated[ContactRemoved | OperationError, strawberry.union("RemoveContactResult")]
@@ -319,5 +337,24 @@ class ManageMutation:
         async def action() -> ContactRemoved:
             customer_id = await manage.remove_contact(ctx.env, ctx.require_viewer(), int_id(id))
             return ContactRemoved(id=id, customer_id=strawberry.ID(str(customer_id)))
+
+        return await attempt(ctx.locale, action)
+
+    @strawberry.mutation(description="Take a customer from the open pool as mine (CONFLICT: someone claimed it first).")
+    async def claim_customer(self, info: Info, id: strawberry.ID) -> CustomerResult:
+        ctx = info.context
+
+        async def action() -> CustomerSuccess:
+            row = await pool.claim(ctx.env, ctx.require_viewer(), int_id(id))
+            return CustomerSuccess(customer=(await with_owners(ctx.env, [row]))[0])
+
+        return await attempt(ctx.locale, action)
+
+    @strawberry.mutation(description="Admins: whether reps may claim from the open pool, and how many customers one may own to claim.")
+    async def set_pool_rules(self, info: Info, claims_allowed: bool, max_owned: int | None = None) -> PoolRulesResult:
+        ctx = info.context
+
+        async def action() -> PoolRules:
+            return PoolRules.of(await pool.set_rules(ctx.env, ctx.require_viewer(), pool.PoolRules(claims_allowed, max_owned)))
 
         return await attempt(ctx.locale, action)

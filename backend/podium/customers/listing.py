@@ -46,6 +46,9 @@ class ListQuery:
     last_visit_before: datetime | None = None
     last_visit_after: datetime | None = None
     has_open_pipeline: bool | None = None
+    # True: the open pool (no owner) instead of the customers in reach; everyone but a TV may list it.
+    pool: bool = False
+    has_position: bool | None = None
     sort: Sort = Sort.NAME
     descending: bool = False
     offset: int = 0
@@ -82,9 +85,8 @@ def at_risk(now: datetime) -> ColumnElement[bool]:
 
 
 def _filtered(q: ListQuery, viewer: Viewer, reach: org_tree.Reach, tree: org_tree.OrgTree, now: datetime) -> Select[tuple[Customer]]:
-    conditions: list[ColumnElement[bool]] = [
-        Customer.org_id == viewer.org_id, Customer.merged_into_id.is_(None), policies.in_reach(reach),
-    ]
+    scope = Customer.owner_id.is_(None) if q.pool else policies.in_reach(reach)
+    conditions: list[ColumnElement[bool]] = [Customer.org_id == viewer.org_id, Customer.merged_into_id.is_(None), scope]
     if q.search and q.search.strip():
         pattern = contains(q.search.strip().lower())
         contact = exists().where(
@@ -116,6 +118,8 @@ def _filtered(q: ListQuery, viewer: Viewer, reach: org_tree.Reach, tree: org_tre
         conditions.append(Customer.last_visit_at >= q.last_visit_after)
     if q.has_open_pipeline is not None:
         conditions.append(Customer.open_pipeline > 0 if q.has_open_pipeline else Customer.open_pipeline <= 0)
+    if q.has_position is not None:
+        conditions.append(Customer.latitude.is_not(None) if q.has_position else Customer.latitude.is_(None))
     return select(Customer).where(and_(*conditions))
 
 
@@ -131,7 +135,7 @@ _KEYS = {
 async def list_customers(env: Env, viewer: Viewer, q: ListQuery) -> Page:
     """A page of the customers in reach that match, and how many match in all."""
     _check(q)
-    if viewer.is_display:
+    if viewer.is_display or (q.pool and not policies.sees_pool(viewer)):
         raise DomainError.one(ErrorCode.FORBIDDEN)
     now = env.clock()
     async with env.db() as session:

@@ -132,15 +132,13 @@ def at_risk_from(env: Env, customer: Customer) -> datetime | None:
 
 
 async def create_customer(env: Env, viewer: Viewer, data: CustomerFields) -> Customer:
-    """A customer for an owner in the viewer's reach (a rep: themselves), placed where the form says."""
+    """A customer for an owner in the viewer's reach (a rep: themselves), placed where the form says, if it says."""
     problems = Problems()
-    if data.position is None:
-        problems.add(ErrorCode.REQUIRED, "position")
     if not (data.name or "").strip():
         problems.add(ErrorCode.REQUIRED, "name")
     name, key, wgs = _check(problems, data)
     problems.raise_if_any()
-    assert name is not None and key is not None and wgs is not None
+    assert name is not None and key is not None
     address = (data.address or "").strip()
     try:
         async with transaction(env.db) as tx:
@@ -151,7 +149,7 @@ async def create_customer(env: Env, viewer: Viewer, data: CustomerFields) -> Cus
             customer = Customer(
                 org_id=viewer.org_id, name=name, name_key=key, address=address,
                 city=(data.city or "").strip() or derive_city(address), industry=(data.industry or "").strip(),
-                latitude=wgs[0], longitude=wgs[1], geofence_radius_m=data.geofence_radius_m or 300, tier=data.tier or "C",
+                latitude=wgs[0] if wgs else None, longitude=wgs[1] if wgs else None, geofence_radius_m=data.geofence_radius_m or 300, tier=data.tier or "C",
                 owner_id=owner_id, potential=Decimal(0), created_at=now, created_by=viewer.user_id, updated_at=now,
                 open_pipeline=Decimal(0), lifetime_revenue=Decimal(0),
             )
@@ -206,20 +204,37 @@ async def edit_customer(env: Env, viewer: Viewer, customer_id: int, data: Custom
                 customer.geofence_radius_m = data.geofence_radius_m
             if wgs is not None:
                 customer.latitude, customer.longitude = wgs
-            after = {k: str(getattr(customer, k)) for k in _SHOWN}
-            changed = [k for k in _SHOWN if before[k] != after[k]]
-            if changed:
-                customer.updated_at = env.clock()
-                tx.record(CustomerChanged(
-                    org_id=viewer.org_id, user=viewer.user_id, customer=customer.id,
-                    before={_SHOWN[k]: before[k] for k in changed}, after={_SHOWN[k]: after[k] for k in changed},
-                ))
+            _record_change(tx, env, viewer.org_id, viewer.user_id, customer, before)
     except IntegrityError:
         async with env.db() as session:
             if key is not None and await _named(session, viewer.org_id, key, other_than=customer_id):
                 raise DomainError.one(ErrorCode.DUPLICATE, "name") from None
         raise
     return customer
+
+
+def _record_change(tx: Tx, env: Env, org_id: int, user_id: int, customer: Customer, before: dict[str, str]) -> None:
+    """CustomerChanged with the fields that differ from `before` (nothing when none does)."""
+    after = {k: str(getattr(customer, k)) for k in _SHOWN}
+    changed = [k for k in _SHOWN if before[k] != after[k]]
+    if changed:
+        customer.updated_at = env.clock()
+        tx.record(CustomerChanged(
+            org_id=org_id, user=user_id, customer=customer.id,
+            before={_SHOWN[k]: before[k] for k in changed}, after={_SHOWN[k]: after[k] for k in changed},
+        ))
+
+
+async def place_if_unplaced(tx: Tx, env: Env, org_id: int, user_id: int, customer_id: int, latitude: float, longitude: float) -> bool:
+    """Inside a check-in's transaction: a customer without a position takes the check-in's (a trusted fix).
+    A conditional update, so of two first check-ins at once only one places it. True when this one did."""
+    customer = await tx.session.scalar(select(Customer).where(Customer.id == customer_id, Customer.org_id == org_id).with_for_update().execution_options(populate_existing=True))
+    if customer is None or customer.latitude is not None:
+        return False
+    before = {k: str(getattr(customer, k)) for k in _SHOWN}
+    customer.latitude, customer.longitude = latitude, longitude
+    _record_change(tx, env, org_id, user_id, customer, before)
+    return True
 
 
 def _check_ids(ids: list[int], field_name: str, maximum: int) -> list[int]:

@@ -35,12 +35,14 @@ class Customer(IdMixin, Base):
     name_key: Mapped[str] = mapped_column(String(KEY_MAX))
     address: Mapped[str] = mapped_column(String(400), default="")
     # Degrees, WGS84. Coordinates are measurements, not money: floats are right here.
-    latitude: Mapped[float]
-    longitude: Mapped[float]
+    # None until someone places it (most CRM exports carry no position): set from the map or its first check-in.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     geofence_radius_m: Mapped[int] = mapped_column(default=DEFAULT_GEOFENCE_METERS)
     # A (value) tier: A, B, C.
     tier: Mapped[str] = mapped_column(String(1), default="B")
     # The rep who owns the account: their "my customers", and whose subtree the customer counts in.
+    # None: the open pool (公海), which managers assign from and reps may claim (pool.py).
     owner_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # Market potential (yearly revenue the account could bring): a weight for splitting targets.
     potential: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0), server_default="0")
@@ -79,3 +81,15 @@ class CustomerContact(IdMixin, Base):
     dingtalk_id: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PoolSettings(Base):
+    """An org's rules for the open pool; no row: the defaults (reps may claim, no limit)."""
+
+    __tablename__ = "customer_pool_settings"
+
+    org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True)
+    claims_allowed: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # How many customers a person may own for a claim to go through; None: no limit.
+    max_owned: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -29,9 +29,17 @@ def in_reach(where: org_tree.Reach) -> ColumnElement[bool]:
 
 
 def sees(viewer: Viewer, where: org_tree.Reach, customer: Customer) -> bool:
+    """May change it: in reach, or in the open pool for a manager (who assigns from it) or an admin."""
     if customer.org_id != viewer.org_id:
         return False
-    return where.org_wide or (customer.owner_id is not None and customer.owner_id in where.user_ids)
+    if customer.owner_id is None:
+        return where.org_wide or viewer.is_manager_or_admin
+    return where.org_wide or customer.owner_id in where.user_ids
+
+
+def sees_pool(viewer: Viewer) -> bool:
+    """Everyone of the org but a TV sees the open pool's list: reps to claim from it, managers to assign from it."""
+    return not viewer.is_display
 
 
 def require_manager(viewer: Viewer, field: str | None = None) -> None:

@@ -71,12 +71,20 @@ async def find_customers(
         # Distances are computed here rather than in SQL so SQLite and PostgreSQL agree to the metre;
         # an org's customers fit in memory many times over.
         rows = (await session.scalars(query)).all()
-    ranked = sorted((CustomerView(c, distance_m(near[0], near[1], c.latitude, c.longitude)) for c in rows), key=_by_distance)
+    ranked = sorted((CustomerView(c, distance_to(c, near)) for c in rows), key=_by_distance)
     return ranked[:first]
 
 
-def _by_distance(view: CustomerView) -> float:
-    return view.distance_m or 0.0
+def distance_to(customer: Customer, point: tuple[float, float]) -> float | None:
+    """Metres from the point to the customer; None while the customer has no position."""
+    if customer.latitude is None or customer.longitude is None:
+        return None
+    return distance_m(point[0], point[1], customer.latitude, customer.longitude)
+
+
+def _by_distance(view: CustomerView) -> tuple[bool, float]:
+    # Customers not placed yet come after every placed one: nearby means nothing for them.
+    return (view.distance_m is None, view.distance_m or 0.0)
 
 
 async def customer_in_org(session: AsyncSession, viewer: Viewer, customer_id: int) -> Customer:

@@ -14,6 +14,8 @@ class Flag(StrEnum):
     POOR_ACCURACY = "poor_accuracy"
     IMPOSSIBLE_SPEED = "impossible_speed"
     CLOCK_MISMATCH = "clock_mismatch"
+    # The customer had no position yet, so the geofence could not be checked (the check-in may have placed it).
+    NO_CUSTOMER_POSITION = "no_customer_position"
     # Not a doubt about where the rep was, only about how long: it never blocks points.
     LEFT_OPEN = "left_open"
 
@@ -50,7 +52,8 @@ class Fix:
 @dataclass(frozen=True)
 class CheckIn:
     fix: Fix
-    distance_m: float
+    # None: the customer has no position to measure from.
+    distance_m: float | None
     geofence_m: float
     # When the phone's GPS fix was taken, and the phone's clock when it sent the check-in.
     position_at: datetime | None
@@ -69,7 +72,9 @@ def speed_kmh(a: Fix, b: Fix) -> float:
 def assess(check_in: CheckIn, neighbours: list[Fix], limits: Limits) -> tuple[list[Flag], float | None]:
     """The check-in's flags, in Flag order, and the fastest speed it implies from its neighbours in time."""
     flags: set[Flag] = set()
-    if check_in.distance_m > check_in.geofence_m:
+    if check_in.distance_m is None:
+        flags.add(Flag.NO_CUSTOMER_POSITION)
+    elif check_in.distance_m > check_in.geofence_m:
         flags.add(Flag.OUTSIDE_GEOFENCE)
     if check_in.fix.accuracy_m > limits.max_accuracy_m:
         flags.add(Flag.POOR_ACCURACY)
@@ -82,6 +87,11 @@ def assess(check_in: CheckIn, neighbours: list[Fix], limits: Limits) -> tuple[li
         # The phone's clock is off, so the moment it recorded cannot be trusted either.
         flags.add(Flag.CLOCK_MISMATCH)
     return [f for f in Flag if f in flags], (round(speed, 1) if speed is not None else None)
+
+
+def places_customer(flags: list[Flag]) -> bool:
+    """Whether a check-in at a customer without a position is trusted enough to become its position."""
+    return Flag.NO_CUSTOMER_POSITION in flags and Flag.POOR_ACCURACY not in flags and Flag.IMPOSSIBLE_SPEED not in flags
 
 
 def status_for(flags: list[Flag]) -> Status:

@@ -21,8 +21,8 @@ from podium.core.events import Tx, catch_up, names_of, transaction
 from podium.core.i18n import Label
 from podium.core.periods import PeriodKind, window
 from podium.core.policies import Role, Viewer
+from podium.customers import manage
 from podium.customers import service as customers
-from podium.customers.geo import distance_m
 from podium.orgs import service as orgs
 from podium.orgs.service import Person
 from podium.orgs.tree import reach
@@ -167,7 +167,7 @@ async def check_in(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
         async with transaction(env.db) as tx:
             await orgs.lock_user(tx.session, viewer.user_id)
             customer = await customers.customer_in_org(tx.session, viewer, data.customer_id)
-            distance = distance_m(data.latitude, data.longitude, customer.latitude, customer.longitude)
+            distance = customers.distance_to(customer, (data.latitude, data.longitude))
             fix = Fix(data.latitude, data.longitude, data.accuracy_m, data.occurred_at)
             flags, speed = plausibility.assess(
                 plausibility.CheckIn(fix, distance, customer.geofence_radius_m, data.position_at, data.sent_at, now),
@@ -185,8 +185,9 @@ async def check_in(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
                 occurred_at=data.occurred_at,
                 position_at=data.position_at,
                 note=data.note,
-                distance_m=round(distance, 1),
-                within_geofence=Flag.OUTSIDE_GEOFENCE not in flags,
+                # Without a customer position there is no distance: 0 and not within, the flag says why.
+                distance_m=round(distance, 1) if distance is not None else 0.0,
+                within_geofence=distance is not None and Flag.OUTSIDE_GEOFENCE not in flags,
                 status=plausibility.status_for(flags).value,
                 flags=plausibility.encode(flags),
                 speed_kmh=speed,
@@ -194,6 +195,10 @@ async def check_in(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
                 review_note="",
                 created_at=now,
             )
+            if plausibility.places_customer(flags):
+                # Part of the check-in itself, in its transaction: a customer never visited is placed where the rep
+                # stood, so the next check-in there can be verified by its geofence.
+                await manage.place_if_unplaced(tx, env, viewer.org_id, viewer.user_id, customer.id, data.latitude, data.longitude)
             await _close_others(tx.session, viewer.user_id, visit)
             tx.session.add(visit)
             await tx.session.flush()
@@ -626,14 +631,18 @@ async def today_plan(env: Env, viewer: Viewer, near: tuple[float, float] | None)
             visited_today = {int(cid): when for cid, when in rows}
     # Timestamps from SQLite come back naive through func.max; they are UTC.
     last = {cid: _aware(when) for cid, when in last.items()}
-    todo = [c for c in mine if c.id not in visited_today]
+    # Customers without a position have no place on a route: they come after it, to be placed at their first visit.
+    todo = [c for c in mine if c.id not in visited_today and c.latitude is not None and c.longitude is not None]
+    unplaced = [c for c in mine if c.id not in visited_today and (c.latitude is None or c.longitude is None)]
     done = sorted((c for c in mine if c.id in visited_today), key=lambda c: _aware(visited_today[c.id]))
-    points_ = [(c.latitude, c.longitude) for c in todo]
+    points_ = [(float(c.latitude or 0), float(c.longitude or 0)) for c in todo]
     order = order_stops(near, points_)
     legs = path_length(near, points_, order)
     stops: list[PlanStop] = []
     for position, (index, leg) in enumerate(zip(order, legs, strict=True), start=1):
         stops.append(_stop(todo[index], position, leg, last, now, at_risk_days, False))
+    for position, customer in enumerate(unplaced, start=len(stops) + 1):
+        stops.append(_stop(customer, position, None, last, now, at_risk_days, False))
     for position, customer in enumerate(done, start=len(stops) + 1):
         stops.append(_stop(customer, position, None, last, now, at_risk_days, True))
     known = [leg for leg in legs if leg is not None]

@@ -95,8 +95,9 @@ export interface Customer {
   id: string;
   name: string;
   address: string;
-  latitude: number;
-  longitude: number;
+  /** Null until the customer is placed (imported without a position; its first check-in sets it). */
+  latitude: number | null;
+  longitude: number | null;
   geofenceRadiusMeters: number;
   distanceMeters: number | null;
   /** Who owns it: a rep may open only their own customers' pages (ui/customer-link.ts). */

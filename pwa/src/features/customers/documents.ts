@@ -13,8 +13,8 @@ export interface CustomerRow {
   city: string;
   industry: string;
   tier: string;
-  latitude: number;
-  longitude: number;
+  latitude: number | null;
+  longitude: number | null;
   geofenceRadiusMeters: number;
   ownerId: string | null;
   ownerName: string | null;
@@ -34,6 +34,8 @@ export interface CustomerFilter {
   atRisk?: boolean | null;
   hasOpenPipeline?: boolean | null;
   lastVisitBefore?: string | null;
+  pool?: boolean;
+  hasPosition?: boolean | null;
 }
 
 export interface Contact {
@@ -131,6 +133,24 @@ mutation EditCustomer($id: ID!, $input: CustomerInput!) {
 export const REASSIGN_CUSTOMERS_MUTATION = `
 mutation ReassignCustomers($ids: [ID!]!, $owner: ID!) {
   reassignCustomers(customerIds: $ids, ownerId: $owner) { __typename ... on ReassignSuccess { customers { id } } ${ERRORS} }
+}`;
+
+/** Take a customer from the open pool (公海) as mine; CONFLICT when someone was quicker. */
+export const CLAIM_CUSTOMER_MUTATION = `
+mutation ClaimCustomer($id: ID!) {
+  claimCustomer(id: $id) { __typename ... on CustomerSuccess { customer { id name } } ${ERRORS} }
+}`;
+
+export interface PoolRules {
+  claimsAllowed: boolean;
+  maxOwned: number | null;
+}
+
+export const POOL_RULES_QUERY = `query PoolRules { poolRules { claimsAllowed maxOwned } }`;
+
+export const SET_POOL_RULES_MUTATION = `
+mutation SetPoolRules($claimsAllowed: Boolean!, $maxOwned: Int) {
+  setPoolRules(claimsAllowed: $claimsAllowed, maxOwned: $maxOwned) { __typename ... on PoolRules { claimsAllowed maxOwned } ${ERRORS} }
 }`;
 
 export const MERGE_CUSTOMERS_MUTATION = `

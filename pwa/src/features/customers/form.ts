@@ -17,6 +17,7 @@ import {
   type TreeNode,
 } from '@/features/customers/documents';
 import { parseCoordinate, people, splitPair, SYSTEMS } from '@/features/customers/logic';
+import { placeOf } from '@/features/map/logic';
 import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { FieldError, Me } from '@/graphql/types';
@@ -40,6 +41,8 @@ interface State {
   lat: string;
   lng: string;
   picked: [number, number] | null;
+  // The customer being edited has a position already.
+  placed: boolean;
   owners: Array<{ id: string; name: string }>;
   errors: Record<string, string>;
   summary: string;
@@ -117,8 +120,8 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
   const problems = (s: State): Record<string, string> => {
     const found: Record<string, string> = {};
     if (!s.name.trim()) found.name = t('error.REQUIRED');
-    if (s.mode === 'map' && !s.picked && !editing) found.position = t('customers.form.noPosition');
-    if (s.mode === 'type') {
+    // The position is optional (the first check-in there sets it); typed, it must be whole and in range.
+    if (s.mode === 'type' && (s.lat.trim() || s.lng.trim())) {
       if (parseCoordinate(s.lat, 90) === null) found['position.latitude'] = t('customers.form.noPosition');
       if (parseCoordinate(s.lng, 180) === null) found['position.longitude'] = t('customers.form.noPosition');
     }
@@ -131,7 +134,7 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
       geofenceRadiusMeters: Number(s.radius) || 0,
     };
     if (manager && s.ownerId) data.ownerId = s.ownerId;
-    if (s.mode === 'type') data.position = { latitude: parseCoordinate(s.lat, 90), longitude: parseCoordinate(s.lng, 180), system: s.system };
+    if (s.mode === 'type' && (s.lat.trim() || s.lng.trim())) data.position = { latitude: parseCoordinate(s.lat, 90), longitude: parseCoordinate(s.lng, 180), system: s.system };
     else if (s.picked) data.position = { latitude: s.picked[0], longitude: s.picked[1], system: 'WGS84' };
     return data;
   };
@@ -160,10 +163,11 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
         return;
       }
       view.update({ saving: false, saved: result.customer });
-      if (s.mode === 'type') {
+      const landed = placeOf(result.customer);
+      if (s.mode === 'type' && landed) {
         // Show where it landed in WGS-84 for a moment, so the conversion is visible, then open the page.
-        choose([result.customer.latitude, result.customer.longitude]);
-        map?.setView([result.customer.latitude, result.customer.longitude], 16);
+        choose([landed[0], landed[1]]);
+        map?.setView([landed[0], landed[1]], 16);
         setTimeout(() => alive && navigate(`/customers/${result.customer.id}`), 1200);
       } else {
         navigate(`/customers/${result.customer.id}`);
@@ -213,6 +217,7 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
       </div>
       <fieldset class="cust-position">
         <legend class="label">${t('customers.form.position')}</legend>
+        ${s.picked || s.placed ? nothing : html`<p class="hint" data-testid="no-position-hint">${t('customers.form.positionOptional')}</p>`}
         <div class="cust-modes" role="tablist">
           ${(['map', 'type'] as Mode[]).map((m) => html`<button type="button" role="tab" aria-selected=${s.mode === m ? 'true' : 'false'} class="chip ${s.mode === m ? 'is-on' : ''}" data-testid="mode-${m}"
             @click=${() => { view.update({ mode: m }); setTimeout(() => map?.invalidateSize(), 0); }}>${t(m === 'map' ? 'customers.form.pickOnMap' : 'customers.form.typeCoords')}</button>`)}
@@ -235,7 +240,7 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
           </div>
         </div>` : html`<p class="hint">${t('customers.form.mapHint')}</p>`}
         <div class="cust-map" data-testid="customer-map"></div>
-        ${s.saved ? html`<p class="form-ok" role="status" data-testid="converted">${t('customers.form.converted', { lat: s.saved.latitude.toFixed(6), lng: s.saved.longitude.toFixed(6) })}</p>` : nothing}
+        ${s.saved && s.saved.latitude !== null && s.saved.longitude !== null ? html`<p class="form-ok" role="status" data-testid="converted">${t('customers.form.converted', { lat: s.saved.latitude.toFixed(6), lng: s.saved.longitude.toFixed(6) })}</p>` : nothing}
         ${err(s, 'position')}
       </fieldset>
       ${s.summary ? html`<p class="form-error" role="alert">${s.summary}</p>` : nothing}
@@ -248,7 +253,7 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
 
   const view: View<State> = mount<State>(ownHost(root), {
     loading: true, name: '', address: '', city: '', industry: '', tier: 'B', ownerId: me.user.id, radius: '300', mode: 'map',
-    system: 'GCJ02', lat: '', lng: '', picked: null, owners: [], errors: {}, summary: '', saving: false, saved: null,
+    system: 'GCJ02', lat: '', lng: '', picked: null, placed: false, owners: [], errors: {}, summary: '', saving: false, saved: null,
   }, draw);
 
   void request<{ customerPage?: { customer: CustomerRow }; orgTree: TreeNode[]; mapSettings: MapSettings }>(CUSTOMER_FORM_QUERY, {
@@ -261,12 +266,13 @@ export const customerFormScreen: Screen = (root, { location, me: maybeMe }) => {
       const owners = people(orgTree);
       if (!owners.some((o) => o.id === me.user.id)) owners.unshift({ id: me.user.id, name: me.user.name });
       if (c?.ownerId && !owners.some((o) => o.id === c.ownerId)) owners.unshift({ id: c.ownerId, name: c.ownerName ?? c.ownerId });
+      const place = c ? placeOf(c) : null;
       view.update({
-        loading: false, owners,
+        loading: false, owners, placed: place !== null,
         ...(c ? { name: c.name, address: c.address, city: c.city, industry: c.industry, tier: c.tier, ownerId: c.ownerId ?? '', radius: String(c.geofenceRadiusMeters) } : {}),
       });
       const el = root.querySelector<HTMLElement>('.cust-map');
-      if (el) startMap(el, mapSettings, c ? [c.latitude, c.longitude] : null);
+      if (el) startMap(el, mapSettings, place ? [place[0], place[1]] : null);
     })
     .catch((failure) => alive && view.update({ loading: false, summary: failureMessage(failure) }));
 

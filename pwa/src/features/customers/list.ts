@@ -5,10 +5,15 @@ import '@/features/customers/customers.css';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import type { Screen } from '@/app/screen';
 import {
+  CLAIM_CUSTOMER_MUTATION,
   CUSTOMER_CHOICES_QUERY,
   CUSTOMER_LIST_QUERY,
+  POOL_RULES_QUERY,
+  SET_POOL_RULES_MUTATION,
+  type PoolRules,
   MERGE_CUSTOMERS_MUTATION,
   REASSIGN_CUSTOMERS_MUTATION,
+  type CustomerResult,
   type CustomerRow,
   type CustomerSort,
   type MergeResult,
@@ -38,6 +43,9 @@ interface State extends ListState {
   industries: string[];
   reassignTo: string;
   survivor: string;
+  // Admins: the open pool's rules, as loaded and as being edited (the limit as typed).
+  rules: PoolRules | null;
+  limit: string;
 }
 
 const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
@@ -49,6 +57,7 @@ export function lastVisitText(at: string | null): string {
 export const customersScreen: Screen = (root, { me: maybeMe }) => {
   const me = maybeMe as Me;
   const manager = me.user.role === 'MANAGER' || me.user.role === 'ADMIN';
+  const admin = me.user.role === 'ADMIN';
   const currency = me.org.currency;
   let alive = true;
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,6 +100,57 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
     }
   };
 
+  const claim = async (row: CustomerRow) => {
+    try {
+      const { claimCustomer } = await request<{ claimCustomer: CustomerResult }>(CLAIM_CUSTOMER_MUTATION, { id: row.id });
+      if (claimCustomer.__typename === 'OperationError') {
+        view.update({ error: claimCustomer.errors.map((e) => e.message).join(' '), notice: '' });
+      } else {
+        view.update({ notice: t('customers.pool.claimed', { name: row.name }), error: '' });
+      }
+      void load(view);
+    } catch (failure) {
+      view.update({ error: failureMessage(failure) });
+    }
+  };
+
+  const loadRules = async () => {
+    try {
+      const { poolRules } = await request<{ poolRules: PoolRules }>(POOL_RULES_QUERY);
+      if (alive) view.update({ rules: poolRules, limit: poolRules.maxOwned === null ? '' : String(poolRules.maxOwned) });
+    } catch (failure) {
+      if (alive) view.update({ error: failureMessage(failure) });
+    }
+  };
+
+  const saveRules = async (claimsAllowed: boolean) => {
+    const limit = view.state.limit.trim();
+    try {
+      const { setPoolRules } = await request<{ setPoolRules: PoolRules | { __typename: 'OperationError'; errors: Array<{ message: string }> } }>(
+        SET_POOL_RULES_MUTATION, { claimsAllowed, maxOwned: limit ? Number(limit) : null });
+      if ('errors' in setPoolRules) {
+        view.update({ error: setPoolRules.errors.map((e) => e.message).join(' '), notice: '' });
+        return;
+      }
+      view.update({ rules: setPoolRules, notice: t('customers.pool.rulesSaved'), error: '' });
+    } catch (failure) {
+      view.update({ error: failureMessage(failure) });
+    }
+  };
+
+  const rulesPanel = (s: State) => {
+    if (!admin || !s.pool || !s.rules) return nothing;
+    const rules = s.rules;
+    return html`<div class="cust-pool-rules" data-testid="pool-rules">
+      <label class="cust-inline"><input type="checkbox" data-testid="pool-claims-allowed" .checked=${rules.claimsAllowed}
+        @change=${(e: Event) => void saveRules((e.target as HTMLInputElement).checked)}><span>${t('customers.pool.claimsAllowed')}</span></label>
+      <label class="cust-inline"><span>${t('customers.pool.maxOwned')}</span>
+        <input class="input cust-pool-limit" type="number" min="1" inputmode="numeric" data-testid="pool-max-owned" placeholder=${t('customers.pool.noLimit')}
+          .value=${s.limit} @input=${(e: Event) => view.update({ limit: (e.target as HTMLInputElement).value })}></label>
+      <button type="button" class="btn btn-small" data-testid="pool-rules-save" @click=${() => void saveRules(rules.claimsAllowed)}>${t('customers.pool.saveRules')}</button>
+    </div>`;
+  };
+
   const merge = async () => {
     const s = view.state;
     const survivor = s.rows.find((r) => r.id === s.survivor);
@@ -116,9 +176,11 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
     { key: 'NAME', header: 'customers.col.name', primary: true, sort: (c) => c.name,
       cell: (c) => html`<span class="cust-name">${c.name}</span>${c.atRisk ? html` <span class="cust-risk" data-testid="at-risk">${t('customers.atRisk')}</span>` : nothing}
         <div class="cust-sub">${c.address}</div>` },
-    { key: 'CITY', header: 'customers.col.city', cell: (c) => c.city },
+    { key: 'CITY', header: 'customers.col.city', cell: (c) => html`${c.city}${c.latitude === null ? html` <span class="cust-unplaced" data-testid="no-position">${t('customers.noPosition')}</span>` : nothing}` },
     { key: 'TIER', header: 'customers.col.tier', sort: (c) => c.tier, width: '5rem', cell: (c) => html`<span class="cust-tier tier-${c.tier}">${c.tier}</span>` },
-    { key: 'OWNER', header: 'customers.col.owner', cell: (c) => c.ownerName ?? t('customers.noOwner') },
+    { key: 'OWNER', header: 'customers.col.owner', cell: (c) => (view.state.pool
+      ? html`<button type="button" class="btn btn-small" data-testid="claim" @click=${() => void claim(c)}>${t('customers.pool.claim')}</button>`
+      : (c.ownerName ?? t('customers.noOwner'))) },
     { key: 'LAST_VISIT', header: 'customers.col.lastVisit', sort: (c) => c.lastVisitAt ?? '', firstDir: 'desc', cell: (c) => lastVisitText(c.lastVisitAt) },
     { key: 'OPEN_PIPELINE', header: 'customers.col.openPipeline', numeric: true, firstDir: 'desc', sort: (c) => Number(c.openPipeline), cell: (c) => money(c.openPipeline) },
     { key: 'LIFETIME_REVENUE', header: 'customers.col.lifetime', numeric: true, firstDir: 'desc', phoneHidden: true, sort: (c) => Number(c.lifetimeRevenue), cell: (c) => money(c.lifetimeRevenue) },
@@ -184,9 +246,15 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
       <span class="cust-count" data-testid="customer-count">${t('customers.count', { count: s.total })}</span>
       <a class="btn btn-primary" href="/customers/new" data-testid="new-customer">${t('customers.new')}</a>
     </header>
+    <div class="cust-modes" role="tablist" data-testid="customer-scope">
+      ${([false, true] as const).map((pool) => html`<button type="button" role="tab" aria-selected=${s.pool === pool ? 'true' : 'false'} class="chip ${s.pool === pool ? 'is-on' : ''}"
+        data-testid=${pool ? 'scope-pool' : 'scope-mine'} @click=${() => { change_({ pool, ownerId: '', teamId: '', table: { ...s.table, selected: new Set<string>() } }); if (pool && admin && !s.rules) void loadRules(); }}>${t(pool ? 'customers.pool.tab' : (manager ? 'customers.scope.reach' : 'customers.scope.mine'))}</button>`)}
+    </div>
+    ${s.pool ? html`<p class="hint" data-testid="pool-hint">${t(manager ? 'customers.pool.hintManager' : 'customers.pool.hintRep')}</p>` : nothing}
+    ${rulesPanel(s)}
     <div class="cust-filters">
-      ${manager ? select('customers.filter.owner', s.ownerId, s.owners, (v) => change_({ ownerId: v }), 'filter-owner') : nothing}
-      ${manager && s.teamChoices.length ? select('customers.filter.team', s.teamId, s.teamChoices.map((x) => ({ id: x.id, name: `${'· '.repeat(x.depth)}${x.name}` })), (v) => change_({ teamId: v }), 'filter-team') : nothing}
+      ${manager && !s.pool ? select('customers.filter.owner', s.ownerId, s.owners, (v) => change_({ ownerId: v }), 'filter-owner') : nothing}
+      ${manager && !s.pool && s.teamChoices.length ? select('customers.filter.team', s.teamId, s.teamChoices.map((x) => ({ id: x.id, name: `${'· '.repeat(x.depth)}${x.name}` })), (v) => change_({ teamId: v }), 'filter-team') : nothing}
       ${select('customers.filter.tier', s.tier, ['A', 'B', 'C'].map((x) => ({ id: x, name: x })), (v) => change_({ tier: v }), 'filter-tier')}
       ${select('customers.filter.city', s.city, s.cities.map((x) => ({ id: x, name: x })), (v) => change_({ city: v }), 'filter-city')}
       ${select('customers.filter.industry', s.industry, s.industries.map((x) => ({ id: x, name: x })), (v) => change_({ industry: v }), 'filter-industry')}
@@ -194,6 +262,7 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
         ${toggleChip('customers.filter.atRisk', s.atRisk, () => change_({ atRisk: !s.atRisk }), 'filter-at-risk')}
         ${toggleChip('customers.filter.openPipeline', s.openPipeline, () => change_({ openPipeline: !s.openPipeline }), 'filter-open-pipeline')}
         ${toggleChip('customers.filter.notVisited30', s.notVisited30, () => change_({ notVisited30: !s.notVisited30 }), 'filter-not-visited')}
+        ${toggleChip('customers.filter.noPosition', s.noPosition, () => change_({ noPosition: !s.noPosition }), 'filter-no-position')}
       </div>
     </div>
     ${s.error ? html`<p class="form-error" role="alert">${s.error}</p>` : nothing}
@@ -201,7 +270,8 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
     ${dataTable<CustomerRow>({
       rows: s.rows, columns, rowId: (c) => c.id, label: t('customers.title'), state: s.table, onChange: onTable, mode: 'server',
       total: s.total, searchable: true, searchPlaceholder: t('customers.search'), selectable: manager,
-      rowHref: (c) => `/customers/${c.id}`, testId: 'customer-table', rowTestId: 'customer-row', toolbar: bulkControls(s),
+      // A rep reads the pool without opening its customers: claiming one makes it theirs to open.
+      rowHref: (c) => (s.pool && !manager ? undefined : `/customers/${c.id}`), testId: 'customer-table', rowTestId: 'customer-row', toolbar: bulkControls(s),
       empty: s.loading ? '' : t('customers.empty'),
       actions: [
         { id: 'reassign', label: t('customers.reassign'), primary: true, disabled: !s.reassignTo, run: () => void reassign() },
@@ -213,7 +283,7 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
 
   const view = mount<State>(ownHost(root), {
     ...EMPTY_LIST, rows: [], total: 0, loading: true, error: '', notice: '', table: tableState({ key: 'NAME', dir: 'asc' }), owners: [], teamChoices: [],
-    cities: [], industries: [], reassignTo: '', survivor: '',
+    cities: [], industries: [], reassignTo: '', survivor: '', rules: null, limit: '',
   }, draw);
   void load(view);
   void request<{ customerFacets: { cities: string[]; industries: string[] }; orgTree: TreeNode[] }>(CUSTOMER_CHOICES_QUERY)

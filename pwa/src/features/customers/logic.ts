@@ -15,6 +15,9 @@ export interface ListState {
   atRisk: boolean;
   openPipeline: boolean;
   notVisited30: boolean;
+  // The open pool (customers without an owner) instead of my customers.
+  pool: boolean;
+  noPosition: boolean;
   sort: CustomerSort;
   descending: boolean;
   offset: number;
@@ -22,7 +25,7 @@ export interface ListState {
 
 export const EMPTY_LIST: ListState = {
   search: '', ownerId: '', teamId: '', tier: '', city: '', industry: '',
-  atRisk: false, openPipeline: false, notVisited30: false, sort: 'NAME', descending: false, offset: 0,
+  atRisk: false, openPipeline: false, notVisited30: false, pool: false, noPosition: false, sort: 'NAME', descending: false, offset: 0,
 };
 
 /** The filter the server takes; only what is set. */
@@ -36,6 +39,8 @@ export function filterOf(state: ListState, now: Date): CustomerFilter {
   if (state.industry) filter.industry = state.industry;
   if (state.atRisk) filter.atRisk = true;
   if (state.openPipeline) filter.hasOpenPipeline = true;
+  if (state.pool) filter.pool = true;
+  if (state.noPosition) filter.hasPosition = false;
   if (state.notVisited30) filter.lastVisitBefore = new Date(now.getTime() - 30 * 86_400_000).toISOString();
   return filter;
 }

@@ -6,7 +6,7 @@ import type { OperationError } from '@/graphql/types';
 // ---------------------------------------------------------------- types
 
 export type VisitStatus = 'VERIFIED' | 'FLAGGED' | 'APPROVED' | 'REJECTED';
-export type VisitFlag = 'OUTSIDE_GEOFENCE' | 'POOR_ACCURACY' | 'IMPOSSIBLE_SPEED' | 'CLOCK_MISMATCH' | 'LEFT_OPEN';
+export type VisitFlag = 'OUTSIDE_GEOFENCE' | 'POOR_ACCURACY' | 'IMPOSSIBLE_SPEED' | 'CLOCK_MISMATCH' | 'NO_CUSTOMER_POSITION' | 'LEFT_OPEN';
 export type ReviewDecision = 'APPROVE' | 'REJECT';
 
 export interface VisitPerson {
@@ -27,8 +27,8 @@ export interface MapCustomer {
   id: string;
   name: string;
   address: string;
-  latitude: number;
-  longitude: number;
+  latitude: number | null;
+  longitude: number | null;
   geofenceRadiusMeters: number;
   ownerId?: string | null;
 }

@@ -129,6 +129,11 @@ export function stopTone(stop: Pick<PlanStop, 'atRisk' | 'visitedToday'>): StopT
 
 export type LatLng = readonly [number, number];
 
+/** Where a customer is, or null while it has no position (imported without one, not visited yet). */
+export function placeOf(customer: { latitude: number | null; longitude: number | null }): LatLng | null {
+  return customer.latitude !== null && customer.longitude !== null ? [customer.latitude, customer.longitude] : null;
+}
+
 export interface Bounds {
   south: number;
   west: number;
@@ -209,7 +214,7 @@ export interface Formatters {
   number: (value: number) => string;
 }
 
-const FLAG_ORDER: readonly VisitFlag[] = ['OUTSIDE_GEOFENCE', 'POOR_ACCURACY', 'IMPOSSIBLE_SPEED', 'CLOCK_MISMATCH', 'LEFT_OPEN'];
+const FLAG_ORDER: readonly VisitFlag[] = ['OUTSIDE_GEOFENCE', 'POOR_ACCURACY', 'IMPOSSIBLE_SPEED', 'CLOCK_MISMATCH', 'NO_CUSTOMER_POSITION', 'LEFT_OPEN'];
 
 /** Why a visit was flagged, one sentence per flag, with its figures (in a stable order). */
 export function explainFlags(
@@ -237,6 +242,8 @@ export function explainFlags(
           : { flag, key: 'map.flag.IMPOSSIBLE_SPEED', params: { speed: format.number(Math.round(visit.speedKmh)) } };
       case 'CLOCK_MISMATCH':
         return { flag, key: 'map.flag.CLOCK_MISMATCH', params: {} };
+      case 'NO_CUSTOMER_POSITION':
+        return { flag, key: 'map.flag.NO_CUSTOMER_POSITION', params: { customer: visit.customer.name } };
       case 'LEFT_OPEN':
         return { flag, key: visit.checkedOutAt === null ? 'map.flag.LEFT_OPEN_STILL' : 'map.flag.LEFT_OPEN', params: {} };
     }

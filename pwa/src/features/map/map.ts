@@ -15,7 +15,7 @@ import {
   type VisitPerson,
 } from '@/features/map/documents';
 import { FieldMap, noTilesNote } from '@/features/map/field-map';
-import { dayIn, inTimeOrder, isDayKey, markerKey, peopleOf, personColors, shiftDay, TONE_COLOR, tracksByPerson, visitTone, type LatLng } from '@/features/map/logic';
+import { dayIn, inTimeOrder, isDayKey, markerKey, peopleOf, personColors, placeOf, shiftDay, TONE_COLOR, tracksByPerson, visitTone, type LatLng } from '@/features/map/logic';
 import {
   flagChip,
   hereMarker,
@@ -191,17 +191,20 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
     } else {
       const plan = day === today() ? data.plan : null;
       if (plan && plan.stops.length > 0) {
-        const stops = [...plan.stops].sort((a, b) => a.order - b.order);
-        const route: LatLng[] = stops.map((s) => [s.customer.latitude, s.customer.longitude] as const);
+        const stops = [...plan.stops].sort((a, b) => a.order - b.order).flatMap((s) => {
+          const place = placeOf(s.customer);
+          return place ? [{ stop: s, place }] : [];
+        });
+        const route: LatLng[] = stops.map((s) => s.place);
         fmap.addLine(near ? [near, ...route] : route, { color: ROUTE_COLOR, dashed: true, weight: 2.5, opacity: 0.9, className: 'map-route' });
-        for (const stop of stops) {
-          fmap.addMarker(markerKey('customer', stop.customer.id), [stop.customer.latitude, stop.customer.longitude], {
+        for (const { stop, place } of stops) {
+          fmap.addMarker(markerKey('customer', stop.customer.id), place, {
             icon: stopMarker(stop),
             size: STOP_MARKER_SIZE,
             title: stop.customer.name,
             popup: () => stopPopup(stop, viewer),
           });
-          points.push([stop.customer.latitude, stop.customer.longitude]);
+          points.push(place);
         }
       }
       const ordered = inTimeOrder(visits);
@@ -317,7 +320,10 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
     ];
     const plan = !manager && day === today() ? data.plan : null;
     if (plan) {
-      const stops = [...plan.stops].sort((a, b) => a.order - b.order);
+      const all = [...plan.stops].sort((a, b) => a.order - b.order);
+      // Customers without a position have no place on the route: listed apart, each a link to place it.
+      const stops = all.filter((s) => placeOf(s.customer) !== null);
+      const unplaced = all.filter((s) => placeOf(s.customer) === null);
       const atRisk = stops.filter((s) => s.atRisk && !s.visitedToday).length;
       sections.push(
         h('section', { class: 'map-section', 'data-testid': 'map-plan' },
@@ -340,6 +346,21 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
             : h('p', { class: 'empty' }, t('map.noStops')),
         ),
       );
+      if (unplaced.length > 0) {
+        sections.push(
+          h('section', { class: 'map-section', 'data-testid': 'map-unplaced' },
+            h('h2', { class: 'section-title' }, t('map.unplaced.title')),
+            h('p', { class: 'map-plan-sub' }, t('map.unplaced.sub')),
+            h('ul', { class: 'map-rows', 'data-testid': 'map-unplaced-list' }, unplaced.map((s) =>
+              h('li', { class: 'map-row-item' },
+                h('a', { class: 'map-row', href: `/customers/${s.customer.id}/edit`, 'data-testid': 'map-set-position' },
+                  h('span', { class: 'row-badge stop-marker is-planned' }, '?'),
+                  h('span', { class: 'row-main' }, h('span', { class: 'row-title' }, s.customer.name),
+                    h('span', { class: 'row-sub' }, s.customer.address || t('map.unplaced.none'))),
+                  h('span', { class: 'visit-chip' }, t('map.unplaced.set')))))),
+          ),
+        );
+      }
     }
     replace(side, sections);
     if (selectedKey) highlightRow(selectedKey, false);

@@ -2,7 +2,7 @@
 // accuracy, the check-out), for the review queue.
 import type { MapSettings, MapVisit } from '@/features/map/documents';
 import { FieldMap } from '@/features/map/field-map';
-import { circleBox, TONE_COLOR, visitTone, type LatLng } from '@/features/map/logic';
+import { circleBox, placeOf, TONE_COLOR, visitTone, type LatLng } from '@/features/map/logic';
 import { checkOutMarker, customerMarker, STOP_MARKER_SIZE, visitMarker, visitPopup, VISIT_MARKER_SIZE } from '@/features/map/markers';
 import { t } from '@/i18n';
 
@@ -10,14 +10,18 @@ const CUSTOMER_COLOR = '#4f46e5';
 
 export function visitPlaceMap(container: HTMLElement, visit: MapVisit, settings: MapSettings | null): FieldMap {
   const fmap = new FieldMap(container, settings, { scrollWheelZoom: false, padding: 28 });
-  const customer: LatLng = [visit.customer.latitude, visit.customer.longitude];
+  // A customer without a position (the NO_CUSTOMER_POSITION flag) has no geofence to draw: the check-in alone.
+  const customer = placeOf(visit.customer);
   const checkIn: LatLng = [visit.latitude, visit.longitude];
   const tone = TONE_COLOR[visitTone(visit)];
-  fmap.addCircle(customer, visit.customer.geofenceRadiusMeters, { color: CUSTOMER_COLOR, dashed: true, fillOpacity: 0.06, className: 'map-geofence' });
   fmap.addCircle(checkIn, visit.accuracyMeters, { color: tone, fillOpacity: 0.12, className: 'map-accuracy' });
-  fmap.addLine([customer, checkIn], { color: tone, dashed: true, weight: 2, className: 'map-gap' });
-  fmap.addMarker('customer', customer, { icon: customerMarker(), size: STOP_MARKER_SIZE, title: `${t('map.where.customer')} · ${visit.customer.name}` });
-  const points: LatLng[] = [customer, checkIn, ...circleBox(customer, visit.customer.geofenceRadiusMeters)];
+  const points: LatLng[] = [checkIn];
+  if (customer) {
+    fmap.addCircle(customer, visit.customer.geofenceRadiusMeters, { color: CUSTOMER_COLOR, dashed: true, fillOpacity: 0.06, className: 'map-geofence' });
+    fmap.addLine([customer, checkIn], { color: tone, dashed: true, weight: 2, className: 'map-gap' });
+    fmap.addMarker('customer', customer, { icon: customerMarker(), size: STOP_MARKER_SIZE, title: `${t('map.where.customer')} · ${visit.customer.name}` });
+    points.push(customer, ...circleBox(customer, visit.customer.geofenceRadiusMeters));
+  }
   if (visit.checkOutLatitude !== null && visit.checkOutLongitude !== null) {
     const out: LatLng = [visit.checkOutLatitude, visit.checkOutLongitude];
     fmap.addLine([checkIn, out], { color: '#6a6a86', weight: 2 });

@@ -7,7 +7,7 @@ import '@/features/sync/sync.css';
 import type { Screen } from '@/app/screen';
 import { loadCustomers, savedWhen } from '@/features/visit/field-data';
 import type { VisitCustomer } from '@/features/visit/documents';
-import { distanceMeters } from '@/features/visit/logic';
+import { distanceTo } from '@/features/visit/logic';
 import { customerInput } from '@/features/visit/new-customer-logic';
 import { fieldErrorMessage } from '@/graphql/errors';
 import { SYNC_DEAL_VERSION } from '@/features/pipeline/sync-documents';
@@ -22,6 +22,11 @@ import { getVisit, updateVisit } from '@/offline/visits';
 import { customerName, mayOpenCustomer, type NamedCustomer } from '@/ui/customer-link';
 import { h, replace, Texts, tx, type Child } from '@/ui/dom';
 import { icon } from '@/ui/icons';
+
+/** How far a customer is, or nothing for one without a position yet. */
+function awayText(meters: number | null): string {
+  return meters === null ? '' : formatDistance(meters);
+}
 
 const KIND_TEXT: Record<OutboxItem['kind'], MessageKey> = {
   checkIn: 'sync.kind.checkIn',
@@ -132,7 +137,7 @@ export const syncScreen: Screen = (root, { me }) => {
       const at = resolvingAt();
       const found = await loadCustomers(userId, at, resolveTerm, RESOLVE_SHOWN);
       if (seq !== resolveSeq || disposed) return;
-      resolveList = at ? [...found.value].sort((a, b) => distanceMeters(at, a) - distanceMeters(at, b)) : found.value;
+      resolveList = at ? [...found.value].sort((a, b) => (distanceTo(at, a) ?? Infinity) - (distanceTo(at, b) ?? Infinity)) : found.value;
     } catch {
       if (seq !== resolveSeq || disposed) return;
       resolveList = [];
@@ -212,7 +217,7 @@ export const syncScreen: Screen = (root, { me }) => {
               },
               h('span', { class: 'customer-name' }, customer.name),
               h('span', { class: 'customer-address' }, customer.address),
-              h('span', { class: 'customer-distance' }, formatDistance(distanceMeters(item.payload, customer))))))),
+              h('span', { class: 'customer-distance' }, awayText(distanceTo(item.payload, customer))))))),
       h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'sync-resolve-cancel', onclick: () => { resolving = null; render(); } }, t('sync.resolveCancel')),
     );
     // Keep typing where it was after a re-render.

@@ -6,7 +6,7 @@ import type { Customer, FieldError, OperationError, PointsSummary } from '@/grap
 // ---------------------------------------------------------------- types
 
 export type VisitStatus = 'VERIFIED' | 'FLAGGED' | 'APPROVED' | 'REJECTED';
-export type VisitFlag = 'OUTSIDE_GEOFENCE' | 'POOR_ACCURACY' | 'IMPOSSIBLE_SPEED' | 'CLOCK_MISMATCH' | 'LEFT_OPEN';
+export type VisitFlag = 'OUTSIDE_GEOFENCE' | 'POOR_ACCURACY' | 'IMPOSSIBLE_SPEED' | 'CLOCK_MISMATCH' | 'NO_CUSTOMER_POSITION' | 'LEFT_OPEN';
 
 export interface VisitPhoto {
   id: string;

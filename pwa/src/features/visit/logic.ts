@@ -62,12 +62,18 @@ export function distanceMeters(a: { latitude: number; longitude: number }, b: { 
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** The customer with its distance from `fix` (null without a fix). */
-export function withDistance<C extends { latitude: number; longitude: number }>(
+/** Metres from `at` to the customer; null while the customer has no position (its first check-in sets it). */
+export function distanceTo(at: { latitude: number; longitude: number }, customer: { latitude: number | null; longitude: number | null }): number | null {
+  if (customer.latitude === null || customer.longitude === null) return null;
+  return distanceMeters(at, { latitude: customer.latitude, longitude: customer.longitude });
+}
+
+/** The customer with its distance from `fix` (null without a fix, or without a customer position). */
+export function withDistance<C extends { latitude: number | null; longitude: number | null }>(
   customer: C,
   fix: Fix | null,
 ): C & { distanceMeters: number | null } {
-  return { ...customer, distanceMeters: fix ? distanceMeters(fix, customer) : null };
+  return { ...customer, distanceMeters: fix ? distanceTo(fix, customer) : null };
 }
 
 /** Customers whose name or address contains `term` (any case), for searching the cached list offline. */
@@ -109,6 +115,7 @@ export const FLAG_TEXT: Record<VisitFlag, MessageKey> = {
   POOR_ACCURACY: 'field.flag.POOR_ACCURACY',
   IMPOSSIBLE_SPEED: 'field.flag.IMPOSSIBLE_SPEED',
   CLOCK_MISMATCH: 'field.flag.CLOCK_MISMATCH',
+  NO_CUSTOMER_POSITION: 'field.flag.NO_CUSTOMER_POSITION',
   LEFT_OPEN: 'field.flag.LEFT_OPEN',
 };
 
