@@ -15,6 +15,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from redis.asyncio import Redis
 
+from podium.audit import service as audit
 from podium.core.env import Env
 from podium.core.memory import tune_for_serving
 from podium.customer_pages import service as customer_pages
@@ -97,6 +98,10 @@ def subscribers() -> SubscriberTable:
         # A customer changing hands takes along the open deals its former owner held on it.
         CustomersReassigned: [handovers.on_customers_reassigned],
     }
+    # The audit log keeps its entry of every audit-worthy change (audit/catalog.py names them).
+    for event_type in DomainEvent.registry.values():
+        if audit.audits(event_type.name):
+            table.setdefault(event_type, []).append(audit.on_event)
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):
             table[event_type].append(publish_live)
@@ -156,13 +161,14 @@ async def _prune_events(env: Env) -> int:
 async def _sweep(env: Env, every: float) -> None:
     """Housekeeping every instance may run (each step is idempotent): visits left open past their day are
     closed, last month's top three get their champions' badge, ended contests get their winners, handled events past
-    their keep are deleted, boards that drifted from the ledgers are repaired."""
+    their keep are deleted (audit entries past theirs: two years at least), boards that drifted from the ledgers are repaired."""
     while True:
         steps = (
             (visits.close_left_open, "closing visits left open"),
             (badges.award_month_champions, "awarding month champions"),
             (contests.finalize_ended, "finishing ended contests"),
             (_prune_events, "deleting handled events past their keep"),
+            (audit.prune, "deleting audit entries past their keep"),
             (leaderboards.repair_drift, "repairing boards that drifted from the ledgers"),
         )
         for step, name in steps:
