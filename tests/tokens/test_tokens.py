@@ -17,8 +17,10 @@ import pytest_asyncio
 import websockets
 from sqlalchemy import select, text, update
 
+from podium.graphql.schema import schema
 from podium.settings import TokenSettings
 from podium.tokens.models import ApiToken
+from podium.tokens.scopes import CAPABILITIES
 from tests.conftest import Server, open_stack, start_server, stop_server
 from tests.support import GraphQLClient, World, make_world
 
@@ -252,3 +254,12 @@ async def test_the_websocket_refuses_a_bearer_token_and_the_token_wins_over_a_co
     assert export.status_code == 401
     # A manager's session stays what it was: no token, no scopes.
     assert "errors" not in await org.manager.execute(ME)
+
+
+def test_every_field_a_scope_opens_is_in_the_schema() -> None:
+    """A renamed field would silently close to tokens: the table must name fields that exist."""
+    graphql = schema._schema
+    assert graphql.query_type is not None and graphql.mutation_type is not None
+    for capability, (reads, writes) in CAPABILITIES.items():
+        assert set(reads) <= set(graphql.query_type.fields), capability
+        assert set(writes) <= set(graphql.mutation_type.fields), capability

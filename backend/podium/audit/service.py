@@ -66,7 +66,7 @@ class AuditFilter:
     subject_id: str = ""
     since: datetime | None = None
     until: datetime | None = None
-    text: str = ""  # anywhere: actor, action, subject, address, before, after
+    text: str = ""  # anywhere: actor, action, subject, address, user agent, before, after
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _conditions(org_id: int, f: AuditFilter) -> list[ColumnElement[bool]]:
     if text := f.text.strip().lower():
         pattern = contains(text)
         columns = (AuditEntry.actor_name, AuditEntry.actor_email, AuditEntry.action, AuditEntry.subject_type, AuditEntry.subject_id,
-                   AuditEntry.ip, AuditEntry.before, AuditEntry.after)
+                   AuditEntry.ip, AuditEntry.user_agent, AuditEntry.before, AuditEntry.after)
         where.append(or_(*(func.lower(c).like(pattern, escape=LIKE_ESCAPE) for c in columns)))
     return where
 
