@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -124,7 +123,7 @@ async def entries(env: Env, viewer: Viewer, f: AuditFilter, *, offset: int = 0, 
     return AuditPage(list(rows), int(total))
 
 
-async def each_entry(env: Env, viewer: Viewer, f: AuditFilter, batch: int = 1000) -> Any:
+async def each_entry(env: Env, viewer: Viewer, f: AuditFilter, batch: int = 1000) -> AsyncIterator[AuditEntry]:
     """Every matching entry, newest first, read in batches (exports)."""
     _require_admin(viewer)
     where = _conditions(viewer.org_id, f)

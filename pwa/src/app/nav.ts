@@ -64,6 +64,8 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       { id: 'tvs', href: '/tv/pair', label: 'nav.item.tvs' },
       { id: 'robots', href: '/settings/robots', label: 'nav.item.robots', admin: true },
       { id: 'events', href: '/settings/events', label: 'nav.item.events', admin: true },
+      { id: 'tokens', href: '/settings/tokens', label: 'nav.item.tokens', admin: true },
+      { id: 'audit', href: '/settings/audit', label: 'nav.item.audit', admin: true },
     ],
   },
 ];

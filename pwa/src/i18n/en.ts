@@ -20,6 +20,7 @@ import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
 import { orgEn } from '@/i18n/org';
 import { customersEn } from '@/i18n/customers';
+import { accessEn } from '@/i18n/access';
 
 export const en = {
   ...accountsEn,
@@ -40,6 +41,7 @@ export const en = {
   ...pointsEn,
   ...robotsEn,
   ...eventsEn,
+  ...accessEn,
   ...uiEn,
   'app.name': 'Podium',
   'app.loading': 'Loading…',
@@ -390,6 +392,7 @@ export const en = {
   "error.CYCLE": "A unit cannot go under itself or one of its own units.",
   "error.NOT_EMPTY": "Still has people or units in it.",
   "error.INTERNAL": "Something went wrong on our side. Try again later.",
+  "error.MISSING_SCOPE": "This API token lacks the scope for this.",
 } as const;
 
 export type MessageKey = keyof typeof en;

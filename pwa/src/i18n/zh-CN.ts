@@ -18,6 +18,7 @@ import { rewardsZhCN } from '@/i18n/rewards';
 import { robotsZhCN } from '@/i18n/robots';
 import { tvZhCN } from '@/i18n/tv';
 import { customersZhCN } from '@/i18n/customers';
+import { accessZhCN } from '@/i18n/access';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
@@ -39,6 +40,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...pointsZhCN,
   ...robotsZhCN,
   ...eventsZhCN,
+  ...accessZhCN,
   ...uiZhCN,
   'app.name': 'Podium',
   'app.loading': '加载中…',
@@ -389,4 +391,5 @@ export const zhCN: Record<MessageKey, string> = {
   "error.CYCLE": "组织单元不能放到自身或其下级之下。",
   "error.NOT_EMPTY": "仍有人员或下级单元。",
   "error.INTERNAL": "服务器出错了，请稍后再试。",
+  "error.MISSING_SCOPE": "该 API 令牌缺少此操作的权限范围。",
 };
