@@ -170,7 +170,8 @@ async def revoke_token(env: Env, viewer: Viewer, token_id: int) -> TokenView:
         if row.revoked_at is None:
             row.revoked_at = now
             tx.record(TokenRevoked(org_id=viewer.org_id, token=row.id, title=row.name, by=viewer.user_id))
-        return _view(row, now)
+        named = await orgs.people_named(tx.session, {row.created_by} if row.created_by else set())
+        return _view(row, now, named[row.created_by].name if row.created_by in named else "")
 
 
 async def tokens(env: Env, viewer: Viewer) -> list[TokenView]:

@@ -90,6 +90,14 @@ export const auditScreen: Screen = (root, { me: maybeMe }) => {
       </div>
     </div>`;
 
+  const openEntry = (view: View<State>, entry: AuditEntry) => {
+    view.update({ open: entry });
+    // Below 1280 px the entry opens under the list: bring it into sight.
+    if (window.matchMedia('(max-width: 1279px)').matches) {
+      requestAnimationFrame(() => root.querySelector('[data-testid="audit-detail"]')?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
+    }
+  };
+
   const who = (e: AuditEntry) => html`<span class="audit-who">
       <strong>${e.actorName || t('audit.system')}${e.actorTokenId ? html` <span class="audit-token">${t('audit.token')}</span>` : nothing}</strong>
       ${e.actorEmail ? html`<small>${e.actorEmail}</small>` : nothing}
@@ -146,7 +154,7 @@ export const auditScreen: Screen = (root, { me: maybeMe }) => {
             ? html`<div class="skeleton-list"><div class="skeleton-row"></div><div class="skeleton-row"></div></div>`
             : dataTable({
                 rows, columns, rowId: (e) => e.id, label: t('audit.title'), state: s.table, mode: 'server', total,
-                testId: 'audit-table', rowTestId: 'audit-row', onRowClick: (e) => view.update({ open: e }),
+                testId: 'audit-table', rowTestId: 'audit-row', onRowClick: (e) => openEntry(view, e),
                 rowData: (e) => ({ kind: e.action }),
                 empty: html`<p data-testid="audit-empty">${t('audit.empty')}</p>`,
                 onChange: (next) => view.update({ table: next }),

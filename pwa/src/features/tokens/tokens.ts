@@ -25,6 +25,7 @@ import { mount, type View } from '@/ui/view';
 
 const NAME_MAX = 80;
 const SLOTS = ['name', 'scopes', 'expiresInDays', 'overlapHours'];
+const DRAFT_SLOTS: Record<keyof Draft, string> = { name: 'name', scopes: 'scopes', days: 'expiresInDays' };
 
 interface Draft {
   name: string;
@@ -155,12 +156,16 @@ export const tokensScreen: Screen = (root, { me: maybeMe }) => {
   const form = (s: State, view: View<State>) => {
     const d = s.draft;
     if (!d) return nothing;
-    const set = (patch: Partial<Draft>) => view.update({ draft: { ...d, ...patch } });
+    // A change to a field takes its error away: what is shown is what is still wrong.
+    const set = (patch: Partial<Draft>) => {
+      const touched = Object.keys(patch).map((k) => DRAFT_SLOTS[k as keyof Draft]);
+      view.update((now) => ({ draft: { ...d, ...patch }, errors: now.errors.filter((e) => !touched.some((slot) => (e.field ?? '').endsWith(slot))) }));
+    };
     return html`<form class="card token-form" novalidate data-testid="token-form" @submit=${(e: Event) => { e.preventDefault(); create(view); }}>
       <h2 class="token-form-title">${t('tokens.new')}</h2>
       <label class="field"><span class="label">${t('tokens.fieldName')}</span>
         <input class="input" maxlength=${NAME_MAX} autocomplete="off" .value=${d.name} placeholder=${t('tokens.namePlaceholder')} data-testid="token-name"
-          @input=${(e: Event) => { d.name = (e.currentTarget as HTMLInputElement).value; }} />
+          @input=${(e: Event) => set({ name: (e.currentTarget as HTMLInputElement).value })} />
         ${fieldErrors(s, 'name')}
       </label>
       <fieldset class="field token-scopes"><legend class="label">${t('tokens.fieldScopes')}</legend>
