@@ -162,3 +162,32 @@ async def test_admins_export_the_filtered_log_as_csv_and_xlsx(org: Org) -> None:
     async with GraphQLClient(org.server.url) as stranger:
         refused = await stranger.http.get("/api/audit/export", headers={"Authorization": f"Bearer {secret}"})
     assert refused.status_code == 401  # a token reads the log through GraphQL only
+
+
+SAVE_RULE = """
+mutation S($input: SavePointRuleInput!) { savePointRule(input: $input) { __typename ... on OperationError { errors { field code } } } }
+"""
+SAVE_ROBOT = "mutation R($input: RobotInput!) { saveRobot(input: $input) { __typename ... on SaveRobotSuccess { robot { id } } } }"
+DELETE_ROBOT = "mutation D($id: ID!) { deleteRobot(id: $id) { __typename } }"
+
+
+async def test_point_rules_and_group_robots_are_logged_with_before_and_after_and_no_secret(org: Org) -> None:
+    rules = (await org.admin.data("{ pointRules { kind points dailyCap multiplier active } }"))["pointRules"]
+    visit = next(r for r in rules if r["kind"] == "verified_visit")
+    for points in (7, 9):
+        data = {"kind": "verified_visit", "points": points, "dailyCap": visit["dailyCap"], "multiplier": "1", "active": True}
+        assert (await org.admin.data(SAVE_RULE, {"input": data}))["savePointRule"]["__typename"] != "OperationError"
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=very-secret-key-1234"
+    robot = {"kind": "WECOM", "name": "销售一群", "url": url, "celebrations": ["DEAL_WON"], "locale": "ZH_CN"}
+    saved = (await org.admin.data(SAVE_ROBOT, {"input": robot}))["saveRobot"]["robot"]
+    await org.admin.data(SAVE_ROBOT, {"input": {**robot, "id": saved["id"], "url": None, "name": "销售二群"}})
+    await org.admin.data(DELETE_ROBOT, {"id": saved["id"]})
+    await settle(org)
+
+    changed = (await search(org, action="rules"))["entries"][0]
+    assert changed["before"]["points"] == 7 and changed["after"]["points"] == 9
+    robots = (await search(org, subjectType="robot", subjectId=saved["id"]))["entries"]
+    assert [e["action"] for e in robots] == ["robot_deleted", "robot_saved", "robot_saved"]
+    assert robots[1]["before"]["name"] == "销售一群" and robots[1]["after"]["name"] == "销售二群"
+    assert robots[0]["before"]["name"] == "销售二群" and robots[0]["after"] == {"by": org.world.admin.id, "robot": int(saved["id"])}
+    assert "very-secret-key" not in str(robots) and robots[2]["after"]["url"].endswith("1234")

@@ -46,6 +46,9 @@ AUDITED: dict[str, tuple[str, str]] = {
     "visit_reviewed": ("visit", "visit"),
     "reward": ("reward", "user"),
     "contest": ("contest", "id"),
+    # group robots (the outbound webhooks' kin)
+    "robot_saved": ("robot", "robot"),
+    "robot_deleted": ("robot", "robot"),
     # tokens
     "token_created": ("token", "token"),
     "token_rotated": ("token", "token"),
