@@ -143,5 +143,7 @@ async def test_an_admin_makes_rotates_and_revokes_a_token_and_reads_the_audit_lo
     await expect(manager.get_by_test_id("menu-audit")).to_have_count(0)
     await expect(manager.get_by_test_id("menu-tokens")).to_have_count(0)
     await manager.goto(f"{server.url}/settings/audit")
-    await expect(manager.get_by_text("Only admins can read the audit log.")).to_be_visible()
+    await expect(manager.get_by_test_id("audit-forbidden")).to_have_text("只有管理员可以查看审计日志。")
+    await manager.goto(f"{server.url}/settings/tokens")
+    await expect(manager.get_by_test_id("tokens-forbidden")).to_be_visible()
     await manager_context.close()

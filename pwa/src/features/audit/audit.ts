@@ -41,7 +41,9 @@ const subjectLabel = (e: AuditEntry) => {
 export const auditScreen: Screen = (root, { me: maybeMe }) => {
   const me = maybeMe as Me;
   if (me.user.role !== 'ADMIN') {
-    root.append(Object.assign(document.createElement('p'), { className: 'page empty', textContent: t('audit.adminsOnly') }));
+    const refused = Object.assign(document.createElement('p'), { className: 'page empty', role: 'alert', textContent: t('audit.adminsOnly') });
+    refused.dataset.testid = 'audit-forbidden';
+    root.append(refused);
     return;
   }
   let generation = 0;

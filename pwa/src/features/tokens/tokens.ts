@@ -60,7 +60,9 @@ const capability = (name: string) => t(`tokens.cap.${name}` as MessageKey);
 export const tokensScreen: Screen = (root, { me: maybeMe }) => {
   const me = maybeMe as Me;
   if (me.user.role !== 'ADMIN') {
-    root.append(Object.assign(document.createElement('p'), { className: 'page empty', textContent: t('tokens.adminsOnly') }));
+    const refused = Object.assign(document.createElement('p'), { className: 'page empty', role: 'alert', textContent: t('tokens.adminsOnly') });
+    refused.dataset.testid = 'tokens-forbidden';
+    root.append(refused);
     return;
   }
 
@@ -242,7 +244,7 @@ export const tokensScreen: Screen = (root, { me: maybeMe }) => {
               : nothing}
             <button type="button" class="btn btn-ghost btn-small token-revoke" data-testid="token-revoke" @click=${() => void revoke(view, x)}>${t('tokens.revoke')}</button>
           </span>`
-        : nothing },
+        : html`<span class="token-none" aria-hidden="true">—</span>` },
   ];
 
   const draw = (s: State, view: View<State>): TemplateResult => html`<section class="page tokens-page" data-testid="tokens-page">
