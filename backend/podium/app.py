@@ -15,6 +15,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from redis.asyncio import Redis
 
+from podium.audit import service as audit
 from podium.core.env import Env
 from podium.core.memory import tune_for_serving
 from podium.customer_pages import service as customer_pages
@@ -50,6 +51,7 @@ from podium.realtime.bus import Bus
 from podium.realtime.hub import Hub
 from podium.settings import Settings, get_settings, require_secret_key
 from podium.compensation.http import export_period
+from podium.audit.http import export_audit
 from podium.displays.http import claim_pairing, start_pairing
 from podium.push.http import celebration_card
 from podium.push.service import PushWorker
@@ -103,6 +105,10 @@ def subscribers() -> SubscriberTable:
     # Outbound webhooks: each event other systems may subscribe to queues its message, after the org's own consequences.
     for event_type in webhook_catalog.SOURCES:
         table.setdefault(event_type, []).append(webhooks.on_event)
+    # The audit log keeps its entry of every audit-worthy change (audit/catalog.py names them).
+    for event_type in DomainEvent.registry.values():
+        if audit.audits(event_type.name):
+            table.setdefault(event_type, []).append(audit.on_event)
     for event_type in DomainEvent.registry.values():
         if event_type.live and publish_live not in table.setdefault(event_type, []):
             table[event_type].append(publish_live)
@@ -162,13 +168,14 @@ async def _prune_events(env: Env) -> int:
 async def _sweep(env: Env, every: float) -> None:
     """Housekeeping every instance may run (each step is idempotent): visits left open past their day are
     closed, last month's top three get their champions' badge, ended contests get their winners, handled events past
-    their keep are deleted, boards that drifted from the ledgers are repaired."""
+    their keep are deleted (audit entries past theirs: two years at least), boards that drifted from the ledgers are repaired."""
     while True:
         steps = (
             (visits.close_left_open, "closing visits left open"),
             (badges.award_month_champions, "awarding month champions"),
             (contests.finalize_ended, "finishing ended contests"),
             (_prune_events, "deleting handled events past their keep"),
+            (audit.prune, "deleting audit entries past their keep"),
             (leaderboards.repair_drift, "repairing boards that drifted from the ledgers"),
         )
         for step, name in steps:
@@ -226,7 +233,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
+        route_handlers=[GraphQLController, export_period, export_audit, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
         lifespan=[lifespan],
         # Who is asking, for the plain HTTP routes that serve a paired TV as well as a person (orgs/http.py).
         dependencies={"caller": Provide(caller)},

@@ -3,6 +3,7 @@
 It imports every capability, so it sits with the composition (app.py), above all of them; no capability imports it.
 """
 
+from podium.audit import models as _audit  # noqa: F401
 from podium.badges import models as _badges  # noqa: F401
 from podium.celebrations import models as _celebrations  # noqa: F401
 from podium.core import models as _core  # noqa: F401
@@ -17,6 +18,7 @@ from podium.push import models as _push  # noqa: F401
 from podium.rewards import models as _rewards  # noqa: F401
 from podium.robots import models as _robots  # noqa: F401
 from podium.targets import models as _targets  # noqa: F401
+from podium.tokens import models as _tokens  # noqa: F401
 from podium.visits import models as _visits  # noqa: F401
 from podium.webhooks import models as _webhooks  # noqa: F401
 from podium.db.base import Base

@@ -191,6 +191,18 @@ class EventSettings:
 
 
 @dataclass(frozen=True)
+class TokenSettings:
+    # GraphQL requests one API token may make per minute (shared by every instance through Redis); then 429.
+    requests_per_minute: int = 600
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    # Days audit entries are kept before the sweep deletes them; never less than two years (730).
+    keep_days: int = 731
+
+
+@dataclass(frozen=True)
 class MapSettings:
     # Tile URL template ({z}/{x}/{y}; {s} allowed); empty: maps draw points on a plain grid.
     tile_url: str = ""
@@ -246,6 +258,8 @@ class Settings:
     events: EventSettings = field(default_factory=EventSettings)
     accounts: AccountSettings = field(default_factory=AccountSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    tokens: TokenSettings = field(default_factory=TokenSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     # development: GraphiQL on, verbose errors; production: neither.
     environment: str = "development"
 
@@ -397,6 +411,8 @@ def load_settings() -> Settings:
             smtp_timeout_seconds=float(_env("SMTP_TIMEOUT_SECONDS", "10")),
             public_url=_env("PUBLIC_URL").rstrip("/"),
         ),
+        tokens=TokenSettings(requests_per_minute=int(_env("TOKEN_REQUESTS_PER_MINUTE", "600"))),
+        audit=AuditSettings(keep_days=max(730, int(_env("AUDIT_KEEP_DAYS", "731")))),
         environment=environment,
     )
 

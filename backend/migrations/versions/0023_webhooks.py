@@ -14,7 +14,7 @@ import podium.db.base
 
 revision = '0023'
 # The lead chains it after 0022 at merge.
-down_revision = "0020"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

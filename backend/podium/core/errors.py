@@ -47,6 +47,7 @@ class ErrorCode(StrEnum):
     ALREADY_SET_UP = "ALREADY_SET_UP"
     CYCLE = "CYCLE"
     NOT_EMPTY = "NOT_EMPTY"
+    MISSING_SCOPE = "MISSING_SCOPE"
     INTERNAL = "INTERNAL"
 
 

@@ -122,6 +122,45 @@ def is_quiet() -> bool:
     return _QUIET.get()
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Who made a change and from where: stored beside the event (never in its payload nor on the wire), for the audit log."""
+
+    user_id: int | None = None
+    token_id: int | None = None
+    name: str = ""  # the person's name (a token's: its own) at the time
+    email: str = ""
+    ip: str = ""
+    user_agent: str = ""
+
+    def stored(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"), ensure_ascii=False)
+
+    @staticmethod
+    def read(stored: str | None) -> Provenance | None:
+        if not stored:
+            return None
+        raw = json.loads(stored)
+        return Provenance(**{f.name: raw.get(f.name, f.default) for f in fields(Provenance)})
+
+
+# Set by the layer that serves a request (graphql/http.py) for what it runs; events recorded meanwhile carry it.
+_PROVENANCE: ContextVar[Provenance | None] = ContextVar("podium_provenance", default=None)
+
+
+@contextmanager
+def acting(provenance: Provenance | None) -> Iterator[None]:
+    token = _PROVENANCE.set(provenance)
+    try:
+        yield
+    finally:
+        _PROVENANCE.reset(token)
+
+
+def current_provenance() -> Provenance | None:
+    return _PROVENANCE.get()
+
+
 class Dispatcher(Protocol):
     # How long the committing process has to run an event's handlers before any dispatcher may take it.
     head_start_seconds: float
@@ -137,6 +176,8 @@ class Staged:
 
     id: int
     name: str
+    created_at: datetime | None = None
+    actor: str | None = None
 
 
 async def stage(session: AsyncSession, events: list[DomainEvent], *, quiet: bool, head_start: float = 0.0) -> list[Staged]:
@@ -146,13 +187,15 @@ async def stage(session: AsyncSession, events: list[DomainEvent], *, quiet: bool
     """
     now = utcnow()
     due = now + timedelta(seconds=head_start)
+    provenance = current_provenance()
+    actor = provenance.stored() if provenance is not None else None
     values = [
         {"org_id": e.org_id, "name": e.name, "payload": e.payload(), "created_at": now, "next_at": due, "attempts": 0,
-         "handled": "", "done_at": now if quiet else None}
+         "handled": "", "done_at": now if quiet else None, "actor": actor}
         for e in events
     ]
     inserted = await session.execute(insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True), values)
-    return [Staged(int(i), e.name) for i, e in zip(inserted.scalars().all(), events, strict=True)]
+    return [Staged(int(i), e.name, now, actor) for i, e in zip(inserted.scalars().all(), events, strict=True)]
 
 
 @dataclass

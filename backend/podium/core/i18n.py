@@ -41,6 +41,10 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "Wrong email or password.",
         Locale.ZH_CN: "邮箱或密码错误。",
     },
+    "MISSING_SCOPE": {
+        Locale.EN: "This API token lacks the scope {scope}.",
+        Locale.ZH_CN: "该 API 令牌缺少权限范围 {scope}。",
+    },
     "RATE_LIMITED": {
         Locale.EN: "Too many attempts. Try again in a few minutes.",
         Locale.ZH_CN: "尝试次数过多，请几分钟后再试。",

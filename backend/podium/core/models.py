@@ -33,3 +33,5 @@ class EventRow(IdMixin, Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Given up after too many attempts: kept, with its error, for an admin to see and retry.
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who made the change and from where (core.events.Provenance as JSON); None for the system's own work.
+    actor: Mapped[str | None] = mapped_column(Text)

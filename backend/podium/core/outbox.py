@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,6 +52,23 @@ async def publish_live(env: Env, event: DomainEvent) -> None:
 
 
 @dataclass(frozen=True)
+class EventMeta:
+    """The stored row of the event a handler is running for: its id (a key for idempotence), when, and who."""
+
+    id: int
+    created_at: datetime
+    actor: str | None
+
+
+_HANDLING: ContextVar[EventMeta | None] = ContextVar("podium_handling", default=None)
+
+
+def handling() -> EventMeta | None:
+    """The row of the event whose handlers are running (None outside a handler)."""
+    return _HANDLING.get()
+
+
+@dataclass(frozen=True)
 class Outcome:
     row_id: int
     handled: frozenset[str]
@@ -85,27 +103,33 @@ class Outbox:
 
     # ---------------------------------------------------------------- running
 
-    async def handle(self, event: DomainEvent, done: frozenset[str] = frozenset()) -> tuple[frozenset[str], str | None]:
+    async def handle(
+        self, event: DomainEvent, done: frozenset[str] = frozenset(), meta: EventMeta | None = None
+    ) -> tuple[frozenset[str], str | None]:
         """Run the event's handlers that have not succeeded yet; each one's failure is its own."""
         handled = set(done)
         errors: list[str] = []
-        for name, handler in self.handlers_for(event.name):
-            if name in handled:
-                continue
-            try:
-                await handler(self.env, event)
-            except Exception as exc:  # kept on the row and retried; the others still run
-                log.warning("handler %s failed on %s: %s", name, event.name, exc, exc_info=True)
-                errors.append(f"{name}: {type(exc).__name__}: {exc}")
-            else:
-                handled.add(name)
+        marker = _HANDLING.set(meta)
+        try:
+            for name, handler in self.handlers_for(event.name):
+                if name in handled:
+                    continue
+                try:
+                    await handler(self.env, event)
+                except Exception as exc:  # kept on the row and retried; the others still run
+                    log.warning("handler %s failed on %s: %s", name, event.name, exc, exc_info=True)
+                    errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                else:
+                    handled.add(name)
+        finally:
+            _HANDLING.reset(marker)
         return frozenset(handled), ("\n".join(errors)[:ERROR_MAX] if errors else None)
 
     async def run_now(self, staged: list[tuple[Staged, DomainEvent]]) -> None:
         """After the commit, in the committing process: the latency path."""
         failed = []
         for row, event in staged:
-            handled, error = await self.handle(event)
+            handled, error = await self.handle(event, meta=EventMeta(row.id, row.created_at or utcnow(), row.actor))
             if error is None:
                 self._mark_done(row.id)
             else:
@@ -146,18 +170,20 @@ class Outbox:
         """
         claimed = await self._claim(limit, org_id=org_id, whenever=whenever)
         outcomes = []
-        for row_id, name, payload, handled in claimed:
+        for row_id, name, payload, handled, meta in claimed:
             try:
                 event = DomainEvent.decode(name, payload)
             except Exception as exc:  # an event this version cannot read: keep it visible, never drop it
                 outcomes.append(Outcome(row_id, handled, f"decode: {type(exc).__name__}: {exc}"[:ERROR_MAX]))
                 continue
-            done, error = await self.handle(event, handled)
+            done, error = await self.handle(event, handled, meta)
             outcomes.append(Outcome(row_id, done, error))
         await self._finish(outcomes, claimed=True)
         return len(claimed)
 
-    async def _claim(self, limit: int, *, org_id: int | None = None, whenever: bool = False) -> list[tuple[int, str, str, frozenset[str]]]:
+    async def _claim(
+        self, limit: int, *, org_id: int | None = None, whenever: bool = False
+    ) -> list[tuple[int, str, str, frozenset[str], EventMeta]]:
         now = utcnow()
         async with self.env.db() as session:
             await session.connection(execution_options={WRITE_OPTION: True})
@@ -171,7 +197,7 @@ class Outbox:
             for row in rows:
                 row.attempts += 1
                 row.next_at = now + timedelta(seconds=self.lease_seconds)
-            claimed = [(r.id, r.name, r.payload, frozenset(r.handled.split())) for r in rows]
+            claimed = [(r.id, r.name, r.payload, frozenset(r.handled.split()), EventMeta(r.id, r.created_at, r.actor)) for r in rows]
             await session.commit()
         return claimed
 

@@ -36,10 +36,18 @@ class Viewer:
     name: str
     display_id: int | None = None
     boards: frozenset[BoardGrant] = field(default_factory=frozenset)
+    email: str = ""
+    # An API token's principal: it acts as the admin who made it, only within `scopes` (tokens/scopes.py).
+    token_id: int | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def is_token(self) -> bool:
+        return self.token_id is not None
 
     @property
     def is_display(self) -> bool:

@@ -39,6 +39,8 @@ from podium.rewards import graphql as rewards
 from podium.robots import graphql as robots
 from podium.webhooks import graphql as webhooks
 from podium.targets import graphql as targets
+from podium.tokens import graphql as tokens
+from podium.audit import graphql as audit
 from podium.visits import graphql as visits
 
 MAX_DEPTH = 10
@@ -48,8 +50,8 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, team_pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query, homes.Query, webhooks.Query))
-Mutation = merge_types("Mutation", (orgs.Mutation, people_accounts.Mutation, org_units.Mutation, products.Mutation, customers.Mutation, customers.ManageMutation, customer_pages.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, team_pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation, events.Mutation, webhooks.Mutation))
+Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, team_pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query, homes.Query, webhooks.Query, tokens.Query, audit.Query))
+Mutation = merge_types("Mutation", (orgs.Mutation, people_accounts.Mutation, org_units.Mutation, products.Mutation, customers.Mutation, customers.ManageMutation, customer_pages.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, team_pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation, events.Mutation, webhooks.Mutation, tokens.Mutation))
 Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, contests.Subscription, visits.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).
@@ -92,6 +94,7 @@ def build_schema() -> PodiumSchema:
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             displays.DisplayScope,  # a paired TV runs only what it was paired for
+            tokens.TokenScope,  # an API token runs only the root fields its scopes open
         ],
     )
 

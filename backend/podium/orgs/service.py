@@ -89,6 +89,7 @@ def viewer_of(user: User) -> Viewer:
         role=Role(user.role),
         locale=parse_locale(user.locale),
         name=user.name,
+        email=user.email,
     )
 
 

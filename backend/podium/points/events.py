@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from podium.core.events import DomainEvent
 
@@ -23,5 +24,9 @@ class PointsEntered(DomainEvent):
 
 @dataclass(frozen=True)
 class PointRulesChanged(DomainEvent):
+    """A rule was saved; `before` is empty for a kind's first saved rule (the audit log shows the difference)."""
+
     name = "rules"
     rule: str
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)

@@ -324,6 +324,7 @@ async def save_rule(env: Env, viewer: Viewer, data: RuleInput) -> PointRule:
     async with transaction(env.db) as tx:
         query = select(PointRule).where(PointRule.org_id == viewer.org_id, PointRule.kind == data.kind).with_for_update()
         rule = await tx.session.scalar(query)
+        before = _settings_of(rule) if rule is not None else {}
         if rule is None:
             try:
                 async with tx.session.begin_nested():  # a savepoint: losing the race below must not abort the transaction
@@ -341,8 +342,17 @@ async def save_rule(env: Env, viewer: Viewer, data: RuleInput) -> PointRule:
             rule.unit_amount, rule.min_points, rule.max_points = data.unit_amount, data.min_points, data.max_points
         rule.updated_by, rule.updated_at = viewer.user_id, env.clock()
         await tx.session.flush()
-        tx.record(PointRulesChanged(org_id=viewer.org_id, rule=data.kind))
+        tx.record(PointRulesChanged(org_id=viewer.org_id, rule=data.kind, before=before, after=_settings_of(rule)))
     return rule
+
+
+def _settings_of(rule: PointRule) -> dict[str, object]:
+    """What an admin sets on a rule, as the audit log records it."""
+    return {
+        "points": rule.points, "daily_cap": rule.daily_cap, "multiplier": str(rule.multiplier), "active": rule.active,
+        "starts_on": rule.starts_on.isoformat() if rule.starts_on else None, "ends_on": rule.ends_on.isoformat() if rule.ends_on else None,
+        "unit_amount": str(rule.unit_amount) if rule.unit_amount is not None else None, "min_points": rule.min_points, "max_points": rule.max_points,
+    }
 
 
 # ---------------------------------------------------------------- manual adjustments

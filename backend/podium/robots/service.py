@@ -26,6 +26,7 @@ from podium.core.jobs import Claimed, Delivery, JobRunner, kick
 from podium.core.outbound import is_public_url, pinned_client
 from podium.core.policies import Viewer
 from podium.robots.formats import Answer, Platform, body, encode, escape, read_answer, signed_url, strong
+from podium.robots.events import RobotDeleted, RobotSaved
 from podium.robots.models import Robot, RobotJob
 
 
@@ -132,6 +133,7 @@ async def save_robot(env: Env, viewer: Viewer, data: RobotInput) -> Robot:
             if found is None or found.org_id != viewer.org_id:
                 raise DomainError.one(ErrorCode.NOT_FOUND, "id")
             robot = found
+        before = _settings_of(robot) if data.robot_id is not None else {}
         robot.kind, robot.name, robot.locale, robot.active = data.kind, data.name.strip(), data.locale, data.active
         robot.kinds = ",".join(k for k in RobotCelebration if k.value in set(data.celebrations))
         if data.url is not None:
@@ -143,6 +145,7 @@ async def save_robot(env: Env, viewer: Viewer, data: RobotInput) -> Robot:
         robot.updated_at = now
         if data.robot_id is not None:
             await s.flush()
+            tx.record(RobotSaved(org_id=viewer.org_id, robot=robot.id, by=viewer.user_id, before=before, after=_settings_of(robot)))
             return robot
         try:
             async with s.begin_nested():  # a savepoint: losing the race below must not abort the transaction
@@ -153,16 +156,28 @@ async def save_robot(env: Env, viewer: Viewer, data: RobotInput) -> Robot:
             if replay is None:
                 raise
             return replay
+        tx.record(RobotSaved(org_id=viewer.org_id, robot=robot.id, by=viewer.user_id, after=_settings_of(robot)))
     return robot
+
+
+def _settings_of(robot: Robot) -> dict[str, object]:
+    """A robot as the audit log records it: never its URL nor its secret, which open the group to anyone."""
+    return {"kind": robot.kind, "name": robot.name, "celebrations": robot.kinds, "locale": robot.locale, "active": robot.active,
+            "url": url_hint(robot.url) if robot.url else "", "signed": bool(robot.secret)}
 
 
 async def delete_robot(env: Env, viewer: Viewer, robot_id: int) -> bool:
     """Remove a robot and whatever was still queued for it (admins); False when it was not there."""
     _require_admin(viewer)
     async with transaction(env.db) as tx:
+        found = await tx.session.scalar(select(Robot).where(Robot.id == robot_id, Robot.org_id == viewer.org_id))
+        if found is None:
+            return False
+        before = _settings_of(found)
         await tx.session.execute(delete(RobotJob).where(RobotJob.robot_id == robot_id, RobotJob.org_id == viewer.org_id))
-        result = await tx.session.execute(delete(Robot).where(Robot.id == robot_id, Robot.org_id == viewer.org_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        await tx.session.execute(delete(Robot).where(Robot.id == robot_id, Robot.org_id == viewer.org_id))
+        tx.record(RobotDeleted(org_id=viewer.org_id, robot=robot_id, by=viewer.user_id, before=before))
+    return True
 
 
 def _sample(robot: Robot) -> str:

@@ -48,6 +48,8 @@ const ROUTES: Record<string, Route> = {
   '/settings/robots': { load: () => import('@/features/robots/robots').then((m) => m.robotsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/webhooks': { load: () => import('@/features/webhooks/webhooks').then((m) => m.webhooksScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/events': { load: () => import('@/features/events/events').then((m) => m.eventsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/tokens': { load: () => import('@/features/tokens/tokens').then((m) => m.tokensScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/audit': { load: () => import('@/features/audit/audit').then((m) => m.auditScreen), auth: true, chrome: 'app', tab: 'team' },
   '/menu': { load: () => import('@/app/menu').then((m) => m.menuScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/people': { load: () => import('@/features/accounts/people').then((m) => m.peopleScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/password': { load: () => import('@/features/accounts/password').then((m) => m.passwordScreen), auth: true, chrome: 'app', tab: 'home' },

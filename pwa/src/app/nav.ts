@@ -65,6 +65,8 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       { id: 'robots', href: '/settings/robots', label: 'nav.item.robots', admin: true },
       { id: 'webhooks', href: '/settings/webhooks', label: 'nav.item.webhooks', admin: true },
       { id: 'events', href: '/settings/events', label: 'nav.item.events', admin: true },
+      { id: 'tokens', href: '/settings/tokens', label: 'nav.item.tokens', admin: true },
+      { id: 'audit', href: '/settings/audit', label: 'nav.item.audit', admin: true },
     ],
   },
 ];

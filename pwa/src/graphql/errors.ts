@@ -41,6 +41,7 @@ const CODES: readonly ErrorCode[] = [
   'ALREADY_SET_UP',
   'CYCLE',
   'NOT_EMPTY',
+  'MISSING_SCOPE',
   'INTERNAL',
 ];
 

@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'ALREADY_SET_UP'
   | 'CYCLE'
   | 'NOT_EMPTY'
+  | 'MISSING_SCOPE'
   | 'INTERNAL';
 export type CelebrationKind = 'OVERTAKE' | 'MILESTONE' | 'DEAL_WON' | 'BADGE' | 'CONTEST';
 

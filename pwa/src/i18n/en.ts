@@ -21,6 +21,7 @@ import { webhooksEn } from '@/i18n/webhooks';
 import { tvEn } from '@/i18n/tv';
 import { orgEn } from '@/i18n/org';
 import { customersEn } from '@/i18n/customers';
+import { accessEn } from '@/i18n/access';
 
 export const en = {
   ...accountsEn,
@@ -42,6 +43,7 @@ export const en = {
   ...robotsEn,
   ...webhooksEn,
   ...eventsEn,
+  ...accessEn,
   ...uiEn,
   'app.name': 'Podium',
   'app.loading': 'Loading…',
@@ -392,6 +394,7 @@ export const en = {
   "error.CYCLE": "A unit cannot go under itself or one of its own units.",
   "error.NOT_EMPTY": "Still has people or units in it.",
   "error.INTERNAL": "Something went wrong on our side. Try again later.",
+  "error.MISSING_SCOPE": "This API token lacks the scope for this.",
 } as const;
 
 export type MessageKey = keyof typeof en;

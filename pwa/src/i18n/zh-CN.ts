@@ -19,6 +19,7 @@ import { robotsZhCN } from '@/i18n/robots';
 import { webhooksZhCN } from '@/i18n/webhooks';
 import { tvZhCN } from '@/i18n/tv';
 import { customersZhCN } from '@/i18n/customers';
+import { accessZhCN } from '@/i18n/access';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
@@ -41,6 +42,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...robotsZhCN,
   ...webhooksZhCN,
   ...eventsZhCN,
+  ...accessZhCN,
   ...uiZhCN,
   'app.name': 'Podium',
   'app.loading': '加载中…',
@@ -391,4 +393,5 @@ export const zhCN: Record<MessageKey, string> = {
   "error.CYCLE": "组织单元不能放到自身或其下级之下。",
   "error.NOT_EMPTY": "仍有人员或下级单元。",
   "error.INTERNAL": "服务器出错了，请稍后再试。",
+  "error.MISSING_SCOPE": "该 API 令牌缺少此操作的权限范围。",
 };
