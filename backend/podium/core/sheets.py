@@ -1,0 +1,280 @@
+"""The one spreadsheet writer of every export: typed columns and rows in, CSV or XLSX out, in bounded memory.
+
+CSV is UTF-8 with a BOM (Excel opens Chinese right only with it) and neutralises formulas the way OWASP
+advises: a text cell starting with = + - @ tab or CR gets a leading apostrophe. Numbers are never touched,
+so -12.50 still sums. XLSX goes through xlsxwriter in constant-memory mode: each row is flushed to a temp
+file as it is written and the workbook is zipped at the end, so 100,000 rows never sit in memory; text is
+always `write_string` (never a formula), numbers and dates are typed cells with formats, the header row is
+frozen and filtered. Rows may come from an async iterator (a database stream); they are taken in batches and
+written in a worker thread so a large export does not stall the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import tempfile
+import unicodedata
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import xlsxwriter
+
+from podium.core.i18n import Locale
+from podium.core.money import plain
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BATCH = 1000
+CHUNK = 64 * 1024
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+MAX_WIDTH = 60
+SHEET_NAME_MAX = 31  # Excel's limit
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    DECIMAL = "decimal"
+    MONEY = "money"  # two decimals, always
+    DATE = "date"
+    DATETIME = "datetime"  # shown in the export's time zone
+    PERCENT = "percent"  # given in percent points (85.5), as the app shows them
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    en: str
+    zh: str
+    kind: Kind = Kind.TEXT
+
+    def header(self, locale: Locale) -> str:
+        return self.zh if locale is Locale.ZH_CN else self.en
+
+
+Row = Sequence[Any] | Mapping[str, Any]
+Rows = Iterable[Row] | AsyncIterable[Row]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    en: str
+    zh: str
+    columns: Sequence[Column]
+    rows: Rows
+
+    def name(self, locale: Locale) -> str:
+        return (self.zh if locale is Locale.ZH_CN else self.en)[:SHEET_NAME_MAX]
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _values(columns: Sequence[Column], row: Row) -> Sequence[Any]:
+    if isinstance(row, Mapping):
+        return [row.get(c.key) for c in columns]
+    return row
+
+
+async def _batches(rows: Rows) -> AsyncIterator[list[Row]]:
+    batch: list[Row] = []
+    if isinstance(rows, AsyncIterable):
+        async for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+    else:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+    return moment.astimezone(tz) if moment.tzinfo is not None else moment
+
+
+def _csv_value(kind: Kind, value: Any, tz: ZoneInfo) -> str:
+    if value is None or value == "":
+        return ""
+    if kind is Kind.TEXT:
+        return neutralised(str(value))
+    if kind is Kind.MONEY:
+        return str(Decimal(value).quantize(CENT))
+    if kind in (Kind.DECIMAL, Kind.PERCENT):
+        return str(plain(Decimal(value)))
+    if kind is Kind.INT:
+        return str(int(value))
+    if kind is Kind.DATETIME and isinstance(value, datetime):
+        return _local(value, tz).strftime("%Y-%m-%d %H:%M:%S")
+    if kind is Kind.DATE and isinstance(value, datetime):
+        return _local(value, tz).date().isoformat()
+    return value.isoformat() if isinstance(value, date) else neutralised(str(value))
+
+
+async def csv_chunks(sheets: Sequence[Sheet], locale: Locale, zone: str) -> AsyncIterator[bytes]:
+    """The sheets one after another, a blank line between them, as UTF-8 bytes with a BOM."""
+    tz = ZoneInfo(zone)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for index, sheet in enumerate(sheets):
+        if index:
+            writer.writerow([])
+        writer.writerow([neutralised(c.header(locale)) for c in sheet.columns])
+        kinds = [c.kind for c in sheet.columns]
+        async for batch in _batches(sheet.rows):
+            for row in batch:
+                writer.writerow([_csv_value(k, v, tz) for k, v in zip(kinds, _values(sheet.columns, row), strict=False)])
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue().encode("utf-8")
+
+
+def _text_width(text: str) -> int:
+    # A Chinese character is about two Latin ones wide in Excel's default font.
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+_KIND_WIDTH = {Kind.INT: 8, Kind.DECIMAL: 12, Kind.MONEY: 14, Kind.PERCENT: 9, Kind.DATE: 11, Kind.DATETIME: 17}
+
+
+class _Book:
+    """An xlsxwriter workbook in constant-memory mode with one format per kind."""
+
+    def __init__(self, path: str, tz: ZoneInfo) -> None:
+        self.tz = tz
+        # Strings are never turned into numbers, formulas or URLs: a cell says exactly what the row said.
+        self.book = xlsxwriter.Workbook(path, {
+            "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
+            "tmpdir": os.path.dirname(path),
+        })
+        self.header = self.book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
+        self.formats = {
+            Kind.INT: self.book.add_format({"num_format": "0"}),
+            Kind.DECIMAL: self.book.add_format({"num_format": "General"}),
+            Kind.MONEY: self.book.add_format({"num_format": "#,##0.00"}),
+            Kind.PERCENT: self.book.add_format({"num_format": "0.0%"}),
+            Kind.DATE: self.book.add_format({"num_format": "yyyy-mm-dd"}),
+            Kind.DATETIME: self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        }
+
+    def write(self, ws: Any, r: int, c: int, kind: Kind, value: Any) -> None:
+        if value is None or value == "":
+            return
+        if kind is Kind.TEXT or isinstance(value, str):
+            ws.write_string(r, c, str(value))
+        elif kind is Kind.INT:
+            ws.write_number(r, c, int(value), self.formats[kind])
+        elif kind is Kind.MONEY:
+            # A Decimal goes in as a Decimal: xlsxwriter formats it with Decimal's own formatting, so no float rounding.
+            ws.write_number(r, c, Decimal(value).quantize(CENT), self.formats[kind])
+        elif kind is Kind.DECIMAL:
+            ws.write_number(r, c, plain(Decimal(value)), self.formats[kind])
+        elif kind is Kind.PERCENT:
+            ws.write_number(r, c, plain(Decimal(value) / HUNDRED), self.formats[kind])
+        elif isinstance(value, datetime):
+            local = _local(value, self.tz).replace(tzinfo=None)
+            ws.write_datetime(r, c, local.date() if kind is Kind.DATE else local, self.formats[kind])
+        elif isinstance(value, date):
+            ws.write_datetime(r, c, value, self.formats[kind])
+        else:
+            ws.write_string(r, c, str(value))
+
+    def sheet(self, sheet: Sheet, locale: Locale) -> tuple[Any, int]:
+        ws = self.book.add_worksheet(sheet.name(locale))
+        ws.freeze_panes(1, 0)
+        for c, column in enumerate(sheet.columns):
+            ws.write_string(0, c, column.header(locale), self.header)
+        return ws, 1
+
+    def widths(self, ws: Any, columns: Sequence[Column], locale: Locale, sample: list[Row]) -> None:
+        """Column widths from the header and the first batch: set before any row, as constant memory requires."""
+        for c, column in enumerate(columns):
+            width = max(_text_width(column.header(locale)) + 3, _KIND_WIDTH.get(column.kind, 8))
+            if column.kind is Kind.TEXT:
+                for row in sample:
+                    value = _values(columns, row)[c]
+                    if value:
+                        width = max(width, _text_width(str(value)) + 1)
+            ws.set_column(c, c, min(width, MAX_WIDTH))
+
+    def rows(self, ws: Any, start: int, columns: Sequence[Column], batch: list[Row]) -> int:
+        kinds = [c.kind for c in columns]
+        r = start
+        for row in batch:
+            for c, (kind, value) in enumerate(zip(kinds, _values(columns, row), strict=False)):
+                self.write(ws, r, c, kind, value)
+            r += 1
+        return r
+
+
+async def write_xlsx(sheets: Sequence[Sheet], locale: Locale, zone: str) -> str:
+    """The sheets as an XLSX in a temp file; the caller streams it (`file_chunks`) and that removes it."""
+    fd, path = tempfile.mkstemp(prefix="podium-export-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        book = _Book(path, ZoneInfo(zone))
+        for sheet in sheets:
+            ws, r = book.sheet(sheet, locale)
+            first = True
+            async for batch in _batches(sheet.rows):
+                if first:
+                    book.widths(ws, sheet.columns, locale, batch)
+                    first = False
+                r = await asyncio.to_thread(book.rows, ws, r, sheet.columns, batch)
+            if first:
+                book.widths(ws, sheet.columns, locale, [])
+            ws.autofilter(0, 0, max(r - 1, 0), max(len(sheet.columns) - 1, 0))
+        await asyncio.to_thread(book.book.close)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+async def file_chunks(path: str) -> AsyncIterator[bytes]:
+    """A written file in chunks, removed once sent (or once the client went away)."""
+    try:
+        with open(path, "rb") as handle:
+            while chunk := await asyncio.to_thread(handle.read, CHUNK):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+async def xlsx_bytes(sheets: Sequence[Sheet], locale: Locale, zone: str) -> bytes:
+    """The whole XLSX in memory: for tests and small books."""
+    return b"".join([chunk async for chunk in file_chunks(await write_xlsx(sheets, locale, zone))])
+
+
+async def csv_bytes(sheets: Sequence[Sheet], locale: Locale, zone: str) -> bytes:
+    return b"".join([chunk async for chunk in csv_chunks(sheets, locale, zone)])
+
+
+async def render(fmt: str, sheets: Sequence[Sheet], locale: Locale, zone: str) -> AsyncIterator[bytes]:
+    """The export's bytes in `fmt` (csv or xlsx); an XLSX is complete before its first byte is sent."""
+    if fmt == "xlsx":
+        return file_chunks(await write_xlsx(sheets, locale, zone))
+    return csv_chunks(sheets, locale, zone)
