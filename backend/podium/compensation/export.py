@@ -13,8 +13,8 @@ from typing import Any
 from podium.compensation.service import StatementView
 from podium.core.i18n import Locale
 from podium.core.sheets import Column, Kind, Sheet
+from podium.orgs.people import Who
 
-Identity = tuple[str, str | None]  # email, employee number
 
 PERSON = [Column("person", "Person", "人员"), Column("email", "Email", "邮箱"), Column("employee", "Employee no.", "工号"), Column("period", "Period", "期间")]
 SUMMARY = [
@@ -32,12 +32,12 @@ LINES = [
 STATUS = {Locale.EN: {"open": "open", "approved": "approved"}, Locale.ZH_CN: {"open": "未审批", "approved": "已审批"}}
 
 
-def _person(v: StatementView, who: Mapping[int, Identity]) -> list[Any]:
-    email, number = who.get(v.user_id, ("", None))
-    return [v.user_name, email, number, v.period]
+def _person(v: StatementView, who: Mapping[int, Who]) -> list[Any]:
+    person = who.get(v.user_id)
+    return [v.user_name, person.email if person else None, person.employee_number if person else None, v.period]
 
 
-def _summary(views: Sequence[StatementView], locale: Locale, who: Mapping[int, Identity]) -> Iterator[list[Any]]:
+def _summary(views: Sequence[StatementView], locale: Locale, who: Mapping[int, Who]) -> Iterator[list[Any]]:
     for v in views:
         r = v.result
         yield [
@@ -46,7 +46,7 @@ def _summary(views: Sequence[StatementView], locale: Locale, who: Mapping[int, I
         ]
 
 
-def _lines(views: Sequence[StatementView], who: Mapping[int, Identity]) -> Iterator[list[Any]]:
+def _lines(views: Sequence[StatementView], who: Mapping[int, Who]) -> Iterator[list[Any]]:
     for v in views:
         names = {c.key: c.name for c in v.plan.plan.components}
         person = _person(v, who)
@@ -59,7 +59,7 @@ def _lines(views: Sequence[StatementView], who: Mapping[int, Identity]) -> Itera
             ]
 
 
-def statement_sheets(views: Sequence[StatementView], locale: Locale, who: Mapping[int, Identity], *, lines_first: bool) -> list[Sheet]:
+def statement_sheets(views: Sequence[StatementView], locale: Locale, who: Mapping[int, Who], *, lines_first: bool) -> list[Sheet]:
     summary = Sheet("Summary", "汇总", SUMMARY, _summary(views, locale, who))
     lines = Sheet("Lines", "明细", LINES, _lines(views, who))
     return [lines, summary] if lines_first else [summary, lines]

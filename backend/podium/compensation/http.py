@@ -20,7 +20,7 @@ from podium.orgs.downloads import download
 async def export_period(request: Request[Any, Any, Any], period: FromQuery[str], format: FromQuery[str] = "csv") -> Response[Any]:
     async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
         views = await service.statements(env, viewer, period)
-        who = await people.identities(env, viewer.org_id, {v.user_id for v in views})
+        who = await people.directory(env, viewer.org_id)
         return export.statement_sheets(views, viewer.locale, who, lines_first=format == "csv")
 
     return await download(request, f"statements-{period}", format, build, dated=False)
