@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 
 from podium.core.env import Env
 from podium.core.policies import Viewer
@@ -38,7 +39,7 @@ def list_query(params: Params) -> listing.ListQuery:
 
 
 @get("/api/customers/export", include_in_schema=False)
-async def export_customers(request: Request[Any, Any, Any], format: str = "csv") -> Response[Any]:
+async def export_customers(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
     params = Params(request)
 
     async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:

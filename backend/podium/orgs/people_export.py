@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 
 from podium.core.env import Env
 from podium.core.i18n import Locale
@@ -28,7 +29,7 @@ YES_NO = {Locale.EN: ("yes", "no"), Locale.ZH_CN: ("是", "否")}
 
 
 @get("/api/people/export", include_in_schema=False)
-async def export_people(request: Request[Any, Any, Any], format: str = "csv") -> Response[Any]:
+async def export_people(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
     async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
         rows = await people.people(env, viewer)
         directory = await people.directory(env, viewer.org_id)

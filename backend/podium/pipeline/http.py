@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 
 from podium.core.env import Env
 from podium.core.i18n import Locale
@@ -53,7 +54,7 @@ def team_filter(params: Params) -> tuple[team.TeamFilter, team.TeamSort, bool]:
 
 
 @get("/api/deals/team/export", include_in_schema=False)
-async def export_team_deals(request: Request[Any, Any, Any], format: str = "csv") -> Response[Any]:
+async def export_team_deals(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
     params = Params(request)
 
     async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
