@@ -137,6 +137,8 @@ async def test_customer_export_follows_the_lists_reach_and_search(org: Org) -> N
     assert [r[0] for r in rows] == ["Bravo B-Team Co"]
     assert dict(zip(header, rows[0], strict=True))["累计成交"] == 0.0
     assert (await download(org.manager, "/api/customers/export", teamId=str(org.world.team_b))).status_code == 404
+    assert (await download(org.rep, "/api/customers/export")).status_code == 403
+    assert (await download(org.manager, "/api/customers/export", atRisk="maybe")).status_code == 400
     assert all(r[0] != "Bravo B-Team Co" and r[0] != "'" + EVIL for r in csv_rows(await download(org.rival_admin, "/api/customers/export"))[1:])
 
 

@@ -9,6 +9,7 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 
 from podium.core.env import Env
+from podium.core.errors import DomainError, ErrorCode
 from podium.core.policies import Viewer
 from podium.core.sheets import Column, Kind, Sheet
 from podium.customers import listing
@@ -43,6 +44,9 @@ async def export_customers(request: Request[Any, Any, Any], format: FromQuery[st
     params = Params(request)
 
     async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
+        # The list is a rep's too, but a file of every account walks out of the company: exports are managers' and admins'.
+        if not viewer.is_manager_or_admin:
+            raise DomainError.one(ErrorCode.FORBIDDEN)
         rows = await listing.export_rows(env, viewer, list_query(params))
         directory = await people.directory(env, viewer.org_id)
         now = env.clock()

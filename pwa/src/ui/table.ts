@@ -23,11 +23,12 @@ import {
   toggleRow,
   visibleSelection,
   type SortDir,
+  type ExportFormat,
   type SortValue,
   type TableState,
 } from '@/ui/table-logic';
 
-export { tableState, type SortState, type TableState } from '@/ui/table-logic';
+export { exportHref, tableState, type ExportFormat, type ExportParams, type SortState, type TableState } from '@/ui/table-logic';
 
 export interface Column<R> {
   /** Unique within the table; the sort state names it. */
@@ -93,6 +94,21 @@ export interface TableOptions<R> {
   rowTestId?: string;
   /** data-status / data-kind on each row (for CSS and tests; every row has data-row-id). */
   rowData?: (row: R) => { status?: string; kind?: string };
+  /** The list's export link with its current filters (`exportHref`): an Export menu (CSV / Excel) in the toolbar. */
+  exportUrl?: (format: ExportFormat) => string;
+}
+
+/** The Export menu: downloads of everything the list's filters match, as CSV or Excel (the server streams them). */
+export function exportMenu(url: (format: ExportFormat) => string, testId = 'dt-export'): TemplateResult {
+  const close = (event: Event) => (event.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
+  return html`<details class="dt-export" data-testid=${testId}>
+    <summary class="btn btn-ghost btn-small" title=${t('table.exportHint')}>${t('table.export')}<span aria-hidden="true"> ▾</span></summary>
+    <div class="dt-export-menu" role="menu">
+      <a role="menuitem" href=${url('csv')} download data-testid=${`${testId}-csv`} @click=${close}>${t('table.exportCsv')}</a>
+      <a role="menuitem" href=${url('xlsx')} download data-testid=${`${testId}-xlsx`} @click=${close}>${t('table.exportXlsx')}</a>
+      <p class="dt-export-hint">${t('table.exportHint')}</p>
+    </div>
+  </details>`;
 }
 
 const INTERACTIVE = 'a, button, input, select, textarea, label, [role="button"]';
@@ -193,7 +209,7 @@ export function dataTable<R>(options: TableOptions<R>): TemplateResult {
 
   const shownCount = rows.length;
   const filtered = state.query.trim() !== '';
-  const showToolbar = options.searchable || options.toolbar || selectable || sortable.length > 0;
+  const showToolbar = options.searchable || options.toolbar || selectable || sortable.length > 0 || options.exportUrl;
   const sortSelect = sortable.length
     ? html`<label class="dt-phone-sort">
         <span class="visually-hidden">${t('table.sortBy')}</span>
@@ -226,6 +242,7 @@ export function dataTable<R>(options: TableOptions<R>): TemplateResult {
                 @change=${onAll} /><span>${t('table.selectAll')}</span></label>`
             : nothing}
           ${sortSelect}
+          ${options.exportUrl ? exportMenu(options.exportUrl) : nothing}
           <span class="dt-count" aria-live="polite">${filtered || options.mode === 'server'
             ? t('table.countOf', { shown: formatNumber(shownCount), total: formatNumber(total) })
             : shownCount === 1 ? t('table.countOne') : t('table.count', { count: formatNumber(shownCount) })}</span>
