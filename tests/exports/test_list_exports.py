@@ -69,12 +69,14 @@ async def org(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
                         org_id=world.org_id, name=name, name_key=name_key(name), address="", latitude=31.2, longitude=121.5, owner_id=owner,
                     ))
             clients = []
-            for email in (world.admin.email, world.manager.email, world.rep.email, "admin@rival.test"):
+            for email in (world.admin.email, world.manager.email, world.rep.email, "admin@rival.test", world.rep3.email):
                 client = GraphQLClient(server.url)
                 await client.login(email)
                 clients.append(client)
-            admin, manager, rep, rival = clients
+            admin, manager, rep, rival, rep3 = clients
             await open_deal(rep, world, title=EVIL, amount="1234.50")
+            for client in (rep, rep3):  # a verified visit each, and its points
+                assert (await client.log_visit(world, note=EVIL))["__typename"] == "CheckInSuccess"
             await open_deal(admin, world, title="Bravo deal", ownerId=str(world.rep3.id), amount="99.00")
             try:
                 yield Org(server, world, admin, manager, rep, rival)
@@ -165,3 +167,26 @@ async def test_admins_set_unique_employee_numbers_and_the_people_export_names_pe
     assert (await download(org.rep, "/api/people/export")).status_code == 403
     cleared = await org.admin.data(SET_NUMBER, {"user": str(w.rep.id), "number": ""})
     assert cleared["setEmployeeNumber"]["person"]["employeeNumber"] is None
+
+
+async def test_visits_and_points_exports_cover_the_month_in_reach(org: Org) -> None:
+    w = org.world
+    header, *rows = csv_rows(await download(org.manager, "/api/visits/export"))
+    assert [r[header.index("人员邮箱")] for r in rows] == [w.rep.email]  # not team B's rep3
+    assert rows[0][header.index("备注")] == "'" + EVIL and rows[0][header.index("状态")] == "已核实"
+    header, *rows = xlsx_rows(await download(org.admin, "/api/visits/export", format="xlsx", nodeId=f"team:{w.team_b}"))
+    visit = dict(zip(header, rows[0], strict=True))
+    assert len(rows) == 1 and visit["人员邮箱"] == w.rep3.email and isinstance(visit["签到时间"], datetime) and isinstance(visit["距离（米）"], float)
+    today = date.today().isoformat()
+    assert (await download(org.manager, "/api/visits/export", nodeId=f"team:{w.team_b}")).status_code == 404
+    assert (await download(org.manager, "/api/visits/export", **{"from": today, "to": "2020-01-01"})).status_code == 400
+    assert (await download(org.rep, "/api/visits/export")).status_code == 403
+
+    header, *rows = csv_rows(await download(org.manager, "/api/points/export"))
+    assert {r[header.index("人员邮箱")] for r in rows} == {w.rep.email} and all(int(r[header.index("积分")]) > 0 for r in rows)
+    header, *rows = xlsx_rows(await download(org.admin, "/api/points/export", format="xlsx", userId=str(w.rep3.id)))
+    assert {r[header.index("人员邮箱")] for r in rows} == {w.rep3.email} and isinstance(rows[0][header.index("积分")], float)
+    assert (await download(org.manager, "/api/points/export", userId=str(w.rep3.id))).status_code == 404
+    assert (await download(org.rep, "/api/points/export")).status_code == 403
+    assert csv_rows(await download(org.rival_admin, "/api/points/export"))[1:] == []
+    assert csv_rows(await download(org.rival_admin, "/api/visits/export"))[1:] == []

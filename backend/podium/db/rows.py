@@ -34,3 +34,15 @@ async def stream_rows(sessions: Callable[[], AsyncSession], query: Select[Any], 
         result = await session.stream(query.execution_options(yield_per=batch))
         async for row in result:
             yield row
+
+
+async def stream_batches(sessions: Callable[[], AsyncSession], query: Select[Any], batch: int = 1000) -> AsyncIterator[list[Any]]:
+    """`stream_rows` a batch at a time: for exports that look up names of another capability per batch."""
+    rows: list[Any] = []
+    async for row in stream_rows(sessions, query, batch):
+        rows.append(row)
+        if len(rows) >= batch:
+            yield rows
+            rows = []
+    if rows:
+        yield rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -88,6 +88,16 @@ class Params:
             self.problems.add(ErrorCode.INVALID, name)
             return None
         return moment
+
+    def day(self, name: str) -> date | None:
+        value = self.text(name)
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.problems.add(ErrorCode.INVALID, name)
+            return None
 
     def decimal(self, name: str) -> Decimal | None:
         value = self.text(name)

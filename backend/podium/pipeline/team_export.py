@@ -19,7 +19,7 @@ from podium.core.env import Env
 from podium.core.events import transaction
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-from podium.db.rows import stream_rows
+from podium.db.rows import stream_batches
 from podium.pipeline.models import Deal, Stage
 from podium.pipeline.team import TeamFilter, TeamSort, _check_filter, _conditions, _context, _order, _require_team_viewer
 
@@ -59,15 +59,9 @@ async def export_rows(env: Env, viewer: Viewer, f: TeamFilter, sort: TeamSort = 
     query = select(*COLUMNS).where(*where).order_by(*_order(sort, descending, tree, stage_rows))
 
     async def rows() -> AsyncIterator[DealRow]:
-        batch: list[Any] = []
-        async for row in stream_rows(env.db, query, BATCH):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                for done in await named(batch):
-                    yield done
-                batch = []
-        for done in await named(batch):
-            yield done
+        async for batch in stream_batches(env.db, query, BATCH):
+            for done in await named(batch):
+                yield done
 
     async def named(batch: list[Any]) -> list[DealRow]:
         async with env.db() as session:
