@@ -9,7 +9,7 @@
 // Client mode (the default) filters and sorts `rows` itself. Server mode renders `rows`
 // as given: the screen reads `state.sort` / `state.query` in `onChange` and refetches.
 import '@/ui/table.css';
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { ifDefined } from 'lit-html/directives/if-defined.js';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { navigate } from '@/app/router';
@@ -49,6 +49,11 @@ export interface Column<R> {
   primary?: boolean;
   /** A CSS width for the desktop column (e.g. '8rem'). */
   width?: string;
+}
+
+/** The Export menu drawn into a plain DOM screen's element (screens built with ui/dom.ts); call again when the filters change. */
+export function renderExportMenu(host: HTMLElement, url: (format: ExportFormat) => string, testId: string): void {
+  render(exportMenu(url, testId), host);
 }
 
 export interface BulkAction {
