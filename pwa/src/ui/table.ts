@@ -52,8 +52,8 @@ export interface Column<R> {
 }
 
 /** The Export menu drawn into a plain DOM screen's element (screens built with ui/dom.ts); call again when the filters change. */
-export function renderExportMenu(host: HTMLElement, url: (format: ExportFormat) => string, testId: string): void {
-  render(exportMenu(url, testId), host);
+export function renderExportMenu(host: HTMLElement, url: (format: ExportFormat) => string, testId: string, hint?: string): void {
+  render(exportMenu(url, testId, hint), host);
 }
 
 export interface BulkAction {
@@ -104,14 +104,22 @@ export interface TableOptions<R> {
 }
 
 /** The Export menu: downloads of everything the list's filters match, as CSV or Excel (the server streams them). */
-export function exportMenu(url: (format: ExportFormat) => string, testId = 'dt-export'): TemplateResult {
+export function exportMenu(url: (format: ExportFormat) => string, testId = 'dt-export', hint = t('table.exportHint')): TemplateResult {
   const close = (event: Event) => (event.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
-  return html`<details class="dt-export" data-testid=${testId}>
-    <summary class="btn btn-ghost btn-small" title=${t('table.exportHint')}>${t('table.export')}<span aria-hidden="true"> ▾</span></summary>
+  // The menu opens towards the right unless that would leave the screen (a button at the end of a header).
+  const place = (event: Event) => {
+    const details = event.currentTarget as HTMLDetailsElement;
+    if (!details.open) return;
+    details.classList.remove('is-end');
+    const menu = details.querySelector('.dt-export-menu');
+    if (menu && menu.getBoundingClientRect().right > document.documentElement.clientWidth - 8) details.classList.add('is-end');
+  };
+  return html`<details class="dt-export" data-testid=${testId} @toggle=${place}>
+    <summary class="btn btn-ghost btn-small" title=${hint}>${t('table.export')}<span aria-hidden="true"> ▾</span></summary>
     <div class="dt-export-menu" role="menu">
       <a role="menuitem" href=${url('csv')} download data-testid=${`${testId}-csv`} @click=${close}>${t('table.exportCsv')}</a>
       <a role="menuitem" href=${url('xlsx')} download data-testid=${`${testId}-xlsx`} @click=${close}>${t('table.exportXlsx')}</a>
-      <p class="dt-export-hint">${t('table.exportHint')}</p>
+      <p class="dt-export-hint">${hint}</p>
     </div>
   </details>`;
 }

@@ -118,7 +118,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
   // Managers take the day's visits away as a file, for the node shown (the API also takes longer spans).
   const exportHost = h('span', { class: 'map-export' });
   const drawExport = () => {
-    if (manager) renderExportMenu(exportHost, (format) => exportHref('/api/visits/export', { from: day, to: day, nodeId: nodeKey }, format), 'map-export');
+    if (manager) renderExportMenu(exportHost, (format) => exportHref('/api/visits/export', { from: day, to: day, nodeId: nodeKey }, format), 'map-export', t('map.exportHint'));
   };
   const page = h(
     'section',

@@ -165,7 +165,7 @@ export const pointsScreen: Screen = (root, { me: maybeMe, location }) => {
   // A manager takes this person's ledger of the month so far away as a file (the API takes other spans too).
   const exportHost = canAdjust ? h('span', { class: 'points-export' }) : null;
   const drawExport = () => {
-    if (exportHost) renderExportMenu(exportHost, (format) => exportHref('/api/points/export', { userId: other }, format), 'points-export');
+    if (exportHost) renderExportMenu(exportHost, (format) => exportHref('/api/points/export', { userId: other }, format), 'points-export', t('points.exportHint'));
   };
 
   const item = (e: PointsEntry) => {
