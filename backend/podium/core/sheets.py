@@ -26,6 +26,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
+from xlsxwriter.utility import _preserve_whitespace, xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import Worksheet
 
 from podium.core.i18n import Locale
 from podium.core.money import plain
@@ -160,6 +162,52 @@ def _text_width(text: str) -> int:
 _KIND_WIDTH = {Kind.INT: 8, Kind.DECIMAL: 12, Kind.MONEY: 14, Kind.PERCENT: 9, Kind.DATE: 11, Kind.DATETIME: 17}
 
 
+class _RowSheet(Worksheet):
+    """xlsxwriter's constant-memory worksheet with its row flush done in one write per row.
+
+    Two reasons. Text: the stock flush writes a string that starts with <r> and ends with </r> into the XML
+    unescaped (it takes it for a rich string), so a customer named like that could close the cell and add a
+    formula cell of its own; here every string is escaped. Speed: one f-string and one write per row instead
+    of several per cell, which is most of the time of a 100,000-row export (bench/exports.py). Rows with row
+    formats or comments (we set neither) go through the stock code.
+    """
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        row_num = self.previous_row
+        if row_num in self.row_info or row_num in self.comments:
+            super()._write_single_row(current_row_num)
+            return
+        self.previous_row = current_row_num
+        cells = self.table.get(row_num)
+        if cells:
+            out = [f'<row r="{row_num + 1}">']
+            for col in sorted(cells):
+                cell = cells[col]
+                ref = xl_rowcol_to_cell_fast(row_num, col)
+                style = f' s="{cell.format._get_xf_index()}"' if cell.format else ""
+                kind = cell.__class__.__name__
+                if kind in ("Number", "Datetime"):
+                    out.append(f"<c r=\"{ref}\"{style}><v>{cell.number:.16G}</v></c>")
+                elif kind == "String":
+                    text = cell.string
+                    # Control characters and literal _xHHHH_ need Excel's escape; printable text without "_x" has neither.
+                    if not text.isprintable() or "_x" in text:
+                        text = self._escape_control_characters(text)
+                    text = self._escape_data(text)
+                    space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+                    out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                else:  # only strings, numbers and dates are ever written here
+                    raise TypeError(f"unexpected cell {kind}")
+            out.append("</row>")
+            self.fh.write("".join(out))
+        self.table.clear()
+
+
+def _decimal(value: Any) -> Decimal:
+    # A float goes through its shortest repr (0.1 stays 0.1), never its binary expansion.
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 class _Book:
     """An xlsxwriter workbook in constant-memory mode with one format per kind."""
 
@@ -180,30 +228,34 @@ class _Book:
             Kind.DATETIME: self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
 
-    def write(self, ws: Any, r: int, c: int, kind: Kind, value: Any) -> None:
-        if value is None or value == "":
-            return
-        if kind is Kind.TEXT or isinstance(value, str):
-            ws.write_string(r, c, str(value))
-        elif kind is Kind.INT:
-            ws.write_number(r, c, int(value), self.formats[kind])
-        elif kind is Kind.MONEY:
-            # A Decimal goes in as a Decimal: xlsxwriter formats it with Decimal's own formatting, so no float rounding.
-            ws.write_number(r, c, Decimal(value).quantize(CENT), self.formats[kind])
-        elif kind is Kind.DECIMAL:
-            ws.write_number(r, c, plain(Decimal(value)), self.formats[kind])
-        elif kind is Kind.PERCENT:
-            ws.write_number(r, c, plain(Decimal(value) / HUNDRED), self.formats[kind])
-        elif isinstance(value, datetime):
-            local = _local(value, self.tz).replace(tzinfo=None)
-            ws.write_datetime(r, c, local.date() if kind is Kind.DATE else local, self.formats[kind])
-        elif isinstance(value, date):
-            ws.write_datetime(r, c, value, self.formats[kind])
-        else:
-            ws.write_string(r, c, str(value))
+    def writer(self, ws: Any, kind: Kind) -> Any:
+        """How a column's cells are written: chosen once per column, not per cell."""
+        fmt, tz = self.formats.get(kind), self.tz
+        if kind is Kind.TEXT:
+            return lambda r, c, v: ws.write_string(r, c, v if type(v) is str else str(v))
+        if kind is Kind.INT:
+            return lambda r, c, v: ws.write_number(r, c, int(v), fmt)
+        if kind is Kind.MONEY:
+            # The Decimal itself goes in: xlsxwriter formats it with Decimal's own formatting, so no float rounding.
+            return lambda r, c, v: ws.write_number(r, c, _decimal(v).quantize(CENT), fmt)
+        if kind is Kind.DECIMAL:
+            return lambda r, c, v: ws.write_number(r, c, plain(_decimal(v)), fmt)
+        if kind is Kind.PERCENT:
+            return lambda r, c, v: ws.write_number(r, c, plain(_decimal(v) / HUNDRED), fmt)
+
+        def moment(r: int, c: int, v: Any) -> None:
+            if isinstance(v, datetime):
+                local = _local(v, tz).replace(tzinfo=None)
+                ws.write_datetime(r, c, local.date() if kind is Kind.DATE else local, fmt)
+            elif isinstance(v, date):
+                ws.write_datetime(r, c, v, fmt)
+            else:
+                ws.write_string(r, c, str(v))
+
+        return moment
 
     def sheet(self, sheet: Sheet, locale: Locale) -> tuple[Any, int]:
-        ws = self.book.add_worksheet(sheet.name(locale))
+        ws = self.book.add_worksheet(sheet.name(locale), worksheet_class=_RowSheet)
         ws.freeze_panes(1, 0)
         for c, column in enumerate(sheet.columns):
             ws.write_string(0, c, column.header(locale), self.header)
@@ -221,11 +273,12 @@ class _Book:
             ws.set_column(c, c, min(width, MAX_WIDTH))
 
     def rows(self, ws: Any, start: int, columns: Sequence[Column], batch: list[Row]) -> int:
-        kinds = [c.kind for c in columns]
+        writers = [self.writer(ws, c.kind) for c in columns]
         r = start
         for row in batch:
-            for c, (kind, value) in enumerate(zip(kinds, _values(columns, row), strict=False)):
-                self.write(ws, r, c, kind, value)
+            for c, (write, value) in enumerate(zip(writers, _values(columns, row), strict=False)):
+                if value is not None and value != "":
+                    write(r, c, value)
             r += 1
         return r
 
@@ -238,14 +291,18 @@ async def write_xlsx(sheets: Sequence[Sheet], locale: Locale, zone: str) -> str:
         book = _Book(path, ZoneInfo(zone))
         for sheet in sheets:
             ws, r = book.sheet(sheet, locale)
-            first = True
+            # The worker thread writes one batch while the next is read: the database's own work overlaps it.
+            writing: asyncio.Future[int] | None = None
             async for batch in _batches(sheet.rows):
-                if first:
+                if writing is None:
                     book.widths(ws, sheet.columns, locale, batch)
-                    first = False
-                r = await asyncio.to_thread(book.rows, ws, r, sheet.columns, batch)
-            if first:
+                else:
+                    r = await writing
+                writing = asyncio.ensure_future(asyncio.to_thread(book.rows, ws, r, sheet.columns, batch))
+            if writing is None:
                 book.widths(ws, sheet.columns, locale, [])
+            else:
+                r = await writing
             ws.autofilter(0, 0, max(r - 1, 0), max(len(sheet.columns) - 1, 0))
         await asyncio.to_thread(book.book.close)
     except BaseException:
