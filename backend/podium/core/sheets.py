@@ -163,13 +163,14 @@ _KIND_WIDTH = {Kind.INT: 8, Kind.DECIMAL: 12, Kind.MONEY: 14, Kind.PERCENT: 9, K
 
 
 class _RowSheet(Worksheet):
-    """xlsxwriter's constant-memory worksheet with its row flush done in one write per row.
+    """xlsxwriter's constant-memory worksheet with the data rows written a whole row at a time.
 
-    Two reasons. Text: the stock flush writes a string that starts with <r> and ends with </r> into the XML
-    unescaped (it takes it for a rich string), so a customer named like that could close the cell and add a
-    formula cell of its own; here every string is escaped. Speed: one f-string and one write per row instead
-    of several per cell, which is most of the time of a 100,000-row export (bench/exports.py). Rows with row
-    formats or comments (we set neither) go through the stock code.
+    Two reasons. Text: the stock row flush writes a string that starts with <r> and ends with </r> into the
+    XML unescaped (it takes it for a rich string), so a customer named like that could close the cell and
+    add a formula cell of its own; here every string is escaped. Speed: the stock path stores each cell in a
+    table through the public write_* wrappers and flushes it with several writes per cell, which was most of
+    a 100,000-row export's time (bench/exports.py); here a row is one string and one write. The header,
+    widths, frozen pane, filter, styles and the package stay xlsxwriter's own.
     """
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
@@ -179,28 +180,37 @@ class _RowSheet(Worksheet):
             return
         self.previous_row = current_row_num
         cells = self.table.get(row_num)
-        if cells:
-            out = [f'<row r="{row_num + 1}">']
-            for col in sorted(cells):
-                cell = cells[col]
-                ref = xl_rowcol_to_cell_fast(row_num, col)
-                style = f' s="{cell.format._get_xf_index()}"' if cell.format else ""
-                kind = cell.__class__.__name__
-                if kind in ("Number", "Datetime"):
-                    out.append(f"<c r=\"{ref}\"{style}><v>{cell.number:.16G}</v></c>")
-                elif kind == "String":
-                    text = cell.string
-                    # Control characters and literal _xHHHH_ need Excel's escape; printable text without "_x" has neither.
-                    if not text.isprintable() or "_x" in text:
-                        text = self._escape_control_characters(text)
-                    text = self._escape_data(text)
-                    space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-                    out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-                else:  # only strings, numbers and dates are ever written here
-                    raise TypeError(f"unexpected cell {kind}")
-            out.append("</row>")
-            self.fh.write("".join(out))
+        if cells:  # the header row, written through write_string
+            self.fh.write(_row_xml(self, row_num, [(c, "s", cells[c].string, cells[c].format) for c in sorted(cells)]))
         self.table.clear()
+
+    def put_row(self, row: int, cells: list[tuple[int, str, Any, Any]]) -> None:
+        """One data row of (column, "s" | "n" | "d", value, format), columns ascending, in row order."""
+        if row > self.previous_row:
+            self._write_single_row(row)  # whatever the table still holds (the header) goes first
+        if not cells or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
+            return
+        self.fh.write(_row_xml(self, row, cells))
+
+
+def _row_xml(ws: Worksheet, row: int, cells: list[tuple[int, str, Any, Any]]) -> str:
+    out = [f'<row r="{row + 1}">']
+    for col, kind, value, fmt in cells:
+        ref = xl_rowcol_to_cell_fast(row, col)
+        style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+        if kind == "s":
+            text = value
+            # Control characters and literal _xHHHH_ need Excel's escape; printable text without "_x" has neither.
+            if not text.isprintable() or "_x" in text:
+                text = ws._escape_control_characters(text)
+            text = ws._escape_data(text)
+            space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+            out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        else:
+            number = ws._convert_date_time(value) if kind == "d" else value
+            out.append(f"<c r=\"{ref}\"{style}><v>{number:.16G}</v></c>")
+    out.append("</row>")
+    return "".join(out)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -219,7 +229,7 @@ class _Book:
             "tmpdir": os.path.dirname(path),
         })
         self.header = self.book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
-        self.formats = {
+        self.formats: dict[Kind, Any] = {
             Kind.INT: self.book.add_format({"num_format": "0"}),
             Kind.DECIMAL: self.book.add_format({"num_format": "General"}),
             Kind.MONEY: self.book.add_format({"num_format": "#,##0.00"}),
@@ -228,29 +238,28 @@ class _Book:
             Kind.DATETIME: self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
 
-    def writer(self, ws: Any, kind: Kind) -> Any:
-        """How a column's cells are written: chosen once per column, not per cell."""
-        fmt, tz = self.formats.get(kind), self.tz
+    def cell(self, kind: Kind) -> Any:
+        """How a column's values become cells (kind letter, value): chosen once per column, not per cell."""
+        tz = self.tz
         if kind is Kind.TEXT:
-            return lambda r, c, v: ws.write_string(r, c, v if type(v) is str else str(v))
+            return lambda v: ("s", v if type(v) is str else str(v))
         if kind is Kind.INT:
-            return lambda r, c, v: ws.write_number(r, c, int(v), fmt)
+            return lambda v: ("n", int(v))
         if kind is Kind.MONEY:
-            # The Decimal itself goes in: xlsxwriter formats it with Decimal's own formatting, so no float rounding.
-            return lambda r, c, v: ws.write_number(r, c, _decimal(v).quantize(CENT), fmt)
+            # The Decimal itself goes in, formatted by Decimal's own formatting: no float rounding.
+            return lambda v: ("n", _decimal(v).quantize(CENT))
         if kind is Kind.DECIMAL:
-            return lambda r, c, v: ws.write_number(r, c, plain(_decimal(v)), fmt)
+            return lambda v: ("n", plain(_decimal(v)))
         if kind is Kind.PERCENT:
-            return lambda r, c, v: ws.write_number(r, c, plain(_decimal(v) / HUNDRED), fmt)
+            return lambda v: ("n", plain(_decimal(v) / HUNDRED))
 
-        def moment(r: int, c: int, v: Any) -> None:
+        def moment(v: Any) -> tuple[str, Any]:
             if isinstance(v, datetime):
                 local = _local(v, tz).replace(tzinfo=None)
-                ws.write_datetime(r, c, local.date() if kind is Kind.DATE else local, fmt)
-            elif isinstance(v, date):
-                ws.write_datetime(r, c, v, fmt)
-            else:
-                ws.write_string(r, c, str(v))
+                return "d", local.date() if kind is Kind.DATE else local
+            if isinstance(v, date):
+                return "d", v
+            return "s", str(v)
 
         return moment
 
@@ -273,12 +282,15 @@ class _Book:
             ws.set_column(c, c, min(width, MAX_WIDTH))
 
     def rows(self, ws: Any, start: int, columns: Sequence[Column], batch: list[Row]) -> int:
-        writers = [self.writer(ws, c.kind) for c in columns]
+        makers = [(c, self.cell(column.kind), self.formats.get(column.kind)) for c, column in enumerate(columns)]
         r = start
         for row in batch:
-            for c, (write, value) in enumerate(zip(writers, _values(columns, row), strict=False)):
+            cells = []
+            for (c, make, fmt), value in zip(makers, _values(columns, row), strict=False):
                 if value is not None and value != "":
-                    write(r, c, value)
+                    kind, cell = make(value)
+                    cells.append((c, kind, cell, fmt if kind != "s" else None))
+            ws.put_row(r, cells)
             r += 1
         return r
 
