@@ -52,6 +52,11 @@ from podium.realtime.hub import Hub
 from podium.settings import Settings, get_settings, require_secret_key
 from podium.compensation.http import export_period
 from podium.audit.http import export_audit
+from podium.customers.http import export_customers
+from podium.pipeline.http import export_team_deals
+from podium.orgs.people_export import export_people
+from podium.visits.export_http import export_visits
+from podium.points.http import export_points
 from podium.displays.http import claim_pairing, start_pairing
 from podium.push.http import celebration_card
 from podium.push.service import PushWorker
@@ -233,7 +238,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, export_audit, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
+        route_handlers=[GraphQLController, export_period, export_audit, export_customers, export_team_deals, export_people, export_visits, export_points, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
         lifespan=[lifespan],
         # Who is asking, for the plain HTTP routes that serve a paired TV as well as a person (orgs/http.py).
         dependencies={"caller": Provide(caller)},

@@ -10,11 +10,12 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import httpx
+from python_calamine import CalamineWorkbook
 
 from tests.compensation.test_earnings import ASSIGN, MY_EARNINGS, SAVE_PLAN, SIMULATE, STATEMENT_FIELDS, field_plan, put_on_plan, this_month, win
 from tests.conftest import Server
@@ -301,12 +302,15 @@ async def test_a_month_exports_as_csv_and_xlsx_for_payroll(server: Server, world
         bad = await http.get("/api/compensation/export", params={"period": "2026-13", "format": "csv"})
     assert as_csv.status_code == 200 and "attachment" in as_csv.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    deal_rows = [r for r in rows if r and r[0] == world.rep.name and r[3] == "commission"]
-    assert [(r[7], r[8], r[11]) for r in deal_rows] == [("60000", "3", "1800.00")]
-    with zipfile.ZipFile(io.BytesIO(as_xlsx.content)) as book:
-        sheet = book.read("xl/worksheets/sheet2.xml").decode()
-        assert set(book.namelist()) >= {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"}
-    assert "<v>1800.00</v>" in sheet and world.rep.name in sheet
+    deal_rows = [r for r in rows if r and r[0] == world.rep.name and r[5] == "commission"]
+    assert [(r[1], r[9], r[10], r[13]) for r in deal_rows] == [(world.rep.email, "60000", "3", "1800.00")]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(as_xlsx.content))
+    assert book.sheet_names == ["汇总", "明细"]  # the manager reads Chinese
+    lines = [r for r in book.get_sheet_by_name("明细").to_python() if r[0] == world.rep.name and r[5] == "commission"]
+    assert [(r[1], r[9], r[13]) for r in lines] == [(world.rep.email, 60000.0, 1800.0)]  # numbers, not text
+    assert isinstance(lines[0][8], date)
+    with zipfile.ZipFile(io.BytesIO(as_xlsx.content)) as archive:
+        assert 'state="frozen"' in archive.read("xl/worksheets/sheet2.xml").decode()
     assert bad.status_code == 400
 
     async with httpx.AsyncClient(base_url=server.url, cookies={"podium_session": rep.session_cookie or ""}) as http:
@@ -335,11 +339,11 @@ async def test_the_csv_export_hands_no_formula_to_the_spreadsheet_and_keeps_amou
         exported = await manager.http.get("/api/compensation/export", params={"period": month, "format": "csv"})
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
 
-    descriptions = {r[5] for r in rows if r and r[0] == world.rep.name}
+    descriptions = {r[7] for r in rows if r and r[0] == world.rep.name}
     assert {"'" + hyperlink, "'@SUM(1+1)", "'-2+3"} <= descriptions
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r if not _is_number(cell))
-    clawback = [r for r in rows if r and r[0] == world.rep.name and r[3] == "clawback"]
-    assert [r[12] for r in clawback] == ["-1200.00"]  # a number: sums in the sheet still work
+    clawback = [r for r in rows if r and r[0] == world.rep.name and r[5] == "clawback"]
+    assert [r[14] for r in clawback] == ["-1200.00"]  # a number: sums in the sheet still work
 
 
 def _is_number(cell: str) -> bool:

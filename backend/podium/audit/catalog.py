@@ -21,6 +21,7 @@ AUDITED: dict[str, tuple[str, str]] = {
     "person_deactivated": ("person", "user"),
     "password_changed": ("person", "user"),
     "password_reset_issued": ("person", "user"),
+    "employee_number_changed": ("person", "user"),
     "unit_created": ("unit", "unit"),
     "unit_renamed": ("unit", "unit"),
     "unit_moved": ("unit", "unit"),

@@ -1,149 +1,65 @@
-"""A period's statements for payroll: CSV (one row per line, UTF-8 with BOM for Excel) and XLSX.
+"""A period's statements for payroll: a summary sheet and a lines sheet, people named by email and employee number.
 
-The XLSX is written directly (SpreadsheetML in a zip, two sheets, numbers as numbers): the sheet is
-flat, so this is a few dozen lines where a spreadsheet library would be a new dependency.
+The bytes come from core/sheets.py (CSV with a BOM, or XLSX with typed cells); the CSV puts the lines first,
+one row per line, as payroll imports read them, and the summary after a blank row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
-from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from podium.compensation.service import StatementView
 from podium.core.i18n import Locale
-from podium.core.money import plain
+from podium.core.sheets import Column, Kind, Sheet
+from podium.orgs.people import Who
 
-Cell = str | Decimal | None
 
-SUMMARY = {
-    Locale.EN: ["Person", "Period", "Status", "Plan", "Version", "Revenue", "Quota", "Attainment %", "Earned", "Payable", "Held", "Draw balance", "Currency"],
-    Locale.ZH_CN: ["人员", "期间", "状态", "方案", "版本", "业绩", "指标", "达成率 %", "应得", "应付", "待回款", "预支余额", "币种"],
-}
-LINES = {
-    Locale.EN: ["Person", "Period", "Component", "Kind", "Transaction", "Description", "Date", "Basis", "Rate %", "Multiplier", "Tier", "Earned", "Payable", "Note"],
-    Locale.ZH_CN: ["人员", "期间", "组成", "类型", "交易", "说明", "日期", "基数", "费率 %", "系数", "档位", "应得", "应付", "备注"],
-}
+PERSON = [Column("person", "Person", "人员"), Column("email", "Email", "邮箱"), Column("employee", "Employee no.", "工号"), Column("period", "Period", "期间")]
+SUMMARY = [
+    *PERSON, Column("status", "Status", "状态"), Column("plan", "Plan", "方案"), Column("version", "Version", "版本", Kind.INT),
+    Column("revenue", "Revenue", "业绩", Kind.MONEY), Column("quota", "Quota", "指标", Kind.MONEY), Column("attainment", "Attainment", "达成率", Kind.PERCENT),
+    Column("earned", "Earned", "应得", Kind.MONEY), Column("payable", "Payable", "应付", Kind.MONEY), Column("held", "Held", "待回款", Kind.MONEY),
+    Column("draw", "Draw balance", "预支余额", Kind.MONEY), Column("currency", "Currency", "币种"),
+]
+LINES = [
+    *PERSON, Column("component", "Component", "组成"), Column("kind", "Kind", "类型"), Column("ref", "Transaction", "交易"),
+    Column("label", "Description", "说明"), Column("at", "Date", "日期", Kind.DATE), Column("basis", "Basis", "基数", Kind.DECIMAL),
+    Column("rate", "Rate %", "费率 %", Kind.DECIMAL), Column("multiplier", "Multiplier", "系数", Kind.DECIMAL), Column("tier", "Tier", "档位"),
+    Column("earned", "Earned", "应得", Kind.MONEY), Column("payable", "Payable", "应付", Kind.MONEY), Column("note", "Note", "备注"),
+]
 STATUS = {Locale.EN: {"open": "open", "approved": "approved"}, Locale.ZH_CN: {"open": "未审批", "approved": "已审批"}}
-# A text cell starting with one of these is a formula to Excel and LibreOffice (a deal titled =HYPERLINK(…)).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _rows(views: Sequence[StatementView], locale: Locale, zone: str) -> tuple[list[list[Cell]], list[list[Cell]]]:
-    tz = ZoneInfo(zone)
-    summary: list[list[Cell]] = []
-    lines: list[list[Cell]] = []
+def _person(v: StatementView, who: Mapping[int, Who]) -> list[Any]:
+    person = who.get(v.user_id)
+    return [v.user_name, person.email if person else None, person.employee_number if person else None, v.period]
+
+
+def _summary(views: Sequence[StatementView], locale: Locale, who: Mapping[int, Who]) -> Iterator[list[Any]]:
     for v in views:
         r = v.result
-        summary.append([
-            v.user_name, v.period, STATUS[locale][v.status.value], v.plan.plan_name, str(v.plan.version), r.revenue, r.quota,
+        yield [
+            *_person(v, who), STATUS[locale][v.status.value], v.plan.plan_name, v.plan.version, r.revenue, r.quota,
             r.attainment, r.earned, r.payable, r.held, r.draw_balance, v.currency,
-        ])
+        ]
+
+
+def _lines(views: Sequence[StatementView], who: Mapping[int, Who]) -> Iterator[list[Any]]:
+    for v in views:
         names = {c.key: c.name for c in v.plan.plan.components}
-        for line in r.lines:
+        person = _person(v, who)
+        for line in v.result.lines:
             tiers = sorted({p.tier for p in line.parts() if p.tier})
-            at = line.at.astimezone(tz).date().isoformat() if isinstance(line.at, datetime) else ""
-            lines.append([
-                v.user_name, v.period, names.get(line.component, line.component), line.kind.value, line.ref, line.label, at,
-                plain(line.basis), plain(line.rate) if line.rate is not None else None, plain(line.multiplier) if line.multiplier is not None else None, "–".join(map(str, tiers)),
-                line.amount, line.payable, line.note,
-            ])
-    return summary, lines
+            yield [
+                *person, names.get(line.component, line.component), line.kind.value, line.ref, line.label,
+                line.at if isinstance(line.at, datetime) else None, line.basis, line.rate, line.multiplier,
+                "–".join(map(str, tiers)), line.amount, line.payable, line.note,
+            ]
 
 
-def to_csv(views: Sequence[StatementView], locale: Locale, zone: str) -> bytes:
-    summary, lines = _rows(views, locale, zone)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(LINES[locale])
-    writer.writerows([[_csv_cell(c) for c in row] for row in lines])
-    writer.writerow([])
-    writer.writerow(SUMMARY[locale])
-    writer.writerows([[_csv_cell(c) for c in row] for row in summary])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_cell(value: Cell) -> str:
-    """Text that a spreadsheet would run gets a leading quote (OWASP's CSV injection advice); amounts are Decimals
-    and stay numbers, so -12.50 still sums."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
-def _sheet(header: list[str], rows: list[list[Cell]]) -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
-    for r, row in enumerate([list(header), *rows], start=1):
-        cells = []
-        for c, value in enumerate(row):
-            ref = f"{_column(c)}{r}"
-            if value is None or value == "":
-                continue
-            if isinstance(value, Decimal):
-                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
-    out.append("</sheetData></worksheet>")
-    return "".join(out)
-
-
-def to_xlsx(views: Sequence[StatementView], locale: Locale, zone: str) -> bytes:
-    summary, lines = _rows(views, locale, zone)
-    names = ("Summary", "Lines") if locale is Locale.EN else ("汇总", "明细")
-    files = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            "</Types>"
-        ),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/workbook.xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            f'<sheet name="{names[0]}" sheetId="1" r:id="rId1"/><sheet name="{names[1]}" sheetId="2" r:id="rId2"/>'
-            "</sheets></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/worksheets/sheet1.xml": _sheet(SUMMARY[locale], summary),
-        "xl/worksheets/sheet2.xml": _sheet(LINES[locale], lines),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
+def statement_sheets(views: Sequence[StatementView], locale: Locale, who: Mapping[int, Who], *, lines_first: bool) -> list[Sheet]:
+    summary = Sheet("Summary", "汇总", SUMMARY, _summary(views, locale, who))
+    lines = Sheet("Lines", "明细", LINES, _lines(views, who))
+    return [lines, summary] if lines_first else [summary, lines]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+from podium.core.errors import DomainError, ErrorCode
 
 
 # Dates and periods people may name: wide enough for any real record, far enough from Python's
@@ -53,3 +55,20 @@ def window(kind: PeriodKind, time_zone: str, at: datetime) -> Window:
 
 def windows(time_zone: str, at: datetime) -> list[Window]:
     return [window(kind, time_zone, at) for kind in PeriodKind]
+
+
+MAX_SPAN_DAYS = 366
+
+
+def day_span(time_zone: str, first: date | None, last: date | None, now: datetime) -> tuple[datetime, datetime]:
+    """The local days first..last as [start, end) instants; unset, the month so far. At most a year of days:
+    an export or a report over a span asks for it (OUT_OF_RANGE on `to` otherwise)."""
+    zone = ZoneInfo(time_zone)
+    today = now.astimezone(zone).date()
+    last = last or (today if first is None else first)
+    first = first or last.replace(day=1)
+    if last < first or (last - first).days >= MAX_SPAN_DAYS:
+        raise DomainError.one(ErrorCode.OUT_OF_RANGE, "to", min=1, max=MAX_SPAN_DAYS)
+    start = datetime(first.year, first.month, first.day, tzinfo=zone)
+    after = last + timedelta(days=1)
+    return start, datetime(after.year, after.month, after.day, tzinfo=zone)

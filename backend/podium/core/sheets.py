@@ -26,6 +26,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
+from xlsxwriter.utility import _preserve_whitespace, xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import Worksheet
 
 from podium.core.i18n import Locale
 from podium.core.money import plain
@@ -160,6 +162,62 @@ def _text_width(text: str) -> int:
 _KIND_WIDTH = {Kind.INT: 8, Kind.DECIMAL: 12, Kind.MONEY: 14, Kind.PERCENT: 9, Kind.DATE: 11, Kind.DATETIME: 17}
 
 
+class _RowSheet(Worksheet):
+    """xlsxwriter's constant-memory worksheet with the data rows written a whole row at a time.
+
+    Two reasons. Text: the stock row flush writes a string that starts with <r> and ends with </r> into the
+    XML unescaped (it takes it for a rich string), so a customer named like that could close the cell and
+    add a formula cell of its own; here every string is escaped. Speed: the stock path stores each cell in a
+    table through the public write_* wrappers and flushes it with several writes per cell, which was most of
+    a 100,000-row export's time (bench/exports.py); here a row is one string and one write. The header,
+    widths, frozen pane, filter, styles and the package stay xlsxwriter's own.
+    """
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        row_num = self.previous_row
+        if row_num in self.row_info or row_num in self.comments:
+            super()._write_single_row(current_row_num)
+            return
+        self.previous_row = current_row_num
+        cells = self.table.get(row_num)
+        if cells:  # the header row, written through write_string
+            self.fh.write(_row_xml(self, row_num, [(c, "s", cells[c].string, cells[c].format) for c in sorted(cells)]))
+        self.table.clear()
+
+    def put_row(self, row: int, cells: list[tuple[int, str, Any, Any]]) -> None:
+        """One data row of (column, "s" | "n" | "d", value, format), columns ascending, in row order."""
+        if row > self.previous_row:
+            self._write_single_row(row)  # whatever the table still holds (the header) goes first
+        if not cells or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
+            return
+        self.fh.write(_row_xml(self, row, cells))
+
+
+def _row_xml(ws: Worksheet, row: int, cells: list[tuple[int, str, Any, Any]]) -> str:
+    out = [f'<row r="{row + 1}">']
+    for col, kind, value, fmt in cells:
+        ref = xl_rowcol_to_cell_fast(row, col)
+        style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+        if kind == "s":
+            text = value
+            # Control characters and literal _xHHHH_ need Excel's escape; printable text without "_x" has neither.
+            if not text.isprintable() or "_x" in text:
+                text = ws._escape_control_characters(text)
+            text = ws._escape_data(text)
+            space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+            out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        else:
+            number = ws._convert_date_time(value) if kind == "d" else value
+            out.append(f"<c r=\"{ref}\"{style}><v>{number:.16G}</v></c>")
+    out.append("</row>")
+    return "".join(out)
+
+
+def _decimal(value: Any) -> Decimal:
+    # A float goes through its shortest repr (0.1 stays 0.1), never its binary expansion.
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 class _Book:
     """An xlsxwriter workbook in constant-memory mode with one format per kind."""
 
@@ -171,7 +229,7 @@ class _Book:
             "tmpdir": os.path.dirname(path),
         })
         self.header = self.book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
-        self.formats = {
+        self.formats: dict[Kind, Any] = {
             Kind.INT: self.book.add_format({"num_format": "0"}),
             Kind.DECIMAL: self.book.add_format({"num_format": "General"}),
             Kind.MONEY: self.book.add_format({"num_format": "#,##0.00"}),
@@ -180,30 +238,33 @@ class _Book:
             Kind.DATETIME: self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
 
-    def write(self, ws: Any, r: int, c: int, kind: Kind, value: Any) -> None:
-        if value is None or value == "":
-            return
-        if kind is Kind.TEXT or isinstance(value, str):
-            ws.write_string(r, c, str(value))
-        elif kind is Kind.INT:
-            ws.write_number(r, c, int(value), self.formats[kind])
-        elif kind is Kind.MONEY:
-            # A Decimal goes in as a Decimal: xlsxwriter formats it with Decimal's own formatting, so no float rounding.
-            ws.write_number(r, c, Decimal(value).quantize(CENT), self.formats[kind])
-        elif kind is Kind.DECIMAL:
-            ws.write_number(r, c, plain(Decimal(value)), self.formats[kind])
-        elif kind is Kind.PERCENT:
-            ws.write_number(r, c, plain(Decimal(value) / HUNDRED), self.formats[kind])
-        elif isinstance(value, datetime):
-            local = _local(value, self.tz).replace(tzinfo=None)
-            ws.write_datetime(r, c, local.date() if kind is Kind.DATE else local, self.formats[kind])
-        elif isinstance(value, date):
-            ws.write_datetime(r, c, value, self.formats[kind])
-        else:
-            ws.write_string(r, c, str(value))
+    def cell(self, kind: Kind) -> Any:
+        """How a column's values become cells (kind letter, value): chosen once per column, not per cell."""
+        tz = self.tz
+        if kind is Kind.TEXT:
+            return lambda v: ("s", v if type(v) is str else str(v))
+        if kind is Kind.INT:
+            return lambda v: ("n", int(v))
+        if kind is Kind.MONEY:
+            # The Decimal itself goes in, formatted by Decimal's own formatting: no float rounding.
+            return lambda v: ("n", _decimal(v).quantize(CENT))
+        if kind is Kind.DECIMAL:
+            return lambda v: ("n", plain(_decimal(v)))
+        if kind is Kind.PERCENT:
+            return lambda v: ("n", plain(_decimal(v) / HUNDRED))
+
+        def moment(v: Any) -> tuple[str, Any]:
+            if isinstance(v, datetime):
+                local = _local(v, tz).replace(tzinfo=None)
+                return "d", local.date() if kind is Kind.DATE else local
+            if isinstance(v, date):
+                return "d", v
+            return "s", str(v)
+
+        return moment
 
     def sheet(self, sheet: Sheet, locale: Locale) -> tuple[Any, int]:
-        ws = self.book.add_worksheet(sheet.name(locale))
+        ws = self.book.add_worksheet(sheet.name(locale), worksheet_class=_RowSheet)
         ws.freeze_panes(1, 0)
         for c, column in enumerate(sheet.columns):
             ws.write_string(0, c, column.header(locale), self.header)
@@ -221,11 +282,15 @@ class _Book:
             ws.set_column(c, c, min(width, MAX_WIDTH))
 
     def rows(self, ws: Any, start: int, columns: Sequence[Column], batch: list[Row]) -> int:
-        kinds = [c.kind for c in columns]
+        makers = [(c, self.cell(column.kind), self.formats.get(column.kind)) for c, column in enumerate(columns)]
         r = start
         for row in batch:
-            for c, (kind, value) in enumerate(zip(kinds, _values(columns, row), strict=False)):
-                self.write(ws, r, c, kind, value)
+            cells = []
+            for (c, make, fmt), value in zip(makers, _values(columns, row), strict=False):
+                if value is not None and value != "":
+                    kind, cell = make(value)
+                    cells.append((c, kind, cell, fmt if kind != "s" else None))
+            ws.put_row(r, cells)
             r += 1
         return r
 
@@ -238,14 +303,18 @@ async def write_xlsx(sheets: Sequence[Sheet], locale: Locale, zone: str) -> str:
         book = _Book(path, ZoneInfo(zone))
         for sheet in sheets:
             ws, r = book.sheet(sheet, locale)
-            first = True
+            # The worker thread writes one batch while the next is read: the database's own work overlaps it.
+            writing: asyncio.Future[int] | None = None
             async for batch in _batches(sheet.rows):
-                if first:
+                if writing is None:
                     book.widths(ws, sheet.columns, locale, batch)
-                    first = False
-                r = await asyncio.to_thread(book.rows, ws, r, sheet.columns, batch)
-            if first:
+                else:
+                    r = await writing
+                writing = asyncio.ensure_future(asyncio.to_thread(book.rows, ws, r, sheet.columns, batch))
+            if writing is None:
                 book.widths(ws, sheet.columns, locale, [])
+            else:
+                r = await writing
             ws.autofilter(0, 0, max(r - 1, 0), max(len(sheet.columns) - 1, 0))
         await asyncio.to_thread(book.book.close)
     except BaseException:

@@ -6,9 +6,11 @@ The figures it filters and sorts on (last visit, open pipeline, lifetime revenue
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
@@ -16,6 +18,7 @@ from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.policies import Viewer
 from podium.db.like import LIKE_ESCAPE, contains
+from podium.db.rows import stream_rows
 from podium.customers import policies
 from podium.customers.models import Customer, CustomerContact
 from podium.customers.service import TIERS
@@ -132,6 +135,12 @@ _KEYS = {
 }
 
 
+def _ordered(q: ListQuery, query: Select[tuple[Customer]]) -> Select[tuple[Customer]]:
+    key = _KEYS[q.sort]
+    # Never-visited customers sort last either way; the id keeps pages stable between equal keys.
+    return query.order_by((key.desc() if q.descending else key.asc()).nulls_last(), Customer.id)
+
+
 async def list_customers(env: Env, viewer: Viewer, q: ListQuery) -> Page:
     """A page of the customers in reach that match, and how many match in all."""
     _check(q)
@@ -142,11 +151,27 @@ async def list_customers(env: Env, viewer: Viewer, q: ListQuery) -> Page:
         tree, reach = await org_tree.reach(session, viewer)
         query = _filtered(q, viewer, reach, tree, now)
         total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        key = _KEYS[q.sort]
-        # Never-visited customers sort last either way; the id keeps pages stable between equal keys.
-        ordered = (key.desc() if q.descending else key.asc()).nulls_last()
-        rows = list(await session.scalars(query.order_by(ordered, Customer.id).offset(q.offset).limit(q.first)))
+        rows = list(await session.scalars(_ordered(q, query).offset(q.offset).limit(q.first)))
     return Page(rows, int(total or 0))
+
+
+EXPORTED = (
+    Customer.id, Customer.name, Customer.tier, Customer.city, Customer.industry, Customer.address, Customer.owner_id,
+    Customer.last_visit_at, Customer.last_order_at, Customer.open_pipeline, Customer.lifetime_revenue, Customer.potential,
+    Customer.at_risk_from, Customer.created_at,
+)
+
+
+async def export_rows(env: Env, viewer: Viewer, q: ListQuery) -> AsyncIterator[Any]:
+    """Every customer the list would show with these filters, in its order (no page): checked and scoped now,
+    read row by row as the export is written."""
+    _check(q)
+    if viewer.is_display:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+    async with env.db() as session:
+        tree, reach = await org_tree.reach(session, viewer)
+        query = _ordered(q, _filtered(q, viewer, reach, tree, env.clock()))
+    return stream_rows(env.db, query.with_only_columns(*EXPORTED))
 
 
 async def facets(env: Env, viewer: Viewer) -> tuple[list[str], list[str]]:

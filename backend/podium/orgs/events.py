@@ -86,6 +86,17 @@ class PersonChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class EmployeeNumberChanged(DomainEvent):
+    """An admin set, changed or cleared someone's employee number (工号); None is none."""
+
+    name = "employee_number_changed"
+    user: int
+    by: int
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
 class PersonDeactivated(DomainEvent):
     """Signed out everywhere, off boards and contests from now on; their customers and open deals go to `successor`."""
 

@@ -46,6 +46,7 @@ class Person:
     created_at: datetime
     initials: str
     avatar_color: str
+    employee_number: str | None = strawberry.field(description="工号: optional, unique within the org when set; admins set it.")
 
     @classmethod
     def of(cls, row: PersonRow) -> Person:
@@ -53,7 +54,7 @@ class Person:
             id=strawberry.ID(str(row.id)), name=row.name, email=row.email, role=row.role, team_id=_id(row.team_id),
             team_name=row.team_name, manager_id=_id(row.manager_id), manager_name=row.manager_name, active=row.active,
             last_sign_in_at=row.last_login_at, created_at=row.created_at, initials=service.initials(row.name),
-            avatar_color=service.AVATAR_COLORS[row.id % len(service.AVATAR_COLORS)],
+            avatar_color=service.AVATAR_COLORS[row.id % len(service.AVATAR_COLORS)], employee_number=row.employee_number,
         )
 
 
@@ -115,6 +116,7 @@ class InviteInput:
     team_id: strawberry.ID | None = None
     manager_id: strawberry.ID | None = None
     email: str | None = None
+    employee_number: str = strawberry.field(default="", description="工号 given to the person on joining (admins).")
 
 
 @strawberry.input
@@ -252,7 +254,7 @@ class Mutation:
         async def action() -> InviteSuccess:
             data = NewInvitation(
                 name=input.name, role=Role(input.role), team_id=int_id(input.team_id) if input.team_id else None,
-                manager_id=int_id(input.manager_id) if input.manager_id else None, email=input.email,
+                manager_id=int_id(input.manager_id) if input.manager_id else None, email=input.email, employee_number=input.employee_number,
             )
             issued = await invitations.invite(ctx.env, ctx.require_viewer(), data, ctx.base_url)
             return InviteSuccess(invitation=Invitation.of(issued.invitation), path=issued.path, code=formatted_code(issued.code), emailed=issued.emailed)
@@ -322,6 +324,15 @@ class Mutation:
                 clear_team=input.clear_team, clear_manager=input.clear_manager,
             )
             return PersonSuccess(person=Person.of(await people.change_person(ctx.env, ctx.require_viewer(), patch)))
+
+        return await attempt(ctx.locale, action)
+
+    @strawberry.mutation(description="Set or clear (blank) someone's employee number, 工号 (admins; unique within the org).")
+    async def set_employee_number(self, info: Info, user_id: strawberry.ID, employee_number: str) -> PersonResult:
+        ctx = info.context
+
+        async def action() -> PersonSuccess:
+            return PersonSuccess(person=Person.of(await people.set_employee_number(ctx.env, ctx.require_viewer(), int_id(user_id), employee_number)))
 
         return await attempt(ctx.locale, action)
 

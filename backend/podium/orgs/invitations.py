@@ -18,6 +18,7 @@ from podium.orgs import policies
 from podium.orgs.events import InvitationRevoked, PersonInvited, PersonJoined
 from podium.orgs.models import Invitation, Org, User
 from podium.orgs.passwords import check_password, new_hash
+from podium.orgs.people import checked_employee_number, employee_number_taken
 from podium.orgs.service import LOGIN_WINDOW_SECONDS, checked_email, create_user, start_session, token_hash, viewer_of
 from podium.orgs.tree import reach
 
@@ -35,6 +36,7 @@ class NewInvitation:
     team_id: int | None
     manager_id: int | None = None
     email: str | None = None
+    employee_number: str = ""  # admins only
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ async def invite(env: Env, viewer: Viewer, data: NewInvitation, base_url: str = 
     elif len(name) > NAME_MAX:
         problems.add(ErrorCode.TOO_LONG, "name", max=NAME_MAX)
     email = _email(problems, data.email)
+    number = checked_employee_number(problems, data.employee_number)
+    if number and not viewer.is_admin:
+        raise DomainError.one(ErrorCode.FORBIDDEN, "employeeNumber")
     token, code = secrets.token_urlsafe(32), _new_code()
     now = env.clock()
     async with transaction(env.db) as tx:
@@ -96,11 +101,13 @@ async def invite(env: Env, viewer: Viewer, data: NewInvitation, base_url: str = 
         policies.check_placement(problems, viewer, tree, seen, role=data.role, team_id=data.team_id, manager_id=data.manager_id)
         if email and await tx.session.scalar(select(User.id).where(User.email == email)):
             problems.add(ErrorCode.DUPLICATE, "email")
+        if number and await employee_number_taken(tx.session, viewer.org_id, number):
+            problems.add(ErrorCode.DUPLICATE, "employeeNumber")
         problems.raise_if_any()
         row = Invitation(
             org_id=viewer.org_id, token_hash=token_hash(token), code_hash=token_hash(code), name=name, email=email,
             role=data.role.value, team_id=data.team_id, manager_id=data.manager_id, invited_by=viewer.user_id,
-            created_at=now, expires_at=now + timedelta(days=env.settings.accounts.invite_days),
+            created_at=now, expires_at=now + timedelta(days=env.settings.accounts.invite_days), employee_number=number,
         )
         tx.session.add(row)
         await tx.session.flush()
@@ -254,6 +261,9 @@ async def accept(
             role=Role(invitation.role), team_id=invitation.team_id, locale=locale or parse_locale(org.locale), password_hash=hashed,
         )
         user.manager_id = invitation.manager_id
+        # Someone may have been given the number since the invitation: joining still works, an admin sets it again.
+        if invitation.employee_number and not await employee_number_taken(tx.session, user.org_id, invitation.employee_number):
+            user.employee_number = invitation.employee_number
         invitation.accepted_at = env.clock()
         invitation.user_id = user.id
         session_token = start_session(tx, env, user)

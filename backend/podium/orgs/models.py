@@ -45,7 +45,10 @@ class Team(IdMixin, Base):
 
 class User(IdMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (Index("ix_users_org_team", "org_id", "team_id"),)
+    __table_args__ = (
+        Index("ix_users_org_team", "org_id", "team_id"),
+        Index("ux_users_org_employee_number", "org_id", "employee_number", unique=True),
+    )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     team_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id", ondelete="SET NULL"))
@@ -62,6 +65,8 @@ class User(IdMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped with every new profile photo (None: none yet): part of its URL, so caches never serve an old one.
     photo_version: Mapped[int | None]
+    # 工号 from payroll or HR: optional, unique within the org when set (None, never "", so unset ones never collide).
+    employee_number: Mapped[str | None] = mapped_column(String(64))
 
 
 class UserPhoto(Base):
@@ -104,6 +109,7 @@ class Invitation(IdMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    employee_number: Mapped[str | None] = mapped_column(String(64))  # given to the person on accepting
 
 
 class PasswordReset(IdMixin, Base):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.events import transaction
 from podium.core.policies import Role, Viewer
 from podium.orgs import policies
-from podium.orgs.events import PersonChanged, PersonDeactivated
+from podium.orgs.events import EmployeeNumberChanged, PersonChanged, PersonDeactivated
 from podium.orgs.models import Team, User
 from podium.orgs.service import end_sessions
 from podium.orgs.tree import OrgTree, Reach, reach
@@ -34,6 +36,29 @@ class PersonRow:
     last_login_at: datetime | None
     created_at: datetime
     photo_version: int | None
+    employee_number: str | None = None
+
+
+EMPLOYEE_NUMBER_MAX = 64
+
+
+def checked_employee_number(problems: Problems, raw: str, field: str = "employeeNumber") -> str | None:
+    """An employee number as stored: trimmed, None when blank (so unset ones never collide in the unique index)."""
+    number = raw.strip()
+    if len(number) > EMPLOYEE_NUMBER_MAX:
+        problems.add(ErrorCode.TOO_LONG, field, max=EMPLOYEE_NUMBER_MAX)
+        return None
+    if any(not ch.isprintable() for ch in number):
+        problems.add(ErrorCode.INVALID, field)
+        return None
+    return number or None
+
+
+async def employee_number_taken(session: AsyncSession, org_id: int, number: str, but: int | None = None) -> bool:
+    query = select(User.id).where(User.org_id == org_id, User.employee_number == number)
+    if but is not None:
+        query = query.where(User.id != but)
+    return await session.scalar(query.limit(1)) is not None
 
 
 def _sees(viewer: Viewer, tree: OrgTree, seen: Reach, user: User) -> bool:
@@ -59,10 +84,24 @@ async def people(env: Env, viewer: Viewer, *, include_inactive: bool = True) -> 
         PersonRow(
             u.id, u.name, u.email, Role(u.role), u.team_id, tree.units[u.team_id].name if u.team_id in tree.units else None,
             u.manager_id, names.get(u.manager_id) if u.manager_id else None, u.is_active, u.last_login_at, u.created_at,
-            u.photo_version,
+            u.photo_version, u.employee_number,
         )
         for u in users
     ]
+
+
+class Who(NamedTuple):
+    name: str
+    email: str
+    employee_number: str | None
+
+
+async def directory(env: Env, org_id: int) -> dict[int, Who]:
+    """Everyone of the org, active or not, by id: how exports name people (email and employee number, not the
+    name alone). An org is thousands of people at most, so one read serves a whole export."""
+    async with env.db() as session:
+        query = select(User.id, User.name, User.email, User.employee_number).where(User.org_id == org_id)
+        return {uid: Who(name, email, number) for uid, name, email, number in await session.execute(query)}
 
 
 @dataclass(frozen=True)
@@ -98,12 +137,37 @@ async def change_person(env: Env, viewer: Viewer, patch: PersonPatch) -> PersonR
                 org_id=user.org_id, user=user.id, by=viewer.user_id, role_before=before[0], role_after=user.role,
                 team_before=before[1], team_after=user.team_id, manager_before=before[2], manager_after=user.manager_id,
             ))
-        team = await tx.session.get(Team, user.team_id) if user.team_id else None
-        boss = await tx.session.get(User, user.manager_id) if user.manager_id else None
-        row = PersonRow(
-            user.id, user.name, user.email, Role(user.role), user.team_id, team.name if team else None, user.manager_id,
-            boss.name if boss else None, user.is_active, user.last_login_at, user.created_at, user.photo_version,
-        )
+        row = await _row(tx.session, user)
+    return row
+
+
+async def _row(session: AsyncSession, user: User) -> PersonRow:
+    team = await session.get(Team, user.team_id) if user.team_id else None
+    boss = await session.get(User, user.manager_id) if user.manager_id else None
+    return PersonRow(
+        user.id, user.name, user.email, Role(user.role), user.team_id, team.name if team else None, user.manager_id,
+        boss.name if boss else None, user.is_active, user.last_login_at, user.created_at, user.photo_version, user.employee_number,
+    )
+
+
+async def set_employee_number(env: Env, viewer: Viewer, user_id: int, raw: str) -> PersonRow:
+    """Admins give anyone of the org (themselves and former people too) an employee number; blank clears it."""
+    if not viewer.is_admin:
+        raise DomainError.one(ErrorCode.FORBIDDEN, "employeeNumber")
+    problems = Problems()
+    number = checked_employee_number(problems, raw)
+    problems.raise_if_any()
+    async with transaction(env.db) as tx:
+        user = await tx.session.get(User, user_id, with_for_update=True)
+        if user is None or user.org_id != viewer.org_id:
+            raise DomainError.one(ErrorCode.NOT_FOUND, "userId")
+        # The unique index is the last word on a race; this check turns the usual case into a typed error.
+        if number and await employee_number_taken(tx.session, user.org_id, number, but=user.id):
+            raise DomainError.one(ErrorCode.DUPLICATE, "employeeNumber")
+        if number != user.employee_number:
+            tx.record(EmployeeNumberChanged(org_id=user.org_id, user=user.id, by=viewer.user_id, before=user.employee_number, after=number))
+            user.employee_number = number
+        row = await _row(tx.session, user)
     return row
 
 

@@ -29,7 +29,7 @@ from podium.core.policies import Viewer
 CAPABILITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "people": (
         ("people", "peopleUnits", "pendingInvitations", "orgUnits", "unitManagerCandidates"),
-        ("invitePerson", "revokeInvitation", "changePerson", "deactivatePerson", "issuePasswordReset", "createUnit",
+        ("invitePerson", "setEmployeeNumber", "revokeInvitation", "changePerson", "deactivatePerson", "issuePasswordReset", "createUnit",
          "renameUnit", "moveUnit", "mergeUnits", "setUnitManager", "deleteUnit"),
     ),
     "customers": (

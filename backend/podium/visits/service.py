@@ -539,6 +539,21 @@ def parse_node(node_id: str) -> tuple[str, int | None]:
     raise DomainError.one(ErrorCode.INVALID, "nodeId")
 
 
+async def people_of(session: AsyncSession, viewer: Viewer, node: tuple[str, int | None] | None) -> set[int] | None:
+    """Whose visits a node means within my reach (None: the whole org); a node out of reach is NOT_FOUND."""
+    tree, scope = await reach(session, viewer)
+    if node is None or node[0] == "org":
+        return None if scope.org_wide else set(scope.user_ids)
+    assert node[1] is not None
+    if node[0] == "team":
+        if node[1] not in tree.units or not scope.sees_unit(node[1]):
+            raise DomainError.one(ErrorCode.NOT_FOUND, "nodeId")
+        return {m.id for m in tree.members_under(node[1])}
+    if not scope.sees_user(node[1]):
+        raise DomainError.one(ErrorCode.NOT_FOUND, "nodeId")
+    return {node[1]}
+
+
 async def visits_on(env: Env, viewer: Viewer, day: date, node_id: str | None = None) -> list[VisitView]:
     """One local day's visits in time order: mine for a rep, my reach (or a node of it) for managers and admins."""
     node = parse_node(node_id) if node_id else None
@@ -546,19 +561,7 @@ async def visits_on(env: Env, viewer: Viewer, day: date, node_id: str | None = N
         zone = await orgs.org_time_zone(session, viewer.org_id)
         start = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone))
         span = window(PeriodKind.TODAY, zone, start)
-        tree, scope = await reach(session, viewer)
-        if node is None or node[0] == "org":
-            people = None if scope.org_wide else set(scope.user_ids)
-        elif node[0] == "team":
-            assert node[1] is not None
-            if node[1] not in tree.units or not scope.sees_unit(node[1]):
-                raise DomainError.one(ErrorCode.NOT_FOUND, "nodeId")
-            people = {m.id for m in tree.members_under(node[1])}
-        else:
-            assert node[1] is not None
-            if not scope.sees_user(node[1]):
-                raise DomainError.one(ErrorCode.NOT_FOUND, "nodeId")
-            people = {node[1]}
+        people = await people_of(session, viewer, node)
         query = select(Visit).where(Visit.org_id == viewer.org_id, Visit.occurred_at >= span.start, Visit.occurred_at < span.end)
         if people is not None:
             query = query.where(Visit.user_id.in_(people))

@@ -21,6 +21,7 @@ export const pointsEn = {
   'points.signed': '{sign}{points}',
 
   'points.kind.verified_visit': 'A verified visit',
+  'points.exportHint': 'Every entry of this month so far.',
   'points.kind.activity': 'A logged activity',
   'points.kind.deal_won': 'A won deal',
   'points.kind.payment_collected': 'A collected payment',
@@ -107,6 +108,7 @@ export const pointsZhCN: Record<keyof typeof pointsEn, string> = {
   'points.signed': '{sign}{points}',
 
   'points.kind.verified_visit': '有效拜访',
+  'points.exportHint': '本月至今的全部积分记录。',
   'points.kind.activity': '记录一次活动',
   'points.kind.deal_won': '赢单',
   'points.kind.payment_collected': '回款',

@@ -15,6 +15,10 @@ export const uiEn = {
   'table.empty': 'Nothing here yet.',
   'table.noMatch': 'Nothing matches “{query}”.',
   'table.loadFailed': 'This page couldn’t load.',
+  'table.export': 'Export',
+  'table.exportCsv': 'CSV',
+  'table.exportXlsx': 'Excel (XLSX)',
+  'table.exportHint': 'Everything the filters match, not only this page.',
 
   'nav.side': 'Sections',
   'nav.menu': 'Menu',
@@ -62,6 +66,10 @@ export const uiZhCN: Record<keyof typeof uiEn, string> = {
   'table.empty': '这里还没有内容。',
   'table.noMatch': '没有与“{query}”匹配的内容。',
   'table.loadFailed': '此页面无法加载。',
+  'table.export': '导出',
+  'table.exportCsv': 'CSV',
+  'table.exportXlsx': 'Excel (XLSX)',
+  'table.exportHint': '导出筛选出的全部数据，不只是当前页。',
 
   'nav.side': '功能分区',
   'nav.menu': '菜单',

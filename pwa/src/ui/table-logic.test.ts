@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compareDecimals,
   compareValues,
+  exportHref,
   filterRows,
   isDecimalString,
   nextSort,
@@ -106,5 +107,18 @@ describe('selection', () => {
     expect([...s.selected]).toEqual(['c']);
     const t = toggleRow({ selected: new Set(), anchor: null }, shown, 'c', true, true);
     expect([...t.selected]).toEqual(['c']);
+  });
+});
+
+describe('exportHref', () => {
+  it('carries the set filters, lists as repeated keys, and the format', () => {
+    const href = exportHref('/api/deals/team/export', { statuses: ['OPEN', 'WON'], teamId: '7', search: 'a&b', amountMin: undefined, closeTo: '', descending: true }, 'xlsx');
+    const url = new URL(href, 'http://x');
+    expect(url.pathname).toBe('/api/deals/team/export');
+    expect(url.searchParams.getAll('statuses')).toEqual(['OPEN', 'WON']);
+    expect(url.searchParams.get('search')).toBe('a&b');
+    expect(url.searchParams.get('descending')).toBe('true');
+    expect(url.searchParams.has('amountMin') || url.searchParams.has('closeTo')).toBe(false);
+    expect(url.searchParams.get('format')).toBe('xlsx');
   });
 });

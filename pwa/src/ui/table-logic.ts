@@ -155,3 +155,19 @@ export function toggleRow(
   }
   return { selected: next, anchor: id };
 }
+
+export type ExportFormat = 'csv' | 'xlsx';
+/** A list's filters as an export URL's query: set values only, lists as repeated keys. */
+export type ExportParams = Record<string, string | number | boolean | readonly string[] | null | undefined>;
+
+/** The export link of a list: `path?filters…&format=csv`, the same filters the list's query uses. */
+export function exportHref(path: string, params: ExportParams, format: ExportFormat): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined || value === '') continue;
+    if (Array.isArray(value)) for (const item of value) query.append(key, String(item));
+    else query.set(key, String(value));
+  }
+  query.set('format', format);
+  return `${path}?${query.toString()}`;
+}

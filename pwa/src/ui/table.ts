@@ -9,7 +9,7 @@
 // Client mode (the default) filters and sorts `rows` itself. Server mode renders `rows`
 // as given: the screen reads `state.sort` / `state.query` in `onChange` and refetches.
 import '@/ui/table.css';
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { ifDefined } from 'lit-html/directives/if-defined.js';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { navigate } from '@/app/router';
@@ -23,11 +23,12 @@ import {
   toggleRow,
   visibleSelection,
   type SortDir,
+  type ExportFormat,
   type SortValue,
   type TableState,
 } from '@/ui/table-logic';
 
-export { tableState, type SortState, type TableState } from '@/ui/table-logic';
+export { exportHref, tableState, type ExportFormat, type ExportParams, type SortState, type TableState } from '@/ui/table-logic';
 
 export interface Column<R> {
   /** Unique within the table; the sort state names it. */
@@ -48,6 +49,11 @@ export interface Column<R> {
   primary?: boolean;
   /** A CSS width for the desktop column (e.g. '8rem'). */
   width?: string;
+}
+
+/** The Export menu drawn into a plain DOM screen's element (screens built with ui/dom.ts); call again when the filters change. */
+export function renderExportMenu(host: HTMLElement, url: (format: ExportFormat) => string, testId: string, hint?: string): void {
+  render(exportMenu(url, testId, hint), host);
 }
 
 export interface BulkAction {
@@ -93,6 +99,29 @@ export interface TableOptions<R> {
   rowTestId?: string;
   /** data-status / data-kind on each row (for CSS and tests; every row has data-row-id). */
   rowData?: (row: R) => { status?: string; kind?: string };
+  /** The list's export link with its current filters (`exportHref`): an Export menu (CSV / Excel) in the toolbar. */
+  exportUrl?: (format: ExportFormat) => string;
+}
+
+/** The Export menu: downloads of everything the list's filters match, as CSV or Excel (the server streams them). */
+export function exportMenu(url: (format: ExportFormat) => string, testId = 'dt-export', hint = t('table.exportHint')): TemplateResult {
+  const close = (event: Event) => (event.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
+  // The menu opens towards the right unless that would leave the screen (a button at the end of a header).
+  const place = (event: Event) => {
+    const details = event.currentTarget as HTMLDetailsElement;
+    if (!details.open) return;
+    details.classList.remove('is-end');
+    const menu = details.querySelector('.dt-export-menu');
+    if (menu && menu.getBoundingClientRect().right > document.documentElement.clientWidth - 8) details.classList.add('is-end');
+  };
+  return html`<details class="dt-export" data-testid=${testId} @toggle=${place}>
+    <summary class="btn btn-ghost btn-small" title=${hint}>${t('table.export')}<span aria-hidden="true"> ▾</span></summary>
+    <div class="dt-export-menu" role="menu">
+      <a role="menuitem" href=${url('csv')} download data-testid=${`${testId}-csv`} @click=${close}>${t('table.exportCsv')}</a>
+      <a role="menuitem" href=${url('xlsx')} download data-testid=${`${testId}-xlsx`} @click=${close}>${t('table.exportXlsx')}</a>
+      <p class="dt-export-hint">${hint}</p>
+    </div>
+  </details>`;
 }
 
 const INTERACTIVE = 'a, button, input, select, textarea, label, [role="button"]';
@@ -193,7 +222,7 @@ export function dataTable<R>(options: TableOptions<R>): TemplateResult {
 
   const shownCount = rows.length;
   const filtered = state.query.trim() !== '';
-  const showToolbar = options.searchable || options.toolbar || selectable || sortable.length > 0;
+  const showToolbar = options.searchable || options.toolbar || selectable || sortable.length > 0 || options.exportUrl;
   const sortSelect = sortable.length
     ? html`<label class="dt-phone-sort">
         <span class="visually-hidden">${t('table.sortBy')}</span>
@@ -226,6 +255,7 @@ export function dataTable<R>(options: TableOptions<R>): TemplateResult {
                 @change=${onAll} /><span>${t('table.selectAll')}</span></label>`
             : nothing}
           ${sortSelect}
+          ${options.exportUrl ? exportMenu(options.exportUrl) : nothing}
           <span class="dt-count" aria-live="polite">${filtered || options.mode === 'server'
             ? t('table.countOf', { shown: formatNumber(shownCount), total: formatNumber(total) })
             : shownCount === 1 ? t('table.countOne') : t('table.count', { count: formatNumber(shownCount) })}</span>

@@ -27,6 +27,7 @@ export interface Person {
   createdAt: string;
   initials: string;
   avatarColor: string;
+  employeeNumber: string | null;
 }
 
 export interface PeopleUnit {
@@ -73,7 +74,7 @@ export type RevokeResult = { __typename: 'RevokeInvitationSuccess'; id: string }
 
 const ME_FIELDS = 'me { email locale user { id name initials role avatarColor photoUrl team { id name } } org { id name timeZone currency } }';
 const ERRORS = '... on OperationError { errors { field code message } }';
-const PERSON_FIELDS = 'id name email role teamId teamName managerId managerName active lastSignInAt createdAt initials avatarColor';
+const PERSON_FIELDS = 'id name email role teamId teamName managerId managerName active lastSignInAt createdAt initials avatarColor employeeNumber';
 const INVITATION_FIELDS = 'id name email role teamId teamName managerName invitedByName createdAt expiresAt';
 
 export const SETUP_NEEDED_QUERY = 'query SetupNeeded { setupNeeded }';
@@ -125,6 +126,11 @@ mutation RevokeInvitation($id: ID!) {
 export const CHANGE_PERSON_MUTATION = `
 mutation ChangePerson($input: ChangePersonInput!) {
   changePerson(input: $input) { __typename ... on PersonSuccess { person { ${PERSON_FIELDS} } } ${ERRORS} }
+}`;
+
+export const SET_EMPLOYEE_NUMBER_MUTATION = `
+mutation SetEmployeeNumber($userId: ID!, $employeeNumber: String!) {
+  setEmployeeNumber(userId: $userId, employeeNumber: $employeeNumber) { __typename ... on PersonSuccess { person { ${PERSON_FIELDS} } } ${ERRORS} }
 }`;
 
 export const ISSUE_RESET_MUTATION = `

@@ -39,7 +39,8 @@ export function filterPeople(people: readonly Person[], filter: PeopleFilter): P
   const needle = filter.search.trim().toLocaleLowerCase();
   return people.filter(
     (p) =>
-      (!needle || p.name.toLocaleLowerCase().includes(needle) || p.email.includes(needle) || (p.teamName ?? '').toLocaleLowerCase().includes(needle)) &&
+      (!needle || p.name.toLocaleLowerCase().includes(needle) || p.email.includes(needle) || (p.teamName ?? '').toLocaleLowerCase().includes(needle) ||
+        (p.employeeNumber ?? '').toLocaleLowerCase().includes(needle)) &&
       (!filter.role || p.role === filter.role) &&
       (!filter.teamId || p.teamId === filter.teamId) &&
       (!filter.status || (filter.status === 'active') === p.active),

@@ -1,7 +1,8 @@
 // /settings/people: admins (the whole org) and managers (their subtree) see their people in a table
 // (sort, filter by role, unit and status, search), invite someone (the link and the code to copy),
 // withdraw pending invitations, change a role, unit or manager, issue a reset link (admins) and
-// deactivate someone with a successor who takes over their customers and open deals.
+// deactivate someone with a successor who takes over their customers and open deals. Admins keep each
+// person's employee number (工号), by which exports name people for payroll; the list exports as CSV or Excel.
 import '@/features/accounts/accounts.css';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
@@ -14,6 +15,7 @@ import {
   ISSUE_RESET_MUTATION,
   PEOPLE_PAGE_QUERY,
   REVOKE_INVITATION_MUTATION,
+  SET_EMPLOYEE_NUMBER_MUTATION,
   type DoneResult,
   type Invitation,
   type InviteResult,
@@ -30,14 +32,15 @@ import { failureMessage } from '@/graphql/errors';
 import type { Me, Role } from '@/graphql/types';
 import { getLocale, t, type MessageKey } from '@/i18n';
 import { errorSummary, field, invalid, NO_ERRORS, type PlacedErrors } from '@/ui/form-view';
-import { dataTable, tableState, type Column, type TableState } from '@/ui/table';
+import { dataTable, exportHref, tableState, type Column, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
 
 type Issued = { path: string; code: string; emailed: boolean; name: string; email: string | null; expiresAt: string };
 
 type Sheet =
-  | { kind: 'invite'; name: string; role: Role; teamId: string; managerId: string; email: string; issued: Issued | null }
-  | { kind: 'edit'; person: Person; role: Role; teamId: string; managerId: string }
+  | { kind: 'invite'; name: string; role: Role; teamId: string; managerId: string; email: string; employeeNumber: string; issued: Issued | null }
+  | { kind: 'edit'; person: Person; role: Role; teamId: string; managerId: string; employeeNumber: string }
+  | { kind: 'number'; person: Person; employeeNumber: string }
   | { kind: 'reset'; person: Person; path: string | null; expiresAt: string | null }
   | { kind: 'deactivate'; person: Person; successorId: string };
 
@@ -111,8 +114,11 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
 
   async function invite(sheet: Extract<Sheet, { kind: 'invite' }>): Promise<void> {
     view.update({ busy: true, errors: NO_ERRORS });
-    const input = { name: sheet.name, role: sheet.role, teamId: sheet.teamId || null, managerId: sheet.managerId || null, email: sheet.email.trim() || null };
-    const outcome = await send<Extract<InviteResult, { __typename: 'InviteSuccess' }>>(INVITE_MUTATION, { input }, 'invitePerson', ['name', 'role', 'teamId', 'managerId', 'email']);
+    const input = {
+      name: sheet.name, role: sheet.role, teamId: sheet.teamId || null, managerId: sheet.managerId || null, email: sheet.email.trim() || null,
+      ...(admin ? { employeeNumber: sheet.employeeNumber } : {}),
+    };
+    const outcome = await send<Extract<InviteResult, { __typename: 'InviteSuccess' }>>(INVITE_MUTATION, { input }, 'invitePerson', ['name', 'role', 'teamId', 'managerId', 'email', 'employeeNumber']);
     if ('ok' in outcome) {
       const { invitation, path, code, emailed } = outcome.ok;
       view.update((s) => ({
@@ -122,7 +128,35 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
       }));
       return;
     }
-    view.update({ busy: false, errors: outcome.errors });
+    view.update({ busy: false, errors: numberErrors(outcome) });
+  }
+
+  // The server's DUPLICATE speaks of names; for a number, say what it means here.
+  function numberErrors(outcome: { errors: PlacedErrors; codes: string[] }): PlacedErrors {
+    const slot = outcome.errors.bySlot.employeeNumber;
+    if (!slot || !outcome.codes.includes('DUPLICATE')) return outcome.errors;
+    return { ...outcome.errors, bySlot: { ...outcome.errors.bySlot, employeeNumber: [t('accounts.people.numberTaken')] } };
+  }
+
+  /** Sets the number when an admin changed it: the person as saved, or null when it was refused (errors shown). */
+  async function saveNumber(person: Person, typed: string): Promise<Person | null> {
+    if (!admin || typed.trim() === (person.employeeNumber ?? '')) return person;
+    const outcome = await send<Extract<PersonResult, { __typename: 'PersonSuccess' }>>(
+      SET_EMPLOYEE_NUMBER_MUTATION, { userId: person.id, employeeNumber: typed }, 'setEmployeeNumber', ['employeeNumber'],
+    );
+    if ('ok' in outcome) return outcome.ok.person;
+    view.update({ busy: false, errors: numberErrors(outcome) });
+    return null;
+  }
+
+  function replaced(person: Person, notice: string): void {
+    view.update((s) => ({ busy: false, sheet: null, people: s.people.map((p) => (p.id === person.id ? person : p)), notice }));
+  }
+
+  async function saveNumberOnly(sheet: Extract<Sheet, { kind: 'number' }>): Promise<void> {
+    view.update({ busy: true, errors: NO_ERRORS });
+    const person = await saveNumber(sheet.person, sheet.employeeNumber);
+    if (person) replaced(person, t('accounts.people.numberSaved', { name: person.name }));
   }
 
   async function saveEdit(sheet: Extract<Sheet, { kind: 'edit' }>): Promise<void> {
@@ -133,8 +167,12 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
     };
     const outcome = await send<Extract<PersonResult, { __typename: 'PersonSuccess' }>>(CHANGE_PERSON_MUTATION, { input }, 'changePerson', ['role', 'teamId', 'managerId']);
     if ('ok' in outcome) {
-      const person = outcome.ok.person;
-      view.update((s) => ({ busy: false, sheet: null, people: s.people.map((p) => (p.id === person.id ? person : p)), notice: t('accounts.people.saved', { name: person.name }) }));
+      // The placement is saved; a refused number keeps the sheet open on its field, the rest already done.
+      const placed = outcome.ok.person;
+      view.update((s) => ({ people: s.people.map((p) => (p.id === placed.id ? placed : p)) }));
+      const person = await saveNumber(placed, sheet.employeeNumber);
+      if (person) replaced(person, t('accounts.people.saved', { name: person.name }));
+      else view.update({ sheet: { ...sheet, person: placed } });
       return;
     }
     view.update({ busy: false, errors: outcome.errors });
@@ -183,7 +221,7 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
           <p class="page-sub">${s.load === 'ready' ? t('accounts.people.sub', { active, pending: s.invitations.length }) : ''}</p>
         </div>
         <button type="button" class="btn btn-primary" data-testid="people-invite"
-          @click=${() => openSheet({ kind: 'invite', name: '', role: 'REP', teamId: admin ? '' : (s.units[0]?.id ?? ''), managerId: admin ? '' : me.user.id, email: '', issued: null })}>
+          @click=${() => openSheet({ kind: 'invite', name: '', role: 'REP', teamId: admin ? '' : (s.units[0]?.id ?? ''), managerId: admin ? '' : me.user.id, email: '', employeeNumber: '', issued: null })}>
           ＋ ${t('accounts.people.invite')}
         </button>
       </header>
@@ -226,6 +264,10 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
       </div>`,
     },
     {
+      key: 'number', header: 'accounts.people.col.number', sort: (p) => p.employeeNumber, width: '7rem',
+      cell: (p) => (p.employeeNumber ? html`<span class="acc-number" data-testid="person-number">${p.employeeNumber}</span>` : html`<span class="acc-muted">—</span>`),
+    },
+    {
       key: 'role', header: 'accounts.people.col.role', sort: (p) => ({ ADMIN: 0, MANAGER: 1, REP: 2 })[p.role] ?? 9,
       cell: (p) => html`<span class="chip acc-role acc-role-${p.role.toLowerCase()}">${roleLabel(p.role)}</span>`,
     },
@@ -249,7 +291,9 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
       onChange: (next) => v.update({ table: next }),
       searchable: true,
       searchPlaceholder: t('accounts.people.search'),
-      filterText: (p) => `${p.name} ${p.email} ${p.teamName ?? ''} ${p.managerName ?? ''}`,
+      filterText: (p) => `${p.name} ${p.email} ${p.employeeNumber ?? ''} ${p.teamName ?? ''} ${p.managerName ?? ''}`,
+      // Everyone in reach, whatever the on-screen filters: people are few, and payroll wants them all.
+      exportUrl: (format) => exportHref('/api/people/export', {}, format),
       toolbar: filters(s, v),
       empty: html`<p class="empty">${t('accounts.people.empty')}</p>`,
       testId: 'people-table',
@@ -260,10 +304,15 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
 
   function actions(p: Person): TemplateResult | typeof nothing {
     const self = p.id === me.user.id;
-    if (!p.active || self || (!admin && p.role === 'ADMIN')) return nothing;
+    const number = () => openSheet({ kind: 'number', person: p, employeeNumber: p.employeeNumber ?? '' });
+    // Admins number anyone, themselves and former people too; the rest of the sheet is for others in reach.
+    if (!p.active || self || (!admin && p.role === 'ADMIN')) {
+      return admin ? html`<div class="acc-actions"><button type="button" class="btn btn-ghost btn-small" data-testid="person-number-edit"
+        @click=${number}>${t('accounts.people.numberEdit')}</button></div>` : nothing;
+    }
     return html`<div class="acc-actions">
       <button type="button" class="btn btn-ghost btn-small" data-testid="person-edit"
-        @click=${() => openSheet({ kind: 'edit', person: p, role: p.role, teamId: p.teamId ?? '', managerId: p.managerId ?? '' })}>${t('accounts.people.edit')}</button>
+        @click=${() => openSheet({ kind: 'edit', person: p, role: p.role, teamId: p.teamId ?? '', managerId: p.managerId ?? '', employeeNumber: p.employeeNumber ?? '' })}>${t('accounts.people.edit')}</button>
       ${admin ? html`<button type="button" class="btn btn-ghost btn-small" data-testid="person-reset"
         @click=${() => openSheet({ kind: 'reset', person: p, path: null, expiresAt: null })}>${t('accounts.people.resetLink')}</button>` : nothing}
       <button type="button" class="btn btn-ghost btn-small acc-danger" data-testid="person-deactivate"
@@ -294,6 +343,7 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
     let body: TemplateResult;
     if (sheet.kind === 'invite') body = sheet.issued ? issuedView(s, sheet.issued, close) : inviteForm(s, sheet);
     else if (sheet.kind === 'edit') body = editForm(s, sheet);
+    else if (sheet.kind === 'number') body = numberForm(s, sheet);
     else if (sheet.kind === 'reset') body = resetView(s, sheet);
     else body = deactivateForm(s, sheet);
     return html`<div class="acc-overlay" @click=${(e: Event) => { if (e.target === e.currentTarget) close(); }}>
@@ -332,6 +382,7 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
         ${field('invite-name', t('accounts.invite.name'), html`<input id="invite-name" class="input" autocomplete="off" .value=${sheet.name}
           aria-invalid=${invalid(s.errors, 'name')} data-testid="invite-name" @input=${(e: Event) => patchSheet({ name: (e.target as HTMLInputElement).value })} />`, 'name', s.errors)}
         ${placement(s, sheet, null)}
+        ${admin ? numberField(s, sheet.employeeNumber) : nothing}
         ${field('invite-email', t('accounts.invite.email'), html`<input id="invite-email" class="input" type="email" autocomplete="off" .value=${sheet.email}
           aria-invalid=${invalid(s.errors, 'email')} data-testid="invite-email" @input=${(e: Event) => patchSheet({ email: (e.target as HTMLInputElement).value })} />`,
           'email', s.errors, t('accounts.invite.emailHint'))}
@@ -358,7 +409,7 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
       </div>
       <div class="acc-sheet-actions">
         <button type="button" class="btn btn-ghost" data-testid="invite-another"
-          @click=${() => openSheet({ kind: 'invite', name: '', role: 'REP', teamId: admin ? '' : (s.units[0]?.id ?? ''), managerId: admin ? '' : me.user.id, email: '', issued: null })}>${t('accounts.invite.another')}</button>
+          @click=${() => openSheet({ kind: 'invite', name: '', role: 'REP', teamId: admin ? '' : (s.units[0]?.id ?? ''), managerId: admin ? '' : me.user.id, email: '', employeeNumber: '', issued: null })}>${t('accounts.invite.another')}</button>
         <button type="button" class="btn btn-primary" data-testid="invite-close" @click=${close}>${t('accounts.invite.close')}</button>
       </div>`;
   }
@@ -367,8 +418,24 @@ export const peopleScreen: Screen = (root, { me: maybeMe }) => {
     return html`<h2 class="sheet-title">${sheet.person.name}</h2><p class="sheet-sub">${sheet.person.email}</p>
       <form class="acc-form" novalidate @submit=${(e: Event) => { e.preventDefault(); void saveEdit(sheet); }}>
         ${placement(s, sheet, sheet.person.id)}
+        ${admin ? numberField(s, sheet.employeeNumber) : nothing}
         ${errorSummary(s.errors, 'edit-error')}
         <button type="submit" class="btn btn-primary btn-block" ?disabled=${s.busy} data-testid="edit-submit">${busyLabel(s.busy, t('accounts.people.save'), t('accounts.saving'))}</button>
+      </form>`;
+  }
+
+  function numberField(s: State, value: string): TemplateResult {
+    return field('acc-number', t('accounts.people.number'), html`<input id="acc-number" class="input" autocomplete="off" maxlength="64" .value=${value}
+      aria-invalid=${invalid(s.errors, 'employeeNumber')} data-testid="sheet-number"
+      @input=${(e: Event) => patchSheet({ employeeNumber: (e.target as HTMLInputElement).value })} />`, 'employeeNumber', s.errors, t('accounts.people.numberHint'));
+  }
+
+  function numberForm(s: State, sheet: Extract<Sheet, { kind: 'number' }>): TemplateResult {
+    return html`<h2 class="sheet-title">${t('accounts.people.numberTitle', { name: sheet.person.name })}</h2><p class="sheet-sub">${sheet.person.email}</p>
+      <form class="acc-form" novalidate @submit=${(e: Event) => { e.preventDefault(); void saveNumberOnly(sheet); }}>
+        ${numberField(s, sheet.employeeNumber)}
+        ${errorSummary(s.errors, 'number-error')}
+        <button type="submit" class="btn btn-primary btn-block" ?disabled=${s.busy} data-testid="number-submit">${busyLabel(s.busy, t('accounts.people.save'), t('accounts.saving'))}</button>
       </form>`;
   }
 

@@ -26,7 +26,7 @@ import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
 import { getLocale, t, type MessageKey } from '@/i18n';
 import { formatMoney } from '@/ui/money';
-import { dataTable, tableState, type Column, type TableChange, type TableState } from '@/ui/table';
+import { dataTable, exportHref, tableState, type Column, type ExportParams, type TableChange, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
 import { ownHost } from '@/features/customers/host';
 
@@ -272,6 +272,10 @@ export const customersScreen: Screen = (root, { me: maybeMe }) => {
       total: s.total, searchable: true, searchPlaceholder: t('customers.search'), selectable: manager,
       // A rep reads the pool without opening its customers: claiming one makes it theirs to open.
       rowHref: (c) => (s.pool && !manager ? undefined : `/customers/${c.id}`), testId: 'customer-table', rowTestId: 'customer-row', toolbar: bulkControls(s),
+      // Managers and admins take their list away as a file: every match of the filters, in this order.
+      exportUrl: manager
+        ? (format) => exportHref('/api/customers/export', { ...(filterOf(s, new Date()) as ExportParams), sort: s.sort, descending: s.descending }, format)
+        : undefined,
       empty: s.loading ? '' : t('customers.empty'),
       actions: [
         { id: 'reassign', label: t('customers.reassign'), primary: true, disabled: !s.reassignTo, run: () => void reassign() },

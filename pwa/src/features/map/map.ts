@@ -38,6 +38,7 @@ import type { Me, OrgNode } from '@/graphql/types';
 import { formatDistance, formatNumber, getLocale, t } from '@/i18n';
 import { h, replace, Texts, tx, type Child } from '@/ui/dom';
 import { icon } from '@/ui/icons';
+import { exportHref, renderExportMenu } from '@/ui/table';
 import { customerPageLink, type CustomerViewer } from '@/ui/customer-link';
 
 interface DayData {
@@ -114,6 +115,11 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
   });
   texts.attr(nodeSelect, 'aria-label', 'map.scope');
 
+  // Managers take the day's visits away as a file, for the node shown (the API also takes longer spans).
+  const exportHost = h('span', { class: 'map-export' });
+  const drawExport = () => {
+    if (manager) renderExportMenu(exportHost, (format) => exportHref('/api/visits/export', { from: day, to: day, nodeId: nodeKey }, format), 'map-export', t('map.exportHint'));
+  };
   const page = h(
     'section',
     { class: `page map-page${manager ? ' is-team' : ''}`, 'data-testid': 'map-page', 'data-role': me.user.role },
@@ -121,7 +127,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
       'header',
       { class: 'page-head map-head' },
       h('div', null, tx(texts, 'h1', manager ? 'map.titleTeam' : 'map.title', { class: 'page-title' }), sub),
-      manager ? reviewLink(texts, disposers) : null,
+      manager ? h('div', { class: 'map-head-tools' }, exportHost, reviewLink(texts, disposers)) : null,
     ),
     controls,
     error,
@@ -402,6 +408,7 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
     if (nodeKey) params.set('node', nodeKey);
     if (personFilter) params.set('person', personFilter);
     replaceParams(params);
+    drawExport();
   };
 
   // A fit asked for by a load that a newer one overtook still happens when the newer one lands.
@@ -509,12 +516,14 @@ export const mapScreen: Screen = (root, { me: maybeMe, location }) => {
     fitButton.title = t('map.fit');
     fitButton.setAttribute('aria-label', t('map.fit'));
     renderControls();
+    drawExport();
     const everyone = nodeSelect.querySelector('option[value=""]');
     if (everyone) everyone.textContent = t('map.everyone');
     renderAll(false);
   });
 
   renderControls();
+  drawExport();
   renderAll(false);
   void load(true);
   if (manager) void loadNodes();

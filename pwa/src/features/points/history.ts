@@ -22,6 +22,7 @@ import type { Me } from '@/graphql/types';
 import { formatNumber, formatTime, getLocale, t } from '@/i18n';
 import { h, replace, Texts, tx } from '@/ui/dom';
 import { icon } from '@/ui/icons';
+import { exportHref, renderExportMenu } from '@/ui/table';
 
 const HISTORY_SIZE = 100;
 const WHEN: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
@@ -161,6 +162,12 @@ export const pointsScreen: Screen = (root, { me: maybeMe, location }) => {
       }, icon('plus'), tx(texts, 'span', 'points.adjust'))
     : null;
 
+  // A manager takes this person's ledger of the month so far away as a file (the API takes other spans too).
+  const exportHost = canAdjust ? h('span', { class: 'points-export' }) : null;
+  const drawExport = () => {
+    if (exportHost) renderExportMenu(exportHost, (format) => exportHref('/api/points/export', { userId: other }, format), 'points-export', t('points.exportHint'));
+  };
+
   const item = (e: PointsEntry) => {
     const link = entryLink(e);
     const words = entryInWords(e, getLocale());
@@ -224,6 +231,7 @@ export const pointsScreen: Screen = (root, { me: maybeMe, location }) => {
   document.addEventListener('visibilitychange', onVisible);
   disposers.push(() => document.removeEventListener('visibilitychange', onVisible));
   texts.on(render);
+  texts.on(drawExport);
 
   root.append(
     h('section', { class: 'page page-narrow points-page', 'data-testid': 'points-page', 'data-user-id': other ?? me.user.id },
@@ -231,6 +239,7 @@ export const pointsScreen: Screen = (root, { me: maybeMe, location }) => {
       h('header', { class: 'page-head points-head' },
         h('div', null, title, tx(texts, 'p', 'points.historySub', { class: 'page-sub' })),
         h('nav', { class: 'points-links' },
+          exportHost,
           adjustButton,
           h('a', { class: 'btn btn-ghost btn-small', href: '/settings/points', 'data-testid': 'link-point-rules' },
             tx(texts, 'span', 'points.howLink'), icon('chevron')))),
@@ -240,6 +249,7 @@ export const pointsScreen: Screen = (root, { me: maybeMe, location }) => {
       h('section', { class: 'card points-history-card' }, tx(texts, 'h2', 'points.history', { class: 'card-title' }), list)),
   );
   render();
+  drawExport();
   void load();
   return () => disposers.forEach((d) => d());
 };

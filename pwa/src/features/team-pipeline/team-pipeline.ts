@@ -42,7 +42,7 @@ import type { Me } from '@/graphql/types';
 import { formatNumber, getLocale, onLocaleChange, t, type MessageKey } from '@/i18n';
 import { formatDay } from '@/ui/dates';
 import { formatMoney } from '@/ui/money';
-import { dataTable, tableState, type Column, type TableState } from '@/ui/table';
+import { dataTable, exportHref, exportMenu, tableState, type Column, type ExportFormat, type ExportParams, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
 
 const SEARCH_DELAY_MS = 300;
@@ -99,6 +99,14 @@ export const teamPipelineScreen: Screen = (root, { location, me: maybeMe }) => {
     } catch (failure) {
       if (alive && mine === generation) view.update({ error: failureMessage(failure), loading: false });
     }
+  };
+
+  // The export follows the filters and the table's sort in either mode (the board has no order of its own).
+  const exportLink = (s: State, format: ExportFormat) => {
+    const sort = s.table.sort ?? { key: 'amount', dir: 'desc' };
+    return exportHref('/api/deals/team/export', {
+      ...(filterVariable(s.filters) as ExportParams), sort: SORT_OF[sort.key] ?? 'AMOUNT', descending: sort.dir === 'desc',
+    }, format);
   };
 
   const setFilters = (view: View<State>, patch: Partial<Filters>, debounce = false) => {
@@ -303,6 +311,7 @@ export const teamPipelineScreen: Screen = (root, { location, me: maybeMe }) => {
           </div>
           <button type="button" class="btn btn-ghost btn-small tp-filter-button" data-testid="tp-filter-button" aria-expanded=${s.sheet ? 'true' : 'false'}
             @click=${() => view.update({ sheet: !s.sheet })}>${active ? t('tp.filtersN', { count: formatNumber(active) }) : t('tp.filters')}</button>
+          ${exportMenu((format) => exportLink(s, format), 'tp-export')}
           <a class="btn btn-ghost btn-small" href="/deals/new">${t('tp.newDeal')}</a>
         </div>
       </header>
