@@ -64,6 +64,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       { id: 'tvs', href: '/tv/pair', label: 'nav.item.tvs' },
       { id: 'robots', href: '/settings/robots', label: 'nav.item.robots', admin: true },
       { id: 'events', href: '/settings/events', label: 'nav.item.events', admin: true },
+      { id: 'imports', href: '/settings/import', label: 'nav.item.imports', admin: true },
     ],
   },
 ];

@@ -20,6 +20,7 @@ import { robotsEn } from '@/i18n/robots';
 import { tvEn } from '@/i18n/tv';
 import { orgEn } from '@/i18n/org';
 import { customersEn } from '@/i18n/customers';
+import { importsEn } from '@/i18n/imports';
 
 export const en = {
   ...accountsEn,
@@ -27,6 +28,7 @@ export const en = {
   ...badgesEn,
   ...orgEn,
   ...customersEn,
+  ...importsEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,

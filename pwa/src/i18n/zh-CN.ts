@@ -18,6 +18,7 @@ import { rewardsZhCN } from '@/i18n/rewards';
 import { robotsZhCN } from '@/i18n/robots';
 import { tvZhCN } from '@/i18n/tv';
 import { customersZhCN } from '@/i18n/customers';
+import { importsZhCN } from '@/i18n/imports';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
@@ -26,6 +27,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...badgesZhCN,
   ...orgZhCN,
   ...customersZhCN,
+  ...importsZhCN,
   ...earningsZh,
   ...compensationZh,
   ...mapZhCN,

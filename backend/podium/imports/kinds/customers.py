@@ -117,6 +117,8 @@ class Customers(Kind):
         for row, fields, target in drafts:
             if isinstance(target, Plan):
                 plans.append(target)
+            elif target is None and fields.get("latitude") is None and imported.position_required():
+                plans.append(Plan.error(RowError("POSITION_REQUIRED", "latitude")))
             elif target is None:
                 plans.append(Plan(Outcome.CREATED, changes={"customer": {k: _json(v) for k, v in fields.items()}, "contact": _contact(row)}))
             else:
