@@ -136,7 +136,7 @@ async def test_a_stale_plan_a_near_match_and_an_ambiguous_owner(server, world: W
         async with transaction(server.runtime.env.db) as tx:  # a second Rob Rep: the name no longer says who
             await orgs.create_user(tx.session, server.runtime.env, org_id=world.org_id, email="rob.two@acme.test", name="Rob  Rep",
                                    password=PASSWORD, role=Role.REP, team_id=world.team_b)
-        rows = ["X-1,Near Co Ltd,,Rita Rep,,,,,,,,,,,\n", "X-2,Far Co,,rita rep,,,,,,,,,,,\n", "X-3,Robs Co,,Rob Rep,,,,,,,,,,,\n"]
+        rows = ["X-1,Near Co Ltd,,Rita Rep,,,,31.1,121.1,WGS84,,,,,\n", "X-2,Far Co,,rita rep,,,,,,,,,,,\n", "X-3,Robs Co,,Rob Rep,,,,,,,,,,,\n"]
         run_id = (await upload(admin, gbk(rows))).json()["runId"]
         run = (await admin.data(DRY, {"id": run_id}))["dryRunImport"]["run"]
         near = {r["line"]: r for r in (await admin.data(ROWS, {"id": run_id, "o": "error"}))["importRows"]}
@@ -184,11 +184,11 @@ async def test_bad_files_are_refused_and_nothing_is_written(server, world: World
         buffer = io.BytesIO()
         book = xlsxwriter.Workbook(buffer, {"in_memory": True})
         sheet = book.add_worksheet()
-        sheet.write_row(0, 0, ["Account Name", "Credit Code", "Owner"])
-        sheet.write_row(1, 0, ["Formula Co", "", "rep@acme.test"])
+        sheet.write_row(0, 0, ["Account Name", "Credit Code", "Owner", "Latitude", "Longitude", "Coordinate System"])
+        sheet.write_row(1, 0, ["Formula Co", "", "rep@acme.test", 31.1, 121.1, "WGS84"])
         sheet.write_formula(1, 0, '="Formula"&" Co"', None, "Formula Co")
-        sheet.write_row(2, 0, ["Float Co", 914403001234567890, "rep@acme.test"])
-        sheet.write_row(3, 0, ["Fine Co", C3, "rep@acme.test"])
+        sheet.write_row(2, 0, ["Float Co", 914403001234567890, "rep@acme.test", 31.1, 121.1, "WGS84"])
+        sheet.write_row(3, 0, ["Fine Co", C3, "rep@acme.test", 31.1, 121.1, "WGS84"])
         book.close()
         run_id = (await upload(admin, buffer.getvalue(), "crm.xlsx")).json()["runId"]
         run = (await admin.data(DRY, {"id": run_id}))["dryRunImport"]["run"]

@@ -53,5 +53,6 @@ add({
     "TAKEN": ("Another record already has this {what}.", "已有其他记录使用此{what}。"),
     "MATCH_CONFLICT": ("The external id and the credit code point at two different records.", "外部编号与统一社会信用代码指向不同的记录。"),
     "INCOMPLETE_POSITION": ("Give both latitude and longitude, or neither.", "经度和纬度须同时填写或同时留空。"),
+    "CHANGED_SINCE": ("it was edited after the import", "导入后已被修改"),
     "POSITION_REQUIRED": ("A position is required for this org's customers.", "客户必须有位置坐标。"),
 })

@@ -39,7 +39,6 @@ messages.add({
     "HAS_DEALS": ("the customer has deals or activities", "该客户已有商机或跟进记录"),
     "HAS_CONTACTS": ("the customer got other contacts", "该客户已新增其他联系人"),
     "MERGED": ("customers were merged into it", "已有客户合并到该客户"),
-    "CHANGED_SINCE": ("it was edited after the import", "导入后已被修改"),
 })
 
 
