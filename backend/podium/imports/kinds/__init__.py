@@ -5,5 +5,6 @@ from __future__ import annotations
 from podium.imports.kinds.base import Kind
 from podium.imports.kinds.customers import Customers
 from podium.imports.kinds.products import Products
+from podium.imports.kinds.units import Units
 
-KINDS: dict[str, Kind] = {k.name: k for k in (Customers(), Products())}
+KINDS: dict[str, Kind] = {k.name: k for k in (Customers(), Products(), Units())}
