@@ -218,7 +218,7 @@ async def _committing(env: Env, run_id: int) -> None:
         run = await session.get(ImportRun, run_id)
         assert run is not None and run.created_by is not None
         kind = engine.kind_of(run.kind)
-        state = ApplyState(run.org_id, run.created_by, run.id, env.clock(), await _context(session, env, run.org_id))
+        state = ApplyState(run.org_id, run.created_by, run.id, env.clock(), await _context(session, env, run.org_id), env.settings)
         done = await session.scalar(select(ImportRun.done_rows).where(ImportRun.id == run_id)) or 0
     work = (Outcome.CREATED.value, Outcome.UPDATED.value)
     while True:
@@ -261,7 +261,7 @@ async def undo(env: Env, viewer: Viewer, run_id: int) -> ImportRun:
         run = await engine.run_of(s, viewer, run_id, lock=True)
         engine.require_state(run, COMMITTED, FAILED)
         kind = engine.kind_of(run.kind)
-        state = ApplyState(run.org_id, viewer.user_id, run.id, env.clock(), await _context(s, env, run.org_id))
+        state = ApplyState(run.org_id, viewer.user_id, run.id, env.clock(), await _context(s, env, run.org_id), env.settings)
         after, created, updated = 0, 0, 0
         while True:
             rows = list(await s.scalars(select(ImportRow).where(ImportRow.run_id == run.id, ImportRow.applied.is_(True), ImportRow.line > after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -26,9 +27,11 @@ _OUTCOMES = {
 _HEAD = {Locale.EN: ("Line", "Outcome", "Reason"), Locale.ZH_CN: ("行号", "结果", "原因")}
 
 
-def explain(row: ImportRow, locale: Locale, labels: dict[str, str]) -> str:
+def explain(row: ImportRow, locale: Locale, labels: dict[str, str], base_url: str = "") -> str:
     if row.outcome != "error":
-        return ""
+        done = json.loads(row.result) if row.result else {}
+        # An invited person's join link: the report is the one place it is shown (people kind).
+        return reason("INVITED", locale, {"link": base_url + done["link"], "code": done["code"]}) if "link" in done else ""
     parts = []
     for error in plan_of(row).errors:
         text = reason(error.code, locale, error.params)
@@ -62,7 +65,7 @@ async def write_report(env: Env, viewer: Viewer, run_id: int) -> tuple[Path, str
             for row in rows:
                 sheet.write_number(out, 0, row.line)
                 sheet.write_string(out, 1, _OUTCOMES[locale].get(row.outcome, row.outcome or ""))
-                sheet.write_string(out, 2, explain(row, locale, labels))
+                sheet.write_string(out, 2, explain(row, locale, labels, env.settings.mail.public_url))
                 for col, cell in enumerate(cell_codec.load(row.cells), start=3):
                     if isinstance(cell, bool):
                         sheet.write_boolean(out, col, cell)

@@ -6,5 +6,6 @@ from podium.imports.kinds.base import Kind
 from podium.imports.kinds.customers import Customers
 from podium.imports.kinds.products import Products
 from podium.imports.kinds.units import Units
+from podium.imports.kinds.people import People
 
-KINDS: dict[str, Kind] = {k.name: k for k in (Customers(), Products(), Units())}
+KINDS: dict[str, Kind] = {k.name: k for k in (Units(), People(), Products(), Customers())}

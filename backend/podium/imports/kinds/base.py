@@ -142,6 +142,8 @@ class ApplyState:
     run_id: int
     now: datetime
     context: Context
+    # The app's settings (podium.settings.Settings), for kinds that need one (people: how long an invitation lasts).
+    settings: Any = None
 
 
 @dataclass
