@@ -266,6 +266,13 @@ async def fail(env: Env, run_id: int, reason: str) -> None:
         await progress(env, run)
 
 
+async def wait(env: Env, run_id: int) -> None:
+    """Until this instance's phase of the run (if any) has ended: for tests and benchmarks."""
+    task = _TASKS.get(id(env), Tasks({})).running.get(run_id)
+    if task is not None:
+        await asyncio.shield(task)
+
+
 async def stop_all(env: Env) -> None:
     tasks = _TASKS.pop(id(env), None)
     for task in list(tasks.running.values()) if tasks else []:

@@ -33,8 +33,9 @@ class Table:
     headers: list[str]
     encoding: str = ""  # CSV only
 
-    def rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        source = _csv_rows(self.path, self.encoding) if self.format == "csv" else _xlsx_rows(self.path)
+    def rows(self, *, formulas: bool = True) -> Iterator[tuple[int, list[Cell]]]:
+        """`formulas=False`: cells as cached values, without the scan of the sheet's XML that finds formulas."""
+        source = _csv_rows(self.path, self.encoding) if self.format == "csv" else _xlsx_rows(self.path, formulas=formulas)
         seen_header = False
         for line, cells in source:
             if all(_blank(c) for c in cells):
@@ -61,7 +62,7 @@ def open_table(path: Path) -> Table:
         table = _open_xlsx(path)
     else:
         table = _open_csv(path, head)
-    if next(iter(table.rows()), None) is None:
+    if next(iter(table.rows(formulas=False)), None) is None:
         raise DomainError.one(ErrorCode.FILE_NO_ROWS, "file")
     return table
 
@@ -128,13 +129,13 @@ def _open_xlsx(path: Path) -> Table:
         with zipfile.ZipFile(path) as z:
             if "xl/workbook.xml" not in z.namelist():
                 raise DomainError.one(ErrorCode.FILE_TYPE, "file")  # a .docx, a .zip
-        return Table("xlsx", path, _headers(_xlsx_rows(path)))
+        return Table("xlsx", path, _headers(_xlsx_rows(path, formulas=False)))
     except (zipfile.BadZipFile, python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError):
         raise DomainError.one(ErrorCode.FILE_TYPE, "file") from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
-    formulas = _formula_cells(path)
+def _xlsx_rows(path: Path, *, formulas: bool = True) -> Iterator[tuple[int, list[Cell]]]:
+    formula_at = _formula_cells(path) if formulas else {}
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
         sheet = workbook.get_sheet_by_index(0)
@@ -142,8 +143,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
         for offset, row in enumerate(sheet.iter_rows()):
             line = top + offset + 1
             cells: list[Cell] = [_cell(v) for v in row]
-            if formulas:
-                for column in formulas.get(line, ()):
+            if formula_at:
+                for column in formula_at.get(line, ()):
                     index = column - left
                     if 0 <= index < len(cells):
                         cells[index] = Formula(str(row[index]))
