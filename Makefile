@@ -76,6 +76,7 @@ bench: $(STAMP_PY)
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/writes.py
 	PYTHONPATH=backend $(BIN)/python bench/team_pipeline.py
+	PYTHONPATH=backend $(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache

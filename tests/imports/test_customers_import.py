@@ -124,11 +124,19 @@ async def test_a_gbk_customers_file_is_planned_committed_reported_reimported_and
             near = await s.get(Customer, world.customer_id)
         assert near is not None and near.owner_id is None and near.external_id is None
 
-    # Another org's admin sees nothing of it; a rep may not import.
+    # A rep may not import; another org's admin sees nothing of the run and can do nothing with it.
     async with await login(server, world.rep.email) as rep:
         refused = await upload(rep, gbk(GOOD))
         assert refused.status_code == 403
         assert "errors" in await rep.execute(RUNS)
+    async with transaction(server.runtime.env.db) as tx:
+        await orgs.create_user(tx.session, server.runtime.env, org_id=world.other_org_id, email="admin@rival.test", name="Rival Admin",
+                               password=PASSWORD, role=Role.ADMIN, team_id=None)
+    async with await login(server, "admin@rival.test") as rival:
+        assert (await rival.data(RUNS))["importRuns"] == []
+        assert (await rival.execute(ROWS, {"id": run_id}))["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        assert (await rival.data(UNDO, {"id": again}))["undoImport"]["errors"][0]["code"] == "NOT_FOUND"
+        assert (await rival.http.get(f"/api/imports/{again}/report")).status_code == 404
 
 
 async def test_a_stale_plan_a_near_match_and_an_ambiguous_owner(server, world: World) -> None:  # type: ignore[no-untyped-def]
