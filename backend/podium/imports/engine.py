@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
@@ -72,6 +72,13 @@ def require_state(run: ImportRun, *states: str) -> None:
         raise DomainError.one(ErrorCode.IMPORT_STATE, "runId", state=run.state)
 
 
+async def require_unapplied(session: AsyncSession, run: ImportRun) -> None:
+    """A run that wrote anything (a commit that stopped part way) is only undone, never planned again."""
+    applied = await session.scalar(select(ImportRow.id).where(ImportRow.run_id == run.id, ImportRow.applied.is_(True)).limit(1))
+    if run.committed_at is not None or run.lease_until is not None and run.state == UPLOADED or applied is not None:
+        raise DomainError.one(ErrorCode.IMPORT_STATE, "runId", state=run.state)
+
+
 def mapping_of(run: ImportRun) -> dict[int, str]:
     return {int(i): k for i, k in json.loads(run.mapping).items()}
 
@@ -115,20 +122,26 @@ async def upload(env: Env, viewer: Viewer, kind_name: str, path: Path, file_name
             file_format=table.format, file_hash=digest, headers=json.dumps(table.headers, ensure_ascii=False),
             mapping=json.dumps({str(i): k for i, k in mapping.items()}), source_name=source.strip()[:SOURCE_MAX],
             total_rows=0, done_rows=0, created=0, updated=0, unchanged=0, errors=0, plan_token="", failure="", created_at=now,
+            # Held while the rows are stored: a run read only part way (the instance died) is never planned.
+            lease_until=now + LEASE,
         )
         tx.session.add(run)
-        await tx.session.flush()
-        rows = table.rows()
-        total = 0
-        while True:
-            batch = await asyncio.to_thread(_take, rows, BATCH)
-            if not batch:
-                break
-            await tx.session.execute(insert(ImportRow), [
-                {"run_id": run.id, "line": line, "cells": cell_codec.dump(cells), "applied": False} for line, cells in batch
-            ])
+    rows, total = table.rows(), 0
+    try:
+        while batch := await asyncio.to_thread(_take, rows, BATCH):
+            # One transaction per batch: SQLite's writers wait for none of them long.
+            async with transaction(env.db) as tx:
+                await tx.session.execute(insert(ImportRow), [
+                    {"run_id": run.id, "line": line, "cells": cell_codec.dump(cells), "applied": False} for line, cells in batch
+                ])
             total += len(batch)
-        run.total_rows = total
+    except BaseException:
+        async with transaction(env.db) as tx:
+            await tx.session.execute(delete(ImportRun).where(ImportRun.id == run.id))
+        raise
+    async with transaction(env.db) as tx:
+        await tx.session.execute(update(ImportRun).where(ImportRun.id == run.id).values(total_rows=total, lease_until=None))
+    run.total_rows, run.lease_until = total, None
     return run
 
 
@@ -159,8 +172,7 @@ async def set_mapping(env: Env, viewer: Viewer, run_id: int, mapping: dict[int, 
     async with transaction(env.db) as tx:
         run = await run_of(tx.session, viewer, run_id, lock=True)
         require_state(run, UPLOADED, PLANNED, FAILED)
-        if run.committed_at is not None:
-            raise DomainError.one(ErrorCode.IMPORT_STATE, "runId", state=run.state)
+        await require_unapplied(tx.session, run)
         kind, headers = kind_of(run.kind), headers_of(run)
         known = {c.key for c in kind.columns}
         if any(i < 0 or i >= len(headers) for i in mapping) or any(k not in known for k in mapping.values()):

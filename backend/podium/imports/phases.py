@@ -100,8 +100,7 @@ async def dry_run(env: Env, viewer: Viewer, run_id: int) -> ImportRun:
     async with transaction(env.db) as tx:
         run = await engine.run_of(tx.session, viewer, run_id, lock=True)
         engine.require_state(run, UPLOADED, PLANNED, FAILED)
-        if run.committed_at is not None:
-            raise DomainError.one(ErrorCode.IMPORT_STATE, "runId", state=run.state)
+        await engine.require_unapplied(tx.session, run)
         run.state, run.done_rows, run.failure, run.plan_token = PLANNING, 0, "", ""
         run.lease_until = env.clock() + engine.LEASE
     if run.total_rows <= engine.INLINE_ROWS:
