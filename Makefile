@@ -77,6 +77,7 @@ bench: $(STAMP_PY)
 	$(BIN)/python bench/writes.py
 	PYTHONPATH=backend $(BIN)/python bench/team_pipeline.py
 	PYTHONPATH=backend $(BIN)/python bench/exports.py
+	PYTHONPATH=backend $(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache

@@ -222,6 +222,12 @@ class AccountSettings:
 
 
 @dataclass(frozen=True)
+class ImportSettings:
+    # Largest file an import accepts (PODIUM_IMPORT_MAX_BYTES); an upload past it is refused while it streams.
+    max_bytes: int = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class MailSettings:
     # SMTP server; empty: no email is sent and the app shows links and codes to copy instead.
     smtp_host: str = ""
@@ -260,6 +266,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     tokens: TokenSettings = field(default_factory=TokenSettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
     # development: GraphiQL on, verbose errors; production: neither.
     environment: str = "development"
 
@@ -413,6 +420,7 @@ def load_settings() -> Settings:
         ),
         tokens=TokenSettings(requests_per_minute=int(_env("TOKEN_REQUESTS_PER_MINUTE", "600"))),
         audit=AuditSettings(keep_days=max(730, int(_env("AUDIT_KEEP_DAYS", "731")))),
+        imports=ImportSettings(max_bytes=int(_env("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))),
         environment=environment,
     )
 

@@ -54,6 +54,9 @@ AUDITED: dict[str, tuple[str, str]] = {
     "token_created": ("token", "token"),
     "token_rotated": ("token", "token"),
     "token_revoked": ("token", "token"),
+    # imports
+    "import_committed": ("import", "run"),
+    "import_undone": ("import", "run"),
     # webhooks
     "webhook_endpoint_created": ("webhook", "endpoint"),
     "webhook_endpoint_changed": ("webhook", "endpoint"),

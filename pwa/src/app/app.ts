@@ -55,6 +55,7 @@ const ROUTES: Record<string, Route> = {
   '/settings/password': { load: () => import('@/features/accounts/password').then((m) => m.passwordScreen), auth: true, chrome: 'app', tab: 'home' },
   '/settings/org': { load: () => import('@/features/org/org').then((m) => m.orgScreen), auth: true, chrome: 'app', tab: 'team' },
   '/settings/products': { load: () => import('@/features/products/products').then((m) => m.productsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/settings/import': { load: () => import('@/features/imports/imports').then((m) => m.importScreen), auth: true, chrome: 'app', tab: 'team' },
   '/login': { load: () => import('@/features/login/login').then((m) => m.loginScreen), auth: false, chrome: 'bare' },
   // An install with no company opens here, whatever the path.
   '/setup': { load: () => import('@/features/accounts/setup').then((m) => m.setupScreen), auth: false, chrome: 'bare' },

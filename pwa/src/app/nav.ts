@@ -67,6 +67,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       { id: 'events', href: '/settings/events', label: 'nav.item.events', admin: true },
       { id: 'tokens', href: '/settings/tokens', label: 'nav.item.tokens', admin: true },
       { id: 'audit', href: '/settings/audit', label: 'nav.item.audit', admin: true },
+      { id: 'imports', href: '/settings/import', label: 'nav.item.imports', admin: true },
     ],
   },
 ];

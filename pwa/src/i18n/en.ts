@@ -22,6 +22,7 @@ import { tvEn } from '@/i18n/tv';
 import { orgEn } from '@/i18n/org';
 import { customersEn } from '@/i18n/customers';
 import { accessEn } from '@/i18n/access';
+import { importsEn } from '@/i18n/imports';
 
 export const en = {
   ...accountsEn,
@@ -29,6 +30,7 @@ export const en = {
   ...badgesEn,
   ...orgEn,
   ...customersEn,
+  ...importsEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,

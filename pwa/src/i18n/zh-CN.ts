@@ -20,6 +20,7 @@ import { webhooksZhCN } from '@/i18n/webhooks';
 import { tvZhCN } from '@/i18n/tv';
 import { customersZhCN } from '@/i18n/customers';
 import { accessZhCN } from '@/i18n/access';
+import { importsZhCN } from '@/i18n/imports';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
@@ -28,6 +29,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...badgesZhCN,
   ...orgZhCN,
   ...customersZhCN,
+  ...importsZhCN,
   ...earningsZh,
   ...compensationZh,
   ...mapZhCN,
