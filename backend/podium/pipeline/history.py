@@ -336,17 +336,32 @@ async def _replace_children(session: AsyncSession, org_id: int, by: int | None, 
             await session.execute(insert(table), rows[start:start + CHUNK * 4])
 
 
+def dump(s: Shape) -> dict[str, Any]:
+    """The shape as JSON-able values (a stored plan carries it from the dry run to the commit)."""
+    return {
+        "customer_id": s.customer_id, "owner_id": s.owner_id, "title": s.title, "amount": str(s.amount),
+        "margin": None if s.margin is None else str(s.margin), "lead_source": s.lead_source, "expected_close": s.expected_close.isoformat(),
+        "stage_id": s.stage_id, "status": s.status, "closed_at": s.closed_at.isoformat() if s.closed_at else None,
+        "close_reason": s.close_reason, "created_at": s.created_at.isoformat(),
+        "steps": [[i, at.isoformat()] for i, at in s.steps], "lines": [[p, str(q), str(u), str(c)] for p, q, u, c in s.lines],
+    }
+
+
+def load(data: dict[str, Any]) -> Shape:
+    return Shape(
+        data["customer_id"], data["owner_id"], data["title"], Decimal(data["amount"]),
+        Decimal(data["margin"]) if data["margin"] is not None else None, data["lead_source"], date.fromisoformat(data["expected_close"]),
+        data["stage_id"], data["status"], datetime.fromisoformat(data["closed_at"]) if data["closed_at"] else None, data["close_reason"],
+        datetime.fromisoformat(data["created_at"]), tuple((i, datetime.fromisoformat(at)) for i, at in data["steps"]),
+        tuple((p, Decimal(q), Decimal(u), Decimal(c)) for p, q, u, c in data["lines"]),
+    )
+
+
 def _snapshot(old: Stored) -> str:
-    s = old.shape()
     d = old.deal
     return json.dumps({
-        "customer_id": s.customer_id, "owner_id": s.owner_id, "team_id": d.team_id, "title": s.title, "amount": str(s.amount),
-        "margin": None if s.margin is None else str(s.margin), "lead_source": s.lead_source, "expected_close": s.expected_close.isoformat(),
-        "stage_id": s.stage_id, "status": s.status, "probability": d.probability,
-        "closed_at": s.closed_at.isoformat() if s.closed_at else None, "close_reason": s.close_reason,
-        "created_at": s.created_at.isoformat(), "stage_entered_at": _utc(d.stage_entered_at).isoformat(),
-        "settled_elsewhere": d.settled_elsewhere,
-        "steps": [[i, at.isoformat()] for i, at in s.steps], "lines": [[p, str(q), str(u), str(c)] for p, q, u, c in s.lines],
+        **dump(old.shape()), "team_id": d.team_id, "probability": d.probability,
+        "stage_entered_at": _utc(d.stage_entered_at).isoformat(), "settled_elsewhere": d.settled_elsewhere,
     })
 
 
@@ -386,23 +401,14 @@ async def undo(session: AsyncSession, org_id: int, run_id: int, updated: Sequenc
         if deal_id not in current:
             continue
         old = json.loads(before.snapshot)
-        closed = datetime.fromisoformat(old["closed_at"]) if old["closed_at"] else None
-        margin = Decimal(old["margin"]) if old["margin"] is not None else None
-        shapes[deal_id] = Shape(
-            old["customer_id"], old["owner_id"], old["title"], Decimal(old["amount"]), margin, old["lead_source"],
-            date.fromisoformat(old["expected_close"]), old["stage_id"], old["status"], closed, old["close_reason"],
-            datetime.fromisoformat(old["created_at"]),
-            tuple((i, datetime.fromisoformat(at)) for i, at in old["steps"]),
-            tuple((p, Decimal(q), Decimal(u), Decimal(c)) for p, q, u, c in old["lines"]),
-        )
+        shapes[deal_id] = was = load(old)
         customers.add(old["customer_id"])
         await session.execute(
             update(Deal).where(Deal.id == deal_id).values(
-                customer_id=old["customer_id"], owner_id=old["owner_id"], team_id=old["team_id"], title=old["title"],
-                amount=Decimal(old["amount"]), margin=margin, lead_source=old["lead_source"],
-                expected_close=date.fromisoformat(old["expected_close"]), stage_id=old["stage_id"], status=old["status"],
-                probability=old["probability"], closed_at=closed, close_reason=old["close_reason"],
-                created_at=datetime.fromisoformat(old["created_at"]), stage_entered_at=datetime.fromisoformat(old["stage_entered_at"]),
+                customer_id=was.customer_id, owner_id=was.owner_id, team_id=old["team_id"], title=was.title, amount=was.amount,
+                margin=was.margin, lead_source=was.lead_source, expected_close=was.expected_close, stage_id=was.stage_id,
+                status=was.status, probability=old["probability"], closed_at=was.closed_at, close_reason=was.close_reason,
+                created_at=was.created_at, stage_entered_at=datetime.fromisoformat(old["stage_entered_at"]),
                 settled_elsewhere=old["settled_elsewhere"], version=Deal.version + 1, updated_at=now,
             )
         )
