@@ -409,10 +409,12 @@ async def undo(session: AsyncSession, org_id: int, run_id: int, updated: Sequenc
                 margin=was.margin, lead_source=was.lead_source, expected_close=was.expected_close, stage_id=was.stage_id,
                 status=was.status, probability=old["probability"], closed_at=was.closed_at, close_reason=was.close_reason,
                 created_at=was.created_at, stage_entered_at=datetime.fromisoformat(old["stage_entered_at"]),
-                settled_elsewhere=old["settled_elsewhere"], version=Deal.version + 1, updated_at=now,
+                settled_elsewhere=old["settled_elsewhere"], version=before.version - 1, updated_at=now,
             )
         )
-        session.add(DealChange(deal_id=deal_id, version=current[deal_id].version + 1, fields=IMPORT_FIELDS, changed_by=by, changed_at=now))
+        # The version the run made is forgotten with its change: an earlier run stays undoable, and a phone that
+        # still holds the version from before the run may write again.
+        await session.execute(delete(DealChange).where(DealChange.deal_id == deal_id, DealChange.version >= before.version))
     await _replace_children(session, org_id, by, shapes)
     await session.flush()
     return customers
