@@ -1,7 +1,8 @@
-"""The kinds of sales history (deals now; orders, payments and targets to follow), for KINDS in kinds/__init__.py."""
+"""The kinds of sales history (deals, then orders, then payments: each needs the one before), for KINDS in kinds/__init__.py."""
 
 from __future__ import annotations
 
 from podium.imports.kinds.deals import Deals
+from podium.imports.kinds.money import Orders, Payments
 
-HISTORY_KINDS = (Deals(),)
+HISTORY_KINDS = (Deals(), Orders(), Payments())
