@@ -20,6 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.errors import DomainError, ErrorCode, Problem, Problems
 from podium.core.money import check_amount
+from podium.orgs import service as orgs
+from podium.orgs import tree as org_tree
+from podium.targets.calendar import FiscalCalendar
 from podium.targets.models import Target
 from podium.targets.service import Metric, Node, Scope, _parse
 
@@ -41,6 +44,15 @@ class Planned:
     grain: str
     target_id: int | None = None
     version: int | None = None
+
+
+async def org_scope(session: AsyncSession, org_id: int) -> Scope:
+    """The whole org's tree and calendar: an import is an admin's, who reaches every node."""
+    tree = await org_tree.load_tree(session, org_id)
+    org = await orgs.org_by_id(session, org_id)
+    assert org is not None
+    reach = org_tree.Reach(True, frozenset(tree.units), frozenset(tree.members))
+    return Scope(tree, reach, FiscalCalendar(org.fiscal_year_start_month, org.time_zone), org.currency)
 
 
 def check(scope: Scope, row: TargetRow) -> list[Problem] | str:
