@@ -55,6 +55,9 @@ from podium.contests import service as contests
 from podium.visits import service as visits
 from podium.visits.http import read_photo, read_thumb, upload_photo
 from podium.orgs.http import get_photo, put_photo
+from podium.imports.http import download_report, upload_file
+from podium.imports import engine as import_engine
+from podium.imports import phases as import_phases
 from podium.web import healthz, pwa
 
 log = logging.getLogger(__name__)
@@ -164,6 +167,7 @@ async def _sweep(env: Env, every: float) -> None:
             (contests.finalize_ended, "finishing ended contests"),
             (_prune_events, "deleting handled events past their keep"),
             (leaderboards.repair_drift, "repairing boards that drifted from the ledgers"),
+            (import_phases.resume_lapsed, "resuming imports whose instance stopped"),
         )
         for step, name in steps:
             try:
@@ -203,6 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await runtime.outbox.flush()
+            await import_engine.stop_all(runtime.env)
             poster.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poster
@@ -217,7 +222,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa],
+        route_handlers=[GraphQLController, export_period, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa, upload_file, download_report],
         lifespan=[lifespan],
         # Who is asking, for the plain HTTP routes that serve a paired TV as well as a person (orgs/http.py).
         dependencies={"caller": Provide(caller)},

@@ -10,6 +10,7 @@ from podium.compensation import models as _compensation  # noqa: F401
 from podium.contests import models as _contests  # noqa: F401
 from podium.customers import models as _customers  # noqa: F401
 from podium.displays import models as _displays  # noqa: F401
+from podium.imports import models as _imports  # noqa: F401
 from podium.orgs import models as _orgs  # noqa: F401
 from podium.pipeline import models as _pipeline  # noqa: F401
 from podium.points import models as _points  # noqa: F401

@@ -37,11 +37,12 @@ class Rebuilt:
     customers: int = 0
 
 
-async def rebuild(env: Env) -> Rebuilt:
+async def rebuild(env: Env, only_org: int | None = None) -> Rebuilt:
+    """Everything derived, for every org or only `only_org` (after an import into it)."""
     done = Rebuilt()
     with quietly():
         async with env.db() as session:
-            org_zones = await orgs.all_time_zones(session)
+            org_zones = [(o, z) for o, z in await orgs.all_time_zones(session) if only_org is None or o == only_org]
         for org_id, zone in org_zones:
             done.orgs += 1
             # Customers' figures (last visit, open pipeline, lifetime revenue, at risk) from visits and the pipeline.

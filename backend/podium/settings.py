@@ -194,6 +194,12 @@ class AccountSettings:
 
 
 @dataclass(frozen=True)
+class ImportSettings:
+    # Largest file an import accepts (PODIUM_IMPORT_MAX_BYTES); an upload past it is refused while it streams.
+    max_bytes: int = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class MailSettings:
     # SMTP server; empty: no email is sent and the app shows links and codes to copy instead.
     smtp_host: str = ""
@@ -229,6 +235,7 @@ class Settings:
     events: EventSettings = field(default_factory=EventSettings)
     accounts: AccountSettings = field(default_factory=AccountSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
     # development: GraphiQL on, verbose errors; production: neither.
     environment: str = "development"
 
@@ -373,6 +380,7 @@ def load_settings() -> Settings:
             smtp_timeout_seconds=float(_env("SMTP_TIMEOUT_SECONDS", "10")),
             public_url=_env("PUBLIC_URL").rstrip("/"),
         ),
+        imports=ImportSettings(max_bytes=int(_env("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))),
         environment=environment,
     )
 

@@ -156,6 +156,35 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "Still in use: {people} people and {units} units below. Move them first, or merge it instead.",
         Locale.ZH_CN: "仍在使用：含 {people} 人、下级单元 {units} 个。请先移走，或改为合并。",
     },
+    "FILE_TYPE": {
+        Locale.EN: "Not a CSV or XLSX file. Save it from Excel as .xlsx or .csv and upload it again.",
+        Locale.ZH_CN: "不是 CSV 或 XLSX 文件。请在 Excel 中另存为 .xlsx 或 .csv 后重新上传。",
+    },
+    "FILE_EMPTY": {Locale.EN: "The file is empty.", Locale.ZH_CN: "文件是空的。"},
+    "FILE_NO_ROWS": {
+        Locale.EN: "The file has headers but no rows to import.",
+        Locale.ZH_CN: "文件只有表头，没有可导入的数据行。",
+    },
+    "FILE_TOO_LARGE": {
+        Locale.EN: "The file is too large: at most {max} MB.",
+        Locale.ZH_CN: "文件过大：最多 {max} MB。",
+    },
+    "FILE_TOO_MANY_ROWS": {
+        Locale.EN: "Too many rows: at most {max}.",
+        Locale.ZH_CN: "行数过多：最多 {max} 行。",
+    },
+    "PLAN_STALE": {
+        Locale.EN: "The file, the mapping or the data changed since the dry run: run the dry run again.",
+        Locale.ZH_CN: "自试运行以来，文件、列映射或数据已变化：请重新试运行。",
+    },
+    "UNDO_BLOCKED": {
+        Locale.EN: "Cannot undo: line {line} has newer changes that depend on it ({reason}).",
+        Locale.ZH_CN: "无法撤销：第 {line} 行之后已有依赖它的更改（{reason}）。",
+    },
+    "IMPORT_STATE": {
+        Locale.EN: "This import cannot do that now (it is {state}).",
+        Locale.ZH_CN: "此导入当前无法执行该操作（状态：{state}）。",
+    },
     "INTERNAL": {
         Locale.EN: "Something went wrong on our side. If it persists, quote reference {requestId}.",
         Locale.ZH_CN: "服务器出错了。如果问题持续，请提供编号 {requestId}。",

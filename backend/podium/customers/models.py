@@ -22,6 +22,9 @@ class Customer(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("created_by", "client_id"),
         UniqueConstraint("org_id", "name_key"),
+        # An import finds a customer again by the source system's id, then by its credit code (imports/kinds/customers.py).
+        UniqueConstraint("org_id", "external_id"),
+        UniqueConstraint("org_id", "credit_code"),
         Index("ix_customers_org_last_visit", "org_id", "last_visit_at"),
         Index("ix_customers_org_open_pipeline", "org_id", "open_pipeline"),
         Index("ix_customers_org_lifetime_revenue", "org_id", "lifetime_revenue"),
@@ -50,6 +53,10 @@ class Customer(IdMixin, Base):
     client_id: Mapped[str | None] = mapped_column(String(64))
     industry: Mapped[str] = mapped_column(String(80), default="", server_default="")
     city: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # The customer's id in the system it was imported from (a CRM's account id); None when typed here.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    # 统一社会信用代码 (GB 32100-2015), checked before it is stored.
+    credit_code: Mapped[str | None] = mapped_column(String(18))
     # A merged duplicate: kept (nothing cascades away), its records moved to the survivor, its links redirected there.
     merged_into_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("customers.id", ondelete="SET NULL"), index=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -34,3 +34,30 @@ def _visible(text: str) -> str:
         c for c in text
         if c not in _INVISIBLE and (c.isspace() or unicodedata.category(c) not in ("Cf", "Cc"))
     )
+
+
+# Company-form suffixes an import ignores when it looks for near matches, longest first.
+_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "公司",
+    "co.,ltd.", "co.,ltd", "co. ltd.", "co ltd", "company limited", "corporation", "limited", "company",
+    "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "co.", "gmbh",
+)
+_LOOSE_DROP = str.maketrans("", "", " .,，。·・-_'\"()（）[]【】&")
+
+
+def loose_key(name: str) -> str:
+    """A looser key than name_key, for near matches only: company-form suffixes, spaces and punctuation dropped
+    ("上海澎湃科技有限公司" and "上海澎湃科技（股份有限公司）" → "上海澎湃科技"). Never decides identity on its own."""
+    key = name_key(name)
+    changed = True
+    while changed:
+        changed = False
+        compact = key.translate(_LOOSE_DROP)
+        for suffix in _SUFFIXES:
+            if compact.endswith(suffix.translate(_LOOSE_DROP)) and len(compact) > len(suffix.translate(_LOOSE_DROP)):
+                key = compact[: -len(suffix.translate(_LOOSE_DROP))]
+                changed = True
+                break
+        else:
+            key = compact
+    return key

@@ -415,3 +415,9 @@ async def lock_org(session: AsyncSession, org_id: int) -> None:
     FOR NO KEY UPDATE: rows that merely point at the org (every insert of every capability) still go ahead.
     """
     await session.execute(select(Org.id).where(Org.id == org_id).with_for_update(key_share=True))
+
+
+async def directory(session: AsyncSession, org_id: int) -> list[tuple[int, str, str]]:
+    """(id, email, name) of the org's active people: an import finds owners by email or name in it."""
+    query = select(User.id, User.email, User.name).where(User.org_id == org_id, User.is_active.is_(True))
+    return [(int(i), str(e), str(n)) for i, e, n in await session.execute(query)]

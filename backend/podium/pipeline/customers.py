@@ -117,3 +117,12 @@ class OpenDeal:
 async def open_deals(session: AsyncSession, customer_id: int) -> list[OpenDeal]:
     rows = await session.scalars(select(Deal).where(Deal.customer_id == customer_id, Deal.status == OPEN).order_by(Deal.expected_close, Deal.id))
     return [OpenDeal(d.id, d.title, d.amount, d.currency, d.expected_close, d.probability, d.owner_id) for d in rows]
+
+
+async def with_pipeline(session: AsyncSession, customer_ids: list[int]) -> set[int]:
+    """Of these customers, those with any deal or activity (an import's undo leaves them alone)."""
+    if not customer_ids:
+        return set()
+    deals = select(Deal.customer_id).where(Deal.customer_id.in_(customer_ids))
+    activities = select(Activity.customer_id).where(Activity.customer_id.in_(customer_ids))
+    return {int(c) for c in await session.scalars(deals.union(activities))}

@@ -54,3 +54,10 @@ async def newest(session: AsyncSession, customer_id: int, limit: int) -> list[Vi
 
 async def count_for(session: AsyncSession, customer_id: int) -> int:
     return int(await session.scalar(select(func.count()).where(Visit.customer_id == customer_id)) or 0)
+
+
+async def visited(session: AsyncSession, customer_ids: list[int]) -> set[int]:
+    """Of these customers, those with any visit (an import's undo leaves them alone)."""
+    if not customer_ids:
+        return set()
+    return {int(c) for c in await session.scalars(select(Visit.customer_id).where(Visit.customer_id.in_(customer_ids)).distinct())}

@@ -1,1 +1,8 @@
 """What can be imported: one module per kind, each a `Kind` (base.py); `KINDS` lists them in import order."""
+
+from __future__ import annotations
+
+from podium.imports.kinds.base import Kind
+from podium.imports.kinds.customers import Customers
+
+KINDS: dict[str, Kind] = {k.name: k for k in (Customers(),)}

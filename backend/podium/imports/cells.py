@@ -1,0 +1,48 @@
+"""Typed cells stored as JSON: a text cell as itself, other types tagged, so the dry run reads what the file held."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from podium.imports.values import Cell, Formula
+
+
+def _tag(cell: Cell) -> Any:
+    if cell is None or isinstance(cell, str):
+        return cell
+    if isinstance(cell, bool):
+        return {"b": cell}
+    if isinstance(cell, (int, float)):
+        return {"n": repr(float(cell))}
+    if isinstance(cell, datetime):
+        return {"dt": cell.isoformat()}
+    if isinstance(cell, date):
+        return {"d": cell.isoformat()}
+    if isinstance(cell, time):
+        return {"t": cell.isoformat()}
+    if isinstance(cell, timedelta):
+        return {"td": cell.total_seconds()}
+    if isinstance(cell, Formula):
+        return {"f": cell.text}
+    return str(cell)
+
+
+def _untag(value: Any) -> Cell:
+    if value is None or isinstance(value, str):
+        return value
+    (tag, data), = value.items()
+    return {"b": lambda: bool(data), "n": lambda: float(data), "dt": lambda: datetime.fromisoformat(data),
+            "d": lambda: date.fromisoformat(data), "t": lambda: time.fromisoformat(data),
+            "td": lambda: timedelta(seconds=data), "f": lambda: Formula(data)}[tag]()
+
+
+def dump(cells: list[Cell]) -> str:
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells = cells[:-1]
+    return json.dumps([_tag(c) for c in cells], ensure_ascii=False, separators=(",", ":"))
+
+
+def load(text: str) -> list[Cell]:
+    return [_untag(v) for v in json.loads(text)]
