@@ -94,18 +94,6 @@ async def by_ids(session: AsyncSession, org_id: int, ids: set[int]) -> dict[int,
     return {c.id: c for c in await session.scalars(select(Customer).where(Customer.org_id == org_id, Customer.id.in_(ids)))}
 
 
-async def ids_by_name_keys(session: AsyncSession, org_id: int, keys: set[str]) -> dict[str, int]:
-    """The org's customers (not merged away) by name key, for records that name a customer."""
-    found: dict[str, int] = {}
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), 500):
-        query = select(Customer.name_key, Customer.id).where(
-            Customer.org_id == org_id, Customer.merged_into_id.is_(None), Customer.name_key.in_(ordered[start:start + 500])
-        )
-        found.update({str(k): int(i) for k, i in await session.execute(query)})
-    return found
-
-
 async def owned_by(session: AsyncSession, org_id: int, user_id: int) -> list[Customer]:
     """A person's own customers, in the order they were added."""
     query = select(Customer).where(Customer.org_id == org_id, Customer.owner_id == user_id, Customer.merged_into_id.is_(None)).order_by(Customer.id)

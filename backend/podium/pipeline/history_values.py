@@ -1,4 +1,4 @@
-"""What a file names — stages, owners, products, lead sources, customers — as this org's rows, or a row error.
+"""What a file names — stages, owners, products, lead sources — as this org's rows, or a row error.
 
 Read once per import (a few small reads), then looked up per row in memory: a million rows cost a million dict
 lookups, not a million queries.
@@ -7,14 +7,12 @@ lookups, not a million queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.errors import ErrorCode, Problems
-from podium.customers import service as customers
 from podium.customers.names import name_key
 from podium.orgs import service as orgs
 from podium.pipeline.models import Product, Stage
@@ -112,9 +110,3 @@ class HistoryValues:
 
 
 _LEAD_SOURCES = {fold(spelling): source.value for source, names in LEAD_SOURCE_NAMES.items() for spelling in (source.value, *names)}
-
-
-async def customers_named(session: AsyncSession, org_id: int, names: Iterable[str]) -> dict[str, int]:
-    """Customer ids by the folded names the file gives (the exact identity customers keep, never a fuzzy match)."""
-    keys = {fold(n) for n in names if n.strip()}
-    return await customers.ids_by_name_keys(session, org_id, keys)

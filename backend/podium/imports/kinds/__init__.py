@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from podium.imports.kinds.base import Kind
 from podium.imports.kinds.customers import Customers
+from podium.imports.kinds.history import HISTORY_KINDS
 
-KINDS: dict[str, Kind] = {k.name: k for k in (Customers(),)}
+KINDS: dict[str, Kind] = {k.name: k for k in (Customers(), *HISTORY_KINDS)}

@@ -19,7 +19,9 @@ from podium.imports import messages, values
 from podium.imports.kinds.base import ApplyState, Blocked, Column, Context, Item, Kind, Outcome, Plan, PlanState, Row, RowError
 from podium.orgs import service as orgs
 from podium.pipeline import history
-from podium.pipeline.history_values import HistoryValues, customers_named, fold
+from podium.customers import imported as imported_customers
+from podium.customers.names import name_key
+from podium.pipeline.history_values import HistoryValues
 from podium.pipeline.models import Deal
 
 messages.add({
@@ -59,7 +61,9 @@ class Deals(Kind):
     columns: ClassVar[tuple[Column, ...]] = (
         Column("external_id", "Opportunity ID", "商机编号", _text(100), ("External ID", "外部编号", "商机ID", "Deal ID", "ID"), required=True),
         Column("title", "Opportunity Name", "商机名称", _text(200), ("Deal Name", "Title", "名称", "商机"), required=True),
-        Column("customer", "Account Name", "客户名称", _text(200), ("Customer", "Account", "客户", "公司名称"), required=True),
+        Column("customer", "Account Name", "客户名称", _text(200), ("Customer", "Account", "客户", "公司名称")),
+        Column("customer_id", "Account ID", "客户编号", _text(64), ("Customer ID", "客户ID", "客户外部编号")),
+        Column("credit_code", "Unified Social Credit Code", "统一社会信用代码", lambda c, _x: values.credit_code(c), ("Credit Code", "信用代码")),
         Column("amount", "Amount", "商机金额", lambda c, _x: values.amount(c), ("金额", "Deal Amount", "预计金额")),
         Column("stage", "Stage", "阶段", _text(100), ("销售阶段", "商机阶段", "Sales Stage"), required=True),
         Column("expected_close", "Close Date", "预计成交日期", lambda c, _x: values.date_value(c), ("Expected Close", "预计成交时间")),
@@ -79,7 +83,9 @@ class Deals(Kind):
         if "history" not in state.cache:
             state.cache["history"] = await HistoryValues.load(session, state.org_id)
         known: HistoryValues = state.cache["history"]
-        found = await customers_named(session, state.org_id, [str(r.values.get("customer") or "") for r in rows])
+        if "customers" not in state.cache:
+            state.cache["customers"] = await imported_customers.index(session, state.org_id)
+        found: imported_customers.Index = state.cache["customers"]
         resolved: list[history.DealRow | list[Problem]] = []
         errors: list[list[RowError]] = []
         for row in rows:
@@ -103,14 +109,12 @@ class Deals(Kind):
             plans.append(Plan(Outcome(outcome), old.deal.id if old else None, str(old.deal.version) if old else None, changes))
         return plans
 
-    def _row(self, known: HistoryValues, customers: dict[str, int], row: Row, context: Context) -> tuple[history.DealRow | list[Problem], list[RowError]]:
+    def _row(self, known: HistoryValues, customers: imported_customers.Index, row: Row, context: Context) -> tuple[history.DealRow | list[Problem], list[RowError]]:
         v, problems, extra = row.values, Problems(), []
         stage = known.stage(problems, "stage", v["stage"] or "")
         owner = known.owner(problems, "owner", v["owner"] or "")
         source = known.lead_source(problems, "leadSource", v.get("lead_source") or "")
-        customer = customers.get(fold(v["customer"] or ""))
-        if customer is None:
-            extra.append(RowError("UNKNOWN_CUSTOMER", "customer", row.shown.get("customer", ""), {"value": v["customer"] or ""}))
+        customer = _customer(customers, v, row, extra)
         steps = []
         for piece in re.split(r"[;；\n]+", v.get("stage_history") or ""):
             if not piece.strip():
@@ -180,6 +184,22 @@ class Deals(Kind):
             await history.undo(session, state.org_id, state.run_id, updated, state.user_id, state.now)
         except DomainError:
             raise Blocked("CHANGED_SINCE", items[0].line if items else 0) from None
+
+
+def _customer(customers: imported_customers.Index, v: dict[str, Any], row: Row, extra: list[RowError]) -> int | None:
+    """By the source system's id, then the credit code, then the exact name (as customers keep it): never a guess."""
+    given = [(column, v.get(column)) for column in ("customer_id", "credit_code", "customer") if v.get(column)]
+    if not given:
+        extra.append(RowError("REQUIRED", "customer"))
+        return None
+    for column, value in given:
+        table = {"customer_id": customers.by_external, "credit_code": customers.by_code, "customer": customers.by_key}[column]
+        found = table.get(name_key(value) if column == "customer" else value)
+        if found is not None:
+            return found.id
+    column, value = given[0]
+    extra.append(RowError("UNKNOWN_CUSTOMER", column, row.shown.get(column, ""), {"value": value}))
+    return None
 
 
 def _row_error(problem: Problem, row: Row) -> RowError:
