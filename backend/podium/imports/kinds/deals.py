@@ -21,8 +21,8 @@ from podium.orgs import service as orgs
 from podium.pipeline import history
 from podium.customers import imported as imported_customers
 from podium.customers.names import name_key
-from podium.pipeline.history_values import HistoryValues
-from podium.pipeline.models import Deal
+from podium.pipeline.history_values import HistoryValues, fold
+from podium.pipeline.models import Deal, Stage
 
 messages.add({
     "UNKNOWN_STAGE": ("This org has no stage called “{value}”.", "本公司没有名为“{value}”的阶段。"),
@@ -40,7 +40,7 @@ messages.add({
 
 # Service field → the column it is about.
 _FIELDS = {
-    "externalId": "external_id", "title": "title", "amount": "amount", "closedAt": "closed_at", "createdAt": "created_at",
+    "externalId": "external_id", "title": "title", "amount": "amount", "won_at": "won_at", "lost_at": "lost_at", "createdAt": "created_at",
     "steps": "stage_history", "closeReason": "close_reason", "lines.0.quantity": "quantity", "lines.0.unitPrice": "unit_price",
 }
 _PIECE = re.compile(r"^(.*?)[\s@:：]+(\d{4}\s*[-/.年].*)$")
@@ -98,7 +98,9 @@ class Deals(Kind):
             if isinstance(outcome, list) or extra:
                 problems = outcome if isinstance(outcome, list) else []
                 repeated = [RowError("REPEATED", "external_id", key, {"line": state.repeat(key, row.line)}) for p in problems if p.code.value == "DUPLICATE"]
-                plans.append(Plan.error(*extra, *repeated, *(_row_error(p, row) for p in problems if p.code.value != "DUPLICATE")))
+                stage = known.stages.get(fold(row.values.get("stage") or ""))
+                closing = "lost_at" if stage is not None and stage.outcome == "lost" else "won_at"
+                plans.append(Plan.error(*extra, *repeated, *(_row_error(p, row, closing) for p in problems if p.code.value != "DUPLICATE")))
                 continue
             first = state.repeat(key, row.line)
             if first is not None:
@@ -158,12 +160,12 @@ class Deals(Kind):
         teams = {history.load(it.plan.changes["shape"]).owner_id: it.plan.changes["team"] for it in items if it.plan.changes}
         outcomes = {it.plan.changes["key"]: it.plan.outcome.value for it in items if it.plan.changes}
         existing = await history.stored(session, state.org_id, [k for k, o in outcomes.items() if o == history.UPDATED])
-        stages = (await HistoryValues.load(session, state.org_id)).stages
+        stages = {s.id: s for s in await session.scalars(select(Stage).where(Stage.org_id == state.org_id))}
         written = await history.write(
             session, org_id=state.org_id, run_id=state.run_id, by=state.user_id, currency=await orgs.org_currency(session, state.org_id),
             now=state.now, month_start=window(PeriodKind.MONTH, str(state.context.zone), state.now).start,
             shapes=shapes, teams=teams, outcomes={k: o for k, o in outcomes.items() if k in shapes}, existing=existing,
-            stages={s.id: s for s in stages.values()},
+            stages=stages,
         )
         before = {b.deal_id: b for b in written.updated}
         results = []
@@ -202,7 +204,11 @@ def _customer(customers: imported_customers.Index, v: dict[str, Any], row: Row, 
     return None
 
 
-def _row_error(problem: Problem, row: Row) -> RowError:
-    column = {"stage": "stage", "owner": "owner", "leadSource": "lead_source", "sku": "sku"}.get(problem.field or "") or _FIELDS.get(problem.field or "")
+def _row_error(problem: Problem, row: Row, closing: str) -> RowError:
+    """The service's problem as the row's error, on the column it is about (a close date: the won or the lost one)."""
+    name = problem.field or ""
+    if name == "closedAt":
+        name = closing
+    column = _FIELDS.get("steps" if name.startswith("steps.") else name) or {"stage": "stage", "owner": "owner", "leadSource": "lead_source", "sku": "sku"}.get(name)
     params = {k: str(v) for k, v in problem.params.items()}
     return RowError(problem.code.value, column, row.shown.get(column or "", ""), params)
