@@ -122,6 +122,14 @@ async def main(rows: int, url: str | None) -> None:
         viewer = await orgs.viewer_for(session, admin_id)
     assert viewer is not None
     timings = {}
+    rebuilt = asyncio.Event()
+    engine_rebuild = phases.rebuild_org
+
+    async def rebuild_org(env, org_id):  # type: ignore[no-untyped-def]
+        await engine_rebuild(env, org_id)
+        rebuilt.set()
+
+    phases.rebuild_org = rebuild_org  # the commit ends with it, after the run reads "committed"
     started = time.perf_counter()
     run = await engine.upload(env, viewer, "deals", path, "deals.csv")
     timings["upload"] = time.perf_counter() - started
@@ -133,13 +141,13 @@ async def main(rows: int, url: str | None) -> None:
     started = time.perf_counter()
     await phases.commit(env, viewer, run.id, planned.plan_token)
     await wait(env, viewer, run.id, "committed")
-    timings["commit + rebuild"] = time.perf_counter() - started
+    timings["commit"] = time.perf_counter() - started
     async with env.db() as session:
         deals = await session.scalar(select(func.count()).select_from(Deal).where(Deal.org_id == org_id))
     assert deals == planned.created, (deals, planned.created)
     started = time.perf_counter()
-    await phases.rebuild_org(env, org_id)
-    timings["rebuild (again)"] = time.perf_counter() - started
+    await rebuilt.wait()
+    timings["org rebuild after"] = time.perf_counter() - started
     for name, seconds in timings.items():
         print(f"{name:>17}: {seconds:8.1f} s  ({rows / seconds:,.0f} rows/s)")
     print(f"plan: created {planned.created:,}, errors {planned.errors:,}; peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

@@ -187,12 +187,13 @@ async def test_importing_the_same_file_again_changes_nothing(org: Org) -> None:
 
 async def test_a_changed_row_is_updated_and_undoing_each_run_puts_back_exactly_what_was_there(org: Org) -> None:
     rows = the_file(org.world)
-    rows[2] = dataclasses.replace(rows[2], amount=Decimal("950.00"), stage="赢单", closed_at=ago(1), reason="Won at last")
+    rows[2] = dataclasses.replace(rows[2], amount=Decimal("950.00"), stage="赢单", closed_at=ago(1), reason="Won at last", owner="Bea Rep")
     planned = await _plan(org, rows)
     assert planned.counts() == {"created": 0, "updated": 1, "unchanged": 3, "error": 0}
     written = await _commit(org, planned, run_id=103)
     changed = await _deal(org, "CRM-3")
     assert (changed.status, changed.amount, changed.version) == ("won", Decimal("950.00"), 2)
+    assert (changed.owner_id, changed.team_id) == (org.world.rep3.id, org.world.team_b)  # the new owner's unit
     env = org.server.runtime.env
 
     async with transaction(env.db) as tx:
@@ -204,6 +205,7 @@ async def test_a_changed_row_is_updated_and_undoing_each_run_puts_back_exactly_w
         await history.undo(tx.session, org.world.org_id, 103, written.updated, org.world.admin.id, env.clock())
     back = await _deal(org, "CRM-3")
     assert (back.status, back.amount, back.stage_entered_at, back.closed_at) == ("open", Decimal("800.00"), ago(3), None)
+    assert (back.owner_id, back.team_id) == (org.world.rep2.id, org.world.team_a)
     assert (await _plan(org, the_file(org.world))).counts()["unchanged"] == 4
 
     assert back.version == 1  # as run 101 left it: that run is undoable again

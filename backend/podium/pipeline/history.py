@@ -305,6 +305,8 @@ async def write(
         await session.execute(
             update(Deal).where(Deal.id == old.deal.id).values(
                 **_columns(s, stages), version=Deal.version + 1, updated_at=now,
+                # A new owner brings their unit; the same owner keeps the unit the deal was credited to.
+                team_id=teams.get(s.owner_id) if s.owner_id != old.deal.owner_id else old.deal.team_id,
                 settled_elsewhere=old.deal.settled_elsewhere or settled_elsewhere(s, month_start),
             )
         )
