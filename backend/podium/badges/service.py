@@ -168,10 +168,16 @@ async def _metric(session: AsyncSession, person: Viewer, metric: Metric, start: 
 async def _reached_monthly_target(env: Env, person: Viewer, occurred_at: datetime, zone: str) -> bool:
     """100 % of the person's revenue target for the month the entry fell in."""
     local = occurred_at.astimezone(ZoneInfo(zone))
+    month = f"{local.year:04d}-{local.month:02d}"
+    async with env.db() as session:
+        # Most people in most months of imported history have no target: a one-row read instead of the org's attainment.
+        quota = await targets.person_targets(session, person.org_id, month, targets.Metric.REVENUE, {person.user_id})
+    if not quota.get(person.user_id):
+        return False
     org_view = Viewer(user_id=0, org_id=person.org_id, team_id=None, role=Role.ADMIN, locale=person.locale, name="")
     try:
         found = await targets.attainment(
-            env, org_view, targets.Node(targets.NodeKind.USER, person.user_id), f"{local.year:04d}-{local.month:02d}", Grain.MONTH, targets.Metric.REVENUE
+            env, org_view, targets.Node(targets.NodeKind.USER, person.user_id), month, Grain.MONTH, targets.Metric.REVENUE
         )
     except DomainError:
         return False

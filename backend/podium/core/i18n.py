@@ -193,6 +193,26 @@ MESSAGES: dict[str, dict[Locale, str]] = {
         Locale.EN: "Something went wrong on our side. If it persists, quote reference {requestId}.",
         Locale.ZH_CN: "服务器出错了。如果问题持续，请提供编号 {requestId}。",
     },
+    "UNKNOWN_STAGE": {
+        Locale.EN: "This org has no stage called “{value}”.",
+        Locale.ZH_CN: "本公司没有名为“{value}”的阶段。",
+    },
+    "UNKNOWN_PERSON": {
+        Locale.EN: "Nobody in this org has the email or name “{value}”.",
+        Locale.ZH_CN: "本公司没有邮箱或姓名为“{value}”的人员。",
+    },
+    "AMBIGUOUS_PERSON": {
+        Locale.EN: "{count} people are called “{value}”: give the email instead.",
+        Locale.ZH_CN: "有 {count} 人名为“{value}”，请改填邮箱。",
+    },
+    "UNKNOWN_PRODUCT": {
+        Locale.EN: "No product has the SKU “{value}”.",
+        Locale.ZH_CN: "没有 SKU 为“{value}”的产品。",
+    },
+    "UNKNOWN_CUSTOMER": {
+        Locale.EN: "No customer “{value}” was found: import it with the customers first.",
+        Locale.ZH_CN: "未找到客户“{value}”，请先导入客户。",
+    },
     "decision.approved": {Locale.EN: "approved", Locale.ZH_CN: "已通过"},
     "decision.rejected": {Locale.EN: "rejected", Locale.ZH_CN: "已驳回"},
     "celebration.OVERTAKE": {

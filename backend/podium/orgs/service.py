@@ -340,6 +340,23 @@ async def public_users(session: AsyncSession, org_id: int, *, team_id: int | Non
 
 
 @dataclass(frozen=True)
+class Member:
+    """A person as an import names them: by email or by name, active or not."""
+
+    id: int
+    email: str
+    name: str
+    team_id: int | None
+    is_active: bool
+
+
+async def members_of(session: AsyncSession, org_id: int) -> list[Member]:
+    """Everyone of the org, in one read of five columns (imports match owners against it)."""
+    rows = await session.execute(select(User.id, User.email, User.name, User.team_id, User.is_active).where(User.org_id == org_id))
+    return [Member(int(i), e, n, t, bool(a)) for i, e, n, t, a in rows]
+
+
+@dataclass(frozen=True)
 class Person:
     """Someone shown by name on a record (a visit's rep, a redemption's decider), active or not."""
 

@@ -111,8 +111,13 @@ def won_deal_ids(
     org_id: int, start: datetime, end: datetime, *, owners: OwnerFilter | None = None, also: Select[tuple[int]] | None = None,
     teams: Iterable[int] = (),
 ) -> Select[tuple[int]]:
-    """Deals won in [start, end): all of them, or those whose owner passes `owners`, credited to `teams` or among `also`."""
-    query = select(Deal.id).where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
+    """Deals won in [start, end): all of them, or those whose owner passes `owners`, credited to `teams` or among `also`.
+
+    Imported history whose commission the old system paid (`settled_elsewhere`, pipeline/history.py) is never among them.
+    """
+    query = select(Deal.id).where(
+        Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end, Deal.settled_elsewhere.is_(False)
+    )
     if owners is None:
         return query
     who = owners(Deal.owner_id)
@@ -127,8 +132,11 @@ def won_deal_ids(
 def paid_deal_ids(
     org_id: int, start: datetime, end: datetime, *, owners: OwnerFilter | None = None, also: Select[tuple[int]] | None = None
 ) -> Select[tuple[int]]:
-    """Deals with money collected or refunded in [start, end), whatever their status now."""
-    query = select(Payment.deal_id).where(Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end)
+    """Deals with money collected or refunded in [start, end), whatever their status now (not imported money whose
+    commission the old system paid)."""
+    query = select(Payment.deal_id).where(
+        Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end, Payment.settled_elsewhere.is_(False)
+    )
     if owners is None:
         return query
     who = owners(Payment.owner_id)
@@ -189,6 +197,7 @@ async def payment_rows(session: AsyncSession, org_id: int, start: datetime, end:
         select(Payment.id, Payment.deal_id, Payment.amount, Payment.collected_at, Payment.refund_of_id, original.amount, original.collected_at)
         .outerjoin(original, original.id == Payment.refund_of_id)
         .where(Payment.org_id == org_id, Payment.collected_at >= start, Payment.collected_at < end, Payment.deal_id.in_(deal_ids.scalar_subquery()))
+        .where(Payment.settled_elsewhere.is_(False))
         .order_by(Payment.collected_at, Payment.id)
     )
     return rows.all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from podium.db.base import Base, BigId, IdMixin, UTCDateTime
@@ -55,6 +55,7 @@ class Deal(IdMixin, Base):
         # The team pipeline: an org's deals by status in order of expected close, and the longest stays first.
         Index("ix_deals_org_status_expected", "org_id", "status", "expected_close"),
         Index("ix_deals_org_status_entered", "org_id", "status", "stage_entered_at"),
+        UniqueConstraint("org_id", "external_id"),
     )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
@@ -85,6 +86,11 @@ class Deal(IdMixin, Base):
     stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Imported history (pipeline/history.py): the source system's id, the import run that created the deal, and
+    # whether commission on it was settled by the system it came from (compensation then never credits it).
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    import_run_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    settled_elsewhere: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DealLine(IdMixin, Base):
@@ -135,7 +141,7 @@ class DealChange(IdMixin, Base):
 
 class Order(IdMixin, Base):
     __tablename__ = "orders"
-    __table_args__ = (UniqueConstraint("created_by", "client_id"),)
+    __table_args__ = (UniqueConstraint("created_by", "client_id"), UniqueConstraint("org_id", "external_id"))
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     deal_id: Mapped[int] = mapped_column(BigId, ForeignKey("deals.id", ondelete="CASCADE"), index=True)
@@ -145,6 +151,8 @@ class Order(IdMixin, Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     ordered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    import_run_id: Mapped[int | None] = mapped_column(BigId, index=True)
 
 
 class Payment(IdMixin, Base):
@@ -154,6 +162,7 @@ class Payment(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("created_by", "client_id"),
         Index("ix_payments_org_collected", "org_id", "collected_at"),
+        UniqueConstraint("org_id", "external_id"),
     )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
@@ -169,6 +178,9 @@ class Payment(IdMixin, Base):
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    import_run_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    settled_elsewhere: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Activity(IdMixin, Base):

@@ -32,3 +32,5 @@ class Target(IdMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
     set_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The import run that created it (None: set in the app): undoing the run removes exactly its targets.
+    import_run_id: Mapped[int | None] = mapped_column(BigId)
