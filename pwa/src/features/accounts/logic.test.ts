@@ -4,7 +4,7 @@ import { absoluteLink, filterPeople, isCompleteCode, managersFor, normalizeCode,
 
 const person = (id: string, name: string, extra: Partial<Person> = {}): Person => ({
   id, name, email: `${name.toLowerCase().replace(/\s/g, '')}@acme.test`, role: 'REP', teamId: 't1', teamName: 'North', managerId: null,
-  managerName: null, active: true, lastSignInAt: null, createdAt: '2026-12-01T00:00:00Z', initials: name.slice(0, 2), avatarColor: '#4f46e5',
+  managerName: null, active: true, lastSignInAt: null, createdAt: '2026-12-01T00:00:00Z', initials: name.slice(0, 2), avatarColor: '#4f46e5', employeeNumber: null,
   ...extra,
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WebhookDelivery, WebhookEndpoint } from '@/features/webhooks/documents';
+import type { WebhookDelivery, WebhookEndpoint, WebhookEventType } from '@/features/webhooks/documents';
 import { canReplay, draftOf, endpointState, inputOf, toggle, typeOfWire } from '@/features/webhooks/logic';
 
 const endpoint: WebhookEndpoint = {
@@ -9,7 +9,7 @@ const endpoint: WebhookEndpoint = {
 
 describe('webhook drafts', () => {
   it('sends a new endpoint with its client id and URL, types in the page order', () => {
-    const draft = { ...draftOf(null, 'c-1'), url: ' https://a.example.com/h ', eventTypes: toggle(['DEAL_WON'], 'BADGE_EARNED', true) };
+    const draft = { ...draftOf(null, 'c-1'), url: ' https://a.example.com/h ', eventTypes: toggle<WebhookEventType>(['DEAL_WON'], 'BADGE_EARNED', true) };
     expect(inputOf(draft, null)).toEqual({
       clientId: 'c-1', url: 'https://a.example.com/h', description: '', eventTypes: ['DEAL_WON', 'BADGE_EARNED'], enabled: true,
     });
