@@ -260,6 +260,15 @@ async def guarded(env: Env, run_id: int, phase: Phase) -> None:
         await fail(env, run_id, "INTERNAL")
 
 
+async def start(env: Env, viewer: Viewer, run: ImportRun, phase: Phase) -> ImportRun:
+    """Run a phase within the request for a small file, in the background for a large one; the run as it stands then."""
+    if run.total_rows <= INLINE_ROWS:
+        await guarded(env, run.id, phase)
+    else:
+        launch(env, run.id, phase)
+    return await get_run(env, viewer, run.id)
+
+
 def launch(env: Env, run_id: int, phase: Phase) -> asyncio.Task[None]:
     tasks = _TASKS.setdefault(id(env), Tasks({}))
     task = asyncio.create_task(guarded(env, run_id, phase))

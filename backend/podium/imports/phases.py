@@ -103,11 +103,7 @@ async def dry_run(env: Env, viewer: Viewer, run_id: int) -> ImportRun:
         await engine.require_unapplied(tx.session, run)
         run.state, run.done_rows, run.failure, run.plan_token = PLANNING, 0, "", ""
         run.lease_until = env.clock() + engine.LEASE
-    if run.total_rows <= engine.INLINE_ROWS:
-        await engine.guarded(env, run.id, _planning)
-    else:
-        engine.launch(env, run.id, _planning)
-    return await engine.get_run(env, viewer, run.id)
+    return await engine.start(env, viewer, run, _planning)
 
 
 async def _planning(env: Env, run_id: int) -> None:
@@ -205,11 +201,7 @@ async def commit(env: Env, viewer: Viewer, run_id: int, token: str) -> ImportRun
             after = rows[-1].line
         run.state, run.done_rows, run.failure = COMMITTING, 0, ""
         run.lease_until = env.clock() + engine.LEASE
-    if run.total_rows <= engine.INLINE_ROWS:
-        await engine.guarded(env, run.id, _committing)
-    else:
-        engine.launch(env, run.id, _committing)
-    return await engine.get_run(env, viewer, run.id)
+    return await engine.start(env, viewer, run, _committing)
 
 
 async def _committing(env: Env, run_id: int) -> None:
