@@ -111,3 +111,8 @@ def test_without_history_months_are_weighted_by_their_days() -> None:
 def test_only_years_and_quarters_decompose() -> None:
     with pytest.raises(ValueError):
         decompose(Decimal(1), APRIL.parse("2026-04"), APRIL, {}, 2, Grain.WEEK)
+
+
+def test_previous_period() -> None:
+    keys = ("FY2026", "FY2026-Q1", "2026-01", "2026-W01", "2021-W01")
+    assert [APRIL.previous(APRIL.parse(k)).key for k in keys] == ["FY2025", "FY2025-Q4", "2025-12", "2025-W52", "2020-W53"]

@@ -150,6 +150,10 @@ class FiscalCalendar:
         day = period.first + timedelta(days=3) if period.grain is Grain.WEEK else period.first
         return self.period(grain, day)
 
+    def previous(self, period: FiscalPeriod) -> FiscalPeriod:
+        """The period of the same grain just before this one (the week before, the quarter before, …)."""
+        return self.period(period.grain, period.first - timedelta(days=1))
+
     def same_period_last_year(self, period: FiscalPeriod) -> FiscalPeriod:
         if period.grain is Grain.YEAR:
             return self.year(int(period.key[2:6]) - 1)

@@ -218,7 +218,8 @@ async def scope_of(session: AsyncSession, viewer: Viewer) -> Scope:
     return Scope(tree, reach, FiscalCalendar(org.fiscal_year_start_month, org.time_zone), org.currency)
 
 
-def _node_in_scope(scope: Scope, node: Node, field_name: str = "node") -> None:
+def require_node(scope: Scope, node: Node, field_name: str = "node") -> None:
+    """Refuses a node the viewer may not see; analytics checks its nodes the same way."""
     # Another org's node and one outside the viewer's reach look the same: not found.
     if not scope.exists(node) or not scope.sees(node):
         raise DomainError.one(ErrorCode.NOT_FOUND, field_name)
@@ -288,7 +289,7 @@ async def attainment(env: Env, viewer: Viewer, node: Node | None, period_key: st
     async with env.db() as session:
         scope = await scope_of(session, viewer)
         node = node or default_node(viewer)
-        _node_in_scope(scope, node)
+        require_node(scope, node)
         return await _attainment(session, scope, node, _period(scope, period_key, grain, env.clock()), metric, env.clock())
 
 
@@ -326,7 +327,7 @@ async def plan_split(env: Env, viewer: Viewer, request: SplitRequest) -> SplitPl
 
 
 async def _plan(session: AsyncSession, scope: Scope, request: SplitRequest) -> SplitPlan:
-    _node_in_scope(scope, request.node)
+    require_node(scope, request.node)
     period = _parse(scope, request.period_key)
     places = scope.places(request.metric)
     problems = Problems()
@@ -468,7 +469,7 @@ async def plan_decomposition(env: Env, viewer: Viewer, node: Node, period_key: s
     async with transaction(env.db) as tx:
         session = tx.session
         scope = await scope_of(session, viewer)
-        _node_in_scope(scope, node)
+        require_node(scope, node)
         period = _period(scope, period_key, Grain.YEAR, env.clock())
         if period.grain not in (Grain.YEAR, Grain.QUARTER):
             raise DomainError.one(ErrorCode.INVALID, "period")
