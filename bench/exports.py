@@ -221,7 +221,8 @@ async def measure(mode: str, url: str, org_id: int, admin_id: int, out: str) -> 
                 target.write(chunk)
         else:
             sheet = book[0]
-            rows = [[v if not isinstance(v, datetime) else v.isoformat() for v in row] async for row in sheet.rows]  # type: ignore[union-attr]
+            rows = [[v if not isinstance(v, datetime) else v.isoformat() for v in row]
+                    async for batch in sheet.rows for row in batch]  # type: ignore[union-attr]
             target.write(_old_book([c.header(viewer.locale) for c in sheet.columns], rows))
     seconds = time.perf_counter() - start
     figures = {
