@@ -49,13 +49,15 @@ async def customer_sheets(env: Env, viewer: Viewer, query: listing.ListQuery) ->
     directory = await people.directory(env, viewer.org_id)
     now = env.clock()
     yes, no = YES_NO[viewer.locale.value]
+    owners = {user_id: who_cells(directory, user_id) for user_id in directory}  # once per person, not per row
+    nobody = who_cells(directory, None)
 
     async def cells() -> AsyncIterator[list[list[Any]]]:
         async for batch in rows:
             # EXPORTED's order: id, name, tier, city, industry, address, owner, last visit, last order, open pipeline,
             # lifetime revenue, potential, at risk from, created.
             yield [
-                [name, tier, city, industry, address, *who_cells(directory, owner), last_visit, last_order, pipeline, lifetime,
+                [name, tier, city, industry, address, *owners.get(owner, nobody), last_visit, last_order, pipeline, lifetime,
                  potential, yes if risk_from is None or risk_from <= now else no, created]
                 for (_, name, tier, city, industry, address, owner, last_visit, last_order, pipeline, lifetime, potential, risk_from,
                      created) in batch
