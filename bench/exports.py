@@ -7,7 +7,7 @@ PostgreSQL database, dropped and created), then runs each mode in a process of i
 memory is its own: wall seconds and the peak RSS above the process's RSS before the export started.
 
 - **ours**: the admin's `/api/customers/export?format=xlsx` path without HTTP: `customers.http.customer_sheets`
-  (the list's query read through a cursor, people named from the directory) into `core.sheets.write_xlsx`
+  (the list's query read through the driver a batch at a time, db/rows.py stream_raw; people named from the directory) into `core.sheets.write_xlsx`
   (xlsxwriter, constant memory, batches written in a worker thread), then the file streamed out in chunks.
 - **csv**: the same rows through `core.sheets.csv_chunks`.
 - **baseline**: the hand-written writer statements used before (SpreadsheetML built as one string in memory,
@@ -221,7 +221,8 @@ async def measure(mode: str, url: str, org_id: int, admin_id: int, out: str) -> 
                 target.write(chunk)
         else:
             sheet = book[0]
-            rows = [[v if not isinstance(v, datetime) else v.isoformat() for v in row] async for row in sheet.rows]  # type: ignore[union-attr]
+            rows = [[v if not isinstance(v, datetime) else v.isoformat() for v in row]
+                    async for batch in sheet.rows for row in batch]  # type: ignore[union-attr]
             target.write(_old_book([c.header(viewer.locale) for c in sheet.columns], rows))
     seconds = time.perf_counter() - start
     figures = {

@@ -12,6 +12,9 @@ from decimal import Decimal
 from python_calamine import CalamineWorkbook
 
 from podium.core.i18n import Locale
+from xlsxwriter.utility import _datetime_to_excel_datetime
+
+from podium.core import sheets
 from podium.core.sheets import Column, Kind, Sheet, csv_bytes, xlsx_bytes
 
 COLUMNS = [
@@ -54,3 +57,32 @@ async def test_csv_has_a_bom_neutralises_formulas_and_keeps_numbers_numbers() ->
     assert body[0][1:] == ["1800.00", "2026-03-01", "2026-03-02 00:30:00", "85.5", "0", "3"]
     assert body[2][1] == "-1200.50"
     assert body[-3:] == [[], ["Name"], ["x"]]
+
+
+ODD = ["  padded ", "a & b < c > d", "_x0041_ stays", "bell\x07 and tab\tkept", "line\nbreak", "\u2028sep"]
+
+
+async def test_rows_given_in_batches_and_odd_text_come_back_exactly() -> None:
+    """A sheet whose rows come a database batch at a time (as the customer export reads them), with text that
+    needs escaping, whitespace kept and Excel's own _xHHHH_ escape, numbers and dates typed."""
+
+    async def batches() -> AsyncIterator[list[list[object]]]:
+        yield [[t, Decimal("1.005"), date(1900, 1, 1), datetime(2026, 3, 1, 12, tzinfo=UTC), Decimal("12.5"), 7, Decimal("0.10")] for t in ODD[:3]]
+        yield []
+        yield [[t, None, None, datetime(2026, 3, 1, 16, 30), "", None, 2.5] for t in ODD[3:]]
+
+    data = await xlsx_bytes([Sheet("Odd", "奇怪", COLUMNS, batches(), batched=True)], Locale.EN, "Asia/Shanghai")
+    header, *body = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert [r[0] for r in body] == ODD
+    assert body[0][1:] == [1.0, date(1900, 1, 1), datetime(2026, 3, 1, 20, 0), 0.125, 7.0, 0.1]  # money 1.005 → 1.00 (half even)
+    assert body[3][1:] == ["", "", datetime(2026, 3, 1, 16, 30), "", "", 2.5]  # a naive datetime is taken as local already
+    text = await csv_bytes([Sheet("Odd", "奇怪", COLUMNS, batches(), batched=True)], Locale.EN, "Asia/Shanghai")
+    assert [r[0] for r in list(csv.reader(io.StringIO(text.decode("utf-8-sig"), newline="")))[1:]] == ODD
+
+
+def test_serial_numbers_are_xlsxwriters_own() -> None:
+    for moment in (datetime(1899, 12, 31, 6), datetime(1900, 1, 1), datetime(1900, 1, 1, 18), datetime(1900, 2, 28, 23, 59), datetime(1900, 3, 1),
+                   datetime(2026, 3, 1, 16, 30, 0, 904560), datetime(9999, 12, 31, 23, 59, 59, 999999)):
+        assert sheets._serial(moment - sheets._EPOCH) == _datetime_to_excel_datetime(moment, False, False)
+        day = moment.date()
+        assert sheets._serial(moment.replace(hour=0, minute=0, second=0, microsecond=0) - sheets._EPOCH, False) == _datetime_to_excel_datetime(day, False, False)

@@ -12,18 +12,23 @@ import io
 import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from python_calamine import CalamineWorkbook
+from sqlalchemy import select
 
 from podium.core.events import transaction
 from podium.core.policies import Role
 from podium.customers.models import Customer
+from podium.customers import listing
 from podium.customers.names import name_key
+from podium.db.rows import stream_batches, stream_raw
 from podium.orgs import service as orgs
+from podium.visits.models import Visit
 from tests.conftest import Server, open_stack, start_server, stop_server
 from tests.pipeline.test_deals import open_deal
 from tests.support import PASSWORD, GraphQLClient, World, make_world
@@ -190,3 +195,27 @@ async def test_visits_and_points_exports_cover_the_month_in_reach(org: Org) -> N
     assert (await download(org.rep, "/api/points/export")).status_code == 403
     assert csv_rows(await download(org.rival_admin, "/api/points/export"))[1:] == []
     assert csv_rows(await download(org.rival_admin, "/api/visits/export"))[1:] == []
+
+
+async def test_the_drivers_rows_are_typed_as_the_orm_types_them_and_bound_as_it_binds(org: Org) -> None:
+    """Exports read through the driver: the same values as a session gives (Decimal, aware UTC datetimes, None),
+    an IN list expanded and an aware datetime filter bound as the ORM binds it (on SQLite: naive UTC text)."""
+    env, w = org.server.runtime.env, org.world
+    async with env.db() as session:
+        first = (await session.execute(select(Visit.occurred_at).where(Visit.org_id == w.org_id).order_by(Visit.occurred_at))).scalars().first()
+        assert first is not None
+        queries = [
+            select(*listing.EXPORTED).where(Customer.org_id == w.org_id, Customer.owner_id.in_([w.rep.id, w.rep3.id])).order_by(Customer.id),
+            # >= the earliest visit itself: an unbound aware datetime would compare as other text on SQLite and miss it
+            select(Visit.id, Visit.user_id, Visit.occurred_at, Visit.reviewed_at, Visit.distance_m, Visit.status)
+            .where(Visit.org_id == w.org_id, Visit.occurred_at >= first).order_by(Visit.id),
+        ]
+        expected = [[tuple(r) for r in (await session.execute(q)).all()] for q in queries]
+    for query, wanted in zip(queries, expected, strict=True):
+        got = [row async for batch in stream_raw(env.db, query, batch=1) for row in batch]
+        assert got == wanted and len(got) >= 2
+        assert [tuple(r) async for batch in stream_batches(env.db, query) for r in batch] == wanted
+    customers = [row async for batch in stream_raw(env.db, queries[0]) for row in batch]
+    assert all(isinstance(r[listing.EXPORTED.index(Customer.open_pipeline)], Decimal) for r in customers)
+    visits = [r async for batch in stream_batches(env.db, queries[1]) for r in batch]
+    assert all(v.occurred_at.tzinfo is UTC for v in visits) and {v.user_id for v in visits} >= {w.rep.id, w.rep3.id}

@@ -17,17 +17,18 @@ import io
 import os
 import tempfile
 import unicodedata
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from xlsxwriter.utility import _preserve_whitespace, xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.xmlwriter import XMLwriter
 
 from podium.core.i18n import Locale
 from podium.core.money import plain
@@ -39,6 +40,7 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 MAX_WIDTH = 60
 SHEET_NAME_MAX = 31  # Excel's limit
+XL_ROWS = 1_048_576  # rows in a sheet, Excel's limit
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -77,6 +79,7 @@ class Sheet:
     zh: str
     columns: Sequence[Column]
     rows: Rows
+    batched: bool = False  # rows yields lists of rows (a database batch each), not rows
 
     def name(self, locale: Locale) -> str:
         return (self.zh if locale is Locale.ZH_CN else self.en)[:SHEET_NAME_MAX]
@@ -93,44 +96,62 @@ def _values(columns: Sequence[Column], row: Row) -> Sequence[Any]:
     return row
 
 
-async def _batches(rows: Rows) -> AsyncIterator[list[Row]]:
+def _positional(columns: Sequence[Column], batch: list[Row]) -> list[Sequence[Any]]:
+    return [_values(columns, row) for row in batch] if batch and isinstance(batch[0], Mapping) else batch  # type: ignore[return-value]
+
+
+async def _batches(sheet: Sheet) -> AsyncIterator[list[Sequence[Any]]]:
+    """The sheet's rows a batch at a time, each row its values in column order."""
+    rows, columns = sheet.rows, sheet.columns
+    if sheet.batched:
+        if isinstance(rows, AsyncIterable):
+            async for given in rows:
+                if given:
+                    yield _positional(columns, given)
+        else:
+            for given in rows:
+                if given:
+                    yield _positional(columns, given)  # type: ignore[arg-type]
+        return
     batch: list[Row] = []
     if isinstance(rows, AsyncIterable):
         async for row in rows:
             batch.append(row)
             if len(batch) >= BATCH:
-                yield batch
+                yield _positional(columns, batch)
                 batch = []
     else:
         for row in rows:
             batch.append(row)
             if len(batch) >= BATCH:
-                yield batch
+                yield _positional(columns, batch)
                 batch = []
     if batch:
-        yield batch
+        yield _positional(columns, batch)
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz) if moment.tzinfo is not None else moment
 
 
-def _csv_value(kind: Kind, value: Any, tz: ZoneInfo) -> str:
-    if value is None or value == "":
-        return ""
+def _csv_maker(kind: Kind, tz: ZoneInfo) -> Callable[[Any], str]:
+    """How a column's (non-empty) values become CSV text: chosen once per column, not per cell."""
     if kind is Kind.TEXT:
-        return neutralised(str(value))
+        return lambda v: neutralised(v if type(v) is str else str(v))
     if kind is Kind.MONEY:
-        return str(Decimal(value).quantize(CENT))
+        return lambda v: str(Decimal(v).quantize(CENT))
     if kind in (Kind.DECIMAL, Kind.PERCENT):
-        return str(plain(Decimal(value)))
+        return lambda v: str(plain(Decimal(v)))
     if kind is Kind.INT:
-        return str(int(value))
-    if kind is Kind.DATETIME and isinstance(value, datetime):
-        return _local(value, tz).strftime("%Y-%m-%d %H:%M:%S")
-    if kind is Kind.DATE and isinstance(value, datetime):
-        return _local(value, tz).date().isoformat()
-    return value.isoformat() if isinstance(value, date) else neutralised(str(value))
+        return lambda v: str(int(v))
+
+    def moment(v: Any) -> str:
+        if isinstance(v, datetime):
+            local = _local(v, tz)
+            return local.strftime("%Y-%m-%d %H:%M:%S") if kind is Kind.DATETIME else local.date().isoformat()
+        return v.isoformat() if isinstance(v, date) else neutralised(str(v))
+
+    return moment
 
 
 async def csv_chunks(sheets: Sequence[Sheet], locale: Locale, zone: str) -> AsyncIterator[bytes]:
@@ -143,10 +164,11 @@ async def csv_chunks(sheets: Sequence[Sheet], locale: Locale, zone: str) -> Asyn
         if index:
             writer.writerow([])
         writer.writerow([neutralised(c.header(locale)) for c in sheet.columns])
-        kinds = [c.kind for c in sheet.columns]
-        async for batch in _batches(sheet.rows):
-            for row in batch:
-                writer.writerow([_csv_value(k, v, tz) for k, v in zip(kinds, _values(sheet.columns, row), strict=False)])
+        makers = [_csv_maker(c.kind, tz) for c in sheet.columns]
+        async for batch in _batches(sheet):
+            writer.writerows(
+                [("" if v is None or v == "" else make(v)) for make, v in zip(makers, row, strict=False)] for row in batch
+            )
             yield out.getvalue().encode("utf-8")
             out.seek(0)
             out.truncate()
@@ -163,14 +185,15 @@ _KIND_WIDTH = {Kind.INT: 8, Kind.DECIMAL: 12, Kind.MONEY: 14, Kind.PERCENT: 9, K
 
 
 class _RowSheet(Worksheet):
-    """xlsxwriter's constant-memory worksheet with the data rows written a whole row at a time.
+    """xlsxwriter's constant-memory worksheet with the data rows written a batch at a time as ready XML.
 
     Two reasons. Text: the stock row flush writes a string that starts with <r> and ends with </r> into the
     XML unescaped (it takes it for a rich string), so a customer named like that could close the cell and
     add a formula cell of its own; here every string is escaped. Speed: the stock path stores each cell in a
     table through the public write_* wrappers and flushes it with several writes per cell, which was most of
-    a 100,000-row export's time (bench/exports.py); here a row is one string and one write. The header,
-    widths, frozen pane, filter, styles and the package stay xlsxwriter's own.
+    a 100,000-row export's time (bench/exports.py); here each column has its cell template (`_Book.maker`)
+    and a batch of rows is one write. The header, widths, frozen pane, filter, styles and the package stay
+    xlsxwriter's own.
     """
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
@@ -181,36 +204,55 @@ class _RowSheet(Worksheet):
         self.previous_row = current_row_num
         cells = self.table.get(row_num)
         if cells:  # the header row, written through write_string
-            self.fh.write(_row_xml(self, row_num, [(c, "s", cells[c].string, cells[c].format) for c in sorted(cells)]))
+            self.fh.write(f'<row r="{row_num + 1}">')
+            for c in sorted(cells):
+                fmt = cells[c].format
+                style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+                self.fh.write(_text_cell(xl_col_to_name(c), style)(cells[c].string, str(row_num + 1)))
+            self.fh.write("</row>")
         self.table.clear()
 
-    def put_row(self, row: int, cells: list[tuple[int, str, Any, Any]]) -> None:
-        """One data row of (column, "s" | "n" | "d", value, format), columns ascending, in row order."""
-        if row > self.previous_row:
-            self._write_single_row(row)  # whatever the table still holds (the header) goes first
-        if not cells or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
-            return
-        self.fh.write(_row_xml(self, row, cells))
+    def put_rows(self, first: int, last: int, last_col: int, xml: str) -> None:
+        """Rows first..last (0-based, in order, after any row before) as one string of <row> elements."""
+        if first > self.previous_row:
+            self._write_single_row(first)  # whatever the table still holds (the header) goes first
+        self._check_dimensions(last, 0)
+        self._check_dimensions(last, last_col)
+        self.fh.write(xml)
+        self.previous_row = last
 
 
-def _row_xml(ws: Worksheet, row: int, cells: list[tuple[int, str, Any, Any]]) -> str:
-    out = [f'<row r="{row + 1}">']
-    for col, kind, value, fmt in cells:
-        ref = xl_rowcol_to_cell_fast(row, col)
-        style = f' s="{fmt._get_xf_index()}"' if fmt else ""
-        if kind == "s":
-            text = value
-            # Control characters and literal _xHHHH_ need Excel's escape; printable text without "_x" has neither.
-            if not text.isprintable() or "_x" in text:
-                text = ws._escape_control_characters(text)
-            text = ws._escape_data(text)
-            space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-            out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-        else:
-            number = ws._convert_date_time(value) if kind == "d" else value
-            out.append(f"<c r=\"{ref}\"{style}><v>{number:.16G}</v></c>")
-    out.append("</row>")
-    return "".join(out)
+Cell = Callable[[Any, str], str]  # (value, row number as text) -> the cell's XML
+_EPOCH = datetime(1899, 12, 31)
+_EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
+_escape_control = XMLwriter._escape_control_characters
+
+
+def _text_cell(ref: str, style: str = "") -> Cell:
+    """A text cell, always an inline string (no shared-strings table to hold in memory), always escaped."""
+    plain_open = f'"{style} t="inlineStr"><is><t>'
+    kept_open = f'"{style} t="inlineStr"><is><t xml:space="preserve">'
+
+    def text(value: Any, n: str) -> str:
+        t = value if type(value) is str else str(value)
+        # Control characters and literal _xHHHH_ need Excel's escape; printable text without "_x" has neither.
+        if not t.isprintable() or "_x" in t:
+            t = _escape_control(t)
+        if "&" in t or "<" in t or ">" in t:
+            t = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        opening = kept_open if t[:1].isspace() or t[-1:].isspace() else plain_open
+        return f'<c r="{ref}{n}{opening}{t}</t></is></c>'
+
+    return text
+
+
+def _serial(delta: timedelta, moment: bool = True) -> float:
+    """A time since 1899-12-31 (local wall time) as Excel's serial number, as xlsxwriter computes it: a datetime
+    on 1900-01-01 is a time of day (0.x), a date that day is day 1; past February 1900 Excel's leap-year bug."""
+    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    if moment and delta.days == 1:
+        return serial - 1
+    return serial + 1 if serial > 59 else serial
 
 
 def _decimal(value: Any) -> Decimal:
@@ -238,28 +280,41 @@ class _Book:
             Kind.DATETIME: self.book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
 
-    def cell(self, kind: Kind) -> Any:
-        """How a column's values become cells (kind letter, value): chosen once per column, not per cell."""
-        tz = self.tz
+    def maker(self, c: int, kind: Kind) -> Cell:
+        """Column c's cell template: chosen once per column, not per cell; numbers and dates typed, with their format."""
+        ref = xl_col_to_name(c)
+        text = _text_cell(ref)
         if kind is Kind.TEXT:
-            return lambda v: ("s", v if type(v) is str else str(v))
+            return text
+        opening = f'" s="{self.formats[kind]._get_xf_index()}"><v>'
+
+        def number(convert: Callable[[Any], Any]) -> Cell:
+            return lambda v, n: f"<c r=\"{ref}{n}{opening}{convert(v):.16G}</v></c>"
+
         if kind is Kind.INT:
-            return lambda v: ("n", int(v))
+            return number(int)
         if kind is Kind.MONEY:
             # The Decimal itself goes in, formatted by Decimal's own formatting: no float rounding.
-            return lambda v: ("n", _decimal(v).quantize(CENT))
+            return number(lambda v: _decimal(v).quantize(CENT))
         if kind is Kind.DECIMAL:
-            return lambda v: ("n", plain(_decimal(v)))
+            return number(lambda v: plain(_decimal(v)))
         if kind is Kind.PERCENT:
-            return lambda v: ("n", plain(_decimal(v) / HUNDRED))
+            return number(lambda v: plain(_decimal(v) / HUNDRED))
+        tz, day = self.tz, kind is Kind.DATE
 
-        def moment(v: Any) -> tuple[str, Any]:
+        def moment(v: Any, n: str) -> str:
             if isinstance(v, datetime):
-                local = _local(v, tz).replace(tzinfo=None)
-                return "d", local.date() if kind is Kind.DATE else local
+                if v.tzinfo is None:
+                    delta = (datetime(v.year, v.month, v.day) if day else v) - _EPOCH
+                elif day:
+                    local = v.astimezone(tz)
+                    delta = datetime(local.year, local.month, local.day) - _EPOCH
+                else:  # the local wall time, without replace(tzinfo=None) (three times slower)
+                    delta = (v - _EPOCH_UTC) + v.astimezone(tz).utcoffset()  # type: ignore[operator]
+                return f"<c r=\"{ref}{n}{opening}{_serial(delta, not day):.16G}</v></c>"
             if isinstance(v, date):
-                return "d", v
-            return "s", str(v)
+                return f"<c r=\"{ref}{n}{opening}{_serial(datetime(v.year, v.month, v.day) - _EPOCH, False):.16G}</v></c>"
+            return text(v, n)
 
         return moment
 
@@ -270,29 +325,31 @@ class _Book:
             ws.write_string(0, c, column.header(locale), self.header)
         return ws, 1
 
-    def widths(self, ws: Any, columns: Sequence[Column], locale: Locale, sample: list[Row]) -> None:
+    def widths(self, ws: Any, columns: Sequence[Column], locale: Locale, sample: list[Sequence[Any]]) -> None:
         """Column widths from the header and the first batch: set before any row, as constant memory requires."""
         for c, column in enumerate(columns):
             width = max(_text_width(column.header(locale)) + 3, _KIND_WIDTH.get(column.kind, 8))
             if column.kind is Kind.TEXT:
-                for row in sample:
-                    value = _values(columns, row)[c]
+                for values in sample:
+                    value = values[c] if c < len(values) else None
                     if value:
                         width = max(width, _text_width(str(value)) + 1)
             ws.set_column(c, c, min(width, MAX_WIDTH))
 
-    def rows(self, ws: Any, start: int, columns: Sequence[Column], batch: list[Row]) -> int:
-        makers = [(c, self.cell(column.kind), self.formats.get(column.kind)) for c, column in enumerate(columns)]
-        r = start
-        for row in batch:
-            cells = []
-            for (c, make, fmt), value in zip(makers, _values(columns, row), strict=False):
-                if value is not None and value != "":
-                    kind, cell = make(value)
-                    cells.append((c, kind, cell, fmt if kind != "s" else None))
-            ws.put_row(r, cells)
-            r += 1
-        return r
+    def rows(self, ws: Any, start: int, makers: list[Cell], batch: list[Sequence[Any]]) -> int:
+        """A batch of rows from row `start` on; the next free row. Rows past Excel's last one are dropped."""
+        batch = batch[: max(XL_ROWS - start, 0)]
+        if not batch:
+            return start
+        out = []
+        n = start + 1
+        for values in batch:
+            r = str(n)
+            cells = "".join([make(v, r) for make, v in zip(makers, values, strict=False) if v is not None and v != ""])
+            out.append(f'<row r="{r}">{cells}</row>')
+            n += 1
+        ws.put_rows(start, n - 2, len(makers) - 1, "".join(out))
+        return n - 1
 
 
 async def write_xlsx(sheets: Sequence[Sheet], locale: Locale, zone: str) -> str:
@@ -303,14 +360,15 @@ async def write_xlsx(sheets: Sequence[Sheet], locale: Locale, zone: str) -> str:
         book = _Book(path, ZoneInfo(zone))
         for sheet in sheets:
             ws, r = book.sheet(sheet, locale)
+            makers = [book.maker(c, column.kind) for c, column in enumerate(sheet.columns)]
             # The worker thread writes one batch while the next is read: the database's own work overlaps it.
             writing: asyncio.Future[int] | None = None
-            async for batch in _batches(sheet.rows):
+            async for batch in _batches(sheet):
                 if writing is None:
                     book.widths(ws, sheet.columns, locale, batch)
                 else:
                     r = await writing
-                writing = asyncio.ensure_future(asyncio.to_thread(book.rows, ws, r, sheet.columns, batch))
+                writing = asyncio.ensure_future(asyncio.to_thread(book.rows, ws, r, makers, batch))
             if writing is None:
                 book.widths(ws, sheet.columns, locale, [])
             else:
