@@ -29,13 +29,15 @@ def _tag(cell: Cell) -> Any:
     return str(cell)
 
 
+_UNTAG = {"b": bool, "n": float, "dt": datetime.fromisoformat, "d": date.fromisoformat, "t": time.fromisoformat,
+          "td": lambda data: timedelta(seconds=data), "f": Formula}
+
+
 def _untag(value: Any) -> Cell:
     if value is None or isinstance(value, str):
         return value
     (tag, data), = value.items()
-    return {"b": lambda: bool(data), "n": lambda: float(data), "dt": lambda: datetime.fromisoformat(data),
-            "d": lambda: date.fromisoformat(data), "t": lambda: time.fromisoformat(data),
-            "td": lambda: timedelta(seconds=data), "f": lambda: Formula(data)}[tag]()
+    return _UNTAG[tag](data)  # type: ignore[no-any-return]
 
 
 def dump(cells: list[Cell]) -> str:
@@ -45,4 +47,4 @@ def dump(cells: list[Cell]) -> str:
 
 
 def load(text: str) -> list[Cell]:
-    return [_untag(v) for v in json.loads(text)]
+    return [v if v is None or type(v) is str else _untag(v) for v in json.loads(text)]
