@@ -60,6 +60,9 @@ def loose_of_key(key: str) -> str:
     while changed:
         changed = False
         compact = key.translate(_LOOSE_DROP)
+        if not compact.endswith(_LOOSE_SUFFIXES):
+            key = compact
+            break
         for suffix in _LOOSE_SUFFIXES:
             if compact.endswith(suffix) and len(compact) > len(suffix):
                 key = compact[: -len(suffix)]

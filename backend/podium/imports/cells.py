@@ -43,7 +43,7 @@ def _untag(value: Any) -> Cell:
 def dump(cells: list[Cell]) -> str:
     while cells and (cells[-1] is None or cells[-1] == ""):
         cells = cells[:-1]
-    return json.dumps([_tag(c) for c in cells], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps([c if c is None or type(c) is str else _tag(c) for c in cells], ensure_ascii=False, separators=(",", ":"))
 
 
 def load(text: str) -> list[Cell]:

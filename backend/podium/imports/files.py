@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,15 @@ class Table:
     path: Path
     headers: list[str]
     encoding: str = ""  # CSV only
+    # The XLSX sheet as open_table loaded it (calamine reads a sheet whole), handed to the first rows() not to load it twice.
+    loaded: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     def rows(self, *, formulas: bool = True) -> Iterator[tuple[int, list[Cell]]]:
         """`formulas=False`: cells as cached values, without the scan of the sheet's XML that finds formulas."""
-        source = _csv_rows(self.path, self.encoding) if self.format == "csv" else _xlsx_rows(self.path, formulas=formulas)
+        if self.format == "csv":
+            source = _csv_rows(self.path, self.encoding)
+        else:
+            source = _xlsx_rows(self.path, formulas=formulas, sheet=self.loaded.pop() if self.loaded else None)
         seen_header = False
         for line, cells in source:
             if all(_blank(c) for c in cells):
@@ -139,33 +144,40 @@ def _open_xlsx(path: Path) -> tuple[Table, bool]:
         with zipfile.ZipFile(path) as z:
             if "xl/workbook.xml" not in z.namelist():
                 raise DomainError.one(ErrorCode.FILE_TYPE, "file")  # a .docx, a .zip
-        rows = _xlsx_rows(path, formulas=False)
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            sheet = workbook.get_sheet_by_index(0)
+        finally:
+            workbook.close()  # the sheet's cells stay with the sheet
+        rows = _xlsx_rows(path, formulas=False, sheet=sheet)
         try:
             headers, data = _headers(rows)
         finally:
             rows.close()
-        return Table("xlsx", path, headers), data
+        return Table("xlsx", path, headers, loaded=[sheet]), data
     except (zipfile.BadZipFile, python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError):
         raise DomainError.one(ErrorCode.FILE_TYPE, "file") from None
 
 
-def _xlsx_rows(path: Path, *, formulas: bool = True) -> Iterator[tuple[int, list[Cell]]]:
+def _xlsx_rows(path: Path, *, formulas: bool = True, sheet: Any = None) -> Iterator[tuple[int, list[Cell]]]:
+    """The first sheet's rows: `sheet` as loaded already, else loaded from the file."""
     formula_at = _formula_cells(path) if formulas else {}
-    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        sheet = workbook.get_sheet_by_index(0)
-        top, left = sheet.start or (0, 0)
-        for offset, row in enumerate(sheet.iter_rows()):
-            line = top + offset + 1
-            cells: list[Cell] = [v if type(v) in _PLAIN else _cell(v) for v in row]
-            if formula_at:
-                for column in formula_at.get(line, ()):
-                    index = column - left
-                    if 0 <= index < len(cells):
-                        cells[index] = Formula(str(row[index]))
-            yield line, cells
-    finally:
-        workbook.close()
+    if sheet is None:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            sheet = workbook.get_sheet_by_index(0)
+        finally:
+            workbook.close()
+    top, left = sheet.start or (0, 0)
+    for offset, row in enumerate(sheet.iter_rows()):
+        line = top + offset + 1
+        cells: list[Cell] = [v if type(v) in _PLAIN else _cell(v) for v in row]
+        if formula_at:
+            for column in formula_at.get(line, ()):
+                index = column - left
+                if 0 <= index < len(cells):
+                    cells[index] = Formula(str(row[index]))
+        yield line, cells
 
 
 _PLAIN = frozenset((str, bool, float, int, datetime, date, time, timedelta))
