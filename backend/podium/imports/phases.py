@@ -103,9 +103,8 @@ async def _plan_rows(session: AsyncSession, kind: Kind, reader: _Reader, rows: S
 
 
 _ROWS: Table = ImportRow.__table__  # type: ignore[assignment]
-# Plans and results written in one executemany per batch through Core (the ORM's bulk UPDATE by primary key
-# costs several times the statement itself).
-# The SET clause follows the parameters' keys (a plan's columns, or applied and result).
+# Plans and results written in one Core executemany per batch (the ORM's bulk UPDATE by primary key costs several
+# times the statement itself); the SET clause follows the parameters' keys (a plan's columns, or applied and result).
 _SET_BY_ID = _ROWS.update().where(_ROWS.c.id == bindparam("row_id"))
 _PLANNED = (ImportRow.id, ImportRow.line, ImportRow.outcome, ImportRow.target_id, ImportRow.version, ImportRow.changes,
             ImportRow.problems, ImportRow.candidates)
