@@ -10,6 +10,7 @@ implementations.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 import prcoords
@@ -32,8 +33,44 @@ def to_wgs84(system: CoordSystem, latitude: float, longitude: float) -> tuple[fl
         latitude, longitude = prcoords.bd_gcj_bored((latitude, longitude))
     if system is CoordSystem.WGS84 or not in_china(latitude, longitude):
         return latitude, longitude
-    wgs = prcoords.gcj_wgs_bored((latitude, longitude))
-    return wgs.lat, wgs.lon
+    return _gcj_wgs_bored(latitude, longitude)
+
+
+def _wgs_gcj(lat: float, lon: float) -> tuple[float, float]:
+    """prcoords.wgs_gcj(…, check_china=False) on plain floats, its arithmetic in the same order (the same bits)."""
+    x, y = lon - 105, lat - 35
+    dlat_m = (-100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y +
+              0.2 * math.sqrt(abs(x)) + (
+                  2 * math.sin(x * 6 * math.pi) + 2 * math.sin(x * 2 * math.pi) +
+                  2 * math.sin(y * math.pi) + 4 * math.sin(y / 3 * math.pi) +
+                  16 * math.sin(y / 12 * math.pi) + 32 * math.sin(y / 30 * math.pi)
+              ) * 20 / 3)
+    dlon_m = (300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y +
+              0.1 * math.sqrt(abs(x)) + (
+                  2 * math.sin(x * 6 * math.pi) + 2 * math.sin(x * 2 * math.pi) +
+                  2 * math.sin(x * math.pi) + 4 * math.sin(x / 3 * math.pi) +
+                  15 * math.sin(x / 12 * math.pi) + 30 * math.sin(x / 30 * math.pi)
+              ) * 20 / 3)
+    rad_lat = math.radians(lat)
+    magic = 1 - prcoords.GCJ_EE * math.pow(math.sin(rad_lat), 2)
+    lat_deg_arclen = math.radians((prcoords.GCJ_A * (1 - prcoords.GCJ_EE)) / math.pow(magic, 1.5))
+    lon_deg_arclen = math.radians(prcoords.GCJ_A * math.cos(rad_lat) / math.sqrt(magic))
+    return lat + (dlat_m / lat_deg_arclen), lon + (dlon_m / lon_deg_arclen)
+
+
+def _gcj_wgs_bored(lat: float, lon: float) -> tuple[float, float]:
+    """prcoords.gcj_wgs_bored for a point inside its China box, without a namedtuple per step (an import converts
+    100,000 positions): the rough inverse, then fixed-point steps until they move less than PRC_EPS (at most 10)."""
+    fwd_lat, fwd_lon = _wgs_gcj(lat, lon)
+    wgs_lat, wgs_lon = lat - (fwd_lat - lat), lon - (fwd_lon - lon)
+    diff_lat, diff_lon = 99.0, 99.0
+    i = 0
+    while i < 10 and math.hypot(diff_lat, diff_lon) > prcoords.PRC_EPS:
+        fwd_lat, fwd_lon = _wgs_gcj(wgs_lat, wgs_lon)
+        diff_lat, diff_lon = fwd_lat - lat, fwd_lon - lon
+        wgs_lat, wgs_lon = wgs_lat - diff_lat, wgs_lon - diff_lon
+        i += 1
+    return wgs_lat, wgs_lon
 
 
 def from_wgs84(system: CoordSystem, latitude: float, longitude: float) -> tuple[float, float]:

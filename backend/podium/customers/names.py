@@ -30,6 +30,8 @@ def name_key(name: str) -> str:
 def _visible(text: str) -> str:
     """Without format characters (zero-width space and joiners, word joiner, BOM, soft hyphen, bidi marks),
     other controls but whitespace, and the invisible letters above."""
+    if text.isprintable() and _INVISIBLE.isdisjoint(text):
+        return text  # printable: no Cc or Cf character (nor any other separator than the space) to drop
     return "".join(
         c for c in text
         if c not in _INVISIBLE and (c.isspace() or unicodedata.category(c) not in ("Cf", "Cc"))
@@ -43,19 +45,27 @@ _SUFFIXES = (
     "corp.", "corp", "inc.", "inc", "ltd.", "ltd", "llc", "co.", "gmbh",
 )
 _LOOSE_DROP = str.maketrans("", "", " .,，。·・-_'\"()（）[]【】&")
+_LOOSE_SUFFIXES = tuple(s.translate(_LOOSE_DROP) for s in _SUFFIXES)
 
 
 def loose_key(name: str) -> str:
     """A looser key than name_key, for near matches only: company-form suffixes, spaces and punctuation dropped
     ("上海澎湃科技有限公司" and "上海澎湃科技（股份有限公司）" → "上海澎湃科技"). Never decides identity on its own."""
-    key = name_key(name)
+    return loose_of_key(name_key(name))
+
+
+def loose_of_key(key: str) -> str:
+    """loose_key of a name whose name_key is `key`."""
     changed = True
     while changed:
         changed = False
         compact = key.translate(_LOOSE_DROP)
-        for suffix in _SUFFIXES:
-            if compact.endswith(suffix.translate(_LOOSE_DROP)) and len(compact) > len(suffix.translate(_LOOSE_DROP)):
-                key = compact[: -len(suffix.translate(_LOOSE_DROP))]
+        if not compact.endswith(_LOOSE_SUFFIXES):
+            key = compact
+            break
+        for suffix in _LOOSE_SUFFIXES:
+            if compact.endswith(suffix) and len(compact) > len(suffix):
+                key = compact[: -len(suffix)]
                 changed = True
                 break
         else:

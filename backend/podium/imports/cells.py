@@ -29,20 +29,22 @@ def _tag(cell: Cell) -> Any:
     return str(cell)
 
 
+_UNTAG = {"b": bool, "n": float, "dt": datetime.fromisoformat, "d": date.fromisoformat, "t": time.fromisoformat,
+          "td": lambda data: timedelta(seconds=data), "f": Formula}
+
+
 def _untag(value: Any) -> Cell:
     if value is None or isinstance(value, str):
         return value
     (tag, data), = value.items()
-    return {"b": lambda: bool(data), "n": lambda: float(data), "dt": lambda: datetime.fromisoformat(data),
-            "d": lambda: date.fromisoformat(data), "t": lambda: time.fromisoformat(data),
-            "td": lambda: timedelta(seconds=data), "f": lambda: Formula(data)}[tag]()
+    return _UNTAG[tag](data)  # type: ignore[no-any-return]
 
 
 def dump(cells: list[Cell]) -> str:
     while cells and (cells[-1] is None or cells[-1] == ""):
         cells = cells[:-1]
-    return json.dumps([_tag(c) for c in cells], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps([c if c is None or type(c) is str else _tag(c) for c in cells], ensure_ascii=False, separators=(",", ":"))
 
 
 def load(text: str) -> list[Cell]:
-    return [_untag(v) for v in json.loads(text)]
+    return [v if v is None or type(v) is str else _untag(v) for v in json.loads(text)]

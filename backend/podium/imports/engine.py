@@ -131,7 +131,7 @@ async def upload(env: Env, viewer: Viewer, kind_name: str, path: Path, file_name
         while batch := await asyncio.to_thread(_take, rows, BATCH):
             # One transaction per batch: SQLite's writers wait for none of them long.
             async with transaction(env.db) as tx:
-                await tx.session.execute(insert(ImportRow), [
+                await tx.session.execute(insert(ImportRow.__table__), [
                     {"run_id": run.id, "line": line, "cells": cell_codec.dump(cells), "applied": False} for line, cells in batch
                 ])
             total += len(batch)

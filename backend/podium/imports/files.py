@@ -6,9 +6,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,15 @@ class Table:
     path: Path
     headers: list[str]
     encoding: str = ""  # CSV only
+    # The XLSX sheet as open_table loaded it (calamine reads a sheet whole), handed to the first rows() not to load it twice.
+    loaded: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     def rows(self, *, formulas: bool = True) -> Iterator[tuple[int, list[Cell]]]:
         """`formulas=False`: cells as cached values, without the scan of the sheet's XML that finds formulas."""
-        source = _csv_rows(self.path, self.encoding) if self.format == "csv" else _xlsx_rows(self.path, formulas=formulas)
+        if self.format == "csv":
+            source = _csv_rows(self.path, self.encoding)
+        else:
+            source = _xlsx_rows(self.path, formulas=formulas, sheet=self.loaded.pop() if self.loaded else None)
         seen_header = False
         for line, cells in source:
             if all(_blank(c) for c in cells):
@@ -58,19 +64,23 @@ def open_table(path: Path) -> Table:
         head = f.read(_SAMPLE)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):
         raise DomainError.one(ErrorCode.FILE_EMPTY, "file")
-    if head.startswith(_XLSX_MAGIC):
-        table = _open_xlsx(path)
-    else:
-        table = _open_csv(path, head)
-    if next(iter(table.rows(formulas=False)), None) is None:
+    table, data = _open_xlsx(path) if head.startswith(_XLSX_MAGIC) else _open_csv(path, head)
+    if not data:
         raise DomainError.one(ErrorCode.FILE_NO_ROWS, "file")
     return table
 
 
-def _headers(rows: Iterator[tuple[int, list[Cell]]]) -> list[str]:
+def _headers(rows: Iterator[tuple[int, list[Cell]]]) -> tuple[list[str], bool]:
+    """The first non-blank row as headers, and whether a data row follows (one pass: an XLSX is loaded once here)."""
     for _line, cells in rows:
         if not all(_blank(c) for c in cells):
-            return [str(c).strip() if c is not None and not isinstance(c, Formula) else "" for c in cells]
+            headers = [str(c).strip() if c is not None and not isinstance(c, Formula) else "" for c in cells]
+            for line, more in rows:
+                if not all(_blank(c) for c in more):
+                    if line > MAX_ROWS:
+                        raise DomainError.one(ErrorCode.FILE_TOO_MANY_ROWS, "file", max=MAX_ROWS)
+                    return headers, True
+            return headers, False
     raise DomainError.one(ErrorCode.FILE_EMPTY, "file")
 
 
@@ -94,11 +104,16 @@ def _encoding(path: Path) -> str:
     raise DomainError.one(ErrorCode.FILE_TYPE, "file")
 
 
-def _open_csv(path: Path, head: bytes) -> Table:
+def _open_csv(path: Path, head: bytes) -> tuple[Table, bool]:
     if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"%PDF") or b"\x00" in head:
         raise DomainError.one(ErrorCode.FILE_TYPE, "file")  # an old .xls, a PDF, some other binary
     encoding = _encoding(path)
-    return Table("csv", path, _headers(_csv_rows(path, encoding)), encoding)
+    rows = _csv_rows(path, encoding)
+    try:
+        headers, data = _headers(rows)
+    finally:
+        rows.close()
+    return Table("csv", path, headers, encoding), data
 
 
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
@@ -124,33 +139,48 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Cell]]]:
 # ---------------------------------------------------------------- XLSX
 
 
-def _open_xlsx(path: Path) -> Table:
+def _open_xlsx(path: Path) -> tuple[Table, bool]:
     try:
         with zipfile.ZipFile(path) as z:
             if "xl/workbook.xml" not in z.namelist():
                 raise DomainError.one(ErrorCode.FILE_TYPE, "file")  # a .docx, a .zip
-        return Table("xlsx", path, _headers(_xlsx_rows(path, formulas=False)))
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            sheet = workbook.get_sheet_by_index(0)
+        finally:
+            workbook.close()  # the sheet's cells stay with the sheet
+        rows = _xlsx_rows(path, formulas=False, sheet=sheet)
+        try:
+            headers, data = _headers(rows)
+        finally:
+            rows.close()
+        return Table("xlsx", path, headers, loaded=[sheet]), data
     except (zipfile.BadZipFile, python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError):
         raise DomainError.one(ErrorCode.FILE_TYPE, "file") from None
 
 
-def _xlsx_rows(path: Path, *, formulas: bool = True) -> Iterator[tuple[int, list[Cell]]]:
+def _xlsx_rows(path: Path, *, formulas: bool = True, sheet: Any = None) -> Iterator[tuple[int, list[Cell]]]:
+    """The first sheet's rows: `sheet` as loaded already, else loaded from the file."""
     formula_at = _formula_cells(path) if formulas else {}
-    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        sheet = workbook.get_sheet_by_index(0)
-        top, left = sheet.start or (0, 0)
-        for offset, row in enumerate(sheet.iter_rows()):
-            line = top + offset + 1
-            cells: list[Cell] = [_cell(v) for v in row]
-            if formula_at:
-                for column in formula_at.get(line, ()):
-                    index = column - left
-                    if 0 <= index < len(cells):
-                        cells[index] = Formula(str(row[index]))
-            yield line, cells
-    finally:
-        workbook.close()
+    if sheet is None:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            sheet = workbook.get_sheet_by_index(0)
+        finally:
+            workbook.close()
+    top, left = sheet.start or (0, 0)
+    for offset, row in enumerate(sheet.iter_rows()):
+        line = top + offset + 1
+        cells: list[Cell] = [v if type(v) in _PLAIN else _cell(v) for v in row]
+        if formula_at:
+            for column in formula_at.get(line, ()):
+                index = column - left
+                if 0 <= index < len(cells):
+                    cells[index] = Formula(str(row[index]))
+        yield line, cells
+
+
+_PLAIN = frozenset((str, bool, float, int, datetime, date, time, timedelta))
 
 
 def _cell(value: Any) -> Cell:
@@ -186,6 +216,21 @@ def _column_index(ref: str) -> int:
     return index - 1
 
 
+# The start of an <f> element, with or without a namespace prefix: in XML text a "<" is always markup.
+_F_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _has_formula_tag(z: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet's XML has any <f> element: a byte scan, 50× faster than parsing when there is none (most files)."""
+    tail = b""
+    with z.open(part) as f:
+        while chunk := f.read(1 << 20):
+            if _F_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
 def _formula_cells(path: Path) -> dict[int, list[int]]:
     """{line: [column index]} of the first sheet's cells that hold a formula (calamine gives only their cached values).
 
@@ -193,7 +238,7 @@ def _formula_cells(path: Path) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
     with zipfile.ZipFile(path) as z:
         part = _first_sheet_part(z)
-        if part is None or part not in z.namelist():
+        if part is None or part not in z.namelist() or not _has_formula_tag(z, part):
             return found
         with z.open(part) as f:
             ref, has_formula, rows_parent = "", False, None

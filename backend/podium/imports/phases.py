@@ -7,10 +7,11 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
@@ -45,27 +46,34 @@ async def _decisions(session: AsyncSession, run_id: int) -> str:
     return ";".join(f"{line}={d}" for line, d in await session.execute(query))
 
 
-def _parse(kind: Kind, mapping: dict[int, str], row: ImportRow, context: Context) -> Row | Plan:
-    cells = cell_codec.load(row.cells)
-    values: dict[str, Any] = {}
-    seen: dict[str, str] = {}
-    errors: list[RowError] = []
-    for index, key in mapping.items():
-        cell = cells[index] if index < len(cells) else None
-        column = kind.column(key)
-        seen[key] = shown(cell)
-        try:
-            values[key] = column.parse(cell, context)
-        except Refused as refused:
-            errors.append(RowError(refused.code, key, seen[key], refused.params))
-            continue
-        if values[key] is None and column.required:
-            errors.append(RowError("REQUIRED", key, ""))
-    for column in kind.columns:
-        values.setdefault(column.key, None)
-        if column.required and column.key not in mapping.values():
-            errors.append(RowError("REQUIRED", column.key, ""))
-    return Plan.error(*errors) if errors else Row(row.line, values, seen, row.decision)
+class _Reader:
+    """A run's mapped columns, looked up once: each row's cells parsed into the kind's values (or the row's errors)."""
+
+    def __init__(self, kind: Kind, mapping: dict[int, str]) -> None:
+        self.mapped = [(index, key, kind.column(key)) for index, key in mapping.items()]
+        self.blank = {c.key: None for c in kind.columns}
+        self.unmapped = [RowError("REQUIRED", c.key, "") for c in kind.columns if c.required and c.key not in mapping.values()]
+
+    def parse(self, line: int, stored: str, decision: str | None, context: Context) -> Row | Plan:
+        cells = cell_codec.load(stored)
+        count = len(cells)
+        values: dict[str, Any] = {}
+        seen: dict[str, str] = {}
+        errors: list[RowError] = []
+        for index, key, column in self.mapped:
+            cell = cells[index] if index < count else None
+            seen[key] = shown(cell)
+            try:
+                value = values[key] = column.parse(cell, context)
+            except Refused as refused:
+                errors.append(RowError(refused.code, key, seen[key], refused.params))
+                continue
+            if value is None and column.required:
+                errors.append(RowError("REQUIRED", key, ""))
+        for key, none in self.blank.items():
+            values.setdefault(key, none)
+        errors += self.unmapped
+        return Plan.error(*errors) if errors else Row(line, values, seen, decision)
 
 
 def _stored(plan: Plan) -> dict[str, Any]:
@@ -77,7 +85,8 @@ def _stored(plan: Plan) -> dict[str, Any]:
     }
 
 
-def plan_of(row: ImportRow) -> Plan:
+def plan_of(row: Any) -> Plan:
+    """The stored plan of an ImportRow (or of a row of its plan's columns)."""
     return Plan(
         Outcome(row.outcome), row.target_id, row.version, json.loads(row.changes) if row.changes else {},
         [RowError.load(e) for e in json.loads(row.problems)] if row.problems else [],
@@ -85,11 +94,20 @@ def plan_of(row: ImportRow) -> Plan:
     )
 
 
-async def _plan_rows(session: AsyncSession, kind: Kind, mapping: dict[int, str], rows: list[ImportRow], state: PlanState) -> list[Plan]:
-    parsed = [_parse(kind, mapping, r, state.context) for r in rows]
+async def _plan_rows(session: AsyncSession, kind: Kind, reader: _Reader, rows: Sequence[Any], state: PlanState) -> list[Plan]:
+    """Plans of rows that have `line`, `cells` (as stored) and `decision`, in order."""
+    parsed = [reader.parse(r.line, r.cells, r.decision, state.context) for r in rows]
     clean = [p for p in parsed if isinstance(p, Row)]
     planned = iter(await kind.plan(session, clean, state) if clean else [])
     return [p if isinstance(p, Plan) else next(planned) for p in parsed]
+
+
+_ROWS: Table = ImportRow.__table__  # type: ignore[assignment]
+# Plans and results written in one Core executemany per batch (the ORM's bulk UPDATE by primary key costs several
+# times the statement itself); the SET clause follows the parameters' keys (a plan's columns, or applied and result).
+_SET_BY_ID = _ROWS.update().where(_ROWS.c.id == bindparam("row_id"))
+_PLANNED = (ImportRow.id, ImportRow.line, ImportRow.outcome, ImportRow.target_id, ImportRow.version, ImportRow.changes,
+            ImportRow.problems, ImportRow.candidates)
 
 
 # ---------------------------------------------------------------- dry run
@@ -110,17 +128,19 @@ async def _planning(env: Env, run_id: int) -> None:
     async with env.db() as session:
         run = await session.get(ImportRun, run_id)
         assert run is not None
-        kind, mapping = engine.kind_of(run.kind), engine.mapping_of(run)
+        kind = engine.kind_of(run.kind)
+        reader = _Reader(kind, engine.mapping_of(run))
         state = PlanState(run.org_id, await _context(session, env, run.org_id))
     after, done, tally = 0, 0, {o.value: 0 for o in Outcome}
     while True:
         async with transaction(env.db) as tx:
             s = tx.session
-            rows = list(await s.scalars(select(ImportRow).where(ImportRow.run_id == run_id, ImportRow.line > after).order_by(ImportRow.line).limit(BATCH)))
+            rows = (await s.execute(select(ImportRow.id, ImportRow.line, ImportRow.cells, ImportRow.decision)
+                                    .where(ImportRow.run_id == run_id, ImportRow.line > after).order_by(ImportRow.line).limit(BATCH))).all()
             if not rows:
                 break
-            plans = await _plan_rows(s, kind, mapping, rows, state)
-            await s.execute(update(ImportRow), [{"id": r.id, **_stored(p)} for r, p in zip(rows, plans, strict=True)])
+            plans = await _plan_rows(s, kind, reader, rows, state)
+            await s.execute(_SET_BY_ID, [{"row_id": r.id, **_stored(p)} for r, p in zip(rows, plans, strict=True)])
             for p in plans:
                 tally[p.outcome.value] += 1
             done += len(rows)
@@ -153,7 +173,8 @@ async def decide(env: Env, viewer: Viewer, run_id: int, line: int, decision: str
         row.decision = decision
         previous = row.outcome
         state = PlanState(run.org_id, await _context(s, env, run.org_id))
-        (plan,) = await _plan_rows(s, engine.kind_of(run.kind), engine.mapping_of(run), [row], state)
+        kind = engine.kind_of(run.kind)
+        (plan,) = await _plan_rows(s, kind, _Reader(kind, engine.mapping_of(run)), [row], state)
         for attr, value in _stored(plan).items():
             setattr(row, attr, value)
         if plan.outcome is Outcome.ERROR and plan.candidates:
@@ -174,7 +195,7 @@ def _count(run: ImportRun, outcome: str | None, delta: int) -> None:
 # ---------------------------------------------------------------- commit
 
 
-async def _stale(session: AsyncSession, kind: Kind, org_id: int, rows: list[ImportRow]) -> ImportRow | None:
+async def _stale(session: AsyncSession, kind: Kind, org_id: int, rows: Sequence[Any]) -> Any:
     """The first planned row whose matched record moved since the dry run (or is gone)."""
     matched = [r for r in rows if r.target_id is not None and r.outcome in (Outcome.UPDATED.value, Outcome.UNCHANGED.value)]
     now = await kind.versions(session, org_id, [r.target_id for r in matched if r.target_id is not None])
@@ -192,8 +213,8 @@ async def commit(env: Env, viewer: Viewer, run_id: int, token: str) -> ImportRun
             raise DomainError.one(ErrorCode.PLAN_STALE, "planToken")
         kind, after = engine.kind_of(run.kind), 0
         while True:
-            rows = list(await s.scalars(select(ImportRow).where(ImportRow.run_id == run.id, ImportRow.line > after,
-                                                               ImportRow.target_id.is_not(None)).order_by(ImportRow.line).limit(BATCH)))
+            rows = (await s.execute(select(*_PLANNED).where(ImportRow.run_id == run.id, ImportRow.line > after,
+                                                            ImportRow.target_id.is_not(None)).order_by(ImportRow.line).limit(BATCH))).all()
             if not rows:
                 break
             if await _stale(s, kind, run.org_id, rows) is not None:
@@ -212,20 +233,24 @@ async def _committing(env: Env, run_id: int) -> None:
         state = ApplyState(run.org_id, run.created_by, run.id, env.clock(), await _context(session, env, run.org_id), env.settings)
         done = await session.scalar(select(ImportRun.done_rows).where(ImportRun.id == run_id)) or 0
     work = (Outcome.CREATED.value, Outcome.UPDATED.value)
+    after = 0
     while True:
         async with transaction(env.db) as tx:
             s = tx.session
-            rows = list(await s.scalars(select(ImportRow).where(ImportRow.run_id == run_id, ImportRow.applied.is_(False),
-                                                               ImportRow.outcome.in_(work)).order_by(ImportRow.line).limit(BATCH)))
+            # From the last line read on, along (run_id, line): filtering on outcome alone made the database sort every
+            # row still to apply for each batch (quadratic in the file's size).
+            rows = (await s.execute(select(*_PLANNED).where(ImportRow.run_id == run_id, ImportRow.line > after, ImportRow.applied.is_(False),
+                                                            ImportRow.outcome.in_(work)).order_by(ImportRow.line).limit(BATCH))).all()
             if not rows:
                 break
+            after = rows[-1].line
             if await _stale(s, kind, run.org_id, rows) is not None:
                 # Someone changed a matched record mid-commit: what is applied stays (and can be undone).
                 raise engine.Stopped("PLAN_STALE")
             items = [Item(r.line, plan_of(r)) for r in rows]
             results = await kind.apply(s, items, state)
-            await s.execute(update(ImportRow), [
-                {"id": r.id, "applied": True, "result": json.dumps(res, ensure_ascii=False)} for r, res in zip(rows, results, strict=True)
+            await s.execute(_SET_BY_ID, [
+                {"row_id": r.id, "applied": True, "result": json.dumps(res, ensure_ascii=False)} for r, res in zip(rows, results, strict=True)
             ])
             done += len(rows)
             await s.execute(update(ImportRun).where(ImportRun.id == run_id).values(done_rows=done, lease_until=env.clock() + engine.LEASE))

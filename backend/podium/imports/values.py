@@ -52,6 +52,16 @@ def _formula(cell: Cell) -> None:
 
 def text(cell: Cell, max_len: int = 200) -> str | None:
     """Text as typed, trimmed, inner runs of whitespace made one space; a whole number cell reads as its digits."""
+    if type(cell) is str:  # the common case, in the same steps as below
+        words = cell.split()
+        if not words:
+            return None
+        if _FORMULA.match(cell.strip()):
+            raise Refused("FORMULA")
+        value = " ".join(words)
+        if len(value) > max_len:
+            raise Refused("TOO_LONG", max=max_len)
+        return value
     _formula(cell)
     if blank(cell):
         return None
@@ -307,6 +317,8 @@ def datetime_value(cell: Cell, zone: tzinfo = UTC, *, past: bool = False, now: d
 
 def shown(cell: Cell) -> str:
     """The cell as the report and the error list show it."""
+    if type(cell) is str:
+        return cell
     if cell is None:
         return ""
     if isinstance(cell, Formula):

@@ -16,7 +16,7 @@ from podium.customers import imported
 from podium.customers.coords import CoordSystem, to_wgs84
 from podium.customers.manage import derive_city
 from podium.customers.models import Customer, CustomerContact
-from podium.customers.names import KEY_MAX, loose_key, name_key
+from podium.customers.names import KEY_MAX, loose_of_key, name_key
 from podium.imports import messages, values
 from podium.imports.kinds.base import (
     ApplyState, Blocked, Candidate, Column, Context, Item, Kind, Outcome, Plan, PlanState, Row, RowError,
@@ -169,7 +169,7 @@ class Customers(Kind):
             return (by_external or by_code).id  # type: ignore[union-attr]
         decided = row.decision
         same_name = index.by_key.get(fields["name_key"])
-        near = [k for k in index.by_loose.get(loose_key(fields["name"]), []) if same_name is None or k.id != same_name.id]
+        near = [k for k in index.by_loose.get(loose_of_key(fields["name_key"]), []) if same_name is None or k.id != same_name.id]
         if same_name is not None:
             code = fields.get("credit_code")
             if code and same_name.credit_code and same_name.credit_code != code and decided != str(same_name.id):
