@@ -19,8 +19,9 @@ from podium.analytics.customers_models import ProductMonth
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-from podium.customers.models import Customer
-from podium.pipeline.models import Product
+# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
+from podium.customers.manage import Customer
+from podium.pipeline.ledger import Product
 from podium.targets.calendar import FiscalPeriod
 from podium.targets.service import Node, NodeKind
 

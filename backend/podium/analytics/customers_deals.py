@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.analytics.customers_common import Asked, ask, check_page
 from podium.core.env import Env
 from podium.core.policies import Viewer
-from podium.customers.models import Customer
+# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
+from podium.customers.manage import Customer
 from podium.orgs import service as orgs
-from podium.pipeline.models import Deal, DealLine, Product
+from podium.pipeline.ledger import Deal, DealLine, Product
 from podium.targets.service import Node
 
 

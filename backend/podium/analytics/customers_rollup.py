@@ -22,17 +22,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.customers_models import ActivityDay, CustomerMonth, CustomerSignal, PersonDay, ProductMonth
 from podium.core.env import Env
-from podium.core.events import transaction
+from podium.core.events import DomainEvent, transaction
 from podium.customers.events import CustomersMerged
-from podium.customers.models import Customer
-from podium.imports.events import ImportCommitted, ImportUndone
+# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
+from podium.customers.manage import Customer
 from podium.orgs import service as orgs
-from podium.orgs.models import User
+from podium.orgs.service import User
 from podium.pipeline import customers as pipeline_customers
 from podium.pipeline.events import ActivityLogged, DealChanged, OrderRecorded, PaymentRecorded
-from podium.pipeline.models import Activity, Deal, DealLine, Order, Payment
+from podium.pipeline.customers import Activity, Deal, Order, Payment
+from podium.pipeline.ledger import DealLine
 from podium.visits.events import VisitChanged, VisitReviewed, VisitVerified
-from podium.visits.models import Visit
+from podium.visits.customers import Visit
 
 WON = "won"
 COUNTED = ("verified", "approved")
@@ -262,6 +263,7 @@ async def on_customers_merged(env: Env, event: CustomersMerged) -> None:
     await _customers(env, event.org_id, [event.survivor, *event.merged])
 
 
-async def on_import(env: Env, event: ImportCommitted | ImportUndone) -> None:
-    """Handler: an import (or its undo) wrote history in bulk: the whole org is re-derived."""
+async def on_import(env: Env, event: DomainEvent) -> None:
+    """Handler of an import's commit or undo (imports sit above analytics, so app.py names the events): history
+    written in bulk re-derives the whole org."""
     await rebuild_org(env, event.org_id)

@@ -18,7 +18,8 @@ from podium.analytics.customers_models import CustomerMonth, CustomerSignal
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-from podium.customers.models import Customer
+# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
+from podium.customers.manage import Customer
 from podium.orgs import service as orgs
 from podium.targets.service import Node
 
