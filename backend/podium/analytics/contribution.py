@@ -19,9 +19,8 @@ from podium.analytics.customers_models import ProductMonth
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
-from podium.customers.manage import Customer
-from podium.pipeline.ledger import Product
+from podium.customers import scoped as scoped_customers
+from podium.pipeline import customer_rows as pipeline_rows
 from podium.targets.calendar import FiscalPeriod
 from podium.targets.service import Node, NodeKind
 
@@ -97,25 +96,25 @@ async def _by_customer(session: AsyncSession, asked: Asked, period: FiscalPeriod
 
 
 async def _by_product(session: AsyncSession, asked: Asked, period: FiscalPeriod, line: bool) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    group = Product.line if line else ProductMonth.product_id
     query = (
-        select(group, func.sum(ProductMonth.revenue), func.sum(ProductMonth.quantity))
-        .join(Customer, Customer.id == ProductMonth.customer_id)
-        .where(ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.owned())
-        .group_by(group)
+        select(ProductMonth.product_id, func.sum(ProductMonth.revenue), func.sum(ProductMonth.quantity))
+        .where(ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.of_node(ProductMonth.customer_id))
+        .group_by(ProductMonth.product_id)
     )
-    if line:
-        query = query.join(Product, Product.id == ProductMonth.product_id)
-    revenue, quantity = {}, {}
-    for key, total, qty in await session.execute(query):
-        name = f"line:{key}" if line else f"product:{key}"
-        revenue[name], quantity[name] = Decimal(total or 0), Decimal(qty or 0)
-    return revenue, quantity
+    rows = [(int(p), Decimal(total or 0), Decimal(qty or 0)) for p, total, qty in await session.execute(query)]
+    lines = await pipeline_rows.products_of(session, asked.org_id, {p for p, _, _ in rows}) if line else {}
+    revenue: dict[str, Decimal] = defaultdict(Decimal)
+    quantity: dict[str, Decimal] = defaultdict(Decimal)
+    for product_id, total, qty in rows:
+        name = f"line:{lines.get(product_id, ('', ''))[1]}" if line else f"product:{product_id}"
+        revenue[name] += total
+        quantity[name] += qty
+    return dict(revenue), dict(quantity)
 
 
 async def _by_region(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[str, Decimal]:
     by_customer = await customer_revenue(session, asked, period)
-    owner_of = dict((await session.execute(select(Customer.id, Customer.owner_id).where(Customer.id.in_(list(by_customer))))).all()) if by_customer else {}
+    owner_of = await scoped_customers.owners_of(session, list(by_customer))
     by_owner: dict[int, Decimal] = defaultdict(Decimal)
     for cid, (revenue, _, _) in by_customer.items():
         if owner_of.get(cid) is not None:
@@ -149,8 +148,8 @@ async def _labels(session: AsyncSession, asked: Asked, by: By, keys: list[str]) 
         names = await customers.names_of(session, asked.org_id, set(ids))
         return {f"customer:{i}": names.get(i, "") for i in ids}
     if by is By.PRODUCT:
-        rows = await session.execute(select(Product.id, Product.name).where(Product.id.in_(ids)))
-        return {f"product:{i}": name for i, name in rows}
+        found = await pipeline_rows.products_of(session, asked.org_id, set(ids))
+        return {f"product:{i}": name for i, (name, _) in found.items()}
     if by is By.REGION:
         return {f"team:{i}": asked.scope.tree.units[i].name for i in ids}
     return {k: k.split(":", 1)[1] for k in keys}

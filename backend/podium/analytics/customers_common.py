@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.analytics.customers_models import CustomerMonth
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.policies import Viewer
-# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
-from podium.customers.manage import Customer
+from podium.customers import scoped as scoped_customers
 from podium.targets import service as targets
 from podium.targets.calendar import FiscalPeriod, Grain, YearOutOfRange
 from podium.core.periods import FIRST_YEAR, LAST_YEAR
@@ -48,12 +48,9 @@ class Asked:
     def org_id(self) -> int:
         return self.scope.tree.org_id
 
-    def owned(self) -> list[ColumnElement[bool]]:
-        """Conditions on Customer: this org's live customers under the node."""
-        where = [Customer.org_id == self.org_id, Customer.merged_into_id.is_(None)]
-        if self.owners is not None:
-            where.append(Customer.owner_id.in_(sorted(self.owners)))
-        return where
+    def of_node(self, customer_id: Any) -> list[ColumnElement[bool]]:
+        """Conditions on a rollup's customer column: the node's customers (none for the org: its rows are all its own)."""
+        return [] if self.owners is None else [customer_id.in_(scoped_customers.ids(self.org_id, self.owners))]
 
 
 def check_page(first: int, offset: int) -> None:
@@ -105,8 +102,7 @@ async def customer_revenue(session: AsyncSession, asked: Asked, period: FiscalPe
     """Customer → (revenue won, deals won, last win) in the period, for the node's customers that bought."""
     query = (
         select(CustomerMonth.customer_id, func.sum(CustomerMonth.revenue), func.sum(CustomerMonth.deals_won), func.max(CustomerMonth.last_won_at))
-        .join(Customer, Customer.id == CustomerMonth.customer_id)
-        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.owned())
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id))
         .group_by(CustomerMonth.customer_id)
     )
     found = {}

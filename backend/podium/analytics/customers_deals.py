@@ -6,16 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from podium.analytics.customers_common import Asked, ask, check_page
 from podium.core.env import Env
 from podium.core.policies import Viewer
-# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
-from podium.customers.manage import Customer
+from podium.customers import scoped as scoped_customers
+from podium.customers import service as customers
 from podium.orgs import service as orgs
-from podium.pipeline.ledger import Deal, DealLine, Product
+from podium.pipeline import customer_rows as pipeline_rows
 from podium.targets.service import Node
 
 
@@ -48,20 +45,17 @@ async def won_deals(
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, env.clock())
         start, end = asked.periods.current.bounds(asked.scope.calendar.time_zone)
-        where = [Deal.org_id == asked.org_id, Deal.status == "won", Deal.closed_at >= start, Deal.closed_at < end, *asked.owned()]
-        if customer_id is not None:
-            where.append(Deal.customer_id == customer_id)
-        if product_id is not None or product_line is not None:
-            lines = select(DealLine.deal_id).join(Product, Product.id == DealLine.product_id)
-            lines = lines.where(DealLine.product_id == product_id) if product_id is not None else lines.where(Product.line == product_line)
-            where.append(Deal.id.in_(lines))
-        base = select(Deal.id).join(Customer, Customer.id == Deal.customer_id).where(*where)
-        total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
-        rows = (await session.execute(
-            select(Deal.id, Deal.title, Deal.customer_id, Customer.name, Deal.owner_id, Deal.amount, Deal.closed_at)
-            .join(Customer, Customer.id == Deal.customer_id).where(*where)
-            .order_by(Deal.amount.desc(), Deal.id).offset(offset).limit(first)
-        )).all()
-        people = await orgs.people_named(session, {r.owner_id for r in rows})
-    items = [WonDeal(r.id, r.title, r.customer_id, r.name, r.owner_id, people[r.owner_id].name if r.owner_id in people else "", r.amount, r.closed_at) for r in rows]
+        products = [product_id] if product_id is not None else None
+        if product_line is not None:
+            products = [p for p in products or await pipeline_rows.product_ids_of_line(session, asked.org_id, product_line)
+                        if product_id is None or p == product_id]
+        chosen = scoped_customers.ids(asked.org_id, asked.owners) if asked.owners is not None else None
+        total, rows = await pipeline_rows.won_in(session, asked.org_id, start, end, chosen, customer_id=customer_id, product_ids=products,
+                                                 offset=offset, limit=first)
+        names = await customers.names_of(session, asked.org_id, {r[2] for r in rows})
+        people = await orgs.people_named(session, {r[3] for r in rows})
+    items = [
+        WonDeal(i, title, cid, names.get(cid, ""), owner, people[owner].name if owner in people else "", amount, closed)
+        for i, title, cid, owner, amount, closed in rows
+    ]
     return WonDeals(asked, total, items, total > offset + first)

@@ -1,8 +1,8 @@
 """Keeping the customers-side rollups: re-derive a customer's months or a person's days from the source tables.
 
-The only module of analytics that reads the pipeline's and visits' tables: the rollups are their figures
-regrouped by local month and day, and reading the rows here is what keeps the recompute absolute (a handler
-run again, or after a later change, writes the same rows). Handlers of pipeline, visit and import events call
+The rollups are the pipeline's and visits' rows (read through pipeline/customer_rows.py and visits/person_rows.py)
+regrouped by local month and day; re-deriving them whole is what keeps a recompute absolute (a handler run
+again, or after a later change, writes the same rows). Handlers of pipeline, visit and import events call
 it; `podium rebuild` calls rebuild_org.
 """
 
@@ -17,25 +17,22 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.customers_models import ActivityDay, CustomerMonth, CustomerSignal, PersonDay, ProductMonth
 from podium.core.env import Env
 from podium.core.events import DomainEvent, transaction
 from podium.customers.events import CustomersMerged
-# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
-from podium.customers.manage import Customer
+from podium.customers import manage as customer_records
+from podium.orgs import people as org_people
 from podium.orgs import service as orgs
-from podium.orgs.service import User
 from podium.pipeline import customers as pipeline_customers
 from podium.pipeline.events import ActivityLogged, DealChanged, OrderRecorded, PaymentRecorded
-from podium.pipeline.customers import Activity, Deal, Order, Payment
-from podium.pipeline.ledger import DealLine
+from podium.pipeline import customer_rows as pipeline_rows
 from podium.visits.events import VisitChanged, VisitReviewed, VisitVerified
-from podium.visits.customers import Visit
+from podium.visits import person_rows as visit_rows
 
-WON = "won"
 COUNTED = ("verified", "approved")
 # A counted visit converts when the rep's deal on that customer is created within this many days after it.
 CONVERSION_DAYS = 30
@@ -91,39 +88,24 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
 async def _derive_customers(session: AsyncSession, ids: list[int], zone: ZoneInfo) -> dict[int, _Customer]:
     found: dict[int, _Customer] = defaultdict(_Customer)
     for chunk in _chunks(ids):
-        won = await session.execute(
-            select(Deal.customer_id, Deal.amount, Deal.margin, Deal.closed_at)
-            .where(Deal.customer_id.in_(chunk), Deal.status == WON, Deal.closed_at.is_not(None))
-        )
-        for customer_id, amount, margin, closed_at in won:
+        for customer_id, amount, margin, closed_at in await pipeline_rows.won_deals_of(session, chunk):
             m = found[customer_id].months[_month(closed_at, zone)]
             m.revenue += amount
             m.margin += margin or ZERO
             m.deals_won += 1
             m.last_won_at = closed_at if m.last_won_at is None else max(m.last_won_at, closed_at)
-        lines = await session.execute(
-            select(Deal.customer_id, Deal.closed_at, DealLine.product_id, DealLine.quantity, DealLine.unit_price, DealLine.unit_cost)
-            .join(DealLine, DealLine.deal_id == Deal.id)
-            .where(Deal.customer_id.in_(chunk), Deal.status == WON, Deal.closed_at.is_not(None))
-        )
-        for customer_id, closed_at, product_id, quantity, price, cost in lines:
+        for customer_id, closed_at, product_id, quantity, price, cost in await pipeline_rows.won_lines_of(session, chunk):
             line = found[customer_id].lines[(product_id, _month(closed_at, zone))]
             line.revenue += quantity * price
             line.margin += quantity * (price - cost)
             line.quantity += quantity
-        orders = await session.execute(
-            select(Deal.customer_id, Order.amount, Order.ordered_at).join(Deal, Deal.id == Order.deal_id).where(Deal.customer_id.in_(chunk))
-        )
-        for customer_id, amount, ordered_at in orders:
+        for customer_id, amount, ordered_at in await pipeline_rows.orders_of(session, chunk):
             c = found[customer_id]
             m = c.months[_month(ordered_at, zone)]
             m.orders += 1
             m.order_amount += amount
             c.orders.append((ordered_at, amount))
-        paid = await session.execute(
-            select(Deal.customer_id, Payment.amount, Payment.collected_at).join(Deal, Deal.id == Payment.deal_id).where(Deal.customer_id.in_(chunk))
-        )
-        for customer_id, amount, collected_at in paid:
+        for customer_id, amount, collected_at in await pipeline_rows.payments_of(session, chunk):
             found[customer_id].months[_month(collected_at, zone)].collections += amount
     return found
 
@@ -182,23 +164,17 @@ async def recompute_people(session: AsyncSession, org_id: int, user_ids: Iterabl
     activity: dict[tuple[int, date, str], int] = defaultdict(int)
     for chunk in _chunks(ids):
         created: dict[tuple[int, int], list[datetime]] = defaultdict(list)
-        for owner, customer_id, created_at in await session.execute(
-            select(Deal.owner_id, Deal.customer_id, Deal.created_at).where(Deal.owner_id.in_(chunk))
-        ):
+        for owner, customer_id, created_at in await pipeline_rows.deals_created_by(session, chunk):
             created[(owner, customer_id)].append(created_at)
         window = timedelta(days=CONVERSION_DAYS)
-        for user_id, customer_id, status, occurred_at in await session.execute(
-            select(Visit.user_id, Visit.customer_id, Visit.status, Visit.occurred_at).where(Visit.user_id.in_(chunk))
-        ):
+        for user_id, customer_id, status, occurred_at in await visit_rows.visits_of(session, chunk):
             d = days[(user_id, _local(occurred_at, zone))]
             d["visits"] += 1
             if status in ("verified", "approved", "flagged", "rejected"):
                 d[status] += 1
             if status in COUNTED and any(occurred_at <= at <= occurred_at + window for at in created.get((user_id, customer_id), ())):
                 d["converted"] += 1
-        for user_id, kind, occurred_at in await session.execute(
-            select(Activity.user_id, Activity.kind, Activity.occurred_at).where(Activity.user_id.in_(chunk))
-        ):
+        for user_id, kind, occurred_at in await pipeline_rows.activities_of(session, chunk):
             activity[(user_id, _local(occurred_at, zone), kind)] += 1
         for table in (PersonDay, ActivityDay):
             await session.execute(delete(table).where(table.user_id.in_(chunk)))
@@ -216,9 +192,9 @@ async def rebuild_org(env: Env, org_id: int) -> int:
     """Every customer's and person's rollups of an org from the source tables; the number of customers."""
     async with env.db() as session:
         zone = await orgs.org_time_zone(session, org_id)
-        customer_ids = list(await session.scalars(select(Customer.id).where(Customer.org_id == org_id).order_by(Customer.id)))
-        # The people of the org, active or not: their history counts.
-        people = list(await session.scalars(select(User.id).where(User.org_id == org_id).order_by(User.id)))
+        customer_ids = await customer_records.ids_of_org(session, org_id)
+    # The people of the org, active or not: their history counts.
+    people = sorted(await org_people.directory(env, org_id))
     for chunk in _chunks(customer_ids):
         async with transaction(env.db) as tx:
             await recompute_customers(tx.session, org_id, chunk, zone)

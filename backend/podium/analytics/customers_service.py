@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.contribution import Tier, TierSum, region_units, tiers_of
@@ -18,8 +18,7 @@ from podium.analytics.customers_models import CustomerMonth, CustomerSignal
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-# Tables read in SQL joins with the rollups, through the modules that own them (as customer_pages reads Customer).
-from podium.customers.manage import Customer
+from podium.customers import scoped as scoped_customers
 from podium.orgs import service as orgs
 from podium.targets.service import Node
 
@@ -88,14 +87,14 @@ async def customer_value(env: Env, viewer: Viewer, node: Node | None, period_key
     now = env.clock()
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, now)
-        owned = await session.scalar(select(func.count()).select_from(Customer).where(*asked.owned())) or 0
+        owned = await scoped_customers.count(session, asked.org_id, asked.owners)
         current = await customer_revenue(session, asked, asked.periods.current)
         previous = await customer_revenue(session, asked, asked.periods.previous)
         last_year = await customer_revenue(session, asked, asked.periods.last_year)
         ranked = sorted(((cid, v[0]) for cid, v in current.items()), key=lambda kv: (-kv[1], kv[0]))
         page = [cid for cid, _ in ranked[offset:offset + first]]
         names = await customers.names_of(session, asked.org_id, set(page))
-        owners = dict((await session.execute(select(Customer.id, Customer.owner_id).where(Customer.id.in_(page)))).all()) if page else {}
+        owners = await scoped_customers.owners_of(session, page)
     _, end = asked.periods.current.bounds(asked.scope.calendar.time_zone)
     reference = min(now, end)
     recency_days = {cid: max(0, (reference - v[2]).days) if v[2] else 0 for cid, v in current.items()}
@@ -183,19 +182,20 @@ async def churn_risk(env: Env, viewer: Viewer, node: Node | None, *, first: int 
     no_visit_days = env.settings.visits.at_risk_days
     async with env.db() as session:
         asked = await ask(session, viewer, node, None, now)
+        c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
         where = [
-            *asked.owned(), Customer.lifetime_revenue > 0,
-            or_(CustomerSignal.overdue_from <= now, CustomerSignal.falling.is_(True), Customer.last_visit_at.is_(None),
-                Customer.last_visit_at < now - timedelta(days=no_visit_days)),
+            c.c.lifetime_revenue > 0,
+            or_(CustomerSignal.overdue_from <= now, CustomerSignal.falling.is_(True), c.c.last_visit_at.is_(None),
+                c.c.last_visit_at < now - timedelta(days=no_visit_days)),
         ]
-        base = select(Customer.id).outerjoin(CustomerSignal, CustomerSignal.customer_id == Customer.id).where(*where)
-        total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        joined = c.outerjoin(CustomerSignal, CustomerSignal.customer_id == c.c.id)
+        total = await session.scalar(select(func.count()).select_from(joined).where(*where)) or 0
         rows = (await session.execute(
-            select(Customer.id, Customer.name, Customer.owner_id, Customer.lifetime_revenue, Customer.last_visit_at,
+            select(c.c.id, c.c.name, c.c.owner_id, c.c.lifetime_revenue, c.c.last_visit_at,
                    CustomerSignal.last_order_at, CustomerSignal.interval_days, CustomerSignal.overdue_from, CustomerSignal.falling,
                    CustomerSignal.recent_average, CustomerSignal.earlier_average)
-            .outerjoin(CustomerSignal, CustomerSignal.customer_id == Customer.id).where(*where)
-            .order_by(Customer.lifetime_revenue.desc(), Customer.id).offset(offset).limit(first)
+            .select_from(joined).where(*where)
+            .order_by(c.c.lifetime_revenue.desc(), c.c.id).offset(offset).limit(first)
         )).all()
         people = await orgs.people_named(session, {r.owner_id for r in rows if r.owner_id is not None})
     items = [
@@ -231,12 +231,13 @@ class Saturations:
 
 
 async def _owner_revenue(session: AsyncSession, asked: Asked, first: Any, end: Any) -> dict[int, tuple[Decimal, int]]:
+    c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
     rows = await session.execute(
-        select(Customer.owner_id, func.sum(CustomerMonth.revenue), func.count(func.distinct(CustomerMonth.customer_id)))
-        .join(Customer, Customer.id == CustomerMonth.customer_id)
+        select(c.c.owner_id, func.sum(CustomerMonth.revenue), func.count(func.distinct(CustomerMonth.customer_id)))
+        .join(c, c.c.id == CustomerMonth.customer_id)
         .where(CustomerMonth.org_id == asked.org_id, CustomerMonth.month >= first, CustomerMonth.month < end, CustomerMonth.deals_won > 0,
-               *asked.owned(), Customer.owner_id.is_not(None))
-        .group_by(Customer.owner_id)
+               c.c.owner_id.is_not(None))
+        .group_by(c.c.owner_id)
     )
     return {int(o): (Decimal(v or 0), int(n)) for o, v, n in rows}
 
@@ -245,12 +246,7 @@ async def saturation(env: Env, viewer: Viewer, node: Node | None, period_key: st
     """Per unit directly under the node: its customers, buyers and revenue against its market potential."""
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, env.clock())
-        owned = {
-            int(o): (int(n), Decimal(p or 0))
-            for o, n, p in await session.execute(
-                select(Customer.owner_id, func.count(), func.sum(Customer.potential)).where(*asked.owned(), Customer.owner_id.is_not(None)).group_by(Customer.owner_id)
-            )
-        }
+        owned = {o: (n, Decimal(p or 0)) for o, (n, p) in (await scoped_customers.by_owner(session, asked.org_id, asked.owners)).items()}
         periods = asked.periods
         figures = [await _owner_revenue(session, asked, p.first, p.end) for p in (periods.current, periods.previous, periods.last_year)]
     months = len(asked.scope.calendar.months(periods.current))
