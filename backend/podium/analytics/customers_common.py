@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.customers_models import CustomerMonth
 from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.periods import FIRST_YEAR, LAST_YEAR
 from podium.core.policies import Viewer
 from podium.customers import scoped as scoped_customers
 from podium.targets import service as targets
 from podium.targets.calendar import FiscalPeriod, Grain, YearOutOfRange
-from podium.core.periods import FIRST_YEAR, LAST_YEAR
 from podium.targets.service import Node, NodeKind, Scope
 
 MAX_PAGE = 200
@@ -105,20 +105,8 @@ async def customer_revenue(session: AsyncSession, asked: Asked, period: FiscalPe
         .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id))
         .group_by(CustomerMonth.customer_id)
     )
-    found = {}
-    for cid, revenue, deals, last in await session.execute(query):
-        if deals:
-            last_at = last if last is None or isinstance(last, datetime) else datetime.fromisoformat(str(last))
-            found[int(cid)] = (Decimal(revenue or 0), int(deals), _aware(last_at))
-    return found
-
-
-def _aware(at: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    if at is None:
-        return None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    # max() keeps the column's type, so the last win comes back UTC-aware on both databases.
+    return {int(cid): (Decimal(revenue or 0), int(deals), last) for cid, revenue, deals, last in await session.execute(query) if deals}
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:

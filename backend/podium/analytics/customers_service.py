@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.contribution import Tier, TierSum, region_units, tiers_of
-from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, ratio
+from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, ratio
 from podium.analytics.customers_models import CustomerMonth, CustomerSignal
 from podium.core.env import Env
 from podium.core.policies import Viewer
