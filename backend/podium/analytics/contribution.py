@@ -14,12 +14,11 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, ratio
+from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, owner_revenue, ratio
 from podium.analytics.customers_models import ProductMonth
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-from podium.customers import scoped as scoped_customers
 from podium.pipeline import customer_rows as pipeline_rows
 from podium.targets.calendar import FiscalPeriod
 from podium.targets.service import Node, NodeKind
@@ -113,17 +112,18 @@ async def _by_product(session: AsyncSession, asked: Asked, period: FiscalPeriod,
 
 
 async def _by_region(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[str, Decimal]:
-    by_customer = await customer_revenue(session, asked, period)
-    owner_of = await scoped_customers.owners_of(session, list(by_customer))
-    by_owner: dict[int, Decimal] = defaultdict(Decimal)
-    for cid, (revenue, _, _) in by_customer.items():
-        if owner_of.get(cid) is not None:
-            by_owner[owner_of[cid]] += revenue
+    by_owner = await owner_revenue(session, asked, period)
     found = {}
     for unit in region_units(asked):
         members = {m.id for m in asked.scope.tree.members_under(unit)}
-        found[f"team:{unit}"] = sum((v for o, v in by_owner.items() if o in members), ZERO)
+        found[f"team:{unit}"] = sum((v for o, (v, _) in by_owner.items() if o in members), ZERO)
     return found
+
+
+def _order(key: str) -> tuple[int, str]:
+    """Ties in revenue: by id (customers, products), by name otherwise."""
+    ident = key.partition(":")[2]
+    return (int(ident), "") if ident.isdigit() else (0, ident)
 
 
 def region_units(asked: Asked) -> list[int]:
@@ -163,8 +163,11 @@ async def contribution(env: Env, viewer: Viewer, node: Node | None, period_key: 
         previous, _ = await _figures(session, asked, by, asked.periods.previous)
         last_year, _ = await _figures(session, asked, by, asked.periods.last_year)
         keys = [k for k, v in current.items() if v > 0 or by is By.REGION]
-        labels = await _labels(session, asked, by, keys)
-    ranked = sorted(((k, current[k]) for k in keys), key=lambda kv: (-kv[1], labels.get(kv[0], ""), kv[0]))
+        named = by in (By.REGION, By.PRODUCT_LINE)  # their names come without a read: ties go by name
+        labels = await _labels(session, asked, by, keys) if named else {}
+        ranked = sorted(((k, current[k]) for k in keys), key=lambda kv: (-kv[1], labels.get(kv[0], ""), _order(kv[0])))
+        if not named:
+            labels = await _labels(session, asked, by, [k for k, _ in ranked[offset:offset + first]])
     total = sum((v for _, v in ranked), ZERO)
     tiers = tiers_of(ranked)
     items, running = [], ZERO

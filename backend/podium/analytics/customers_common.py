@@ -109,6 +109,18 @@ async def customer_revenue(session: AsyncSession, asked: Asked, period: FiscalPe
     return {int(cid): (Decimal(revenue or 0), int(deals), last) for cid, revenue, deals, last in await session.execute(query) if deals}
 
 
+async def owner_revenue(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[int, tuple[Decimal, int]]:
+    """Owner → (revenue won, customers that bought) in the period, for the node's owned customers: one grouped join."""
+    c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
+    rows = await session.execute(
+        select(c.c.owner_id, func.sum(CustomerMonth.revenue), func.count(func.distinct(CustomerMonth.customer_id)))
+        .join(c, c.c.id == CustomerMonth.customer_id)
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), CustomerMonth.deals_won > 0, c.c.owner_id.is_not(None))
+        .group_by(c.c.owner_id)
+    )
+    return {int(o): (Decimal(v or 0), int(n)) for o, v, n in rows}
+
+
 def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     if not whole:
         return None
