@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, owner_revenue, ratio
+from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, owner_revenue, ratio, revenue_total
 from podium.analytics.customers_models import ProductMonth
 from podium.core.env import Env
 from podium.core.policies import Viewer
@@ -90,14 +90,17 @@ def tiers_of(ranked: list[tuple[str, Decimal]]) -> dict[str, Tier]:
     return tiers
 
 
-async def _by_customer(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[str, Decimal]:
-    return {f"customer:{cid}": revenue for cid, (revenue, _, _) in (await customer_revenue(session, asked, period)).items()}
+async def _by_customer(session: AsyncSession, asked: Asked, period: FiscalPeriod, only: list[int] | None = None) -> dict[str, Decimal]:
+    return {f"customer:{cid}": revenue for cid, (revenue, _, _) in (await customer_revenue(session, asked, period, only)).items()}
 
 
-async def _by_product(session: AsyncSession, asked: Asked, period: FiscalPeriod, line: bool) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+async def _by_product(
+    session: AsyncSession, asked: Asked, period: FiscalPeriod, line: bool, only: list[int] | None = None,
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    narrowed = [] if only is None else [ProductMonth.product_id.in_(only)]
     query = (
         select(ProductMonth.product_id, func.sum(ProductMonth.revenue), func.sum(ProductMonth.quantity))
-        .where(ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.of_node(ProductMonth.customer_id))
+        .where(ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.of_node(ProductMonth.customer_id), *narrowed)
         .group_by(ProductMonth.product_id)
     )
     rows = [(int(p), Decimal(total or 0), Decimal(qty or 0)) for p, total, qty in await session.execute(query)]
@@ -134,12 +137,22 @@ def region_units(asked: Asked) -> list[int]:
     return [u.id for u in asked.scope.tree.child_units(parent)]
 
 
-async def _figures(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+async def _figures(
+    session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod, only: list[str] | None = None,
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Revenue (and quantity) per item; `only` these items' (customers and products: a page's comparison)."""
+    ids = None if only is None else [int(k.partition(":")[2]) for k in only]
     if by is By.CUSTOMER:
-        return await _by_customer(session, asked, period), {}
+        return await _by_customer(session, asked, period, ids), {}
     if by is By.REGION:
         return await _by_region(session, asked, period), {}
-    return await _by_product(session, asked, period, line=by is By.PRODUCT_LINE)
+    return await _by_product(session, asked, period, line=by is By.PRODUCT_LINE, only=ids if by is By.PRODUCT else None)
+
+
+async def _total(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) -> Decimal:
+    if by is By.CUSTOMER:
+        return await revenue_total(session, asked, period)
+    return sum((await _figures(session, asked, by, period))[0].values(), ZERO)
 
 
 async def _labels(session: AsyncSession, asked: Asked, by: By, keys: list[str]) -> dict[str, str]:
@@ -160,14 +173,19 @@ async def contribution(env: Env, viewer: Viewer, node: Node | None, period_key: 
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, env.clock())
         current, quantity = await _figures(session, asked, by, asked.periods.current)
-        previous, _ = await _figures(session, asked, by, asked.periods.previous)
-        last_year, _ = await _figures(session, asked, by, asked.periods.last_year)
         keys = [k for k, v in current.items() if v > 0 or by is By.REGION]
         named = by in (By.REGION, By.PRODUCT_LINE)  # their names come without a read: ties go by name
         labels = await _labels(session, asked, by, keys) if named else {}
         ranked = sorted(((k, current[k]) for k in keys), key=lambda kv: (-kv[1], labels.get(kv[0], ""), _order(kv[0])))
+        page = [k for k, _ in ranked[offset:offset + first]]
         if not named:
-            labels = await _labels(session, asked, by, [k for k, _ in ranked[offset:offset + first]])
+            labels = await _labels(session, asked, by, page)
+        # The comparisons: totals in full, per item for the page only (a year of 100,000 customers is read once).
+        per_item = page if by in (By.CUSTOMER, By.PRODUCT) else None
+        previous, _ = await _figures(session, asked, by, asked.periods.previous, per_item)
+        last_year, _ = await _figures(session, asked, by, asked.periods.last_year, per_item)
+        previous_total = await _total(session, asked, by, asked.periods.previous) if per_item is not None else sum(previous.values(), ZERO)
+        last_year_total = await _total(session, asked, by, asked.periods.last_year) if per_item is not None else sum(last_year.values(), ZERO)
     total = sum((v for _, v in ranked), ZERO)
     tiers = tiers_of(ranked)
     items, running = [], ZERO
@@ -186,6 +204,6 @@ async def contribution(env: Env, viewer: Viewer, node: Node | None, period_key: 
         for t in Tier
     ]
     return Contribution(
-        asked, by, total, sum(previous.values(), ZERO), sum(last_year.values(), ZERO), len(ranked),
+        asked, by, total, previous_total, last_year_total, len(ranked),
         ratio(a_items, len(ranked)) if total else None, sums, items, len(ranked) > offset + first,
     )

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.contribution import Tier, TierSum, region_units, tiers_of
-from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, owner_revenue, ratio
+from podium.analytics.customers_common import Asked, ask, buying_total, check_page, customer_revenue, owner_revenue, ratio
 from podium.analytics.customers_models import CustomerMonth, CustomerSignal
 from podium.core.env import Env
 from podium.core.policies import Viewer
@@ -88,8 +88,8 @@ async def customer_value(env: Env, viewer: Viewer, node: Node | None, period_key
         asked = await ask(session, viewer, node, period_key, now)
         owned = await scoped_customers.count(session, asked.org_id, asked.owners)
         current = await customer_revenue(session, asked, asked.periods.current)
-        previous = await customer_revenue(session, asked, asked.periods.previous)
-        last_year = await customer_revenue(session, asked, asked.periods.last_year)
+        previous = await buying_total(session, asked, asked.periods.previous)
+        last_year = await buying_total(session, asked, asked.periods.last_year)
         ranked = sorted(((cid, v[0]) for cid, v in current.items()), key=lambda kv: (-kv[1], kv[0]))
         page = [cid for cid, _ in ranked[offset:offset + first]]
         names = await customers.names_of(session, asked.org_id, set(page))
@@ -116,8 +116,7 @@ async def customer_value(env: Env, viewer: Viewer, node: Node | None, period_key
         for cid in page
     ]
     return CustomerValue(
-        asked, owned, len(current), total, len(previous), sum((v[0] for v in previous.values()), ZERO),
-        len(last_year), sum((v[0] for v in last_year.values()), ZERO), tier_sums, scores, items, len(ranked) > offset + first,
+        asked, owned, len(current), total, *previous, *last_year, tier_sums, scores, items, len(ranked) > offset + first,
     )
 
 
