@@ -68,6 +68,10 @@ CAPABILITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("createReward", "updateReward", "decideRedemption"),
     ),
     "audit": (("auditEntries", "auditEntry", "auditActions"), ()),
+    "analytics": (
+        ("analyticsContribution", "analyticsCustomers", "analyticsChurnRisk", "analyticsSaturation", "analyticsBehaviour", "analyticsWonDeals"),
+        (),
+    ),
 }
 
 SCOPES: tuple[str, ...] = tuple(
