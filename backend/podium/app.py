@@ -54,6 +54,7 @@ from podium.compensation.http import export_period
 from podium.audit.http import export_audit
 from podium.customers.http import export_customers
 from podium.pipeline.http import export_team_deals
+from podium.analytics.deals_http import export_breakdown, export_sources, export_stalled
 from podium.orgs.people_export import export_people
 from podium.visits.export_http import export_visits
 from podium.points.http import export_points
@@ -250,7 +251,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, export_audit, export_customers, export_team_deals, export_people, export_visits, export_points, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa, upload_file, download_report],
+        route_handlers=[GraphQLController, export_period, export_audit, export_customers, export_team_deals, export_people, export_visits, export_points, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa, upload_file, download_report, export_breakdown, export_stalled, export_sources],
         lifespan=[lifespan],
         # Who is asking, for the plain HTTP routes that serve a paired TV as well as a person (orgs/http.py).
         dependencies={"caller": Provide(caller)},
