@@ -9,8 +9,7 @@ deal take turns. Attribution is by the deal's current owner; periods are the org
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.analytics.deals_models import DealFacts, Histogram, ResultSums, StageStay, StageSums
 from podium.core.env import Env
 from podium.core.events import DomainEvent, transaction
-from podium.orgs.models import Org
+from podium.orgs import service as orgs
+from podium.pipeline import facts as sources
 from podium.pipeline.events import DealChanged, DealsReassigned, PaymentRecorded
-from podium.pipeline.models import Deal, Payment, Stage, StageChange
+from podium.pipeline.facts import DealSource
 
 OPEN, WON, LOST, REVERSED = "open", "won", "lost", "reversed"
 MONTH, WEEK = "m", "w"
@@ -82,14 +82,14 @@ class Stay:
 
 @dataclass(frozen=True)
 class Derived:
-    deal: Deal
+    deal: DealSource
     stays: list[Stay]
     contributions: Contributions
 
 
-def stays_of(deal: Deal, changes: Sequence[tuple[int, datetime]], stages: dict[int, StageInfo]) -> list[Stay]:
+def stays_of(deal: DealSource, stages: dict[int, StageInfo]) -> list[Stay]:
     """The deal's stays in open stages from its stage changes (in order); a deal without any stayed where it is since creation."""
-    moves = list(changes) or [(deal.stage_id, deal.created_at)]
+    moves = list(deal.changes) or [(deal.stage_id, deal.created_at)]
     result = []
     for i, (stage_id, entered) in enumerate(moves):
         info = stages.get(stage_id)
@@ -106,7 +106,7 @@ def stays_of(deal: Deal, changes: Sequence[tuple[int, datetime]], stages: dict[i
     return result
 
 
-def derive(deal: Deal, changes: Sequence[tuple[int, datetime]], payments: Iterable[tuple[Decimal, datetime]], stages: dict[int, StageInfo], zone: ZoneInfo) -> Derived:
+def derive(deal: DealSource, stages: dict[int, StageInfo], zone: ZoneInfo) -> Derived:
     """What the deal adds to every summed row, from its source rows alone."""
     out: Contributions = {}
     owner, source, amount = deal.owner_id, deal.lead_source, Decimal(deal.amount)
@@ -131,9 +131,9 @@ def derive(deal: Deal, changes: Sequence[tuple[int, datetime]], payments: Iterab
         add("r", created, source, cohort_lost=1)
     if deal.status == REVERSED and deal.reversed_at is not None:
         add("r", _aware(deal.reversed_at), source, reversed=1, reversed_amount=amount, reversed_margin=margin)
-    for paid, at in payments:
+    for paid, at in deal.payments:
         add("r", _aware(at), source, collections=Decimal(paid))
-    stays = stays_of(deal, changes, stages)
+    stays = stays_of(deal, stages)
     for stay in stays:
         add("s", stay.entered_at, str(stay.stage_id), entered=1, entered_amount=amount, advanced=int(stay.advanced))
         if stay.left_at is not None:
@@ -169,12 +169,11 @@ def _subtract(delta: dict[str, dict[str, Number]], contributions: Contributions,
 
 
 async def _stages(session: AsyncSession, org_id: int) -> dict[int, StageInfo]:
-    rows = await session.execute(select(Stage.id, Stage.position, Stage.outcome, Stage.is_active).where(Stage.org_id == org_id))
-    return {int(i): StageInfo(int(p), o, bool(a)) for i, p, o, a in rows}
+    return {s.id: StageInfo(s.position, s.outcome, s.is_active) for s in await sources.stage_rows(session, org_id)}
 
 
 async def _zone(session: AsyncSession, org_id: int) -> ZoneInfo:
-    return ZoneInfo(await session.scalar(select(Org.time_zone).where(Org.id == org_id)) or "UTC")
+    return ZoneInfo(await orgs.org_time_zone(session, org_id) or "UTC")
 
 
 async def refresh(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) -> int:
@@ -184,26 +183,16 @@ async def refresh(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) -
         return 0
     dialect = (await session.connection()).dialect.name
     lock = dialect == "postgresql"
-    query = select(Deal).where(Deal.org_id == org_id, Deal.id.in_(ids)).order_by(Deal.id)
-    deals = list(await session.scalars(query.with_for_update() if lock else query))
+    deals = await sources.deal_sources(session, org_id, ids, lock=lock)
     facts_query = select(DealFacts).where(DealFacts.org_id == org_id, DealFacts.deal_id.in_(ids))
     facts = {f.deal_id: f for f in await session.scalars(facts_query.with_for_update() if lock else facts_query)}
     stages = await _stages(session, org_id)
     zone = await _zone(session, org_id)
-    changes: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    for deal_id, stage_id, at in await session.execute(
-        select(StageChange.deal_id, StageChange.to_stage_id, StageChange.changed_at)
-        .where(StageChange.deal_id.in_(ids)).order_by(StageChange.deal_id, StageChange.changed_at, StageChange.id)
-    ):
-        changes[int(deal_id)].append((int(stage_id), at))
-    payments: dict[int, list[tuple[Decimal, datetime]]] = defaultdict(list)
-    for deal_id, paid, at in await session.execute(select(Payment.deal_id, Payment.amount, Payment.collected_at).where(Payment.deal_id.in_(ids))):
-        payments[int(deal_id)].append((Decimal(paid), at))
     delta: dict[str, dict[str, Number]] = {}
     present = {d.id for d in deals}
     stay_rows: list[dict[str, Any]] = []
     for deal in deals:
-        derived = derive(deal, changes[deal.id], payments[deal.id], stages, zone)
+        derived = derive(deal, stages, zone)
         stay_rows += [
             {"org_id": org_id, "deal_id": deal.id, "stage_id": s.stage_id, "entered_at": s.entered_at, "left_at": s.left_at,
              "next_stage_id": s.next_stage_id, "outcome": s.outcome, "advanced": s.advanced}
@@ -306,6 +295,6 @@ async def rebuild_org(env: Env, org_id: int) -> int:
         for model in (Histogram, StageSums, ResultSums, StageStay, DealFacts):
             await tx.session.execute(delete(model).where(model.org_id == org_id))  # type: ignore[attr-defined]
     async with env.db() as session:
-        ids = [int(i) for i in await session.scalars(select(Deal.id).where(Deal.org_id == org_id).order_by(Deal.id))]
+        ids = await sources.deal_ids_of_org(session, org_id)
     await _refresh_in_transaction(env, org_id, ids)
     return len(ids)
