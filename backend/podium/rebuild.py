@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from podium.analytics import customers_rollup as analytics_customers
+from podium.analytics import deals as analytics_deals
 from podium.customer_pages import service as accounts
 from podium.badges import service as badges
 from podium.celebrations import service as celebrations
@@ -36,6 +37,7 @@ class Rebuilt:
     badges: int = 0
     contests: int = 0
     customers: int = 0
+    analytics_deals: int = 0
 
 
 async def rebuild(env: Env, only_org: int | None = None) -> Rebuilt:
@@ -48,6 +50,8 @@ async def rebuild(env: Env, only_org: int | None = None) -> Rebuilt:
             done.orgs += 1
             # Customers' figures (last visit, open pipeline, lifetime revenue, at risk) from visits and the pipeline.
             done.customers += await accounts.refresh_org(env, org_id)
+            # The cockpit's pipeline rollups (stays, results, stage and duration sums) from deals, stage changes and payments.
+            done.analytics_deals += await analytics_deals.rebuild_org(env, org_id)
             # Analytics' customer months, product months, churn signals and people's visit and activity days.
             await analytics_customers.rebuild_org(env, org_id)
             async with env.db() as session:

@@ -238,8 +238,3 @@ async def on_customers_merged(env: Env, event: CustomersMerged) -> None:
     """Handler: the duplicates' deals, orders and payments now belong to the survivor."""
     await _customers(env, event.org_id, [event.survivor, *event.merged])
 
-
-async def on_import(env: Env, event: DomainEvent) -> None:
-    """Handler of an import's commit or undo (imports sit above analytics, so app.py names the events): history
-    written in bulk re-derives the whole org."""
-    await rebuild_org(env, event.org_id)

@@ -67,11 +67,12 @@ CAPABILITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("rewards", "redemptionsToDecide", "redemptionsToDecideCount"),
         ("createReward", "updateReward", "decideRedemption"),
     ),
-    "audit": (("auditEntries", "auditEntry", "auditActions"), ()),
     "analytics": (
-        ("analyticsContribution", "analyticsCustomers", "analyticsChurnRisk", "analyticsSaturation", "analyticsBehaviour", "analyticsWonDeals"),
+        ("analyticsNode", "analyticsResults", "analyticsFunnel", "analyticsVelocity", "analyticsStalled", "analyticsSources", "analyticsBreakdown",
+         "analyticsContribution", "analyticsCustomers", "analyticsChurnRisk", "analyticsSaturation", "analyticsBehaviour", "analyticsWonDeals"),
         (),
     ),
+    "audit": (("auditEntries", "auditEntry", "auditActions"), ()),
 }
 
 SCOPES: tuple[str, ...] = tuple(
