@@ -148,7 +148,9 @@ async def recompute_customers(session: AsyncSession, org_id: int, customer_ids: 
          "margin": line.margin.quantize(CENT), "quantity": line.quantity}
         for cid, c in found.items() for (pid, month), line in c.lines.items()
     ]
-    signals = [_signal(org_id, cid, found[cid].orders if cid in found else []) for cid in ids]
+    # A customer with no orders has no signal row (the churn list reads signals through an outer join), so a rebuild
+    # writes exactly the rows the handlers wrote: a restored backup stays row for row.
+    signals = [_signal(org_id, cid, found[cid].orders) for cid in ids if cid in found and found[cid].orders]
     for table, rows in ((CustomerMonth, months), (ProductMonth, lines), (CustomerSignal, signals)):
         for start in range(0, len(rows), BATCH):
             await session.execute(insert(table), rows[start:start + BATCH])
