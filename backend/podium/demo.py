@@ -126,6 +126,8 @@ async def _history(env: Env, rng: random.Random, reps: list, customers: list, no
     # Some reps are simply busier: the boards have a shape from the first minute.
     zeal = {r.user_id: rng.uniform(0.3, 1.0) for r in reps}
     zeal[reps[0].user_id] = 0.55  # the demo rep sits mid-table, with room to climb
+    if len(reps) > pipeline_demo.FEW_WINS:
+        zeal[reps[pipeline_demo.FEW_WINS].user_id] = 1.0  # visits the most and wins the least (pipeline/demo.py)
     own = {r.user_id: [c for c in customers if c[3] == r.user_id] or customers for r in reps}
     to_decide: list[tuple[object, int]] = []
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -27,11 +28,10 @@ PRODUCTS = (
 TITLES = ("产线升级", "实验室扩建", "质检设备更新", "年度采购", "新厂区配套", "研发中心采购", "替换旧设备", "试点项目")
 WIN_REASONS = ("技术方案更优", "服务响应快", "价格有竞争力", "老客户复购", "Best total cost")
 LOSS_REASONS = ("预算削减", "选择了竞品", "项目延期", "价格过高", "Went with a competitor")
-LEAD_SOURCES = [s.value for s in service.LeadSource]
 
 
-async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], customer_ids: list[int], now: datetime, deals: int = 640) -> None:
-    """Deals created over the last two years, each with its full stage history; inserted in one transaction."""
+async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], customer_ids: list[int], now: datetime, deals: int = 900) -> None:
+    """Deals created over the last two years and more, each with its full stage history; inserted in one transaction."""
     async with transaction(env.db) as tx:
         session = tx.session
         stages = await service.ensure_stages(session, org_id)
@@ -48,7 +48,8 @@ async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], cu
         # The demo rep (reps[0]) also gets a full board of their own: a deal in every open stage, and recent wins.
         showcase = [(reps[0], now - timedelta(days=rng.uniform(3, 30)), reached, None) for reached in (0, 0, 1, 2, 3, 3)]
         showcase += [(reps[0], now - timedelta(days=rng.uniform(20, 40)), 3, "won") for _ in range(2)]
-        plan = [(reps[i % len(reps)] if i < len(reps) * 3 else rng.choice(reps), now - timedelta(days=rng.uniform(0, 700), hours=rng.uniform(0, 8)), None, "")
+        story = _Story.of(rng, reps, customer_ids)
+        plan = [(reps[i % len(reps)] if i < len(reps) * 3 else rng.choice(reps), story.created(rng, now), None, "")
                 for i in range(deals)]
         for index, (owner, created, forced_stage, forced_outcome) in enumerate(plan + showcase):
             lines = _lines(rng, products)
@@ -56,9 +57,9 @@ async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], cu
             cost = sum(((q * c) for _, q, _, c in lines), Decimal(0)).quantize(Decimal("0.01"))
             deal = Deal(
                 org_id=org_id, client_id=f"demo-{uuid.UUID(int=rng.getrandbits(128))}", created_by=owner.user_id,
-                owner_id=owner.user_id, team_id=owner.team_id, customer_id=rng.choice(customer_ids),
+                owner_id=owner.user_id, team_id=owner.team_id, customer_id=story.customer(rng, created, now),
                 title=f"{rng.choice(TITLES)} {index + 1:03d}", amount=amount, currency="CNY", margin=amount - cost,
-                lead_source=rng.choice(LEAD_SOURCES), expected_close=(created + timedelta(days=rng.randint(30, 120))).date(),
+                lead_source=story.source(rng), expected_close=(created + timedelta(days=rng.randint(30, 120))).date(),
                 stage_id=open_stages[0].id, status="open", probability=open_stages[0].probability, version=1,
                 stage_entered_at=created, created_at=created, updated_at=created,
             )
@@ -69,17 +70,18 @@ async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], cu
             moment = created
             reached = forced_stage if forced_stage is not None else rng.choices(range(len(open_stages)), weights=(2, 3, 3, 4))[0]
             step = (now - created) / (reached + 2) if forced_stage is not None else None
-            for stage in open_stages[1 : reached + 1]:
-                moment += step or timedelta(days=rng.uniform(2, 18), hours=rng.uniform(0, 9))
+            for index, stage in enumerate(open_stages[1 : reached + 1]):
+                moment += step or story.stay(rng, owner, index, timedelta(days=rng.uniform(2, 18), hours=rng.uniform(0, 9)))
                 history.append((history[-1][1], stage, moment))
-            finish = moment + (step or timedelta(days=rng.uniform(3, 25)))
+            stuck = story.stalls(owner, reached)
+            finish = moment + (step or story.stay(rng, owner, reached, timedelta(days=rng.uniform(3, 25))))
             outcome = None
             if forced_outcome == "won":
                 outcome, finish = won, now - timedelta(hours=rng.uniform(1, 20))
             elif forced_outcome == "" and finish < now:
-                chance = 0.35 + 0.12 * reached
+                chance = (0.35 + 0.12 * reached) * story.quality(deal.lead_source) * story.knack(owner)
                 # Old deals are settled one way or the other; only recent ones are still open.
-                stale = finish < now - timedelta(days=100)
+                stale = finish < now - timedelta(days=160 if stuck else 100)
                 outcome = won if rng.random() < chance else lost if stale or rng.random() < 0.6 else None
             if outcome is not None:
                 history.append((history[-1][1], outcome, finish))
@@ -97,6 +99,67 @@ async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], cu
                 )
                 await _collections(rng, session, deal, finish, now)
         await session.flush()
+
+
+# The shape of the history, so the cockpit's charts have something to tell (issue 15): sales follow the seasons
+# (quiet around the Spring Festival and in summer, a year-end push); referrals close far more often than cold
+# outbound calls; one team's deals wait a long time at the same stage; some customers stopped buying a year ago;
+# and one rep (reps[4], who also visits the most: demo.py) wins rarely.
+HISTORY_DAYS = 800
+SEASON = {1: 0.9, 2: 0.45, 3: 1.15, 4: 1.0, 5: 1.0, 6: 1.15, 7: 0.75, 8: 0.7, 9: 1.1, 10: 0.85, 11: 1.2, 12: 1.45}
+SOURCE_WEIGHTS = {"web": 5, "event": 3, "referral": 2, "outbound": 4, "partner": 2, "inbound_call": 2, "existing_customer": 3}
+SOURCE_QUALITY = {"web": 0.85, "event": 1.0, "referral": 1.6, "outbound": 0.55, "partner": 1.2, "inbound_call": 1.05, "existing_customer": 1.45}
+STALL_STAGE = 2  # the third open stage
+LAPSED_SHARE = 0.12
+FEW_WINS = 4  # reps[FEW_WINS]
+
+
+@dataclass(frozen=True)
+class _Story:
+    stall_team: int | None
+    few_wins: int | None
+    lapsed: frozenset[int]
+    active: tuple[int, ...]
+
+    @staticmethod
+    def of(rng: random.Random, reps: list[Viewer], customer_ids: list[int]) -> _Story:
+        lapsed = frozenset(rng.sample(customer_ids, int(len(customer_ids) * LAPSED_SHARE)))
+        return _Story(
+            stall_team=reps[2].team_id if len(reps) > 2 else None,
+            few_wins=reps[FEW_WINS].user_id if len(reps) > FEW_WINS else None,
+            lapsed=lapsed, active=tuple(c for c in customer_ids if c not in lapsed) or tuple(customer_ids),
+        )
+
+    def created(self, rng: random.Random, now: datetime) -> datetime:
+        """A moment in the last HISTORY_DAYS, more likely in busy months (rejection sampling on SEASON)."""
+        while True:
+            moment = now - timedelta(days=rng.uniform(0, HISTORY_DAYS), hours=rng.uniform(0, 8))
+            if rng.random() * max(SEASON.values()) < SEASON[moment.month]:
+                return moment
+
+    def customer(self, rng: random.Random, created: datetime, now: datetime) -> int:
+        """Lapsed customers bought regularly until about a year ago, then nothing."""
+        if created < now - timedelta(days=380) and rng.random() < 0.3:
+            return rng.choice(sorted(self.lapsed)) if self.lapsed else rng.choice(self.active)
+        return rng.choice(self.active)
+
+    @staticmethod
+    def source(rng: random.Random) -> str:
+        return rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
+
+    @staticmethod
+    def quality(source: str) -> float:
+        return SOURCE_QUALITY.get(source, 1.0)
+
+    def knack(self, owner: Viewer) -> float:
+        return 0.3 if owner.user_id == self.few_wins else 1.0
+
+    def stalls(self, owner: Viewer, stage_index: int) -> bool:
+        return owner.team_id == self.stall_team and stage_index == STALL_STAGE
+
+    def stay(self, rng: random.Random, owner: Viewer, stage_index: int, usual: timedelta) -> timedelta:
+        """How long a deal stays at the open stage `stage_index`: the stalling team's stays at STALL_STAGE run long."""
+        return timedelta(days=rng.uniform(40, 110)) if self.stalls(owner, stage_index) else usual
 
 
 def _lines(rng: random.Random, products: list[Product]) -> list[tuple[Product, Decimal, Decimal, Decimal]]:
