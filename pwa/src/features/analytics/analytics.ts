@@ -92,7 +92,7 @@ interface State {
   updatedAt: Date | null;
   chartsFailed: boolean;
   narrow: boolean;
-  tables: { breakdown: TableState; sources: TableState; stalled: TableState; funnel: TableState; velocity: TableState };
+  tables: { breakdown: TableState; sources: TableState; stalled: TableState };
 }
 
 type ChartKey = 'funnel' | 'velocity' | 'breakdown';
@@ -314,7 +314,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
 
   const crumbs = (s: State) => {
     const n = s.node;
-    if (!n) return nothing;
+    if (!n || !n.path.length) return nothing;
     const link = (x: AnalyticsNodeBase) => html`<a href=${analyticsHref({ kind: x.kind, id: x.id }, s.place.period, s.place.basis)} data-testid="an-crumb">${x.label}</a>`;
     return html`<nav class="an-crumbs" aria-label=${t('an.path')} data-testid="an-crumbs">
       <ol>
@@ -353,9 +353,9 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     </nav>`;
   };
 
-  const figure = (spec: TileSpec, value: string | number | null): string => {
+  const figure = (spec: TileSpec, value: string | number | null, compact = false): string => {
     if (value === null) return '—';
-    if (spec.kind === 'money') return wholeMoney(String(value));
+    if (spec.kind === 'money') return compact ? money(String(value), true) : wholeMoney(String(value));
     if (spec.kind === 'rate') return rate(Number(value));
     if (spec.kind === 'days') return days(Number(value));
     return formatNumber(Number(value));
@@ -364,13 +364,15 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   const deltaChip = (spec: TileSpec, now: string | number | null, then: string | number | null, label: string, periodName: string) => {
     const d = delta(now, then, spec.kind);
     const cls = d ? (d.good === null ? 'is-flat' : d.good ? 'is-good' : 'is-bad') : 'is-none';
-    return html`<span class="an-delta ${cls}" title=${`${periodName}: ${figure(spec, then)}`} data-direction=${d?.direction ?? ''}>
-      <span class="an-delta-value">${d ? html`<span aria-hidden="true">${d.direction === 'up' ? '▲' : d.direction === 'down' ? '▼' : '■'}</span> ${formatDelta(d, getLocale())}` : t('an.noCompare')}</span>
+    const title = `${periodName}: ${figure(spec, then)}${d ? '' : ` (${t('an.noCompare')})`}`;
+    return html`<span class="an-delta ${cls}" title=${title} data-direction=${d?.direction ?? ''}>
+      <span class="an-delta-value">${d ? html`<span aria-hidden="true">${d.direction === 'up' ? '▲' : d.direction === 'down' ? '▼' : '■'}</span> ${formatDelta(d, getLocale())}` : '—'}</span>
       <small>${label}</small>
     </span>`;
   };
 
-  const tile = (spec: TileSpec, c: ResultsComparison) => {
+  // On a phone two tiles share a row: amounts other than revenue read compact ("¥46.6万"), exact in the tooltip.
+  const tile = (spec: TileSpec, c: ResultsComparison, narrow: boolean) => {
     const now = spec.figure(c.current);
     const r = c.current;
     let extra: unknown = nothing;
@@ -391,7 +393,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     }
     return html`<article class="an-tile ${spec.id === 'revenue' ? 'is-lead' : ''}" data-testid=${`an-tile-${spec.id}`} data-value=${now === null ? '' : String(now)}>
       <h2 class="an-tile-label">${t(`an.tile.${spec.id}` as MessageKey)}</h2>
-      <p class="an-tile-value" title=${spec.kind === 'money' && now !== null ? money(String(now)) : ''}>${figure(spec, now)}</p>
+      <p class="an-tile-value" title=${spec.kind === 'money' && now !== null ? money(String(now)) : ''}>${figure(spec, now, narrow && spec.id !== 'revenue')}</p>
       ${extra}
       <p class="an-deltas">
         ${deltaChip(spec, now, spec.figure(c.previous), t('an.vsPrevious'), c.previousPeriod.label)}
@@ -403,7 +405,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   const tiles = (s: State) => {
     const c = s.results;
     if (!c) return html`<div class="an-tiles">${TILES.map(() => html`<div class="an-tile is-skeleton"><div class="skeleton-row"></div></div>`)}</div>`;
-    return html`<div class="an-tiles" data-testid="an-tiles" aria-live="polite">${TILES.map((spec) => tile(spec, c))}</div>`;
+    return html`<div class="an-tiles" data-testid="an-tiles" aria-live="polite">${TILES.map((spec) => tile(spec, c, s.narrow))}</div>`;
   };
 
   const chartHost = (key: ChartKey, s: State) =>
@@ -417,12 +419,21 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     onChange: (next) => view.update((st) => ({ tables: { ...st.tables, [key]: next } })),
   });
 
+  // A stage per row, as a table on phones too: a few short figures fit, and cards would be a screen each.
+  const miniTable = <R>(label: string, testId: string, rowTestId: string, columns: Array<Column<R>>, rows: readonly R[]) =>
+    html`<div class="an-mini-wrap"><table class="an-mini" aria-label=${label} data-testid=${testId}>
+      <thead><tr>${columns.map((c) => html`<th scope="col" class="${c.numeric ? 'is-num' : ''} ${c.phoneHidden ? 'phone-hidden' : ''}">${t(c.header)}</th>`)}</tr></thead>
+      <tbody>${rows.map((r) => html`<tr data-testid=${rowTestId}>${columns.map((c, i) => i === 0
+        ? html`<th scope="row">${c.cell(r)}</th>`
+        : html`<td class="${c.numeric ? 'is-num' : ''} ${c.phoneHidden ? 'phone-hidden' : ''}">${c.cell(r)}</td>`)}</tr>`)}</tbody>
+    </table></div>`;
+
   const funnelSection = (s: State, view: View<State>) => {
     const f = s.funnel;
     const columns: Array<Column<FunnelStep>> = [
       { key: 'stage', header: 'an.col.stage', primary: true, cell: (x) => x.stage.name },
       { key: 'entered', header: 'an.col.entered', numeric: true, cell: (x) => formatNumber(x.entered) },
-      { key: 'advanced', header: 'an.col.advanced', numeric: true, cell: (x) => formatNumber(x.advanced) },
+      { key: 'advanced', header: 'an.col.advanced', numeric: true, phoneHidden: true, cell: (x) => formatNumber(x.advanced) },
       { key: 'conversion', header: 'an.col.conversion', numeric: true, cell: (x) => rate(x.conversion) },
       { key: 'dropOff', header: 'an.col.dropOff', numeric: true, cell: (x) => formatNumber(x.dropOff) },
       { key: 'amount', header: 'an.col.amount', numeric: true, phoneHidden: true, cell: (x) => money(x.amount, true) },
@@ -434,7 +445,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
           <h2 class="card-title">${t('an.funnel')}</h2>
           <p class="an-card-sub">${t(`an.basisHint.${s.place.basis}` as MessageKey)}</p>
         </div>
-        <div class="tp-toggle an-toggle" role="group" aria-label=${t('an.basis')}>
+        <div class="an-toggle" role="group" aria-label=${t('an.basis')}>
           ${(['FLOW', 'COHORT'] as const).map((b) => html`<button type="button" class="btn btn-small ${s.place.basis === b ? 'is-on' : 'btn-ghost'}"
             aria-pressed=${s.place.basis === b ? 'true' : 'false'} data-testid=${`an-basis-${b.toLowerCase()}`}
             @click=${() => setBasis(view, b)}>${t(`an.basis.${b}` as MessageKey)}</button>`)}
@@ -445,7 +456,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
         : empty
           ? html`<p class="empty" data-testid="an-funnel-empty">${t('an.funnelEmpty', { period: periodLabel(s) })}</p>`
           : html`${chartHost('funnel', s)}
-            ${tableOf(s, view, 'funnel', f.steps, columns, (x) => x.stage.id, { label: t('an.funnel'), testId: 'an-funnel-table', rowTestId: 'an-funnel-row', empty: nothing })}
+            ${miniTable(t('an.funnel'), 'an-funnel-table', 'an-funnel-row', columns, f.steps)}
             <p class="an-card-foot">${t('an.funnelFoot', { won: formatNumber(f.won), lost: formatNumber(f.lost) })}</p>`}
     </section>`;
   };
@@ -472,7 +483,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
         : empty
           ? html`<p class="empty">${t('an.velocityEmpty', { period: periodLabel(s) })}</p>`
           : html`${chartHost('velocity', s)}
-            ${tableOf(s, view, 'velocity', v.stages, columns, (x) => x.stage.id, { label: t('an.velocity'), testId: 'an-velocity-table', empty: nothing })}`}
+            ${miniTable(t('an.velocity'), 'an-velocity-table', 'an-velocity-row', columns, v.stages)}`}
     </section>`;
   };
 
@@ -487,7 +498,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
       { key: 'pace', header: 'an.col.pace', numeric: true, sort: (x) => x.results.pace, firstDir: 'desc',
         cell: (x) => html`<span class="an-pace is-${paceClass(x.results.pace)}">${rate(x.results.pace)}</span>` },
       { key: 'won', header: 'an.col.won', numeric: true, sort: (x) => x.results.won, firstDir: 'desc', cell: (x) => formatNumber(x.results.won) },
-      { key: 'winRate', header: 'an.col.winRate', numeric: true, sort: (x) => x.results.winRate, firstDir: 'desc', cell: (x) => rate(x.results.winRate) },
+      { key: 'winRate', header: 'an.col.winRate', numeric: true, phoneHidden: true, sort: (x) => x.results.winRate, firstDir: 'desc', cell: (x) => rate(x.results.winRate) },
       { key: 'aov', header: 'an.col.aov', numeric: true, phoneHidden: true, sort: (x) => x.results.averageOrderValue, firstDir: 'desc', cell: (x) => money(x.results.averageOrderValue) },
       { key: 'margin', header: 'an.col.margin', numeric: true, phoneHidden: true, sort: (x) => x.results.grossMargin, firstDir: 'desc', cell: (x) => money(x.results.grossMargin) },
       { key: 'collections', header: 'an.col.collections', numeric: true, phoneHidden: true, sort: (x) => x.results.collections, firstDir: 'desc', cell: (x) => money(x.results.collections) },
@@ -626,7 +637,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     chartsFailed: false, narrow: media.matches,
     tables: {
       breakdown: tableState({ key: 'revenue', dir: 'desc' }), sources: tableState({ key: 'revenue', dir: 'desc' }),
-      stalled: tableState({ key: 'days', dir: 'desc' }), funnel: tableState(), velocity: tableState(),
+      stalled: tableState({ key: 'days', dir: 'desc' }),
     },
   }, draw);
 
