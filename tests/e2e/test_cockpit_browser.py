@@ -121,7 +121,7 @@ async def test_a_manager_drills_from_the_team_to_a_unit_s_stalled_deals_and_open
     await _login(page, cockpit.server.url, cockpit.world.manager.email, "/analytics")
     cockpit_page = page.get_by_test_id("analytics")
     await expect(cockpit_page).to_be_visible()
-    await expect(page.get_by_test_id("an-current")).to_have_text("Team A")  # a manager's top is their team
+    await expect(page.get_by_test_id("an-node")).to_have_text("Team A")  # a manager's top is their team
     await expect(page.get_by_test_id("an-tile-won")).to_have_attribute("data-value", "1")
     await expect(page.get_by_test_id("an-stalled")).to_have_attribute("data-total", "3")
     await expect(page.get_by_test_id("an-breakdown-row")).to_have_count(3)  # Team A North, Rita, Rob
@@ -129,22 +129,27 @@ async def test_a_manager_drills_from_the_team_to_a_unit_s_stalled_deals_and_open
     await page.screenshot(path=str(SHOTS / f"cockpit-team-{cockpit.stack}.png"), full_page=True)
 
     await page.get_by_test_id("an-child").filter(has_text="Team A North").click()
-    await expect(page.get_by_test_id("an-current")).to_have_text("Team A North")
+    await expect(page.get_by_test_id("an-node")).to_have_text("Team A North")
     await expect(page.get_by_test_id("an-crumb")).to_have_text(["Team A"])
     assert f"node=team%3A{cockpit.north_id}" in page.url
     rows = page.get_by_test_id("an-stalled-row")
     await expect(rows).to_have_count(2)
     await expect(rows.first).to_contain_text("North crane")  # the longest stay first
     await expect(rows.first).to_contain_text("Nina North")
-    csv = page.get_by_test_id("an-stalled").get_by_test_id("dt-export-csv")
-    assert f"node=team%3A{cockpit.north_id}" in (await csv.get_attribute("href") or "")
+    for table in ("an-stalled", "an-breakdown", "an-sources"):  # each table's export, for this node, with the session
+        href = await page.get_by_test_id(table).get_by_test_id("dt-export-csv").get_attribute("href") or ""
+        assert f"node=team%3A{cockpit.north_id}" in href, href
+        response = await page.request.get(cockpit.server.url + href)
+        assert response.status == 200, (href, response.status)
+        if table == "an-stalled":
+            assert "North crane" in await response.text() and "Harbour conveyor" not in await response.text()
 
     await rows.first.click()
     await expect(page.get_by_test_id("deal-page")).to_be_visible()
     assert "/deals/" in page.url
     await expect(page.locator("h1").first).to_contain_text("North crane")
     await page.go_back()
-    await expect(page.get_by_test_id("an-current")).to_have_text("Team A North")
+    await expect(page.get_by_test_id("an-node")).to_have_text("Team A North")
     await context.close()
 
 

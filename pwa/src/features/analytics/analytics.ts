@@ -319,7 +319,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     return html`<nav class="an-crumbs" aria-label=${t('an.path')} data-testid="an-crumbs">
       <ol>
         ${n.path.map((x) => html`<li>${link(x)}</li>`)}
-        <li aria-current="page"><span data-testid="an-current" data-kind=${n.kind} data-id=${n.id}>${n.label}</span></li>
+        <li aria-current="page">${n.label}</li>
       </ol>
     </nav>`;
   };
@@ -599,7 +599,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
       <header class="page-head an-head">
         <div class="an-title">
           ${crumbs(s)}
-          <h1 class="page-title">${s.node ? s.node.label : t('an.title')}</h1>
+          <h1 class="page-title" data-testid="an-node" data-kind=${s.node?.kind ?? ''} data-id=${s.node?.id ?? ''}>${s.node ? s.node.label : t('an.title')}</h1>
           ${c ? html`<p class="page-sub an-compared">${t('an.compared', { previous: c.previousPeriod.label, lastYear: c.lastYearPeriod.label })}
             ${s.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(s.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
         </div>
