@@ -15,7 +15,7 @@ import {
   funnelOption,
   velocityOption,
 } from '@/features/analytics/chart-options';
-import type { Chart } from '@/features/analytics/charts';
+import type { Chart } from '@/features/analytics/cockpit-charts';
 import type { EChartsCoreOption } from 'echarts/core';
 import {
   ANALYTICS_DETAIL_QUERY,
@@ -233,13 +233,13 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
 
   // ------------------------------------------------------------ charts
 
-  let charts: typeof import('@/features/analytics/charts') | null = null;
+  let charts: typeof import('@/features/analytics/cockpit-charts') | null = null;
   const drawn = new Map<ChartKey, { el: HTMLElement; chart: Chart; input: unknown[] }>();
 
   const loadCharts = async (view: View<State>) => {
     if (charts) return;
     try {
-      charts = await import('@/features/analytics/charts');
+      charts = await import('@/features/analytics/cockpit-charts');
       if (alive) syncCharts(view.state);
     } catch {
       if (alive) view.update({ chartsFailed: true });
