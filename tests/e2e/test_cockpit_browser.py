@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from podium.core.env import Env
 from podium.core.events import transaction
@@ -28,7 +28,7 @@ from podium.orgs import service as orgs
 from podium.orgs.models import Team
 from podium.pipeline import service as pipeline
 from tests.conftest import Server, open_stack, start_server, stop_server
-from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login
+from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login, chromium
 from tests.pipeline.test_deals import move, open_deal, stage_ids
 from tests.support import PASSWORD, GraphQLClient, World, make_world
 
@@ -50,14 +50,8 @@ class Cockpit:
 async def browser() -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM}")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
+    async with chromium() as launched:
         yield launched
-        await launched.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])

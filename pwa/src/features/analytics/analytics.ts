@@ -445,9 +445,9 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
           <h2 class="card-title">${t('an.funnel')}</h2>
           <p class="an-card-sub">${t(`an.basisHint.${s.place.basis}` as MessageKey)}</p>
         </div>
-        <div class="an-toggle" role="group" aria-label=${t('an.basis')}>
-          ${(['FLOW', 'COHORT'] as const).map((b) => html`<button type="button" class="btn btn-small ${s.place.basis === b ? 'is-on' : 'btn-ghost'}"
-            aria-pressed=${s.place.basis === b ? 'true' : 'false'} data-testid=${`an-basis-${b.toLowerCase()}`}
+        <div class="segmented an-basis" role="tablist" aria-label=${t('an.basis')}>
+          ${(['FLOW', 'COHORT'] as const).map((b) => html`<button type="button" role="tab" class="seg-option"
+            aria-selected=${s.place.basis === b ? 'true' : 'false'} data-testid=${`an-basis-${b.toLowerCase()}`}
             @click=${() => setBasis(view, b)}>${t(`an.basis.${b}` as MessageKey)}</button>`)}
         </div>
       </header>
