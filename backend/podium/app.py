@@ -29,7 +29,7 @@ from podium.customers import service as customers
 from podium.customers.events import CustomersMerged, CustomersReassigned
 from podium.orgs.events import PersonDeactivated
 from podium.pipeline import handovers
-from podium.pipeline.events import DealChanged, DealsReassigned, DealWon, OrderRecorded, PaymentRecorded
+from podium.pipeline.events import DealChanged, DealsReassigned, DealWon, OrderRecorded, PaymentRecorded, StagesChanged
 from podium.points.events import PointsEntered
 from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
@@ -117,6 +117,8 @@ def subscribers() -> SubscriberTable:
         DealsReassigned: [analytics_deals.on_deals_reassigned],
         ImportCommitted: [analytics_deals.on_org_changed],
         ImportUndone: [analytics_deals.on_org_changed],
+        # Reordered stages change which moves count as advancing: the org's stays are recomputed.
+        StagesChanged: [analytics_deals.on_org_changed],
     }
     # Outbound webhooks: each event other systems may subscribe to queues its message, after the org's own consequences.
     for event_type in webhook_catalog.SOURCES:
