@@ -10,6 +10,7 @@ one in needs assessment for 40 days: all three are stalled. One deal of Rita's w
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -144,6 +145,15 @@ async def test_a_manager_drills_from_the_team_to_a_unit_s_stalled_deals_and_open
     await expect(page.locator("h1").first).to_contain_text("North crane")
     await page.go_back()
     await expect(page.get_by_test_id("an-node")).to_have_text("Team A North")
+
+    month = await page.get_by_test_id("an-period-label").get_attribute("data-key") or ""
+    await page.get_by_test_id("an-prev").click()  # the month before, then the quarter holding it
+    await expect(page.get_by_test_id("analytics")).not_to_have_attribute("data-period", month)
+    await expect(page.get_by_test_id("an-period-label")).to_have_attribute("data-key", re.compile(r"^\d{4}-\d{2}$"))
+    await page.get_by_test_id("an-grain-quarter").click()
+    await expect(page.get_by_test_id("an-period-label")).to_have_attribute("data-key", re.compile(r"^FY\d{4}-Q[1-4]$"))
+    assert "period=FY" in page.url
+    await expect(page.get_by_test_id("an-stalled-row")).to_have_count(2)  # stalled is about now, whatever the period
     await context.close()
 
 
