@@ -6,7 +6,9 @@ What imported history does, decided once for deals, orders and payments (pipelin
   push, no celebration, no robot post, no webhook, no points. Afterwards the derived state is rebuilt from the
   tables (`podium rebuild`): customers' figures, boards; attainment, dwell and win rates read the tables directly.
 - Points: none. Points reward work done in Podium and the ledger is append-only; nobody earned them at the time.
-  Badges are dated when earned by the rebuild from won-deal days (pipeline/ledger.last_win_of_each_day), quietly.
+  Badges are dated when earned by the rebuild from won-deal days (pipeline/ledger.last_win_of_each_day), quietly,
+  and a badge the rebuild awards carries no points either: the month's target reached by imported wins is a badge
+  dated on that month's first win, never "target reached" points dated in the past (rebuild.py, badges.evaluate).
 - Compensation: a won deal or a payment dated before the month the import runs in was paid by the system it came
   from; it is stored `settled_elsewhere` and compensation never credits it, so no past open statement pays it and no
   approved (locked) one grows adjustment lines for it. History of the current month is credited like any deal won
