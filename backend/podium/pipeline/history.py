@@ -329,9 +329,8 @@ async def insert_keyed(session: AsyncSession, model: Any, org_id: int, rows: lis
     table = model.__table__
     await session.execute(insert(table), rows)
     keys = [row["external_id"] for row in rows]
-    found = dict((await session.execute(
-        select(table.c.external_id, table.c.id).where(table.c.org_id == org_id, table.c.external_id.in_(keys))
-    )).tuples().all())
+    query = select(table.c.external_id, table.c.id).where(table.c.org_id == org_id, table.c.external_id.in_(keys))
+    found = {key: new_id for key, new_id in await session.execute(query)}
     return [int(found[key]) for key in keys]
 
 
