@@ -16,8 +16,10 @@ Ended contests are finished. Customers' list figures are recomputed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from podium.customer_pages import service as accounts
 from podium.badges import service as badges
@@ -33,6 +35,20 @@ from podium.pipeline import ledger as deals
 from podium.points import ledger
 from podium.points import service as points
 
+
+
+def _month_keys(zone: str) -> Callable[[datetime], str]:
+    """The org's month key of a moment, worked out once per local day (history has hundreds of thousands of wins)."""
+    tz = ZoneInfo(zone)
+    known: dict[date, str] = {}
+
+    def month_of(at: datetime) -> str:
+        day = at.astimezone(tz).date()
+        if day not in known:
+            known[day] = window(PeriodKind.MONTH, zone, at).key
+        return known[day]
+
+    return month_of
 
 
 @dataclass
@@ -64,10 +80,11 @@ async def rebuild(env: Env, only_org: int | None = None, *, every_day: bool = Fa
             for user_id in sorted({d[0] for d in earned} | {d[0] for d in wins}):
                 people[user_id] = await orgs.viewer_by_id(env, user_id)
             checks = [d for d in sorted(earned + wins, key=lambda d: d[2]) if people[d[0]] is not None]
+            month_of = _month_keys(zone)
             last_in_month: dict[tuple[int, str], datetime] = {}
             for user_id, _kind, at in checks:
-                last_in_month[(user_id, window(PeriodKind.MONTH, zone, at).key)] = at
-            with_points = {(user_id, window(PeriodKind.MONTH, zone, at).key) for user_id, _kind, at in earned}
+                last_in_month[(user_id, month_of(at))] = at
+            with_points = {(user_id, month_of(at)) for user_id, _kind, at in earned}
             for user_id, rule_kind, at in checks if every_day else await badges.checks_that_can_award(env, org_id, zone, checks):
                 person = people[user_id]
                 assert person is not None
