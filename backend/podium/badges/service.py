@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -107,9 +108,16 @@ async def on_points_entered(env: Env, event: PointsEntered) -> None:
         await evaluate(env, person, event.occurred_at, event.rule)
 
 
-async def evaluate(env: Env, person: Viewer, occurred_at: datetime, rule_kind: str) -> list[int]:
-    """Award every badge the person's latest ledger entry crossed; ones already earned are skipped by their dedupe key."""
-    if rule_kind in ("adjustment", "contest", "target_reached"):
+# A correction, or a prize for what was already counted, is not a new achievement.
+NOT_ACHIEVEMENTS = frozenset({"adjustment", "contest", "target_reached"})
+
+
+async def evaluate(env: Env, person: Viewer, occurred_at: datetime, rule_kind: str, *, pay: bool = True) -> list[int]:
+    """Award every badge the person's latest ledger entry crossed; ones already earned are skipped by their dedupe key.
+
+    `pay=False` (`podium rebuild`): a badge that pays points (the month's target reached) is stored without them.
+    """
+    if rule_kind in NOT_ACHIEVEMENTS:
         return []  # a correction, or a prize for what was already counted, is not a new achievement
     won_deal = rule_kind == "deal_won"
     async with env.db() as session:
@@ -140,7 +148,7 @@ async def evaluate(env: Env, person: Viewer, occurred_at: datetime, rule_kind: s
             env, org_id=person.org_id, user_id=person.user_id, badge_key=key, name=name or key, period_key=period_key, value=value
         )
         new_ids += stored
-        if key == TARGET_MONTH and stored:
+        if key == TARGET_MONTH and stored and pay:
             await _pay_target_reached(env, person, stored[0], occurred_at)
     return new_ids
 
@@ -157,12 +165,110 @@ def _count_for(rows: list[tuple[int, int]], user_id: int) -> int:
 
 
 async def _metric(session: AsyncSession, person: Viewer, metric: Metric, start: datetime, end: datetime) -> Decimal:
-    if metric is Metric.POINTS:
-        return Decimal((await ledger.user_totals(session, person.user_id, [ledger.Span(start, end)]))[0][0])
-    if metric is Metric.VERIFIED_VISITS:
-        return Decimal(_count_for(await visits.verified_counts(session, person.org_id, start, end), person.user_id))
-    minor, won = (await deals.user_revenue(session, person.user_id, [(start, end, None)]))[0]
-    return Decimal(won) if metric is Metric.DEALS_WON else deals.from_minor(minor)
+    return (await _metrics(session, person, metric, [(start, end)]))[0]
+
+
+async def _metrics(session: AsyncSession, person: Viewer, metric: Metric, spans: list[tuple[datetime, datetime]]) -> list[Decimal]:
+    """The person's measure in each [start, end): one query for points or deals, one per span for visits."""
+    found: list[Decimal] = []
+    for at in range(0, len(spans), 100):
+        chunk = spans[at:at + 100]
+        if metric is Metric.POINTS:
+            found += [Decimal(t) for t, _ in await ledger.user_totals(session, person.user_id, [ledger.Span(a, b) for a, b in chunk])]
+        elif metric is Metric.VERIFIED_VISITS:
+            found += [Decimal(_count_for(await visits.verified_counts(session, person.org_id, a, b), person.user_id)) for a, b in chunk]
+        else:
+            won = await deals.user_revenue(session, person.user_id, [(a, b, None) for a, b in chunk])
+            found += [Decimal(n) if metric is Metric.DEALS_WON else deals.from_minor(minor) for minor, n in won]
+    return found
+
+
+# ---------------------------------------------------------------- history re-read (`podium rebuild`)
+
+Check = tuple[int, str, datetime]  # (person, ledger rule kind or deal_won, when): the last of its kind that day
+
+
+async def checks_that_can_award(env: Env, org_id: int, zone: str, checks: list[Check]) -> list[Check]:
+    """Of a history's checks (chronological), those on which `evaluate` can award something nobody earlier could.
+
+    `evaluate` awards each badge on the first check that qualifies for its period, so per rule only that check
+    is kept, found from the tables rather than by asking every day:
+
+    - first deal: each person's first won-deal check;
+    - five verified visits in a day: every verified-visit check (each is its own day);
+    - streak: per person and week, the first check whose streak (own-work ledger days on the org's calendar)
+      reaches STREAK_DAYS;
+    - an admin's badge: per person, definition and period, the first check the metric moves on, if the whole
+      period's value reaches the threshold (the value `evaluate` reads is the period's, whatever the day);
+    - the month's target: per person and month, the first won-deal check, if the person has a revenue target
+      for the month (whether it was reached is the same question on every day of the month).
+    """
+    tz = ZoneInfo(zone)
+    checks = [c for c in checks if c[1] not in NOT_ACHIEVEMENTS]
+    if not checks:
+        return []
+    keep: set[int] = set()
+    by_user: dict[int, list[int]] = {}
+    for i, (user_id, _, _) in enumerate(checks):
+        by_user.setdefault(user_id, []).append(i)
+    first_day = checks[0][2].astimezone(tz).date() - timedelta(days=STREAK_HORIZON_DAYS)
+    last_day = checks[-1][2].astimezone(tz).date()
+    async with env.db() as session:
+        working = sorted(await working_days(session, org_id, first_day, last_day))
+        active: dict[int, set[date]] = {}
+        for user_id, moment in await ledger.earned_moments_of_org(session, org_id, datetime.combine(first_day, datetime.min.time(), tz)):
+            active.setdefault(user_id, set()).add(moment.astimezone(tz).date())
+        definitions = list(await session.scalars(
+            select(BadgeDefinition).where(BadgeDefinition.org_id == org_id, BadgeDefinition.active.is_(True)).order_by(BadgeDefinition.id)
+        ))
+        months = sorted({f"{at.astimezone(tz):%Y-%m}" for _, kind, at in checks if kind == points.DEAL_WON})
+        quotas = {month: await targets.person_targets(session, org_id, month, targets.Metric.REVENUE, set(by_user)) for month in months}
+        for user_id, mine in by_user.items():
+            won = [i for i in mine if checks[i][1] == points.DEAL_WON]
+            keep.update(won[:1])
+            keep.update(i for i in mine if checks[i][1] == "verified_visit")
+            target_months: set[str] = set()
+            for i in won:
+                month = f"{checks[i][2].astimezone(tz):%Y-%m}"
+                if month not in target_months and quotas[month].get(user_id):
+                    target_months.add(month)
+                    keep.add(i)
+            if user_id in active:
+                weeks: set[str] = set()
+                for i in mine:
+                    at = checks[i][2]
+                    week = window(PeriodKind.WEEK, zone, at).key
+                    if week not in weeks and _current_streak(working, active[user_id], at.astimezone(tz).date()) >= STREAK_DAYS:
+                        weeks.add(week)
+                        keep.add(i)
+            if definitions:
+                person = await orgs.viewer_by_id(env, user_id)
+                if person is None:
+                    continue
+                for definition in definitions:
+                    first: dict[str, tuple[int, datetime, datetime]] = {}
+                    for i in mine:
+                        if _moves(Metric(definition.metric), checks[i][1]):
+                            span = window(PERIOD_KIND[Period(definition.period)], zone, checks[i][2])
+                            first.setdefault(span.key, (i, span.start, span.end))
+                    found = await _metrics(session, person, Metric(definition.metric), [(a, b) for _, a, b in first.values()])
+                    keep.update(i for (i, _, _), value in zip(first.values(), found, strict=True) if value >= definition.threshold)
+    return [checks[i] for i in sorted(keep)]
+
+
+def _current_streak(working: list[date], active: set[date], today: date) -> int:
+    """`streak_of(...).current` from the org's working days (ascending, the whole history) without reading them again."""
+    horizon = today - timedelta(days=STREAK_HORIZON_DAYS)
+    current = 0
+    for index in range(bisect_right(working, today) - 1, -1, -1):
+        day = working[index]
+        if day < horizon:
+            break
+        if day in active:
+            current += 1
+        elif day != today:
+            break
+    return current
 
 
 async def _reached_monthly_target(env: Env, person: Viewer, occurred_at: datetime, zone: str) -> bool:
@@ -238,6 +344,11 @@ async def _streak(session: AsyncSession, org_id: int, user_id: int, today: date,
     first = today - timedelta(days=STREAK_HORIZON_DAYS)
     working = sorted(await working_days(session, org_id, first, today), reverse=True)
     active = await _active_days(session, user_id, first, today, zone)
+    return streak_of(working, active, today)
+
+
+def streak_of(working: list[date], active: set[date], today: date) -> Streak:
+    """The streak as of `today`: `working` the working days of the horizon up to today, newest first."""
     # A working day not yet over doesn't break the streak; it extends it once something happens.
     at_risk = bool(working) and working[0] == today and today not in active
     current, counting, best, run = 0, True, 0, 0

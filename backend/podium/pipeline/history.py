@@ -6,7 +6,9 @@ What imported history does, decided once for deals, orders and payments (pipelin
   push, no celebration, no robot post, no webhook, no points. Afterwards the derived state is rebuilt from the
   tables (`podium rebuild`): customers' figures, boards; attainment, dwell and win rates read the tables directly.
 - Points: none. Points reward work done in Podium and the ledger is append-only; nobody earned them at the time.
-  Badges are dated when earned by the rebuild from won-deal days (pipeline/ledger.last_win_of_each_day), quietly.
+  Badges are dated when earned by the rebuild from won-deal days (pipeline/ledger.last_win_of_each_day), quietly,
+  and a badge the rebuild awards carries no points either: the month's target reached by imported wins is a badge
+  dated on that month's first win, never "target reached" points dated in the past (rebuild.py, badges.evaluate).
 - Compensation: a won deal or a payment dated before the month the import runs in was paid by the system it came
   from; it is stored `settled_elsewhere` and compensation never credits it, so no past open statement pays it and no
   approved (locked) one grows adjustment lines for it. History of the current month is credited like any deal won
@@ -296,8 +298,7 @@ async def write(
             }
             for k in keys
         ]
-        ids = (await session.execute(insert(Deal).returning(Deal.id, sort_by_parameter_order=True), values)).scalars().all()
-        done.created.update(zip(keys, (int(i) for i in ids), strict=True))
+        done.created.update(zip(keys, await insert_keyed(session, Deal, org_id, values), strict=True))
     changed = [k for k, o in outcomes.items() if o == UPDATED]
     for key in changed:
         s, old = shapes[key], existing[key]
@@ -312,15 +313,30 @@ async def write(
         )
         session.add(DealChange(deal_id=old.deal.id, version=old.deal.version + 1, fields=IMPORT_FIELDS, changed_by=by, changed_at=now))
     ids_by_key = {**done.created, **{k: existing[k].deal.id for k in changed}}
-    await _replace_children(session, org_id, by, {ids_by_key[k]: shapes[k] for k in ids_by_key})
+    await _replace_children(session, org_id, by, {done.created[k]: shapes[k] for k in done.created}, new=True)
+    await _replace_children(session, org_id, by, {existing[k].deal.id: shapes[k] for k in changed})
     done.customers = {shapes[k].customer_id for k in ids_by_key} | {existing[k].deal.customer_id for k in changed}
     await session.flush()
     return done
 
 
-async def _replace_children(session: AsyncSession, org_id: int, by: int | None, shapes: dict[int, Shape]) -> None:
-    """Each deal's stage history and lines exactly as its shape has them."""
-    ids = list(shapes)
+async def insert_keyed(session: AsyncSession, model: Any, org_id: int, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows that each carry the org's unique `external_id`; their new ids, in the rows' order.
+
+    A plain Core executemany, then one indexed read of the ids: the ORM's bulk insert costs a mapper pass per row,
+    and RETURNING in the rows' order makes SQLite insert them one by one (together 10-15× the time).
+    """
+    table = model.__table__
+    await session.execute(insert(table), rows)
+    keys = [row["external_id"] for row in rows]
+    query = select(table.c.external_id, table.c.id).where(table.c.org_id == org_id, table.c.external_id.in_(keys))
+    found = {key: new_id for key, new_id in await session.execute(query)}
+    return [int(found[key]) for key in keys]
+
+
+async def _replace_children(session: AsyncSession, org_id: int, by: int | None, shapes: dict[int, Shape], *, new: bool = False) -> None:
+    """Each deal's stage history and lines exactly as its shape has them (`new`: deals just inserted, with none yet)."""
+    ids = [] if new else list(shapes)
     for start in range(0, len(ids), CHUNK):
         await session.execute(delete(StageChange).where(StageChange.deal_id.in_(ids[start:start + CHUNK])))
         await session.execute(delete(DealLine).where(DealLine.deal_id.in_(ids[start:start + CHUNK])))
@@ -333,9 +349,9 @@ async def _replace_children(session: AsyncSession, org_id: int, by: int | None, 
         {"deal_id": deal_id, "product_id": p, "position": i, "quantity": q, "unit_price": price, "unit_cost": cost}
         for deal_id, s in shapes.items() for i, (p, q, price, cost) in enumerate(s.lines)
     ]
-    for rows, table in ((changes, StageChange), (lines, DealLine)):
+    for rows, model in ((changes, StageChange), (lines, DealLine)):
         for start in range(0, len(rows), CHUNK * 4):
-            await session.execute(insert(table), rows[start:start + CHUNK * 4])
+            await session.execute(insert(model.__table__), rows[start:start + CHUNK * 4])
 
 
 def dump(s: Shape) -> dict[str, Any]:

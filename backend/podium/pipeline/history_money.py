@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.errors import DomainError, ErrorCode, Problem, Problems
 from podium.core.money import check_amount
-from podium.pipeline.history import CHUNK, CREATED, EXTERNAL_ID_MAX, UNCHANGED, UPDATED, Planned
+from podium.pipeline.history import CHUNK, CREATED, EXTERNAL_ID_MAX, UNCHANGED, UPDATED, Planned, insert_keyed
 from podium.pipeline.models import Deal, Order, Payment
 from podium.pipeline.service import Outcome
 
@@ -197,7 +197,7 @@ async def write_orders(
              "external_id": k, "import_run_id": run_id} for k in created]
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
-        ids += [int(i) for i in (await session.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), rows[start:start + CHUNK])).scalars()]
+        ids += await insert_keyed(session, Order, org_id, rows[start:start + CHUNK])
     before = {}
     for key in (k for k, o in outcomes.items() if o == UPDATED):
         old = await session.scalar(select(Order).where(Order.org_id == org_id, Order.external_id == key))
@@ -225,8 +225,7 @@ async def write_payments(
         inserts = [{**full[k], "org_id": org_id, "client_id": f"import-{uuid.uuid4().hex}", "created_by": by, "created_at": now,
                     "external_id": k, "import_run_id": run_id} for k in created]
         for start in range(0, len(inserts), CHUNK):
-            returned = (await session.execute(insert(Payment).returning(Payment.id, sort_by_parameter_order=True), inserts[start:start + CHUNK])).scalars()
-            ids.update(zip(created[start:start + CHUNK], (int(i) for i in returned), strict=True))
+            ids.update(zip(created[start:start + CHUNK], await insert_keyed(session, Payment, org_id, inserts[start:start + CHUNK]), strict=True))
     before = {}
     for key in (k for k in keys if outcomes[k] == UPDATED):
         old = await session.scalar(select(Payment).where(Payment.org_id == org_id, Payment.external_id == key))

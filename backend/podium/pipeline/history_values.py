@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,8 +31,12 @@ LEAD_SOURCE_NAMES: dict[LeadSource, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """The form two spellings of one name share: full/half width, case and spacing do not matter."""
+    """The form two spellings of one name share: full/half width, case and spacing do not matter.
+
+    Cached: a file names the same few stages, owners and products on every row (NFKC per character is the cost).
+    """
     return name_key(text.strip())
 
 

@@ -90,5 +90,13 @@ async def earned_moments(session: AsyncSession, user_id: int, start: datetime, e
     return list(await session.scalars(query))
 
 
+async def earned_moments_of_org(session: AsyncSession, org_id: int, start: datetime) -> list[tuple[int, datetime]]:
+    """(person, when) of everyone's own work in the org since `start` (`podium rebuild` finds streaks from it)."""
+    query = select(PointsEntry.user_id, PointsEntry.occurred_at).where(
+        PointsEntry.org_id == org_id, PointsEntry.occurred_at >= start, PointsEntry.points > 0, PointsEntry.rule_kind.not_in(NOT_OWN_WORK),
+    )
+    return [(int(user_id), at) for user_id, at in await session.execute(query)]
+
+
 async def lifetime_total(session: AsyncSession, user_id: int) -> int:
     return int(await session.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0)).where(PointsEntry.user_id == user_id)) or 0)

@@ -43,6 +43,7 @@ _FIELDS = {
     "externalId": "external_id", "title": "title", "amount": "amount", "won_at": "won_at", "lost_at": "lost_at", "createdAt": "created_at",
     "steps": "stage_history", "closeReason": "close_reason", "lines.0.quantity": "quantity", "lines.0.unitPrice": "unit_price",
 }
+_PIECES = re.compile(r"[;；\n]+")
 _PIECE = re.compile(r"^(.*?)[\s@:：]+(\d{4}\s*[-/.年].*)$")
 
 
@@ -118,7 +119,7 @@ class Deals(Kind):
         source = known.lead_source(problems, "leadSource", v.get("lead_source") or "")
         customer = _customer(customers, v, row, extra)
         steps = []
-        for piece in re.split(r"[;；\n]+", v.get("stage_history") or ""):
+        for piece in _PIECES.split(v.get("stage_history") or ""):
             if not piece.strip():
                 continue
             parts = _PIECE.match(piece.strip())
@@ -157,7 +158,7 @@ class Deals(Kind):
 
     async def apply(self, session: AsyncSession, items: list[Item], state: ApplyState) -> list[dict[str, Any]]:
         shapes = {it.plan.changes["key"]: history.load(it.plan.changes["shape"]) for it in items if it.plan.outcome in (Outcome.CREATED, Outcome.UPDATED)}
-        teams = {history.load(it.plan.changes["shape"]).owner_id: it.plan.changes["team"] for it in items if it.plan.changes}
+        teams = {it.plan.changes["shape"]["owner_id"]: it.plan.changes["team"] for it in items if it.plan.changes}
         outcomes = {it.plan.changes["key"]: it.plan.outcome.value for it in items if it.plan.changes}
         existing = await history.stored(session, state.org_id, [k for k, o in outcomes.items() if o == history.UPDATED])
         stages = {s.id: s for s in await session.scalars(select(Stage).where(Stage.org_id == state.org_id))}
