@@ -17,14 +17,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.customers_models import ActivityDay, CustomerMonth, CustomerSignal, PersonDay, ProductMonth
 from podium.core.env import Env
-from podium.core.events import DomainEvent, transaction
+from podium.core.events import transaction
 from podium.customers.events import CustomersMerged
-from podium.customers import manage as customer_records
 from podium.orgs import people as org_people
 from podium.orgs import service as orgs
 from podium.pipeline import customers as pipeline_customers
@@ -190,11 +189,20 @@ async def recompute_people(session: AsyncSession, org_id: int, user_ids: Iterabl
             await session.execute(insert(table), rows[start:start + BATCH])
 
 
+async def _with_rollups(session: AsyncSession, org_id: int) -> list[int]:
+    found: set[int] = set()
+    for table in (CustomerMonth, ProductMonth, CustomerSignal):
+        found.update(await session.scalars(select(table.customer_id).where(table.org_id == org_id).distinct()))
+    return sorted(found)
+
+
 async def rebuild_org(env: Env, org_id: int) -> int:
     """Every customer's and person's rollups of an org from the source tables; the number of customers."""
     async with env.db() as session:
         zone = await orgs.org_time_zone(session, org_id)
-        customer_ids = await customer_records.ids_of_org(session, org_id)
+        # Only customers with deals can have figures, and those with figures now may have lost them (an undone
+        # import): a customers-only import of 100,000 rows re-derives nobody.
+        customer_ids = sorted(set(await pipeline_rows.customers_with_deals(session, org_id)) | set(await _with_rollups(session, org_id)))
     # The people of the org, active or not: their history counts.
     people = sorted(await org_people.directory(env, org_id))
     for chunk in _chunks(customer_ids):

@@ -17,6 +17,11 @@ from podium.pipeline.models import Activity, Deal, DealLine, Order, Payment, Pro
 WON = "won"
 
 
+async def customers_with_deals(session: AsyncSession, org_id: int) -> list[int]:
+    """The org's customers that have any deal (only they can have revenue, orders or collections)."""
+    return list(await session.scalars(select(Deal.customer_id).where(Deal.org_id == org_id).distinct()))
+
+
 async def won_deals_of(session: AsyncSession, customer_ids: list[int]) -> list[tuple[int, Decimal, Decimal | None, datetime]]:
     """(customer, amount, margin, closed at) of every won deal (reversed ones are no longer won)."""
     rows = await session.execute(
