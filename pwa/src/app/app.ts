@@ -30,6 +30,7 @@ const ROUTES: Record<string, Route> = {
   '/deals/team': { load: () => import('@/features/team-pipeline/team-pipeline').then((m) => m.teamPipelineScreen), auth: true, chrome: 'app', tab: 'deals' },
   '/settings/stages': { load: () => import('@/features/pipeline/stages').then((m) => m.stagesScreen), auth: true, chrome: 'app', tab: 'deals' },
   '/settings/notifications': { load: () => import('@/features/notifications/notifications').then((m) => m.notificationsScreen), auth: true, chrome: 'app', tab: 'home' },
+  '/analytics': { load: () => import('@/features/analytics/analytics').then((m) => m.analyticsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/team': { load: () => import('@/features/targets/team').then((m) => m.teamScreen), auth: true, chrome: 'app', tab: 'team' },
   '/customers': { load: () => import('@/features/customers/list').then((m) => m.customersScreen), auth: true, chrome: 'app', tab: 'team' },
   '/customers/new': { load: () => import('@/features/customers/form').then((m) => m.customerFormScreen), auth: true, chrome: 'app', tab: 'team' },

@@ -25,6 +25,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     id: 'sales',
     label: 'nav.group.sales',
     items: [
+      { id: 'analytics', href: '/analytics', label: 'nav.item.analytics' },
       { id: 'team-pipeline', href: '/deals/team', label: 'nav.item.teamPipeline' },
       { id: 'customers', href: '/customers', label: 'nav.item.customers' },
       { id: 'visits-review', href: '/visits/review', label: 'nav.item.visitsReview' },

@@ -23,6 +23,7 @@ import { orgEn } from '@/i18n/org';
 import { customersEn } from '@/i18n/customers';
 import { accessEn } from '@/i18n/access';
 import { importsEn } from '@/i18n/imports';
+import { analyticsEn } from '@/i18n/analytics';
 
 export const en = {
   ...accountsEn,
@@ -31,6 +32,7 @@ export const en = {
   ...orgEn,
   ...customersEn,
   ...importsEn,
+  ...analyticsEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,

@@ -21,6 +21,7 @@ import { tvZhCN } from '@/i18n/tv';
 import { customersZhCN } from '@/i18n/customers';
 import { accessZhCN } from '@/i18n/access';
 import { importsZhCN } from '@/i18n/imports';
+import { analyticsZhCN } from '@/i18n/analytics';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
@@ -30,6 +31,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...orgZhCN,
   ...customersZhCN,
   ...importsZhCN,
+  ...analyticsZhCN,
   ...earningsZh,
   ...compensationZh,
   ...mapZhCN,
