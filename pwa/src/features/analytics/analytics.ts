@@ -16,6 +16,7 @@ import {
   velocityOption,
 } from '@/features/analytics/chart-options';
 import type { Chart } from '@/features/analytics/charts';
+import { crumbs, drill, periodBar, sectionTabs } from '@/features/analytics/frame';
 import type { EChartsCoreOption } from 'echarts/core';
 import {
   ANALYTICS_DETAIL_QUERY,
@@ -119,6 +120,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   const rate = (value: number | null, digits = 0) => formatRate(value, getLocale(), digits);
   const nodeVar = (s: State): NodeRef | null => s.place.node;
   const resolvedNode = (s: State): NodeRef | null => s.node ?? s.place.node;
+  const nodeHref = (s: State) => (n: NodeRef) => analyticsHref(n, s.place.period, s.place.basis);
   const periodLabel = (s: State) => s.results?.period.label ?? s.place.period ?? '';
 
   // ------------------------------------------------------------ loading
@@ -311,47 +313,6 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   };
 
   // ------------------------------------------------------------ pieces
-
-  const crumbs = (s: State) => {
-    const n = s.node;
-    if (!n || !n.path.length) return nothing;
-    const link = (x: AnalyticsNodeBase) => html`<a href=${analyticsHref({ kind: x.kind, id: x.id }, s.place.period, s.place.basis)} data-testid="an-crumb">${x.label}</a>`;
-    return html`<nav class="an-crumbs" aria-label=${t('an.path')} data-testid="an-crumbs">
-      <ol>
-        ${n.path.map((x) => html`<li>${link(x)}</li>`)}
-        <li aria-current="page"><span data-testid="an-current" data-kind=${n.kind} data-id=${n.id}>${n.label}</span></li>
-      </ol>
-    </nav>`;
-  };
-
-  const periodBar = (s: State, view: View<State>) => {
-    const key = s.place.period;
-    const future = s.results ? new Date(s.results.period.end).getTime() > Date.now() : false;
-    return html`<div class="an-periods" data-testid="an-period">
-      <div class="segmented an-grains" role="tablist" aria-label=${t('an.grain')}>
-        ${GRAINS.map((g) => html`<button type="button" role="tab" class="seg-option" aria-selected=${s.grain === g ? 'true' : 'false'}
-          data-testid=${`an-grain-${g.toLowerCase()}`} ?disabled=${!key}
-          @click=${() => key && g !== s.grain && goTo(view, switchGrain(key, g, s.fiscalStart))}>${t(`an.grain.${g}` as MessageKey)}</button>`)}
-      </div>
-      <div class="an-stepper">
-        <button type="button" class="btn btn-ghost btn-small an-step" data-testid="an-prev" aria-label=${t('an.prevPeriod')} title=${t('an.prevPeriod')}
-          ?disabled=${!key} @click=${() => key && goTo(view, stepPeriod(key, -1))}>‹</button>
-        <strong class="an-period-label" data-testid="an-period-label" data-key=${key ?? ''}>${periodLabel(s)}</strong>
-        <button type="button" class="btn btn-ghost btn-small an-step" data-testid="an-next" aria-label=${t('an.nextPeriod')} title=${t('an.nextPeriod')}
-          ?disabled=${!key || future} @click=${() => key && goTo(view, stepPeriod(key, 1))}>›</button>
-      </div>
-    </div>`;
-  };
-
-  const drill = (s: State) => {
-    const units = (s.node?.children ?? []).filter((c) => c.kind !== 'USER');
-    if (!units.length) return nothing;
-    return html`<nav class="an-drill" aria-label=${t('an.drill')} data-testid="an-children">
-      <span class="an-drill-label">${t('an.drill')}</span>
-      ${units.map((c) => html`<a class="an-chip" href=${analyticsHref({ kind: c.kind, id: c.id }, s.place.period, s.place.basis)}
-        data-testid="an-child" data-kind=${c.kind} data-id=${c.id}>${c.label}</a>`)}
-    </nav>`;
-  };
 
   const figure = (spec: TileSpec, value: string | number | null, compact = false): string => {
     if (value === null) return '—';
@@ -598,12 +559,16 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
       data-node=${s.node ? nodeParam(s.node) : ''} data-period=${s.place.period ?? ''}>
       <header class="page-head an-head">
         <div class="an-title">
-          ${crumbs(s)}
+          ${sectionTabs('pipeline', s.place)}
+          ${crumbs(s.node, nodeHref(s))}
           <h1 class="page-title">${s.node ? s.node.label : t('an.title')}</h1>
           ${c ? html`<p class="page-sub an-compared">${t('an.compared', { previous: c.previousPeriod.label, lastYear: c.lastYearPeriod.label })}
             ${s.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(s.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
         </div>
-        ${periodBar(s, view)}
+        ${periodBar({
+          key: s.place.period, grain: s.grain, label: periodLabel(s), fiscalStart: s.fiscalStart, goTo: (p) => goTo(view, p),
+          future: s.results ? new Date(s.results.period.end).getTime() > Date.now() : false,
+        })}
       </header>
       ${s.error
         ? html`<div class="card an-error" role="alert" data-testid="an-error">
@@ -614,7 +579,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
             </div>
           </div>`
         : html`
-          ${drill(s)}
+          ${drill(s.node, nodeHref(s))}
           ${tiles(s)}
           ${s.detailError ? html`<p class="form-error" role="alert">${s.detailError}</p>` : nothing}
           ${s.chartsFailed ? html`<p class="form-error" role="status">${t('an.chartsFailed')}</p>` : nothing}
