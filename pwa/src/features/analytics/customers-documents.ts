@@ -161,7 +161,7 @@ const BEHAVIOUR_ROW = `node { ${ORG_NODE} } figures { ${FIGURES} } verifiedShare
 
 // Everything of the section but the contribution (which has its own switch) in one round trip.
 export const CUSTOMERS_OVERVIEW_QUERY = `
-query AnalyticsCustomersOverview($node: NodeInput, $period: String, $first: Int!) {
+query AnalyticsCustomersOverview($node: NodeInput, $period: String, $first: Int!, $churnFirst: Int!) {
   analyticsNode(node: $node) { ${NODE} path { ${NODE} } children { ${NODE} } }
   analyticsResults(node: $node, period: $period) { period { ${PERIOD} } previousPeriod { ${PERIOD} } lastYearPeriod { ${PERIOD} } }
   analyticsCustomers(node: $node, period: $period, first: $first) {
@@ -169,7 +169,7 @@ query AnalyticsCustomersOverview($node: NodeInput, $period: String, $first: Int!
     tiers { ${TIERS} } scores { dimension score customers }
     items { customerId name revenue deals lastWonAt recencyDays recency frequency monetary tier } hasMore
   }
-  analyticsChurnRisk(node: $node, first: $first) { ${CHURN} }
+  analyticsChurnRisk(node: $node, first: $churnFirst) { ${CHURN} }
   analyticsSaturation(node: $node, period: $period) {
     items { node { ${ORG_NODE} } customers buying customersPotential revenue previous lastYear potential periodPotential penetration }
   }

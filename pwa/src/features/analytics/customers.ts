@@ -68,6 +68,8 @@ import { dataTable, exportHref, tableState, type Column, type ExportFormat, type
 import { mount, type View } from '@/ui/view';
 
 const PAGE = 50;
+// The churn list opens with its most valuable ten (a long list buries the sections below); more on request.
+const CHURN_FIRST = 10;
 const DETAIL_DELAY_MS = 1500;
 const NARROW = '(max-width: 767px)';
 
@@ -137,7 +139,7 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
     const s = view.state;
     view.update({ loading: !s.periods, error: null });
     try {
-      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: PAGE });
+      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: PAGE, churnFirst: CHURN_FIRST });
       if (!alive || mine !== generation) return;
       const key = data.analyticsResults.period.key;
       const place = { ...view.state.place, period: key };
@@ -306,7 +308,6 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
       ${deltaChip(kind, now, ly, t('an.vsLastYear'), p.lastYearPeriod.label, fmt(ly))}
     </p>`;
     const count = (x: string | number) => formatNumber(Number(x));
-    const atRiskWorth = churn ? churn.items.reduce((sum, c) => sum + Number(c.lifetimeRevenue), 0) : 0;
     return html`<div class="an-tiles an-cu-tiles" data-testid="an-cu-tiles" aria-live="polite">
       ${tile('revenue', s.narrow ? money(v.revenue, true) : whole(v.revenue), v.revenue, nothing,
         deltas('money', v.revenue, v.previousRevenue, v.lastYearRevenue, (x) => whole(String(x))), money(v.revenue))}
@@ -315,7 +316,7 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
         deltas('count', v.buying, v.previousBuying, v.lastYearBuying, count))}
       ${tile('customers', formatNumber(v.customers), String(v.customers), nothing)}
       ${tile('atRisk', churn ? formatNumber(churn.total) : '—', churn ? String(churn.total) : '',
-        churn && churn.total ? html`<p class="an-tile-foot">${t('an.cu.atRiskFoot', { amount: money(atRiskWorth, true) })}${churn.hasMore ? '+' : ''}</p>` : nothing)}
+        churn ? html`<p class="an-tile-foot">${t('an.cu.buyingShare', { share: rate(ratio(churn.total, v.customers)), count: formatNumber(v.customers) })}</p>` : nothing)}
     </div>`;
   };
 
