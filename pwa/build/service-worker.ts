@@ -3,8 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin, type ResolvedConfig } from 'vite';
 
-/** Files the app shell never needs offline (the worker itself, maps, stray OS files). */
-const SKIP = [/^sw\.js$/, /\.map$/, /(^|\/)\.DS_Store$/];
+/**
+ * Files the app shell never needs offline (the worker itself, maps, stray OS files), and the cockpit's chart
+ * library (ECharts, about 185 kB gzip): the cockpit's figures need the network anyway, so no phone downloads
+ * it before someone opens /analytics (features/analytics/cockpit-charts.ts is its only module).
+ */
+const SKIP = [/^sw\.js$/, /\.map$/, /(^|\/)\.DS_Store$/, /^assets\/cockpit-charts-[\w-]+\.js$/];
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

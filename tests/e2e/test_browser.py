@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -27,14 +28,23 @@ async def browser() -> AsyncIterator[Browser]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true needs chromium at {CHROMIUM} (make test installs Debian's package)")
         pytest.skip(f"no chromium at {CHROMIUM}")
+    async with chromium() as launched:
+        yield launched
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's chromium, as every browser test drives it (a module that shares one browser opens it itself)."""
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
+        launched = await playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"],
         )
-        yield browser
-        await browser.close()
+        try:
+            yield launched
+        finally:
+            await launched.close()
 
 
 async def _login(page: Page, base: str, email: str, next_path: str = "/") -> None:

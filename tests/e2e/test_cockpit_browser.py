@@ -10,6 +10,7 @@ one in needs assessment for 40 days: all three are stalled. One deal of Rita's w
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from podium.core.env import Env
 from podium.core.events import transaction
@@ -28,7 +29,7 @@ from podium.orgs import service as orgs
 from podium.orgs.models import Team
 from podium.pipeline import service as pipeline
 from tests.conftest import Server, open_stack, start_server, stop_server
-from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login
+from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login, chromium
 from tests.pipeline.test_deals import move, open_deal, stage_ids
 from tests.support import PASSWORD, GraphQLClient, World, make_world
 
@@ -50,14 +51,8 @@ class Cockpit:
 async def browser() -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM}")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
+    async with chromium() as launched:
         yield launched
-        await launched.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
@@ -121,7 +116,7 @@ async def test_a_manager_drills_from_the_team_to_a_unit_s_stalled_deals_and_open
     await _login(page, cockpit.server.url, cockpit.world.manager.email, "/analytics")
     cockpit_page = page.get_by_test_id("analytics")
     await expect(cockpit_page).to_be_visible()
-    await expect(page.get_by_test_id("an-current")).to_have_text("Team A")  # a manager's top is their team
+    await expect(page.get_by_test_id("an-node")).to_have_text("Team A")  # a manager's top is their team
     await expect(page.get_by_test_id("an-tile-won")).to_have_attribute("data-value", "1")
     await expect(page.get_by_test_id("an-stalled")).to_have_attribute("data-total", "3")
     await expect(page.get_by_test_id("an-breakdown-row")).to_have_count(3)  # Team A North, Rita, Rob
@@ -129,22 +124,36 @@ async def test_a_manager_drills_from_the_team_to_a_unit_s_stalled_deals_and_open
     await page.screenshot(path=str(SHOTS / f"cockpit-team-{cockpit.stack}.png"), full_page=True)
 
     await page.get_by_test_id("an-child").filter(has_text="Team A North").click()
-    await expect(page.get_by_test_id("an-current")).to_have_text("Team A North")
+    await expect(page.get_by_test_id("an-node")).to_have_text("Team A North")
     await expect(page.get_by_test_id("an-crumb")).to_have_text(["Team A"])
     assert f"node=team%3A{cockpit.north_id}" in page.url
     rows = page.get_by_test_id("an-stalled-row")
     await expect(rows).to_have_count(2)
     await expect(rows.first).to_contain_text("North crane")  # the longest stay first
     await expect(rows.first).to_contain_text("Nina North")
-    csv = page.get_by_test_id("an-stalled").get_by_test_id("dt-export-csv")
-    assert f"node=team%3A{cockpit.north_id}" in (await csv.get_attribute("href") or "")
+    for table in ("an-stalled", "an-breakdown", "an-sources"):  # each table's export, for this node, with the session
+        href = await page.get_by_test_id(table).get_by_test_id("dt-export-csv").get_attribute("href") or ""
+        assert f"node=team%3A{cockpit.north_id}" in href, href
+        response = await page.request.get(cockpit.server.url + href)
+        assert response.status == 200, (href, response.status)
+        if table == "an-stalled":
+            assert "North crane" in await response.text() and "Harbour conveyor" not in await response.text()
 
     await rows.first.click()
     await expect(page.get_by_test_id("deal-page")).to_be_visible()
     assert "/deals/" in page.url
     await expect(page.locator("h1").first).to_contain_text("North crane")
     await page.go_back()
-    await expect(page.get_by_test_id("an-current")).to_have_text("Team A North")
+    await expect(page.get_by_test_id("an-node")).to_have_text("Team A North")
+
+    month = await page.get_by_test_id("an-period-label").get_attribute("data-key") or ""
+    await page.get_by_test_id("an-prev").click()  # the month before, then the quarter holding it
+    await expect(page.get_by_test_id("analytics")).not_to_have_attribute("data-period", month)
+    await expect(page.get_by_test_id("an-period-label")).to_have_attribute("data-key", re.compile(r"^\d{4}-\d{2}$"))
+    await page.get_by_test_id("an-grain-quarter").click()
+    await expect(page.get_by_test_id("an-period-label")).to_have_attribute("data-key", re.compile(r"^FY\d{4}-Q[1-4]$"))
+    assert "period=FY" in page.url
+    await expect(page.get_by_test_id("an-stalled-row")).to_have_count(2)  # stalled is about now, whatever the period
     await context.close()
 
 

@@ -70,7 +70,7 @@ async def test_a_manager_opens_a_customer_at_risk_and_switches_contribution_to_p
     await page.get_by_test_id("an-section-customers").click()  # the cockpit's tab, same node and period
     section = page.get_by_test_id("analytics-customers")
     await expect(section).to_be_visible()
-    await expect(page.get_by_test_id("an-current")).to_have_count(0)  # a manager's top is their team: no breadcrumb
+    await expect(page.get_by_test_id("an-node")).to_have_text("Team A")  # a manager's top is their team
     await page.goto(f"{company.server.url}/analytics/customers?period=2026-11")
     await expect(section).to_have_attribute("data-period", "2026-11")
 

@@ -15,7 +15,7 @@ import {
   funnelOption,
   velocityOption,
 } from '@/features/analytics/chart-options';
-import type { Chart } from '@/features/analytics/charts';
+import type { Chart } from '@/features/analytics/cockpit-charts';
 import { crumbs, drill, periodBar, sectionTabs } from '@/features/analytics/frame';
 import type { EChartsCoreOption } from 'echarts/core';
 import {
@@ -26,7 +26,6 @@ import {
   ANALYTICS_SUBSCRIPTION,
   FISCAL_QUARTER_QUERY,
   type AnalyticsNode,
-  type AnalyticsNodeBase,
   type Funnel,
   type FunnelBasis,
   type FunnelStep,
@@ -46,14 +45,11 @@ import {
   fiscalStartFrom,
   formatDelta,
   formatRate,
-  GRAINS,
   grainOf,
   nodeParam,
   paceClass,
   readParams,
   roundDays,
-  stepPeriod,
-  switchGrain,
   targetShare,
   TILES,
   writeParams,
@@ -235,13 +231,13 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
 
   // ------------------------------------------------------------ charts
 
-  let charts: typeof import('@/features/analytics/charts') | null = null;
+  let charts: typeof import('@/features/analytics/cockpit-charts') | null = null;
   const drawn = new Map<ChartKey, { el: HTMLElement; chart: Chart; input: unknown[] }>();
 
   const loadCharts = async (view: View<State>) => {
     if (charts) return;
     try {
-      charts = await import('@/features/analytics/charts');
+      charts = await import('@/features/analytics/cockpit-charts');
       if (alive) syncCharts(view.state);
     } catch {
       if (alive) view.update({ chartsFailed: true });
@@ -406,9 +402,9 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
           <h2 class="card-title">${t('an.funnel')}</h2>
           <p class="an-card-sub">${t(`an.basisHint.${s.place.basis}` as MessageKey)}</p>
         </div>
-        <div class="an-toggle" role="group" aria-label=${t('an.basis')}>
-          ${(['FLOW', 'COHORT'] as const).map((b) => html`<button type="button" class="btn btn-small ${s.place.basis === b ? 'is-on' : 'btn-ghost'}"
-            aria-pressed=${s.place.basis === b ? 'true' : 'false'} data-testid=${`an-basis-${b.toLowerCase()}`}
+        <div class="segmented an-basis" role="tablist" aria-label=${t('an.basis')}>
+          ${(['FLOW', 'COHORT'] as const).map((b) => html`<button type="button" role="tab" class="seg-option"
+            aria-selected=${s.place.basis === b ? 'true' : 'false'} data-testid=${`an-basis-${b.toLowerCase()}`}
             @click=${() => setBasis(view, b)}>${t(`an.basis.${b}` as MessageKey)}</button>`)}
         </div>
       </header>
@@ -561,7 +557,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
         <div class="an-title">
           ${sectionTabs('pipeline', s.place)}
           ${crumbs(s.node, nodeHref(s))}
-          <h1 class="page-title">${s.node ? s.node.label : t('an.title')}</h1>
+          <h1 class="page-title" data-testid="an-node" data-kind=${s.node?.kind ?? ''} data-id=${s.node?.id ?? ''}>${s.node ? s.node.label : t('an.title')}</h1>
           ${c ? html`<p class="page-sub an-compared">${t('an.compared', { previous: c.previousPeriod.label, lastYear: c.lastYearPeriod.label })}
             ${s.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(s.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
         </div>

@@ -11,7 +11,7 @@ import { replaceParams } from '@/app/router';
 import type { Screen } from '@/app/screen';
 import { whenLocaleSaved } from '@/app/session';
 import { paretoHeight, paretoOption } from '@/features/analytics/chart-options';
-import type { Chart } from '@/features/analytics/charts';
+import type { Chart } from '@/features/analytics/cockpit-charts';
 import {
   CHURN_QUERY,
   CONTRIBUTION_QUERY,
@@ -224,13 +224,13 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
 
   // ------------------------------------------------------------ the chart
 
-  let charts: typeof import('@/features/analytics/charts') | null = null;
+  let charts: typeof import('@/features/analytics/cockpit-charts') | null = null;
   let drawn: { el: HTMLElement; chart: Chart; input: unknown[] } | null = null;
 
   const loadCharts = async (view: View<State>) => {
     if (charts) return;
     try {
-      charts = await import('@/features/analytics/charts');
+      charts = await import('@/features/analytics/cockpit-charts');
       if (alive) syncChart(view.state);
     } catch {
       if (alive) view.update({ chartsFailed: true });
@@ -552,7 +552,7 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
         <div class="an-title">
           ${sectionTabs('customers', s.place)}
           ${crumbs(s.node, nodeHref(s))}
-          <h1 class="page-title">${s.node ? s.node.label : t('an.title')}</h1>
+          <h1 class="page-title" data-testid="an-node" data-kind=${s.node?.kind ?? ''} data-id=${s.node?.id ?? ''}>${s.node ? s.node.label : t('an.title')}</h1>
           ${s.periods ? html`<p class="page-sub an-compared">${t('an.compared', { previous: s.periods.previousPeriod.label, lastYear: s.periods.lastYearPeriod.label })}
             ${s.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(s.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
         </div>

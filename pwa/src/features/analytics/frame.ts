@@ -20,7 +20,7 @@ export const crumbs = (node: AnalyticsNode | null, href: (n: NodeRef) => string)
   return html`<nav class="an-crumbs" aria-label=${t('an.path')} data-testid="an-crumbs">
     <ol>
       ${node.path.map((x) => html`<li>${link(x)}</li>`)}
-      <li aria-current="page"><span data-testid="an-current" data-kind=${node.kind} data-id=${node.id}>${node.label}</span></li>
+      <li aria-current="page">${node.label}</li>
     </ol>
   </nav>`;
 };
