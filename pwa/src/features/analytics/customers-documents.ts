@@ -161,10 +161,10 @@ const BEHAVIOUR_ROW = `node { ${ORG_NODE} } figures { ${FIGURES} } verifiedShare
 
 // Everything of the section but the contribution (which has its own switch) in one round trip.
 export const CUSTOMERS_OVERVIEW_QUERY = `
-query AnalyticsCustomersOverview($node: NodeInput, $period: String, $first: Int!, $churnFirst: Int!) {
+query AnalyticsCustomersOverview($node: NodeInput, $period: String, $first: Int!, $churnFirst: Int!, $valueFirst: Int!) {
   analyticsNode(node: $node) { ${NODE} path { ${NODE} } children { ${NODE} } }
   analyticsResults(node: $node, period: $period) { period { ${PERIOD} } previousPeriod { ${PERIOD} } lastYearPeriod { ${PERIOD} } }
-  analyticsCustomers(node: $node, period: $period, first: $first) {
+  analyticsCustomers(node: $node, period: $period, first: $valueFirst) {
     customers buying revenue previousBuying previousRevenue lastYearBuying lastYearRevenue
     tiers { ${TIERS} } scores { dimension score customers }
     items { customerId name revenue deals lastWonAt recencyDays recency frequency monetary tier } hasMore

@@ -70,6 +70,8 @@ import { mount, type View } from '@/ui/view';
 const PAGE = 50;
 // The churn list opens with its most valuable ten (a long list buries the sections below); more on request.
 const CHURN_FIRST = 10;
+// Customers' value lists its ten best (the grid above counts them all; the export lists every one).
+const VALUE_FIRST = 10;
 const DETAIL_DELAY_MS = 1500;
 const NARROW = '(max-width: 767px)';
 
@@ -139,7 +141,7 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
     const s = view.state;
     view.update({ loading: !s.periods, error: null });
     try {
-      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: PAGE, churnFirst: CHURN_FIRST });
+      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: PAGE, churnFirst: CHURN_FIRST, valueFirst: VALUE_FIRST });
       if (!alive || mine !== generation) return;
       const key = data.analyticsResults.period.key;
       const place = { ...view.state.place, period: key };
