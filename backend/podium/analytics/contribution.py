@@ -90,6 +90,17 @@ def tiers_of(ranked: list[tuple[str, Decimal]]) -> dict[str, Tier]:
     return tiers
 
 
+def tier_sums(ranked: list[tuple[str, Decimal]], tiers: dict[str, Tier]) -> list[TierSum]:
+    """Items and revenue per tier, in one pass."""
+    total = sum((v for _, v in ranked), ZERO)
+    items = dict.fromkeys(Tier, 0)
+    revenue = dict.fromkeys(Tier, ZERO)
+    for key, value in ranked:
+        items[tiers[key]] += 1
+        revenue[tiers[key]] += value
+    return [TierSum(t, items[t], revenue[t], ratio(revenue[t], total)) for t in Tier]
+
+
 async def _by_customer(session: AsyncSession, asked: Asked, period: FiscalPeriod, only: list[int] | None = None) -> dict[str, Decimal]:
     return {f"customer:{cid}": revenue for cid, (revenue, _, _) in (await customer_revenue(session, asked, period, only)).items()}
 
@@ -199,10 +210,7 @@ async def contribution(env: Env, viewer: Viewer, node: Node | None, period_key: 
                 previous=previous.get(key, ZERO), last_year=last_year.get(key, ZERO), quantity=quantity.get(key),
             ))
     a_items = sum(1 for t in tiers.values() if t is Tier.A)
-    sums = [
-        TierSum(t, sum(1 for k, _ in ranked if tiers[k] is t), s := sum((v for k, v in ranked if tiers[k] is t), ZERO), ratio(s, total))
-        for t in Tier
-    ]
+    sums = tier_sums(ranked, tiers)
     return Contribution(
         asked, by, total, previous_total, last_year_total, len(ranked),
         ratio(a_items, len(ranked)) if total else None, sums, items, len(ranked) > offset + first,

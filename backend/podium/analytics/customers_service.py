@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.analytics.contribution import Tier, TierSum, region_units, tiers_of
+from podium.analytics.contribution import Tier, TierSum, region_units, tier_sums, tiers_of
 from podium.analytics.customers_common import Asked, ask, buying_total, check_page, customer_revenue, owner_revenue, ratio
 from podium.analytics.customers_models import CustomerMonth, CustomerSignal
 from podium.core.env import Env
@@ -100,23 +101,19 @@ async def customer_value(env: Env, viewer: Viewer, node: Node | None, period_key
     r = quintile_scores(recency_days, lower_is_better=True)  # type: ignore[arg-type]
     f = quintile_scores({cid: v[1] for cid, v in current.items()})
     m = quintile_scores({cid: v[0] for cid, v in current.items()})
-    tiers = tiers_of([(str(cid), revenue) for cid, revenue in ranked])
+    keyed = [(str(cid), revenue) for cid, revenue in ranked]
+    tiers = tiers_of(keyed)
     total = sum((v for _, v in ranked), ZERO)
-    tier_sums = [
-        TierSum(t, sum(1 for c, _ in ranked if tiers[str(c)] is t), s := sum((v for c, v in ranked if tiers[str(c)] is t), ZERO), ratio(s, total))
-        for t in Tier
-    ]
-    scores = [
-        ScoreCount(dim, score, sum(1 for s in found.values() if s == score))
-        for dim, found in ((Dimension.RECENCY, r), (Dimension.FREQUENCY, f), (Dimension.MONETARY, m)) for score in range(1, SCORES + 1)
-    ]
+    sums = tier_sums(keyed, tiers)
+    counted = {dim: Counter(found.values()) for dim, found in ((Dimension.RECENCY, r), (Dimension.FREQUENCY, f), (Dimension.MONETARY, m))}
+    scores = [ScoreCount(dim, score, counted[dim][score]) for dim in Dimension for score in range(1, SCORES + 1)]
     items = [
         RfmCustomer(cid, names.get(cid, ""), owners.get(cid), current[cid][0], current[cid][1], current[cid][2], recency_days[cid],
                     r[cid], f[cid], m[cid], tiers[str(cid)])
         for cid in page
     ]
     return CustomerValue(
-        asked, owned, len(current), total, *previous, *last_year, tier_sums, scores, items, len(ranked) > offset + first,
+        asked, owned, len(current), total, *previous, *last_year, sums, scores, items, len(ranked) > offset + first,
     )
 
 
