@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from podium.rebuild import rebuild
 from tests.analytics.test_customers_analytics import seed
 from tests.conftest import Server, open_stack, start_server, stop_server
-from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login
+from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login, chromium
 from tests.support import GraphQLClient, World, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -36,14 +36,8 @@ class Company:
 async def browser() -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM}")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
+    async with chromium() as launched:
         yield launched
-        await launched.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])

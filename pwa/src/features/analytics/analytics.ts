@@ -8,7 +8,6 @@ import '@/features/analytics/analytics.css';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { replaceParams } from '@/app/router';
 import type { Screen } from '@/app/screen';
-import { whenLocaleSaved } from '@/app/session';
 import {
   breakdownHeight,
   breakdownOption,
@@ -16,7 +15,7 @@ import {
   velocityOption,
 } from '@/features/analytics/chart-options';
 import type { Chart } from '@/features/analytics/cockpit-charts';
-import { crumbs, drill, periodBar, sectionTabs } from '@/features/analytics/frame';
+import { drill, errorCard, followScreen, pageHead, readFiscalStart } from '@/features/analytics/frame';
 import type { EChartsCoreOption } from 'echarts/core';
 import {
   ANALYTICS_DETAIL_QUERY,
@@ -24,7 +23,6 @@ import {
   ANALYTICS_OVERVIEW_QUERY,
   ANALYTICS_STALLED_QUERY,
   ANALYTICS_SUBSCRIPTION,
-  FISCAL_QUARTER_QUERY,
   type AnalyticsNode,
   type Funnel,
   type FunnelBasis,
@@ -42,7 +40,6 @@ import {
   analyticsHref,
   debounce,
   delta,
-  fiscalStartFrom,
   formatDelta,
   formatRate,
   grainOf,
@@ -60,7 +57,7 @@ import {
 import { request, subscribe } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
-import { formatNumber, formatTime, getLocale, onLocaleChange, t, type MessageKey } from '@/i18n';
+import { formatNumber, getLocale, t, type MessageKey } from '@/i18n';
 import { formatMoney } from '@/ui/money';
 import { dataTable, exportHref, tableState, type Column, type ExportFormat, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
@@ -553,27 +550,16 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     const c = s.results;
     return html`<section class="page an-page" data-testid="analytics" aria-busy=${s.loading ? 'true' : 'false'}
       data-node=${s.node ? nodeParam(s.node) : ''} data-period=${s.place.period ?? ''}>
-      <header class="page-head an-head">
-        <div class="an-title">
-          ${sectionTabs('pipeline', s.place)}
-          ${crumbs(s.node, nodeHref(s))}
-          <h1 class="page-title" data-testid="an-node" data-kind=${s.node?.kind ?? ''} data-id=${s.node?.id ?? ''}>${s.node ? s.node.label : t('an.title')}</h1>
-          ${c ? html`<p class="page-sub an-compared">${t('an.compared', { previous: c.previousPeriod.label, lastYear: c.lastYearPeriod.label })}
-            ${s.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(s.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
-        </div>
-        ${periodBar({
+      ${pageHead({
+        section: 'pipeline', place: s.place, node: s.node, updatedAt: s.updatedAt, href: nodeHref(s),
+        compared: c ? { previous: c.previousPeriod.label, lastYear: c.lastYearPeriod.label } : null,
+        picker: {
           key: s.place.period, grain: s.grain, label: periodLabel(s), fiscalStart: s.fiscalStart, goTo: (p) => goTo(view, p),
-          future: s.results ? new Date(s.results.period.end).getTime() > Date.now() : false,
-        })}
-      </header>
+          future: c ? new Date(c.period.end).getTime() > Date.now() : false,
+        },
+      })}
       ${s.error
-        ? html`<div class="card an-error" role="alert" data-testid="an-error">
-            <p>${s.error}</p>
-            <div class="form-actions">
-              <button type="button" class="btn btn-primary" @click=${() => void loadOverview(view)}>${t('app.retry')}</button>
-              ${s.place.node ? html`<a class="btn btn-ghost" href="/analytics">${t('an.toTop')}</a>` : nothing}
-            </div>
-          </div>`
+        ? errorCard(s.error, 'pipeline', s.place, () => void loadOverview(view))
         : html`
           ${drill(s.node, nodeHref(s))}
           ${tiles(s)}
@@ -603,30 +589,22 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   }, draw);
 
   void loadOverview(view);
-  // The fiscal year's first month, for switching between months, quarters and years.
-  request<{ attainment: { period: { key: string; firstDay: string } } }>(FISCAL_QUARTER_QUERY)
-    .then(({ attainment }) => alive && view.update({ fiscalStart: fiscalStartFrom(attainment.period.key, attainment.period.firstDay) }))
-    .catch(() => {
-      // Calendar quarters then; the API still names whatever period is asked for.
-    });
-
-  const onMedia = () => set(view, { narrow: media.matches });
-  media.addEventListener('change', onMedia);
-  // Stage, node and period names come in the reader's language; ECharts takes its locale at init.
-  const stopLocale = onLocaleChange(() => {
-    disposeCharts();
-    queueMicrotask(() => alive && syncCharts(view.state));
-    void whenLocaleSaved().then(() => {
+  readFiscalStart((fiscalStart) => alive && view.update({ fiscalStart }));
+  const stopFollowing = followScreen(media, () => set(view, { narrow: media.matches }), {
+    before: () => {
+      disposeCharts();
+      queueMicrotask(() => alive && syncCharts(view.state));
+    },
+    after: () => {
       if (alive) void loadOverview(view);
-    });
+    },
   });
 
   return () => {
     alive = false;
     stopLive?.();
     refresh.cancel();
-    stopLocale();
-    media.removeEventListener('change', onMedia);
+    stopFollowing();
     disposeCharts();
     view.stop();
   };

@@ -9,7 +9,6 @@ import '@/features/analytics/customers.css';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { replaceParams } from '@/app/router';
 import type { Screen } from '@/app/screen';
-import { whenLocaleSaved } from '@/app/session';
 import { paretoHeight, paretoOption } from '@/features/analytics/chart-options';
 import type { Chart } from '@/features/analytics/cockpit-charts';
 import {
@@ -42,12 +41,11 @@ import {
   share,
   TIERS,
 } from '@/features/analytics/customers-logic';
-import { ANALYTICS_SUBSCRIPTION, FISCAL_QUARTER_QUERY, type AnalyticsNode, type AnalyticsPeriod, type NodeRef } from '@/features/analytics/documents';
-import { crumbs, drill, periodBar, sectionTabs } from '@/features/analytics/frame';
+import { ANALYTICS_SUBSCRIPTION, type AnalyticsNode, type AnalyticsPeriod, type NodeRef } from '@/features/analytics/documents';
+import { drill, errorCard, followScreen, pageHead, readFiscalStart } from '@/features/analytics/frame';
 import {
   debounce,
   delta,
-  fiscalStartFrom,
   formatDelta,
   formatRate,
   grainOf,
@@ -62,7 +60,7 @@ import {
 import { request, subscribe } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
-import { formatNumber, formatTime, getLocale, onLocaleChange, t, type MessageKey } from '@/i18n';
+import { formatNumber, formatTime, getLocale, t, type MessageKey } from '@/i18n';
 import { formatMoney } from '@/ui/money';
 import { dataTable, exportHref, tableState, type Column, type ExportFormat, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
@@ -550,27 +548,16 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
 
   const draw = (s: State, view: View<State>): TemplateResult => html`<section class="page an-page an-cu-page" data-testid="analytics-customers"
       aria-busy=${s.loading ? 'true' : 'false'} data-node=${s.node ? nodeParam(s.node) : ''} data-period=${s.place.period ?? ''}>
-      <header class="page-head an-head">
-        <div class="an-title">
-          ${sectionTabs('customers', s.place)}
-          ${crumbs(s.node, nodeHref(s))}
-          <h1 class="page-title" data-testid="an-node" data-kind=${s.node?.kind ?? ''} data-id=${s.node?.id ?? ''}>${s.node ? s.node.label : t('an.title')}</h1>
-          ${s.periods ? html`<p class="page-sub an-compared">${t('an.compared', { previous: s.periods.previousPeriod.label, lastYear: s.periods.lastYearPeriod.label })}
-            ${s.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(s.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
-        </div>
-        ${periodBar({
+      ${pageHead({
+        section: 'customers', place: s.place, node: s.node, updatedAt: s.updatedAt, href: nodeHref(s),
+        compared: s.periods ? { previous: s.periods.previousPeriod.label, lastYear: s.periods.lastYearPeriod.label } : null,
+        picker: {
           key: s.place.period, grain: s.grain, label: periodLabel(s), fiscalStart: s.fiscalStart, goTo: (p) => goTo(view, p),
           future: s.periods ? new Date(s.periods.period.end).getTime() > Date.now() : false,
-        })}
-      </header>
+        },
+      })}
       ${s.error
-        ? html`<div class="card an-error" role="alert" data-testid="an-error">
-            <p>${s.error}</p>
-            <div class="form-actions">
-              <button type="button" class="btn btn-primary" @click=${() => void load(view)}>${t('app.retry')}</button>
-              ${s.place.node ? html`<a class="btn btn-ghost" href="/analytics/customers">${t('an.toTop')}</a>` : nothing}
-            </div>
-          </div>`
+        ? errorCard(s.error, 'customers', s.place, () => void load(view))
         : html`
           ${drill(s.node, nodeHref(s))}
           ${tiles(s)}
@@ -597,28 +584,22 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
   }, draw);
 
   void load(view);
-  request<{ attainment: { period: { key: string; firstDay: string } } }>(FISCAL_QUARTER_QUERY)
-    .then(({ attainment }) => alive && view.update({ fiscalStart: fiscalStartFrom(attainment.period.key, attainment.period.firstDay) }))
-    .catch(() => {
-      // Calendar quarters then.
-    });
-
-  const onMedia = () => set(view, { narrow: media.matches });
-  media.addEventListener('change', onMedia);
-  const stopLocale = onLocaleChange(() => {
-    dispose();
-    queueMicrotask(() => alive && syncChart(view.state));
-    void whenLocaleSaved().then(() => {
+  readFiscalStart((fiscalStart) => alive && view.update({ fiscalStart }));
+  const stopFollowing = followScreen(media, () => set(view, { narrow: media.matches }), {
+    before: () => {
+      dispose();
+      queueMicrotask(() => alive && syncChart(view.state));
+    },
+    after: () => {
       if (alive) void load(view);
-    });
+    },
   });
 
   return () => {
     alive = false;
     stopLive?.();
     refresh.cancel();
-    stopLocale();
-    media.removeEventListener('change', onMedia);
+    stopFollowing();
     dispose();
     view.stop();
   };

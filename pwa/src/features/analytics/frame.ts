@@ -2,9 +2,11 @@
 // section tabs, the node's breadcrumb and drill-down chips, and the period picker. Each screen keeps
 // its own state and passes what these need; a link keeps the node and period across sections.
 import { html, nothing } from 'lit-html';
-import type { AnalyticsNode, AnalyticsNodeBase, NodeRef } from '@/features/analytics/documents';
-import { GRAINS, sectionHref, stepPeriod, switchGrain, type Grain, type Place, type Section } from '@/features/analytics/logic';
-import { t, type MessageKey } from '@/i18n';
+import { whenLocaleSaved } from '@/app/session';
+import { FISCAL_QUARTER_QUERY, type AnalyticsNode, type AnalyticsNodeBase, type NodeRef } from '@/features/analytics/documents';
+import { fiscalStartFrom, GRAINS, sectionHref, stepPeriod, switchGrain, type Grain, type Place, type Section } from '@/features/analytics/logic';
+import { request } from '@/graphql/client';
+import { formatTime, onLocaleChange, t, type MessageKey } from '@/i18n';
 
 export const SECTIONS: readonly Section[] = ['pipeline', 'customers'];
 
@@ -63,3 +65,57 @@ export const drill = (node: AnalyticsNode | null, href: (n: NodeRef) => string) 
       data-testid="an-child" data-kind=${c.kind} data-id=${c.id}>${c.label}</a>`)}
   </nav>`;
 };
+
+export interface HeadInput {
+  section: Section;
+  place: Place;
+  node: AnalyticsNode | null;
+  /** The period's comparisons' labels, once known. */
+  compared: { previous: string; lastYear: string } | null;
+  updatedAt: Date | null;
+  href: (n: NodeRef) => string;
+  picker: PeriodPicker;
+}
+
+/** The page head both sections draw: tabs, breadcrumb, the node's name, what it is compared with, live, the period. */
+export const pageHead = (h: HeadInput) => html`<header class="page-head an-head">
+  <div class="an-title">
+    ${sectionTabs(h.section, h.place)}
+    ${crumbs(h.node, h.href)}
+    <h1 class="page-title" data-testid="an-node" data-kind=${h.node?.kind ?? ''} data-id=${h.node?.id ?? ''}>${h.node ? h.node.label : t('an.title')}</h1>
+    ${h.compared ? html`<p class="page-sub an-compared">${t('an.compared', h.compared)}
+      ${h.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(h.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
+  </div>
+  ${periodBar(h.picker)}
+</header>`;
+
+/** A failed read: try again, or back to the top of the tree. */
+export const errorCard = (message: string, section: Section, place: Place, retry: () => void) => html`<div class="card an-error" role="alert" data-testid="an-error">
+  <p>${message}</p>
+  <div class="form-actions">
+    <button type="button" class="btn btn-primary" @click=${retry}>${t('app.retry')}</button>
+    ${place.node ? html`<a class="btn btn-ghost" href=${sectionHref(section, null, null)}>${t('an.toTop')}</a>` : nothing}
+  </div>
+</div>`;
+
+/** The fiscal year's first month (for switching grains) from the attainment's quarter; calendar quarters when unknown. */
+export function readFiscalStart(apply: (month: number) => void): void {
+  request<{ attainment: { period: { key: string; firstDay: string } } }>(FISCAL_QUARTER_QUERY)
+    .then(({ attainment }) => apply(fiscalStartFrom(attainment.period.key, attainment.period.firstDay)))
+    .catch(() => {
+      // Calendar quarters then; the API still names whatever period is asked for.
+    });
+}
+
+/** Follows the phone/desktop switch and the reader's language (names come in it; ECharts takes its locale at init). */
+export function followScreen(media: MediaQueryList, onNarrow: () => void, onLocale: { before: () => void; after: () => void }): () => void {
+  media.addEventListener('change', onNarrow);
+  const stopLocale = onLocaleChange(() => {
+    onLocale.before();
+    void whenLocaleSaved().then(onLocale.after);
+  });
+  return () => {
+    stopLocale();
+    media.removeEventListener('change', onNarrow);
+  };
+}
