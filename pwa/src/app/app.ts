@@ -31,6 +31,7 @@ const ROUTES: Record<string, Route> = {
   '/settings/stages': { load: () => import('@/features/pipeline/stages').then((m) => m.stagesScreen), auth: true, chrome: 'app', tab: 'deals' },
   '/settings/notifications': { load: () => import('@/features/notifications/notifications').then((m) => m.notificationsScreen), auth: true, chrome: 'app', tab: 'home' },
   '/analytics': { load: () => import('@/features/analytics/analytics').then((m) => m.analyticsScreen), auth: true, chrome: 'app', tab: 'team' },
+  '/analytics/customers': { load: () => import('@/features/analytics/customers').then((m) => m.customersAnalyticsScreen), auth: true, chrome: 'app', tab: 'team' },
   '/team': { load: () => import('@/features/targets/team').then((m) => m.teamScreen), auth: true, chrome: 'app', tab: 'team' },
   '/customers': { load: () => import('@/features/customers/list').then((m) => m.customersScreen), auth: true, chrome: 'app', tab: 'team' },
   '/customers/new': { load: () => import('@/features/customers/form').then((m) => m.customerFormScreen), auth: true, chrome: 'app', tab: 'team' },

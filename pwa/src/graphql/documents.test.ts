@@ -21,6 +21,7 @@ import * as org from '@/features/org/documents';
 import * as products from '@/features/products/documents';
 import * as customers from '@/features/customers/documents';
 import * as analytics from '@/features/analytics/documents';
+import * as analyticsCustomers from '@/features/analytics/customers-documents';
 
 // The backend exports the schema to the repository root; the PWA's documents
 // must validate against it (a renamed field fails here, not on a phone).
@@ -28,7 +29,7 @@ const SCHEMA_PATH = fileURLToPath(new URL('../../../schema.graphql', import.meta
 const hasSchema = existsSync(SCHEMA_PATH);
 
 // Every module of documents the app sends, by name.
-const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, webhooks, events, accounts, org, products, customers, analytics };
+const MODULES: Record<string, Record<string, unknown>> = { documents, compensation, map, visit, pipelineSync, tv, rewards, points, notifications, badges, contests, robots, webhooks, events, accounts, org, products, customers, analytics, analyticsCustomers };
 
 describe('GraphQL documents', () => {
   const entries = Object.entries(MODULES).flatMap(([module, exports]) =>

@@ -24,6 +24,7 @@ import { customersEn } from '@/i18n/customers';
 import { accessEn } from '@/i18n/access';
 import { importsEn } from '@/i18n/imports';
 import { analyticsEn } from '@/i18n/analytics';
+import { analyticsCustomersEn } from '@/i18n/analytics-customers';
 
 export const en = {
   ...accountsEn,
@@ -33,6 +34,7 @@ export const en = {
   ...customersEn,
   ...importsEn,
   ...analyticsEn,
+  ...analyticsCustomersEn,
   ...earningsEn,
   ...compensationEn,
   ...mapEn,

@@ -22,6 +22,7 @@ import { customersZhCN } from '@/i18n/customers';
 import { accessZhCN } from '@/i18n/access';
 import { importsZhCN } from '@/i18n/imports';
 import { analyticsZhCN } from '@/i18n/analytics';
+import { analyticsCustomersZhCN } from '@/i18n/analytics-customers';
 
 // Simplified Chinese catalog: the same keys and {placeholders} as en.ts.
 export const zhCN: Record<MessageKey, string> = {
@@ -32,6 +33,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...customersZhCN,
   ...importsZhCN,
   ...analyticsZhCN,
+  ...analyticsCustomersZhCN,
   ...earningsZh,
   ...compensationZh,
   ...mapZhCN,

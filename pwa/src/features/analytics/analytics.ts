@@ -8,7 +8,6 @@ import '@/features/analytics/analytics.css';
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { replaceParams } from '@/app/router';
 import type { Screen } from '@/app/screen';
-import { whenLocaleSaved } from '@/app/session';
 import {
   breakdownHeight,
   breakdownOption,
@@ -16,6 +15,7 @@ import {
   velocityOption,
 } from '@/features/analytics/chart-options';
 import type { Chart } from '@/features/analytics/cockpit-charts';
+import { drill, errorCard, followScreen, pageHead, readFiscalStart } from '@/features/analytics/frame';
 import type { EChartsCoreOption } from 'echarts/core';
 import {
   ANALYTICS_DETAIL_QUERY,
@@ -23,9 +23,7 @@ import {
   ANALYTICS_OVERVIEW_QUERY,
   ANALYTICS_STALLED_QUERY,
   ANALYTICS_SUBSCRIPTION,
-  FISCAL_QUARTER_QUERY,
   type AnalyticsNode,
-  type AnalyticsNodeBase,
   type Funnel,
   type FunnelBasis,
   type FunnelStep,
@@ -42,17 +40,13 @@ import {
   analyticsHref,
   debounce,
   delta,
-  fiscalStartFrom,
   formatDelta,
   formatRate,
-  GRAINS,
   grainOf,
   nodeParam,
   paceClass,
   readParams,
   roundDays,
-  stepPeriod,
-  switchGrain,
   targetShare,
   TILES,
   writeParams,
@@ -63,7 +57,7 @@ import {
 import { request, subscribe } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
-import { formatNumber, formatTime, getLocale, onLocaleChange, t, type MessageKey } from '@/i18n';
+import { formatNumber, getLocale, t, type MessageKey } from '@/i18n';
 import { formatMoney } from '@/ui/money';
 import { dataTable, exportHref, tableState, type Column, type ExportFormat, type TableState } from '@/ui/table';
 import { mount, type View } from '@/ui/view';
@@ -119,6 +113,7 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   const rate = (value: number | null, digits = 0) => formatRate(value, getLocale(), digits);
   const nodeVar = (s: State): NodeRef | null => s.place.node;
   const resolvedNode = (s: State): NodeRef | null => s.node ?? s.place.node;
+  const nodeHref = (s: State) => (n: NodeRef) => analyticsHref(n, s.place.period, s.place.basis);
   const periodLabel = (s: State) => s.results?.period.label ?? s.place.period ?? '';
 
   // ------------------------------------------------------------ loading
@@ -311,47 +306,6 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   };
 
   // ------------------------------------------------------------ pieces
-
-  const crumbs = (s: State) => {
-    const n = s.node;
-    if (!n || !n.path.length) return nothing;
-    const link = (x: AnalyticsNodeBase) => html`<a href=${analyticsHref({ kind: x.kind, id: x.id }, s.place.period, s.place.basis)} data-testid="an-crumb">${x.label}</a>`;
-    return html`<nav class="an-crumbs" aria-label=${t('an.path')} data-testid="an-crumbs">
-      <ol>
-        ${n.path.map((x) => html`<li>${link(x)}</li>`)}
-        <li aria-current="page">${n.label}</li>
-      </ol>
-    </nav>`;
-  };
-
-  const periodBar = (s: State, view: View<State>) => {
-    const key = s.place.period;
-    const future = s.results ? new Date(s.results.period.end).getTime() > Date.now() : false;
-    return html`<div class="an-periods" data-testid="an-period">
-      <div class="segmented an-grains" role="tablist" aria-label=${t('an.grain')}>
-        ${GRAINS.map((g) => html`<button type="button" role="tab" class="seg-option" aria-selected=${s.grain === g ? 'true' : 'false'}
-          data-testid=${`an-grain-${g.toLowerCase()}`} ?disabled=${!key}
-          @click=${() => key && g !== s.grain && goTo(view, switchGrain(key, g, s.fiscalStart))}>${t(`an.grain.${g}` as MessageKey)}</button>`)}
-      </div>
-      <div class="an-stepper">
-        <button type="button" class="btn btn-ghost btn-small an-step" data-testid="an-prev" aria-label=${t('an.prevPeriod')} title=${t('an.prevPeriod')}
-          ?disabled=${!key} @click=${() => key && goTo(view, stepPeriod(key, -1))}>‹</button>
-        <strong class="an-period-label" data-testid="an-period-label" data-key=${key ?? ''}>${periodLabel(s)}</strong>
-        <button type="button" class="btn btn-ghost btn-small an-step" data-testid="an-next" aria-label=${t('an.nextPeriod')} title=${t('an.nextPeriod')}
-          ?disabled=${!key || future} @click=${() => key && goTo(view, stepPeriod(key, 1))}>›</button>
-      </div>
-    </div>`;
-  };
-
-  const drill = (s: State) => {
-    const units = (s.node?.children ?? []).filter((c) => c.kind !== 'USER');
-    if (!units.length) return nothing;
-    return html`<nav class="an-drill" aria-label=${t('an.drill')} data-testid="an-children">
-      <span class="an-drill-label">${t('an.drill')}</span>
-      ${units.map((c) => html`<a class="an-chip" href=${analyticsHref({ kind: c.kind, id: c.id }, s.place.period, s.place.basis)}
-        data-testid="an-child" data-kind=${c.kind} data-id=${c.id}>${c.label}</a>`)}
-    </nav>`;
-  };
 
   const figure = (spec: TileSpec, value: string | number | null, compact = false): string => {
     if (value === null) return '—';
@@ -596,25 +550,18 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     const c = s.results;
     return html`<section class="page an-page" data-testid="analytics" aria-busy=${s.loading ? 'true' : 'false'}
       data-node=${s.node ? nodeParam(s.node) : ''} data-period=${s.place.period ?? ''}>
-      <header class="page-head an-head">
-        <div class="an-title">
-          ${crumbs(s)}
-          <h1 class="page-title" data-testid="an-node" data-kind=${s.node?.kind ?? ''} data-id=${s.node?.id ?? ''}>${s.node ? s.node.label : t('an.title')}</h1>
-          ${c ? html`<p class="page-sub an-compared">${t('an.compared', { previous: c.previousPeriod.label, lastYear: c.lastYearPeriod.label })}
-            ${s.updatedAt ? html`<span class="an-live" data-testid="an-live" title=${t('an.updated', { time: formatTime(s.updatedAt) })}>${t('an.live')}</span>` : nothing}</p>` : nothing}
-        </div>
-        ${periodBar(s, view)}
-      </header>
+      ${pageHead({
+        section: 'pipeline', place: s.place, node: s.node, updatedAt: s.updatedAt, href: nodeHref(s),
+        compared: c ? { previous: c.previousPeriod.label, lastYear: c.lastYearPeriod.label } : null,
+        picker: {
+          key: s.place.period, grain: s.grain, label: periodLabel(s), fiscalStart: s.fiscalStart, goTo: (p) => goTo(view, p),
+          future: c ? new Date(c.period.end).getTime() > Date.now() : false,
+        },
+      })}
       ${s.error
-        ? html`<div class="card an-error" role="alert" data-testid="an-error">
-            <p>${s.error}</p>
-            <div class="form-actions">
-              <button type="button" class="btn btn-primary" @click=${() => void loadOverview(view)}>${t('app.retry')}</button>
-              ${s.place.node ? html`<a class="btn btn-ghost" href="/analytics">${t('an.toTop')}</a>` : nothing}
-            </div>
-          </div>`
+        ? errorCard(s.error, 'pipeline', s.place, () => void loadOverview(view))
         : html`
-          ${drill(s)}
+          ${drill(s.node, nodeHref(s))}
           ${tiles(s)}
           ${s.detailError ? html`<p class="form-error" role="alert">${s.detailError}</p>` : nothing}
           ${s.chartsFailed ? html`<p class="form-error" role="status">${t('an.chartsFailed')}</p>` : nothing}
@@ -642,30 +589,22 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   }, draw);
 
   void loadOverview(view);
-  // The fiscal year's first month, for switching between months, quarters and years.
-  request<{ attainment: { period: { key: string; firstDay: string } } }>(FISCAL_QUARTER_QUERY)
-    .then(({ attainment }) => alive && view.update({ fiscalStart: fiscalStartFrom(attainment.period.key, attainment.period.firstDay) }))
-    .catch(() => {
-      // Calendar quarters then; the API still names whatever period is asked for.
-    });
-
-  const onMedia = () => set(view, { narrow: media.matches });
-  media.addEventListener('change', onMedia);
-  // Stage, node and period names come in the reader's language; ECharts takes its locale at init.
-  const stopLocale = onLocaleChange(() => {
-    disposeCharts();
-    queueMicrotask(() => alive && syncCharts(view.state));
-    void whenLocaleSaved().then(() => {
+  readFiscalStart((fiscalStart) => alive && view.update({ fiscalStart }));
+  const stopFollowing = followScreen(media, () => set(view, { narrow: media.matches }), {
+    before: () => {
+      disposeCharts();
+      queueMicrotask(() => alive && syncCharts(view.state));
+    },
+    after: () => {
       if (alive) void loadOverview(view);
-    });
+    },
   });
 
   return () => {
     alive = false;
     stopLive?.();
     refresh.cancel();
-    stopLocale();
-    media.removeEventListener('change', onMedia);
+    stopFollowing();
     disposeCharts();
     view.stop();
   };

@@ -3,6 +3,7 @@
 // tooltip and a legend are used, which is what charts.ts registers.
 import type { EChartsCoreOption } from 'echarts/core';
 import type { FunnelStep, NodeFigures, StageVelocity } from '@/features/analytics/documents';
+import type { ParetoSeries } from '@/features/analytics/customers-logic';
 
 export interface Palette {
   primary: string;
@@ -136,4 +137,48 @@ export function breakdownOption(rows: readonly NodeFigures[], words: BreakdownWo
 /** A chart's height for its number of categories (horizontal bars grow with the rows). */
 export function breakdownHeight(rows: number, narrow: boolean): number {
   return Math.max(160, Math.min(900, 48 + rows * (narrow ? 30 : 34)));
+}
+
+export interface ParetoWords {
+  revenue: string;
+  cumulative: string;
+}
+
+/** Revenue per ranked item as bars coloured by ABC tier (A the brand colour, B lighter, C grey), and the cumulative share as a line on a 0–100 % axis. */
+export function paretoOption(
+  series: ParetoSeries, words: ParetoWords, money: (n: number) => string, percent: (rate: number) => string, p: Palette = PALETTE, narrow = false,
+): EChartsCoreOption {
+  const tierColour = { A: p.primary, B: p.previous, C: p.lastYear } as const;
+  return {
+    animationDuration: 300,
+    color: [p.primary, p.line],
+    legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 10, textStyle: { color: p.muted, fontSize: narrow ? 11 : 12 } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { ...baseGrid(narrow, narrow ? 8 : 12), bottom: narrow ? 8 : 16 },
+    xAxis: {
+      type: 'category', data: series.labels, axisTick: { show: false }, axisLine: { lineStyle: { color: p.border } },
+      axisLabel: { ...axisText(p, narrow), rotate: series.labels.length > (narrow ? 5 : 10) ? 40 : 0, width: narrow ? 60 : 90 },
+    },
+    yAxis: [
+      { type: 'value', axisLabel: { color: p.muted, formatter: (v: number) => money(v) }, splitLine: { lineStyle: { color: p.border } }, splitNumber: narrow ? 3 : 5 },
+      { type: 'value', min: 0, max: 1, interval: 0.2, axisLabel: { color: p.muted, formatter: (v: number) => percent(v) }, splitLine: { show: false } },
+    ],
+    series: [
+      {
+        name: words.revenue, type: 'bar', barMaxWidth: 28,
+        data: series.revenue.map((value, i) => ({ value, itemStyle: { color: tierColour[series.tiers[i] ?? 'C'], borderRadius: [4, 4, 0, 0] } })),
+        tooltip: { valueFormatter: (v: unknown) => (typeof v === 'number' ? money(v) : '—') },
+      },
+      {
+        name: words.cumulative, type: 'line', yAxisIndex: 1, data: series.cumulative, symbolSize: narrow ? 4 : 6,
+        lineStyle: { color: p.line, width: 2 }, itemStyle: { color: p.line }, connectNulls: true,
+        tooltip: { valueFormatter: (v: unknown) => (typeof v === 'number' ? percent(v) : '—') },
+      },
+    ],
+  };
+}
+
+/** The Pareto chart's height: taller when its labels are rotated. */
+export function paretoHeight(count: number, narrow: boolean): number {
+  return (narrow ? 240 : 320) + (count > (narrow ? 5 : 10) ? (narrow ? 50 : 60) : 0);
 }

@@ -162,8 +162,15 @@ export function writeParams(place: Place): URLSearchParams {
 
 /** Where a drill-down (a child's row, a breadcrumb) leads: the same period and basis, another node. */
 export function analyticsHref(node: NodeRef | null, period: string | null, basis: FunnelBasis): string {
+  return sectionHref('pipeline', node, period, basis);
+}
+
+/** The cockpit's sections: the pipeline at /analytics, the customers at /analytics/customers. */
+export type Section = 'pipeline' | 'customers';
+
+export function sectionHref(section: Section, node: NodeRef | null, period: string | null, basis: FunnelBasis = 'FLOW'): string {
   const search = writeParams({ node, period, basis }).toString();
-  return `/analytics${search ? `?${search}` : ''}`;
+  return `/analytics${section === 'customers' ? '/customers' : ''}${search ? `?${search}` : ''}`;
 }
 
 // ---------------------------------------------------------------- changes
