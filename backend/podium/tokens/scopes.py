@@ -68,7 +68,7 @@ CAPABILITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("createReward", "updateReward", "decideRedemption"),
     ),
     "analytics": (
-        ("analyticsNode", "analyticsResults", "analyticsFunnel", "analyticsVelocity", "analyticsStalled", "analyticsSources", "analyticsBreakdown"),
+        ("analyticsNode", "analyticsResults", "analyticsFunnel", "analyticsVelocity", "analyticsStalled", "analyticsSources", "analyticsBreakdown", "tvKpis"),
         (),
     ),
     "audit": (("auditEntries", "auditEntry", "auditActions"), ()),
