@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kpiKey, kpiSlides, paceState, revenueGauge, tvMoney } from '@/features/tv/kpi-logic';
+import { collectedShare, kpiKey, kpiSlides, paceState, revenueGauge, tvMoney } from '@/features/tv/kpi-logic';
 import type { TvSlide } from '@/features/tv/logic';
 
 const board = (scope: 'ORG' | 'TEAM', teamId: string | null = null, period: TvSlide['period'] = 'MONTH'): TvSlide => ({
@@ -65,5 +65,13 @@ describe('money on the wall', () => {
     expect(tvMoney('3300.40', 'CNY', 'en')).toBe('¥3,300');
     expect(tvMoney('-700.00', 'CNY', 'en')).toBe('-¥700');
     expect(tvMoney('2800.00', 'CNY', 'zh-CN')).toBe('¥2,800');
+  });
+});
+
+describe('collections against revenue', () => {
+  it('is a whole percentage, and nothing without revenue', () => {
+    expect(collectedShare('600.00', '3300.00')).toBe(18);
+    expect(collectedShare('600.00', '0')).toBeNull();
+    expect(collectedShare('0', '-700.00')).toBeNull();
   });
 });

@@ -67,6 +67,12 @@ export function revenueGauge(k: Pick<TvKpis, 'target' | 'attainment' | 'pace' | 
   };
 }
 
+/** Collections over revenue in whole percent; null while the month has no revenue (nothing to compare with). */
+export function collectedShare(collections: string, revenue: string): number | null {
+  const base = Number(revenue);
+  return base > 0 ? Math.round((Number(collections) / base) * 100) : null;
+}
+
 /** Money read from across the room: whole units, the currency's symbol ("¥3,300", "-¥700"). */
 export function tvMoney(amount: string | number, currency: string, locale: UiLocale): string {
   const value = typeof amount === 'number' ? amount : Number(amount);

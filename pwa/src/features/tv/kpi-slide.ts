@@ -2,7 +2,7 @@
 // collections and the week's wins, in tiles read from across the room. Frames come from tvKpisChanged, which the
 // playlist keeps subscribed for the whole rotation; this only draws the latest one.
 import type { TvKpis } from '@/features/tv/documents';
-import { revenueGauge, tvMoney } from '@/features/tv/kpi-logic';
+import { collectedShare, revenueGauge, tvMoney } from '@/features/tv/kpi-logic';
 import { formatNumber, getLocale, t, type MessageKey } from '@/i18n';
 import { h } from '@/ui/dom';
 
@@ -64,7 +64,12 @@ export function renderKpiSlide(root: HTMLElement, frame: TvKpis | null, teamId: 
   won.dataset.amount = frame.wonTodayAmount;
   const week = tile('tv-kpi-week', t('tv.kpi.week'), formatNumber(frame.wonWeek), h('p', { class: 'tv-kpi-sub' }, money(frame.weekRevenue)));
   week.dataset.count = String(frame.wonWeek);
-  const collections = tile('tv-kpi-collections', t('tv.kpi.collections'), money(frame.collections));
+  const share = collectedShare(frame.collections, frame.revenue);
+  const collections = tile(
+    'tv-kpi-collections', t('tv.kpi.collections'), money(frame.collections),
+    // An empty line when there is no revenue keeps the three tiles' numbers level.
+    h('p', { class: 'tv-kpi-sub' }, share === null ? '\u00a0' : t('tv.kpi.collectedShare', { percent: formatNumber(share) })),
+  );
   collections.dataset.amount = frame.collections;
   slide.append(revenueTile(frame), h('div', { class: 'tv-kpi-row' }, won, collections, week));
   root.replaceChildren(slide);
