@@ -193,20 +193,12 @@ async def refresh(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) -
     stay_rows: list[dict[str, Any]] = []
     for deal in deals:
         derived = derive(deal, stages, zone)
-        stay_rows += [
-            {"org_id": org_id, "deal_id": deal.id, "stage_id": s.stage_id, "entered_at": s.entered_at, "left_at": s.left_at,
-             "next_stage_id": s.next_stage_id, "outcome": s.outcome, "advanced": s.advanced}
-            for s in derived.stays
-        ]
+        stay_rows += _stay_rows(org_id, deal.id, derived.stays)
         found = facts.get(deal.id)
         if found is not None:
             _subtract(delta, _decode(found.contributions), -1)
         _subtract(delta, derived.contributions, 1)
-        values = {
-            "owner_id": deal.owner_id, "lead_source": deal.lead_source, "status": deal.status, "stage_id": deal.stage_id,
-            "stage_entered_at": _aware(deal.stage_entered_at), "amount": deal.amount, "created_at": _aware(deal.created_at),
-            "contributions": _encode(derived.contributions),
-        }
+        values = _facts_values(deal, derived)
         if found is None:
             session.add(DealFacts(deal_id=deal.id, org_id=org_id, **values))
         else:
@@ -290,11 +282,106 @@ async def on_org_changed(env: Env, event: DomainEvent) -> None:
 
 
 async def rebuild_org(env: Env, org_id: int) -> int:
-    """Every rollup of an org recomputed from the source tables (`podium rebuild`, imports); how many deals."""
-    async with transaction(env.db) as tx:
-        for model in (Histogram, StageSums, ResultSums, StageStay, DealFacts):
-            await tx.session.execute(delete(model).where(model.org_id == org_id))  # type: ignore[attr-defined]
+    """Every rollup of an org recomputed from the source tables (`podium rebuild`, imports, reordered stages); how many deals.
+
+    Owner by owner (each owner's sums are made of their own deals alone): the sums the deals give are compared with
+    the stored ones and only the rows that differ are written, with absolute values. Rollups already right are left
+    as they are, row for row (a restored backup stays identical); drifted ones are repaired.
+    """
     async with env.db() as session:
-        ids = await sources.deal_ids_of_org(session, org_id)
-    await _refresh_in_transaction(env, org_id, ids)
-    return len(ids)
+        owned = await sources.deal_owners(session, org_id)
+        stored_owners: set[int] = set()
+        for model in (ResultSums, StageSums, Histogram):
+            stored_owners |= {int(o) for o in await session.scalars(select(model.owner_id).where(model.org_id == org_id).distinct())}
+    by_owner: dict[int, list[int]] = {owner: [] for owner in stored_owners}
+    for deal_id, owner in owned:
+        by_owner.setdefault(owner, []).append(deal_id)
+    for owner in sorted(by_owner):
+        ids = by_owner[owner]
+        if len(ids) <= REBUILD_BATCH:  # one transaction, the owner's deals locked: nothing moves in between
+            async with transaction(env.db) as tx:
+                await _set_sums(tx.session, org_id, owner, await _rebuild_deals(tx.session, org_id, ids))
+            continue
+        expected: dict[str, dict[str, Number]] = {}
+        for start in range(0, len(ids), REBUILD_BATCH):
+            async with transaction(env.db) as tx:
+                _subtract(expected, await _rebuild_deals(tx.session, org_id, ids[start:start + REBUILD_BATCH]), 1)
+        async with transaction(env.db) as tx:
+            await _set_sums(tx.session, org_id, owner, expected)
+    return len(owned)
+
+
+# An owner with more deals than this is rebuilt in parts: deals' facts and stays per part, then their sums once.
+REBUILD_BATCH = 5000
+
+
+async def _rebuild_deals(session: AsyncSession, org_id: int, deal_ids: list[int]) -> dict[str, dict[str, Number]]:
+    """The deals' facts and stays made right (written only where they differ); returns what the deals add to the sums."""
+    dialect = (await session.connection()).dialect.name
+    stages = await _stages(session, org_id)
+    zone = await _zone(session, org_id)
+    deals = await sources.deal_sources(session, org_id, deal_ids, lock=dialect == "postgresql") if deal_ids else []
+    facts = {f.deal_id: f for f in await session.scalars(select(DealFacts).where(DealFacts.org_id == org_id, DealFacts.deal_id.in_(deal_ids)))}
+    kept_stays: dict[int, list[tuple[Any, ...]]] = {}
+    for row in await session.scalars(select(StageStay).where(StageStay.deal_id.in_(deal_ids)).order_by(StageStay.id)):
+        kept_stays.setdefault(row.deal_id, []).append((row.stage_id, _aware(row.entered_at), _aware(row.left_at) if row.left_at else None, row.next_stage_id, row.outcome, row.advanced))
+    expected: dict[str, dict[str, Number]] = {}
+    stale_stays: list[int] = []
+    new_stays: list[dict[str, Any]] = []
+    for deal in deals:
+        derived = derive(deal, stages, zone)
+        _subtract(expected, derived.contributions, 1)
+        values = _facts_values(deal, derived)
+        found = facts.get(deal.id)
+        if found is None:
+            session.add(DealFacts(deal_id=deal.id, org_id=org_id, **values))
+        elif any(_differs(getattr(found, k), v) for k, v in values.items()):
+            for name, value in values.items():
+                setattr(found, name, value)
+        stays = [(x.stage_id, x.entered_at, x.left_at, x.next_stage_id, x.outcome, x.advanced) for x in derived.stays]
+        if stays != kept_stays.get(deal.id, []):
+            stale_stays.append(deal.id)
+            new_stays += _stay_rows(org_id, deal.id, derived.stays)
+    if stale_stays:
+        await session.execute(delete(StageStay).where(StageStay.deal_id.in_(stale_stays)))
+    if new_stays:
+        await session.execute(StageStay.__table__.insert(), new_stays)
+    await session.flush()
+    return expected
+
+
+def _differs(stored: Any, value: Any) -> bool:
+    if isinstance(stored, datetime) and isinstance(value, datetime):
+        return _aware(stored) != _aware(value)
+    return bool(stored != value)
+
+
+def _facts_values(deal: DealSource, derived: Derived) -> dict[str, Any]:
+    return {
+        "owner_id": deal.owner_id, "lead_source": deal.lead_source, "status": deal.status, "stage_id": deal.stage_id,
+        "stage_entered_at": _aware(deal.stage_entered_at), "amount": deal.amount, "created_at": _aware(deal.created_at),
+        "contributions": _encode(derived.contributions),
+    }
+
+
+def _stay_rows(org_id: int, deal_id: int, stays: Iterable[Stay]) -> list[dict[str, Any]]:
+    return [
+        {"org_id": org_id, "deal_id": deal_id, "stage_id": s.stage_id, "entered_at": s.entered_at, "left_at": s.left_at,
+         "next_stage_id": s.next_stage_id, "outcome": s.outcome, "advanced": s.advanced}
+        for s in stays
+    ]
+
+
+async def _set_sums(session: AsyncSession, org_id: int, owner: int, expected: dict[str, dict[str, Number]]) -> None:
+    """Make the owner's stored sums equal `expected`: the difference of each row that is off is applied."""
+    stored: dict[str, dict[str, Number]] = {}
+    for row in await session.scalars(select(ResultSums).where(ResultSums.org_id == org_id, ResultSums.owner_id == owner)):
+        stored[f"r|{row.grain}|{row.period}|{owner}|{row.lead_source}"] = {c: getattr(row, c) for c in RESULT_COLUMNS}
+    for row in await session.scalars(select(StageSums).where(StageSums.org_id == org_id, StageSums.owner_id == owner)):
+        stored[f"s|{row.grain}|{row.period}|{owner}|{row.stage_id}"] = {c: getattr(row, c) for c in STAGE_COLUMNS}
+    for row in await session.scalars(select(Histogram).where(Histogram.org_id == org_id, Histogram.owner_id == owner)):
+        stored[f"h|{row.grain}|{row.period}|{owner}|{row.series}|{row.bin}"] = {"count": row.count}
+    delta: dict[str, dict[str, Number]] = {}
+    _subtract(delta, expected, 1)
+    _subtract(delta, stored, -1)
+    await _apply(session, org_id, delta, (await session.connection()).dialect.name)

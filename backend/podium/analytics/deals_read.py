@@ -60,6 +60,24 @@ def period_of(calendar: FiscalCalendar, key: str | None, now: datetime) -> Fisca
         raise DomainError.one(ErrorCode.INVALID, "period") from None
 
 
+@dataclass(frozen=True)
+class Window:
+    """A checked node and a period, with the sums that period reads and the owners that count."""
+
+    place: Place
+    period: FiscalPeriod
+    grain: str
+    keys: list[str]
+    owners: frozenset[int] | None
+
+
+async def window(session: AsyncSession, viewer: Viewer, node: Node | None, period_key: str | None, now: datetime) -> Window:
+    where = await place(session, viewer, node)
+    period = period_of(where.scope.calendar, period_key, now)
+    grain, keys = grain_keys(where.scope.calendar, period)
+    return Window(where, period, grain, keys, owners_of(where.scope, where.node))
+
+
 def label_of(period: FiscalPeriod, locale: Locale) -> str:
     zh = locale is Locale.ZH_CN
     key = period.key

@@ -65,10 +65,8 @@ async def _limits(session: AsyncSession, org_id: int, stages: Sequence[Stage], n
 async def velocity(env: Env, viewer: Viewer, node: Node | None, period_key: str | None) -> Velocity:
     now = env.clock()
     async with env.db() as session:
-        where = await read.place(session, viewer, node)
-        period = read.period_of(where.scope.calendar, period_key, now)
-        grain, keys = read.grain_keys(where.scope.calendar, period)
-        owners = read.owners_of(where.scope, where.node)
+        w = await read.window(session, viewer, node, period_key, now)
+        where, grain, keys, owners = w.place, w.grain, w.keys, w.owners
         stages = await read.open_stages(session, where.org_id)
         sums = await read.stage_sums(session, where.org_id, grain, keys, owners)
         stays = await read.histograms(session, where.org_id, grain, keys, owners, "stay:")

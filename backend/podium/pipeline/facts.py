@@ -59,8 +59,9 @@ async def deal_sources(session: AsyncSession, org_id: int, deal_ids: Sequence[in
     ]
 
 
-async def deal_ids_of_org(session: AsyncSession, org_id: int) -> list[int]:
-    return [int(i) for i in await session.scalars(select(Deal.id).where(Deal.org_id == org_id).order_by(Deal.id))]
+async def deal_owners(session: AsyncSession, org_id: int) -> list[tuple[int, int]]:
+    """(deal id, owner id) of every deal of the org, in id order."""
+    return [(int(i), int(o)) for i, o in await session.execute(select(Deal.id, Deal.owner_id).where(Deal.org_id == org_id).order_by(Deal.id))]
 
 
 async def stage_rows(session: AsyncSession, org_id: int) -> list[Stage]:
