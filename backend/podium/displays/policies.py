@@ -54,6 +54,14 @@ def _board(viewer: Viewer, args: dict[str, Any]) -> bool:
     return grant in viewer.boards
 
 
+def _kpi_scope(viewer: Viewer, args: dict[str, Any]) -> bool:
+    """A scope of one of its boards: the team of a team board, the org (no team) for an org board."""
+    team = _plain(args.get("teamId"))
+    if team is None:
+        return any(grant.scope == "org" for grant in viewer.boards)
+    return team.isdigit() and any(grant.scope == "team" and grant.team_id == int(team) for grant in viewer.boards)
+
+
 def _recent(viewer: Viewer, args: dict[str, Any]) -> bool:
     return int(args.get("first", 10)) <= 20
 
@@ -69,11 +77,13 @@ DISPLAY_FIELDS: dict[OperationType, dict[str, Callable[[Viewer, dict[str, Any]],
         # The org's contests rotate on every TV of the org (they are public within it, like celebrations).
         "contests": _any,
         "contest": _any,
+        "tvKpis": _kpi_scope,  # the KPI tiles of a team or the org it shows a board of
     },
     OperationType.SUBSCRIPTION: {
         "leaderboardChanged": _board,
         "celebrations": _any,
         "contestStandingsChanged": _any,
+        "tvKpisChanged": _kpi_scope,
     },
 }
 

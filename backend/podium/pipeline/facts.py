@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.pipeline.models import Deal, Payment, Stage, StageChange
 
 StageRow = Stage  # rows returned to read (position, outcome, names)
+WON = "won"
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,13 @@ async def titles(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) ->
         return {}
     rows = await session.execute(select(Deal.id, Deal.title, Deal.customer_id).where(Deal.org_id == org_id, Deal.id.in_(ids)))
     return {int(i): (t, int(c)) for i, t, c in rows}
+
+
+async def won_between(session: AsyncSession, org_id: int, start: datetime, end: datetime) -> dict[int, tuple[int, Decimal]]:
+    """Owner → (deals won in [start, end) and still won, their amount): the TV's "won today"."""
+    query = (
+        select(Deal.owner_id, func.count(), func.sum(Deal.amount))
+        .where(Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end)
+        .group_by(Deal.owner_id)
+    )
+    return {int(owner): (int(n), Decimal(total or 0)) for owner, n, total in await session.execute(query)}

@@ -69,7 +69,7 @@ CAPABILITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "analytics": (
         ("analyticsNode", "analyticsResults", "analyticsFunnel", "analyticsVelocity", "analyticsStalled", "analyticsSources", "analyticsBreakdown",
-         "analyticsContribution", "analyticsCustomers", "analyticsChurnRisk", "analyticsSaturation", "analyticsBehaviour", "analyticsWonDeals"),
+         "analyticsContribution", "analyticsCustomers", "analyticsChurnRisk", "analyticsSaturation", "analyticsBehaviour", "analyticsWonDeals", "tvKpis"),
         (),
     ),
     "audit": (("auditEntries", "auditEntry", "auditActions"), ()),

@@ -1,4 +1,4 @@
-// Catalog section for the office TV's pairing (features/tv: the code on the wall, /tv/pair on the phone).
+// Catalog section for the office TV (features/tv): the pairing code on the wall, /tv/pair on the phone, the KPI slide.
 
 export const tvEn = {
   'tv.pair.title': 'Pair this screen with Podium',
@@ -27,6 +27,24 @@ export const tvEn = {
   'tv.pair.seen': 'Last seen {time}',
   'tv.pair.pairedShort': 'Paired',
   'tv.pair.notYet': 'Waiting for the TV…',
+  'tv.kpi.title': 'Key figures',
+  'tv.kpi.revenue': 'Revenue this month',
+  'tv.kpi.ofTarget': 'of {target}',
+  'tv.kpi.percent': '{percent}% of target',
+  'tv.kpi.expected': 'Pace line today: {amount}',
+  'tv.kpi.monthGone': '{percent}% of the month gone',
+  'tv.kpi.pace.ahead': 'Ahead of pace',
+  'tv.kpi.pace.onTrack': 'On pace',
+  'tv.kpi.pace.behind': 'Behind pace',
+  'tv.kpi.paceValue': '{percent}%',
+  'tv.kpi.collectedShare': '{percent}% of this month’s revenue',
+  'tv.kpi.noTarget': 'No revenue target set for this month',
+  'tv.kpi.monthWon': 'Deals won this month: {count}',
+  'tv.kpi.wonToday': 'Won today',
+  'tv.kpi.collections': 'Collected this month',
+  'tv.kpi.week': 'Won this week',
+  'tv.kpi.deals': 'deals',
+  'tv.kpi.waiting': 'Loading the figures…',
 };
 
 export const tvZhCN: Record<keyof typeof tvEn, string> = {
@@ -56,4 +74,22 @@ export const tvZhCN: Record<keyof typeof tvEn, string> = {
   'tv.pair.seen': '最近在线 {time}',
   'tv.pair.pairedShort': '已配对',
   'tv.pair.notYet': '等待电视连接…',
+  'tv.kpi.title': '关键指标',
+  'tv.kpi.revenue': '本月营收',
+  'tv.kpi.ofTarget': '目标 {target}',
+  'tv.kpi.percent': '完成目标 {percent}%',
+  'tv.kpi.expected': '按进度今日应达 {amount}',
+  'tv.kpi.monthGone': '本月已过 {percent}%',
+  'tv.kpi.pace.ahead': '超前进度',
+  'tv.kpi.pace.onTrack': '符合进度',
+  'tv.kpi.pace.behind': '落后进度',
+  'tv.kpi.paceValue': '{percent}%',
+  'tv.kpi.collectedShare': '占本月营收 {percent}%',
+  'tv.kpi.noTarget': '本月未设营收目标',
+  'tv.kpi.monthWon': '本月赢单：{count}',
+  'tv.kpi.wonToday': '今日赢单',
+  'tv.kpi.collections': '本月回款',
+  'tv.kpi.week': '本周赢单',
+  'tv.kpi.deals': '单',
+  'tv.kpi.waiting': '正在读取数据…',
 };

@@ -31,6 +31,29 @@ export interface DisplayBoardInput {
   teamId?: string | null;
 }
 
+/** One frame of a scope's KPI tiles (tvKpisChanged): whole, the latest replaces the rest. Money as decimal strings. */
+export interface TvKpis {
+  scope: BoardScope;
+  team: Team | null;
+  label: string;
+  currency: string;
+  periodKey: string;
+  startsAt: string;
+  endsAt: string;
+  elapsed: number;
+  revenue: string;
+  target: string | null;
+  attainment: number | null;
+  expected: string | null;
+  pace: number | null;
+  wonMonth: number;
+  collections: string;
+  wonToday: number;
+  wonTodayAmount: string;
+  wonWeek: number;
+  weekRevenue: string;
+}
+
 export type DisplayResult = { __typename: 'DisplaySuccess'; display: Display } | OperationError;
 
 // ---------------------------------------------------------------- documents
@@ -74,6 +97,16 @@ export const TV_BOARD_SUBSCRIPTION = /* GraphQL */ `
     }
   }
   ${USER}
+`;
+
+/** The KPI slide of a team (its subtree) or, without a team, of the org: computed once per scope for every TV. */
+export const TV_KPIS_SUBSCRIPTION = /* GraphQL */ `
+  subscription TvKpis($teamId: ID) {
+    tvKpisChanged(teamId: $teamId) {
+      scope team { id name } label currency periodKey startsAt endsAt elapsed revenue target attainment expected pace
+      wonMonth collections wonToday wonTodayAmount wonWeek weekRevenue
+    }
+  }
 `;
 
 export const TV_CELEBRATIONS_SUBSCRIPTION = /* GraphQL */ `

@@ -8,9 +8,13 @@ import {
   MY_DISPLAY_QUERY,
   TV_BOARD_SUBSCRIPTION,
   TV_CELEBRATIONS_SUBSCRIPTION,
+  TV_KPIS_SUBSCRIPTION,
   TV_RECENT_CELEBRATIONS_QUERY,
   type Display,
+  type TvKpis,
 } from '@/features/tv/documents';
+import { kpiKey, kpiSlides, type TvKpiSlide } from '@/features/tv/kpi-logic';
+import { renderKpiSlide } from '@/features/tv/kpi-slide';
 import { displaySlides, missedCelebrations, slideKey, type TvSlide } from '@/features/tv/logic';
 import { showCelebration } from '@/features/tv/overlay';
 import { pairingView } from '@/features/tv/pairing';
@@ -62,6 +66,10 @@ function orgSlide(slide: Slide): TvSlide {
   return { ...slide, scope: 'ORG', teamId: null, teamName: null };
 }
 
+function kpiLabel(slide: TvKpiSlide): string {
+  return slide.teamName ? `${slide.teamName} · ${t('tv.kpi.title')}` : t('tv.kpi.title');
+}
+
 function slideLabel(slide: TvSlide): string {
   const period = t(`period.${slide.period}` as MessageKey);
   const label = slide.metric === 'REVENUE' ? t('tv.revenue', { period }) : period;
@@ -92,6 +100,8 @@ function keepAwake(): () => void {
 interface PlaylistOptions {
   title: string;
   slides: readonly TvSlide[];
+  /** KPI slides, after the boards (each scope's tiles, live). */
+  kpis: readonly TvKpiSlide[];
   rotateMs: number;
   /** A subscription failed for good (a revoked display): the caller decides what comes next. */
   onTrouble?: () => void;
@@ -99,15 +109,16 @@ interface PlaylistOptions {
 
 /** The rotating boards and the celebration overlay, until the returned stopper is called. */
 function runPlaylist(root: HTMLElement, options: PlaylistOptions): () => void {
-  const { slides } = options;
+  const { slides, kpis } = options;
   const texts = new Texts();
   const disposers: Array<() => void> = [() => texts.dispose()];
   let stopped = false;
   let tick = 0;
   let slide = rotationSlide(tick, slides);
-  // Running contests rotate after the boards; while one is on screen the board area is its.
+  // KPI slides, then running contests, rotate after the boards; while one of those (the feature) is on screen the board area is its.
   let contests: TvContest[] = [];
-  let contest: { item: TvContest; stop: () => void; refresh: () => void } | null = null;
+  let feature: { item: TvContest | TvKpiSlide; stop: () => void; refresh: () => void } | null = null;
+  const kpiFrames = new Map<string, TvKpis>();
 
   const streams = new Map<string, BoardStream>();
   const view = new BoardView('tv', null, ROWS);
@@ -120,12 +131,14 @@ function runPlaylist(root: HTMLElement, options: PlaylistOptions): () => void {
   disposers.push(status.dispose);
 
   const renderHeader = () => {
-    const shown = contest?.item;
-    title.replaceChildren(h('span', { class: 'tv-org' }, options.title), h('span', { class: 'tv-period' }, shown ? shown.name : slideLabel(slide)));
+    const shown = feature?.item;
+    const label = !shown ? slideLabel(slide) : shown.kind === 'kpi' ? kpiLabel(shown) : shown.name;
+    title.replaceChildren(h('span', { class: 'tv-org' }, options.title), h('span', { class: 'tv-period' }, label));
     replace(
       pills,
       slides.map((s) => h('span', { class: `tv-pill ${s === slide && !shown ? 'is-active' : ''}` }, slideLabel(s))),
-      contests.map((c) => h('span', { class: `tv-pill is-contest ${c.id === shown?.id ? 'is-active' : ''}` }, c.name)),
+      kpis.map((k) => h('span', { class: `tv-pill is-kpi ${k === shown ? 'is-active' : ''}` }, kpiLabel(k))),
+      contests.map((c) => h('span', { class: `tv-pill is-contest ${shown?.kind === 'contest' && c.id === shown.id ? 'is-active' : ''}` }, c.name)),
     );
   };
 
@@ -138,7 +151,7 @@ function runPlaylist(root: HTMLElement, options: PlaylistOptions): () => void {
 
   /** `animate` for a newer frame of the shown board; a switch of board fades instead. */
   const renderBoard = (animate: boolean) => {
-    if (contest) return;
+    if (feature) return;
     const current = streams.get(slideKey(slide))?.board;
     board.dataset.period = slide.period;
     board.dataset.metric = slide.metric;
@@ -172,6 +185,18 @@ function runPlaylist(root: HTMLElement, options: PlaylistOptions): () => void {
           error: () => options.onTrouble?.(),
         },
       ),
+    );
+  }
+
+  for (const k of kpis) {
+    disposers.push(
+      subscribe<{ tvKpisChanged: TvKpis }>(TV_KPIS_SUBSCRIPTION, { teamId: k.teamId }, {
+        next: ({ tvKpisChanged: frame }) => {
+          kpiFrames.set(kpiKey(k), frame);
+          if (feature?.item === k) feature.refresh();
+        },
+        error: () => options.onTrouble?.(),
+      }),
     );
   }
 
@@ -229,21 +254,31 @@ function runPlaylist(root: HTMLElement, options: PlaylistOptions): () => void {
   const clockTimer = setInterval(renderClock, 1000);
   disposers.push(() => clearInterval(clockTimer));
   const rotateTimer = setInterval(() => {
-    const items: ReadonlyArray<TvSlide | TvContest> = [...slides, ...contests];
-    if (items.length <= 1 && !contest) return;
+    const items: ReadonlyArray<TvSlide | TvKpiSlide | TvContest> = [...slides, ...kpis, ...contests];
+    if (items.length <= 1 && !feature) return;
     tick += 1;
     const next = rotationSlide(tick, items);
-    contest?.stop();
-    contest = null;
+    feature?.stop();
+    feature = null;
     if ('kind' in next) {
-      contest = { item: next, ...showContestSlide(board, next.id) };
-      board.dataset.contestId = next.id;
+      if (next.kind === 'kpi') {
+        const draw = () => renderKpiSlide(board, kpiFrames.get(kpiKey(next)) ?? null, next.teamId);
+        feature = { item: next, stop: () => {}, refresh: draw };
+        draw();
+        delete board.dataset.contestId;
+        board.dataset.kpi = kpiKey(next);
+      } else {
+        feature = { item: next, ...showContestSlide(board, next.id) };
+        board.dataset.contestId = next.id;
+        delete board.dataset.kpi;
+      }
       board.classList.remove('tv-swap');
       void board.offsetWidth;
       board.classList.add('tv-swap');
     } else {
       slide = next;
       delete board.dataset.contestId;
+      delete board.dataset.kpi;
     }
     renderHeader();
     renderBoard(false);
@@ -255,12 +290,12 @@ function runPlaylist(root: HTMLElement, options: PlaylistOptions): () => void {
       renderHeader();
     }),
   );
-  disposers.push(() => contest?.stop());
+  disposers.push(() => feature?.stop());
 
   texts.on(() => {
     renderHeader();
     renderClock();
-    contest?.refresh();
+    feature?.refresh();
     renderBoard(false);
   });
 
@@ -310,7 +345,9 @@ export const tvScreen: Screen = (root, { location, me }) => {
       pinnedPeriod ? parsePeriod(pinnedPeriod, 'MONTH') : null,
       pinnedMetric ? parseMetric(pinnedMetric, 'POINTS') : null,
     ).map(orgSlide);
-    disposers.push(runPlaylist(stage, { title: me.org.name, slides, rotateMs: ROTATE_MS }));
+    // The org's KPI tiles for an admin's screen (a manager's reach stops at their teams; their TV is paired instead).
+    const kpis = me.user.role === 'ADMIN' ? kpiSlides(slides) : [];
+    disposers.push(runPlaylist(stage, { title: me.org.name, slides, kpis, rotateMs: ROTATE_MS }));
     return () => disposers.forEach((d) => d());
   }
 
@@ -343,10 +380,12 @@ export const tvScreen: Screen = (root, { location, me }) => {
     if (config === shown) return;
     shown = config;
     setUiLocale(toUiLocale(display.locale));
+    const slides = displaySlides(display.boards);
     setMode(
       runPlaylist(stage, {
         title: display.name,
-        slides: displaySlides(display.boards),
+        slides,
+        kpis: kpiSlides(slides),
         rotateMs: display.rotateSeconds * 1000,
         onTrouble: () => void check(),
       }),
