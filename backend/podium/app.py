@@ -29,7 +29,7 @@ from podium.customers import service as customers
 from podium.customers.events import CustomersMerged, CustomersReassigned
 from podium.orgs.events import PersonDeactivated
 from podium.pipeline import handovers
-from podium.pipeline.events import DealChanged, DealWon, OrderRecorded
+from podium.pipeline.events import DealChanged, DealsReassigned, DealWon, OrderRecorded, PaymentRecorded
 from podium.points.events import PointsEntered
 from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
@@ -54,6 +54,7 @@ from podium.compensation.http import export_period
 from podium.audit.http import export_audit
 from podium.customers.http import export_customers
 from podium.pipeline.http import export_team_deals
+from podium.analytics.deals_http import export_breakdown, export_sources, export_stalled
 from podium.orgs.people_export import export_people
 from podium.visits.export_http import export_visits
 from podium.points.http import export_points
@@ -68,6 +69,8 @@ from podium.orgs.http import get_photo, put_photo
 from podium.imports.http import download_report, upload_file
 from podium.imports import engine as import_engine
 from podium.imports import phases as import_phases
+from podium.imports.events import ImportCommitted, ImportUndone
+from podium.analytics import deals as analytics_deals
 from podium.web import healthz, pwa
 
 log = logging.getLogger(__name__)
@@ -104,11 +107,16 @@ def subscribers() -> SubscriberTable:
         UnitsMerged: [target_units.on_units_merged, leaderboards.on_units_merged],
         # Customers' list figures, kept on their rows by customer_pages (above visits and the pipeline); live screens re-read after.
         VisitVerified: [customer_pages.on_visit_verified],
-        DealChanged: [customer_pages.on_deal_changed],
+        DealChanged: [customer_pages.on_deal_changed, analytics_deals.on_deal_changed],
         OrderRecorded: [customer_pages.on_order_recorded],
         CustomersMerged: [customer_pages.on_customers_merged],
         # A customer changing hands takes along the open deals its former owner held on it.
         CustomersReassigned: [handovers.on_customers_reassigned],
+        # The cockpit's pipeline rollups (analytics/deals.py), before live screens re-read them; an import rebuilds the org's.
+        PaymentRecorded: [analytics_deals.on_payment],
+        DealsReassigned: [analytics_deals.on_deals_reassigned],
+        ImportCommitted: [analytics_deals.on_org_changed],
+        ImportUndone: [analytics_deals.on_org_changed],
     }
     # Outbound webhooks: each event other systems may subscribe to queues its message, after the org's own consequences.
     for event_type in webhook_catalog.SOURCES:
@@ -243,7 +251,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, export_audit, export_customers, export_team_deals, export_people, export_visits, export_points, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa, upload_file, download_report],
+        route_handlers=[GraphQLController, export_period, export_audit, export_customers, export_team_deals, export_people, export_visits, export_points, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa, upload_file, download_report, export_breakdown, export_stalled, export_sources],
         lifespan=[lifespan],
         # Who is asking, for the plain HTTP routes that serve a paired TV as well as a person (orgs/http.py).
         dependencies={"caller": Provide(caller)},

@@ -3,6 +3,7 @@
 It imports every capability, so it sits with the composition (app.py), above all of them; no capability imports it.
 """
 
+from podium.analytics import deals_models as _analytics_deals  # noqa: F401
 from podium.audit import models as _audit  # noqa: F401
 from podium.badges import models as _badges  # noqa: F401
 from podium.celebrations import models as _celebrations  # noqa: F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from podium.analytics import deals as analytics_deals
 from podium.customer_pages import service as accounts
 from podium.badges import service as badges
 from podium.celebrations import service as celebrations
@@ -35,6 +36,7 @@ class Rebuilt:
     badges: int = 0
     contests: int = 0
     customers: int = 0
+    analytics_deals: int = 0
 
 
 async def rebuild(env: Env, only_org: int | None = None) -> Rebuilt:
@@ -47,6 +49,8 @@ async def rebuild(env: Env, only_org: int | None = None) -> Rebuilt:
             done.orgs += 1
             # Customers' figures (last visit, open pipeline, lifetime revenue, at risk) from visits and the pipeline.
             done.customers += await accounts.refresh_org(env, org_id)
+            # The cockpit's pipeline rollups (stays, results, stage and duration sums) from deals, stage changes and payments.
+            done.analytics_deals += await analytics_deals.rebuild_org(env, org_id)
             async with env.db() as session:
                 days = [(d.user_id, d.rule_kind, d.occurred_at) for d in await ledger.last_of_each_day(session, org_id, zone)]
                 # Won deals count for badges whether or not they earned points (history imported as deals).

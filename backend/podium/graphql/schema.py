@@ -27,6 +27,7 @@ from podium.graphql.inputs import InputGuard
 from podium.homes import graphql as homes
 from podium.imports import graphql as imports
 from podium.leaderboards import graphql as leaderboards
+from podium.analytics import graphql_cockpit as cockpit
 from podium.orgs import graphql as orgs
 from podium.orgs import graphql_accounts as people_accounts
 from podium.orgs import units_graphql as org_units
@@ -51,9 +52,9 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, team_pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query, homes.Query, webhooks.Query, tokens.Query, audit.Query, imports.Query))
+Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, team_pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query, homes.Query, webhooks.Query, tokens.Query, audit.Query, imports.Query, cockpit.Query))
 Mutation = merge_types("Mutation", (orgs.Mutation, people_accounts.Mutation, org_units.Mutation, products.Mutation, customers.Mutation, customers.ManageMutation, customer_pages.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, team_pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation, events.Mutation, webhooks.Mutation, tokens.Mutation, imports.Mutation))
-Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, contests.Subscription, visits.Subscription, imports.Subscription))
+Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, contests.Subscription, visits.Subscription, imports.Subscription, cockpit.Subscription))
 
 # Subscription fields served by the shared live views (one execution per group of subscribers).
 LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
@@ -64,6 +65,7 @@ LIVE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], Awaitable[LiveSpec]]] = {
     "visitsChanged": visits.visits_live,
     "contestStandingsChanged": contests.contest_live,
     "importProgress": imports.import_progress_live,
+    "analyticsChanged": cockpit.analytics_live,
 }
 
 

@@ -67,6 +67,10 @@ CAPABILITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("rewards", "redemptionsToDecide", "redemptionsToDecideCount"),
         ("createReward", "updateReward", "decideRedemption"),
     ),
+    "analytics": (
+        ("analyticsNode", "analyticsResults", "analyticsFunnel", "analyticsVelocity", "analyticsStalled", "analyticsSources", "analyticsBreakdown"),
+        (),
+    ),
     "audit": (("auditEntries", "auditEntry", "auditActions"), ()),
 }
 

@@ -1,0 +1,311 @@
+"""Keeping the pipeline's rollups: each deal re-derived from the source tables, and only the difference applied.
+
+A deal's contributions (what it adds to each summed row: results, stage figures, duration bins) are computed from
+its row, its stage changes and its payments; its facts row keeps the contributions last applied, so a handler that
+runs twice, or after the rebuild, applies a zero difference. The deal's row is locked first: two handlers of the same
+deal take turns. Attribution is by the deal's current owner; periods are the org's local months and ISO weeks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.analytics.deals_models import DealFacts, Histogram, ResultSums, StageStay, StageSums
+from podium.core.env import Env
+from podium.core.events import DomainEvent, transaction
+from podium.orgs.models import Org
+from podium.pipeline.events import DealChanged, DealsReassigned, PaymentRecorded
+from podium.pipeline.models import Deal, Payment, Stage, StageChange
+
+OPEN, WON, LOST, REVERSED = "open", "won", "lost", "reversed"
+MONTH, WEEK = "m", "w"
+GRAINS = (MONTH, WEEK)
+# Lower edges (days) of the duration bins: a percentile reads as the lower edge of its bin (exact to the day below a week).
+BIN_EDGES = (0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365, 540, 730)
+RESULT_COLUMNS = ("created", "won", "won_amount", "won_margin", "lost", "lost_amount", "reversed", "reversed_amount", "reversed_margin", "collections", "cohort_won", "cohort_lost")
+STAGE_COLUMNS = ("entered", "entered_amount", "advanced", "reached", "reached_amount", "reached_advanced", "stays")
+MONEY_COLUMNS = frozenset({"won_amount", "won_margin", "lost_amount", "reversed_amount", "reversed_margin", "collections", "entered_amount", "reached_amount"})
+BATCH = 500
+
+Number = int | Decimal
+Contributions = dict[str, dict[str, Number]]
+
+
+def period_key(grain: str, moment: datetime, zone: ZoneInfo) -> str:
+    day = moment.astimezone(zone).date()
+    if grain == MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    iso = day.isocalendar()
+    return f"{iso.year:04d}-W{iso.week:02d}"
+
+
+def bin_of(seconds: float) -> int:
+    days = seconds / 86400
+    index = 0
+    for i, edge in enumerate(BIN_EDGES):
+        if days >= edge:
+            index = i
+    return index
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    position: int
+    outcome: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Stay:
+    stage_id: int
+    entered_at: datetime
+    left_at: datetime | None
+    next_stage_id: int | None
+    outcome: str
+    advanced: bool
+
+
+@dataclass(frozen=True)
+class Derived:
+    deal: Deal
+    stays: list[Stay]
+    contributions: Contributions
+
+
+def stays_of(deal: Deal, changes: Sequence[tuple[int, datetime]], stages: dict[int, StageInfo]) -> list[Stay]:
+    """The deal's stays in open stages from its stage changes (in order); a deal without any stayed where it is since creation."""
+    moves = list(changes) or [(deal.stage_id, deal.created_at)]
+    result = []
+    for i, (stage_id, entered) in enumerate(moves):
+        info = stages.get(stage_id)
+        if info is None or info.outcome != OPEN:
+            continue
+        nxt = moves[i + 1] if i + 1 < len(moves) else None
+        if nxt is None:
+            result.append(Stay(stage_id, _aware(entered), None, None, "", False))
+            continue
+        after = stages.get(nxt[0])
+        outcome = after.outcome if after is not None and after.outcome != OPEN else ""
+        advanced = outcome == WON or (outcome == "" and after is not None and after.position > info.position)
+        result.append(Stay(stage_id, _aware(entered), _aware(nxt[1]), nxt[0], outcome, advanced))
+    return result
+
+
+def derive(deal: Deal, changes: Sequence[tuple[int, datetime]], payments: Iterable[tuple[Decimal, datetime]], stages: dict[int, StageInfo], zone: ZoneInfo) -> Derived:
+    """What the deal adds to every summed row, from its source rows alone."""
+    out: Contributions = {}
+    owner, source, amount = deal.owner_id, deal.lead_source, Decimal(deal.amount)
+    margin = Decimal(deal.margin or 0)
+    created = _aware(deal.created_at)
+
+    def add(prefix: str, moment: datetime, rest: str, **values: Number) -> None:
+        for grain in GRAINS:
+            key = f"{prefix}|{grain}|{period_key(grain, moment, zone)}|{owner}|{rest}"
+            row = out.setdefault(key, {})
+            for column, value in values.items():
+                row[column] = row.get(column, 0) + value
+
+    add("r", created, source, created=1)
+    closed = _aware(deal.closed_at) if deal.closed_at else None
+    if deal.status in (WON, REVERSED) and closed is not None:
+        add("r", closed, source, won=1, won_amount=amount, won_margin=margin)
+        add("r", created, source, cohort_won=1)
+        add("h", closed, f"cycle:{source}|{bin_of((closed - created).total_seconds())}", count=1)
+    if deal.status == LOST and closed is not None:
+        add("r", closed, source, lost=1, lost_amount=amount)
+        add("r", created, source, cohort_lost=1)
+    if deal.status == REVERSED and deal.reversed_at is not None:
+        add("r", _aware(deal.reversed_at), source, reversed=1, reversed_amount=amount, reversed_margin=margin)
+    for paid, at in payments:
+        add("r", _aware(at), source, collections=Decimal(paid))
+    stays = stays_of(deal, changes, stages)
+    for stay in stays:
+        add("s", stay.entered_at, str(stay.stage_id), entered=1, entered_amount=amount, advanced=int(stay.advanced))
+        if stay.left_at is not None:
+            add("s", stay.left_at, str(stay.stage_id), stays=1)
+            add("h", stay.left_at, f"stay:{stay.stage_id}|{bin_of((stay.left_at - stay.entered_at).total_seconds())}", count=1)
+    # Cohort: the open stages up to the furthest one the deal reached (all of them once won), and whether it went beyond.
+    visited = {s.stage_id for s in stays}
+    won = deal.status in (WON, REVERSED)
+    furthest = max((stages[s].position for s in visited), default=None)
+    for stage_id, info in stages.items():
+        if info.outcome != OPEN or not (info.active or stage_id in visited):
+            continue
+        if won or (furthest is not None and info.position <= furthest):
+            beyond = won or (furthest is not None and furthest > info.position)
+            add("s", created, f"{stage_id}", reached=1, reached_amount=amount, reached_advanced=int(beyond))
+    return Derived(deal, stays, out)
+
+
+def _encode(contributions: Contributions) -> str:
+    return json.dumps({k: {c: str(v) if isinstance(v, Decimal) else v for c, v in row.items()} for k, row in contributions.items()}, separators=(",", ":"), sort_keys=True)
+
+
+def _decode(stored: str) -> Contributions:
+    raw = json.loads(stored or "{}")
+    return {k: {c: Decimal(v) if c in MONEY_COLUMNS else int(v) for c, v in row.items()} for k, row in raw.items()}
+
+
+def _subtract(delta: dict[str, dict[str, Number]], contributions: Contributions, sign: int) -> None:
+    for key, row in contributions.items():
+        target = delta.setdefault(key, {})
+        for column, value in row.items():
+            target[column] = target.get(column, 0) + sign * value
+
+
+async def _stages(session: AsyncSession, org_id: int) -> dict[int, StageInfo]:
+    rows = await session.execute(select(Stage.id, Stage.position, Stage.outcome, Stage.is_active).where(Stage.org_id == org_id))
+    return {int(i): StageInfo(int(p), o, bool(a)) for i, p, o, a in rows}
+
+
+async def _zone(session: AsyncSession, org_id: int) -> ZoneInfo:
+    return ZoneInfo(await session.scalar(select(Org.time_zone).where(Org.id == org_id)) or "UTC")
+
+
+async def refresh(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) -> int:
+    """Bring these deals' rollups in line with the source tables (in the caller's transaction); how many rows moved."""
+    ids = sorted(set(deal_ids))
+    if not ids:
+        return 0
+    dialect = (await session.connection()).dialect.name
+    lock = dialect == "postgresql"
+    query = select(Deal).where(Deal.org_id == org_id, Deal.id.in_(ids)).order_by(Deal.id)
+    deals = list(await session.scalars(query.with_for_update() if lock else query))
+    facts_query = select(DealFacts).where(DealFacts.org_id == org_id, DealFacts.deal_id.in_(ids))
+    facts = {f.deal_id: f for f in await session.scalars(facts_query.with_for_update() if lock else facts_query)}
+    stages = await _stages(session, org_id)
+    zone = await _zone(session, org_id)
+    changes: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for deal_id, stage_id, at in await session.execute(
+        select(StageChange.deal_id, StageChange.to_stage_id, StageChange.changed_at)
+        .where(StageChange.deal_id.in_(ids)).order_by(StageChange.deal_id, StageChange.changed_at, StageChange.id)
+    ):
+        changes[int(deal_id)].append((int(stage_id), at))
+    payments: dict[int, list[tuple[Decimal, datetime]]] = defaultdict(list)
+    for deal_id, paid, at in await session.execute(select(Payment.deal_id, Payment.amount, Payment.collected_at).where(Payment.deal_id.in_(ids))):
+        payments[int(deal_id)].append((Decimal(paid), at))
+    delta: dict[str, dict[str, Number]] = {}
+    present = {d.id for d in deals}
+    stay_rows: list[dict[str, Any]] = []
+    for deal in deals:
+        derived = derive(deal, changes[deal.id], payments[deal.id], stages, zone)
+        stay_rows += [
+            {"org_id": org_id, "deal_id": deal.id, "stage_id": s.stage_id, "entered_at": s.entered_at, "left_at": s.left_at,
+             "next_stage_id": s.next_stage_id, "outcome": s.outcome, "advanced": s.advanced}
+            for s in derived.stays
+        ]
+        found = facts.get(deal.id)
+        if found is not None:
+            _subtract(delta, _decode(found.contributions), -1)
+        _subtract(delta, derived.contributions, 1)
+        values = {
+            "owner_id": deal.owner_id, "lead_source": deal.lead_source, "status": deal.status, "stage_id": deal.stage_id,
+            "stage_entered_at": _aware(deal.stage_entered_at), "amount": deal.amount, "created_at": _aware(deal.created_at),
+            "contributions": _encode(derived.contributions),
+        }
+        if found is None:
+            session.add(DealFacts(deal_id=deal.id, org_id=org_id, **values))
+        else:
+            for name, value in values.items():
+                setattr(found, name, value)
+    # A deal gone from the source tables (an undone import) takes back what it added.
+    for deal_id, found in facts.items():
+        if deal_id not in present:
+            _subtract(delta, _decode(found.contributions), -1)
+            await session.delete(found)
+    await session.execute(delete(StageStay).where(StageStay.deal_id.in_(ids)))
+    if stay_rows:
+        await session.execute(StageStay.__table__.insert(), stay_rows)
+    await session.flush()
+    return await _apply(session, org_id, delta, dialect)
+
+
+async def _apply(session: AsyncSession, org_id: int, delta: dict[str, dict[str, Number]], dialect: str) -> int:
+    """Add the differences to the summed rows: one INSERT … ON CONFLICT DO UPDATE per table, rows in key order."""
+    tables: dict[str, list[dict[str, Any]]] = {"r": [], "s": [], "h": []}
+    for key in sorted(delta):
+        row = {c: v for c, v in delta[key].items() if v}
+        if not row:
+            continue
+        prefix, grain, period, owner, *rest = key.split("|")
+        base: dict[str, Any] = {"org_id": org_id, "grain": grain, "period": period, "owner_id": int(owner)}
+        if prefix == "r":
+            tables["r"].append({**base, "lead_source": rest[0], **{c: row.get(c, 0) for c in RESULT_COLUMNS}})
+        elif prefix == "s":
+            tables["s"].append({**base, "stage_id": int(rest[0]), **{c: row.get(c, 0) for c in STAGE_COLUMNS}})
+        else:
+            tables["h"].append({**base, "series": rest[0], "bin": int(rest[1]), "count": row.get("count", 0)})
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    plans: tuple[tuple[str, type[Any], tuple[str, ...], tuple[str, ...]], ...] = (
+        ("r", ResultSums, ("org_id", "grain", "period", "owner_id", "lead_source"), RESULT_COLUMNS),
+        ("s", StageSums, ("org_id", "grain", "period", "owner_id", "stage_id"), STAGE_COLUMNS),
+        ("h", Histogram, ("org_id", "grain", "period", "owner_id", "series", "bin"), ("count",)),
+    )
+    moved = 0
+    for prefix, model, keys, columns in plans:
+        rows = tables[prefix]
+        for start in range(0, len(rows), BATCH):
+            part = rows[start:start + BATCH]
+            statement = insert(model).values(part)
+            statement = statement.on_conflict_do_update(
+                index_elements=list(keys), set_={c: getattr(model.__table__.c, c) + getattr(statement.excluded, c) for c in columns}
+            )
+            await session.execute(statement)
+            moved += len(part)
+    return moved
+
+
+# ---------------------------------------------------------------- handlers and the rebuild
+
+
+async def _refresh_in_transaction(env: Env, org_id: int, deal_ids: Iterable[int]) -> None:
+    ids = sorted(set(deal_ids))
+    for start in range(0, len(ids), BATCH):
+        async with transaction(env.db) as tx:
+            await refresh(tx.session, org_id, ids[start:start + BATCH])
+
+
+async def on_deal_changed(env: Env, event: DealChanged) -> None:
+    """Handler: a deal created, edited, moved, won, lost or reversed."""
+    await _refresh_in_transaction(env, event.org_id, [event.id])
+
+
+async def on_payment(env: Env, event: PaymentRecorded) -> None:
+    """Handler: money collected or refunded on a deal."""
+    await _refresh_in_transaction(env, event.org_id, [event.deal])
+
+
+async def on_deals_reassigned(env: Env, event: DealsReassigned) -> None:
+    """Handler: deals given to another owner take their figures along."""
+    await _refresh_in_transaction(env, event.org_id, event.deals)
+
+
+async def on_org_changed(env: Env, event: DomainEvent) -> None:
+    """Handler: an import committed or undone touched any number of deals: the org is rebuilt."""
+    await rebuild_org(env, event.org_id)
+
+
+async def rebuild_org(env: Env, org_id: int) -> int:
+    """Every rollup of an org recomputed from the source tables (`podium rebuild`, imports); how many deals."""
+    async with transaction(env.db) as tx:
+        for model in (Histogram, StageSums, ResultSums, StageStay, DealFacts):
+            await tx.session.execute(delete(model).where(model.org_id == org_id))  # type: ignore[attr-defined]
+    async with env.db() as session:
+        ids = [int(i) for i in await session.scalars(select(Deal.id).where(Deal.org_id == org_id).order_by(Deal.id))]
+    await _refresh_in_transaction(env, org_id, ids)
+    return len(ids)
