@@ -15,6 +15,8 @@ from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from redis.asyncio import Redis
 
+from podium.analytics import customers_rollup as analytics_customers
+from podium.analytics.customers_http import export_behaviour, export_churn, export_contribution
 from podium.audit import service as audit
 from podium.core.env import Env
 from podium.core.memory import tune_for_serving
@@ -29,7 +31,8 @@ from podium.customers import service as customers
 from podium.customers.events import CustomersMerged, CustomersReassigned
 from podium.orgs.events import PersonDeactivated
 from podium.pipeline import handovers
-from podium.pipeline.events import DealChanged, DealsReassigned, DealWon, OrderRecorded, PaymentRecorded
+from podium.pipeline.events import ActivityLogged, DealChanged, DealsReassigned, DealWon, OrderRecorded, PaymentRecorded
+from podium.imports.events import ImportCommitted, ImportUndone
 from podium.points.events import PointsEntered
 from podium.push import service as push
 from podium.rewards.events import RedemptionDecided
@@ -37,7 +40,7 @@ from podium.robots import service as robots
 from podium.webhooks import catalog as webhook_catalog
 from podium.webhooks import service as webhooks
 from podium.webhooks.sender import WebhookWorker
-from podium.visits.events import VisitReviewed, VisitVerified
+from podium.visits.events import VisitChanged, VisitReviewed, VisitVerified
 from podium.orgs.events import UnitsMerged
 from podium.targets import units as target_units
 from podium.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -118,6 +121,16 @@ def subscribers() -> SubscriberTable:
         ImportCommitted: [analytics_deals.on_org_changed],
         ImportUndone: [analytics_deals.on_org_changed],
     }
+    # Analytics' rollups (customer and product months, churn signals, people's days): re-derived from the ledgers, so
+    # idempotent; before the live publish so screens re-read moved figures.
+    for event_type, handler in (
+        (DealChanged, analytics_customers.on_deal_changed), (OrderRecorded, analytics_customers.on_money),
+        (PaymentRecorded, analytics_customers.on_money), (VisitVerified, analytics_customers.on_person_event),
+        (VisitChanged, analytics_customers.on_person_event), (VisitReviewed, analytics_customers.on_person_event),
+        (ActivityLogged, analytics_customers.on_person_event), (CustomersMerged, analytics_customers.on_customers_merged),
+        (ImportCommitted, analytics_customers.on_import), (ImportUndone, analytics_customers.on_import),
+    ):
+        table.setdefault(event_type, []).append(handler)
     # Outbound webhooks: each event other systems may subscribe to queues its message, after the org's own consequences.
     for event_type in webhook_catalog.SOURCES:
         table.setdefault(event_type, []).append(webhooks.on_event)
@@ -251,7 +264,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     app = Litestar(
-        route_handlers=[GraphQLController, export_period, export_audit, export_customers, export_team_deals, export_people, export_visits, export_points, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa, upload_file, download_report, export_breakdown, export_stalled, export_sources],
+        route_handlers=[GraphQLController, export_period, export_audit, export_customers, export_team_deals, export_people, export_visits, export_points, celebration_card, upload_photo, put_photo, get_photo, read_photo, read_thumb, start_pairing, claim_pairing, healthz, pwa, upload_file, download_report, export_breakdown, export_stalled, export_sources, export_contribution, export_churn, export_behaviour],
         lifespan=[lifespan],
         # Who is asking, for the plain HTTP routes that serve a paired TV as well as a person (orgs/http.py).
         dependencies={"caller": Provide(caller)},

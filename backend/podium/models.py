@@ -4,6 +4,7 @@ It imports every capability, so it sits with the composition (app.py), above all
 """
 
 from podium.analytics import deals_models as _analytics_deals  # noqa: F401
+from podium.analytics import customers_models as _analytics_customers  # noqa: F401
 from podium.audit import models as _audit  # noqa: F401
 from podium.badges import models as _badges  # noqa: F401
 from podium.celebrations import models as _celebrations  # noqa: F401

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from podium.analytics import deals as analytics_deals
+from podium.analytics import customers_rollup as analytics_customers
 from podium.customer_pages import service as accounts
 from podium.badges import service as badges
 from podium.celebrations import service as celebrations
@@ -51,6 +52,8 @@ async def rebuild(env: Env, only_org: int | None = None) -> Rebuilt:
             done.customers += await accounts.refresh_org(env, org_id)
             # The cockpit's pipeline rollups (stays, results, stage and duration sums) from deals, stage changes and payments.
             done.analytics_deals += await analytics_deals.rebuild_org(env, org_id)
+            # Analytics' customer months, product months, churn signals and people's visit and activity days.
+            await analytics_customers.rebuild_org(env, org_id)
             async with env.db() as session:
                 days = [(d.user_id, d.rule_kind, d.occurred_at) for d in await ledger.last_of_each_day(session, org_id, zone)]
                 # Won deals count for badges whether or not they earned points (history imported as deals).

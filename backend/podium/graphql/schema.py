@@ -13,6 +13,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from podium.analytics import graphql_customers as analytics_customers
 from podium.customer_pages import graphql as customer_pages
 from podium.badges import graphql as badges
 from podium.celebrations import graphql as celebrations
@@ -52,7 +53,7 @@ MAX_TOKENS = 2_000
 # keyed on the rules, then never hits. The WebSocket path (documents.py) uses the same rules.
 LIMIT_RULES = (depth_rule(MAX_DEPTH, None), aliases_rule(MAX_ALIASES))
 
-Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, team_pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query, homes.Query, webhooks.Query, tokens.Query, audit.Query, imports.Query, cockpit.Query))
+Query = merge_types("Query", (orgs.Query, people_accounts.Query, org_units.Query, products.Query, customers.Query, customer_pages.Query, visits.Query, points.Query, points.RulesQuery, badges.Query, leaderboards.Query, celebrations.Query, pipeline.Query, team_pipeline.Query, targets.Query, compensation.Query, contests.Query, rewards.Query, push.Query, displays.Query, robots.Query, events.Query, homes.Query, webhooks.Query, tokens.Query, audit.Query, imports.Query, cockpit.Query, analytics_customers.Query))
 Mutation = merge_types("Mutation", (orgs.Mutation, people_accounts.Mutation, org_units.Mutation, products.Mutation, customers.Mutation, customers.ManageMutation, customer_pages.Mutation, visits.Mutation, points.Mutation, badges.Mutation, pipeline.Mutation, team_pipeline.Mutation, targets.Mutation, compensation.Mutation, contests.Mutation, rewards.Mutation, push.Mutation, displays.Mutation, robots.Mutation, events.Mutation, webhooks.Mutation, tokens.Mutation, imports.Mutation))
 Subscription = merge_types("Subscription", (leaderboards.Subscription, celebrations.Subscription, targets.Subscription, compensation.Subscription, contests.Subscription, visits.Subscription, imports.Subscription, cockpit.Subscription))
 

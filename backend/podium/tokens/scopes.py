@@ -68,7 +68,8 @@ CAPABILITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("createReward", "updateReward", "decideRedemption"),
     ),
     "analytics": (
-        ("analyticsNode", "analyticsResults", "analyticsFunnel", "analyticsVelocity", "analyticsStalled", "analyticsSources", "analyticsBreakdown"),
+        ("analyticsNode", "analyticsResults", "analyticsFunnel", "analyticsVelocity", "analyticsStalled", "analyticsSources", "analyticsBreakdown",
+         "analyticsContribution", "analyticsCustomers", "analyticsChurnRisk", "analyticsSaturation", "analyticsBehaviour", "analyticsWonDeals"),
         (),
     ),
     "audit": (("auditEntries", "auditEntry", "auditActions"), ()),

@@ -1,0 +1,115 @@
+"""What every customers-side figure starts from: who asks, which node and period, whose customers count.
+
+A customer belongs to its owner: a node's customers are those owned by the people under it (the whole org's
+for the org node, the open pool included). Periods are the fiscal calendar's; customer figures are kept by
+month, so a week is refused for them (behaviour, kept by day, takes any period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.analytics.customers_models import CustomerMonth
+from podium.core.errors import DomainError, ErrorCode, Problems
+from podium.core.periods import FIRST_YEAR, LAST_YEAR
+from podium.core.policies import Viewer
+from podium.customers import scoped as scoped_customers
+from podium.targets import service as targets
+from podium.targets.calendar import FiscalPeriod, Grain, YearOutOfRange
+from podium.targets.service import Node, NodeKind, Scope
+
+MAX_PAGE = 200
+MAX_OFFSET = 100_000
+RATIO = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Periods:
+    current: FiscalPeriod
+    previous: FiscalPeriod
+    last_year: FiscalPeriod
+
+
+@dataclass(frozen=True)
+class Asked:
+    scope: Scope
+    node: Node
+    periods: Periods
+    # The people whose customers count; None: the whole org.
+    owners: frozenset[int] | None
+
+    @property
+    def org_id(self) -> int:
+        return self.scope.tree.org_id
+
+    def of_node(self, customer_id: Any) -> list[ColumnElement[bool]]:
+        """Conditions on a rollup's customer column: the node's customers (none for the org: its rows are all its own)."""
+        return [] if self.owners is None else [customer_id.in_(scoped_customers.ids(self.org_id, self.owners))]
+
+
+def check_page(first: int, offset: int) -> None:
+    problems = Problems()
+    if not 1 <= first <= MAX_PAGE:
+        problems.add(ErrorCode.OUT_OF_RANGE, "first", min=1, max=MAX_PAGE)
+    if not 0 <= offset <= MAX_OFFSET:
+        problems.add(ErrorCode.OUT_OF_RANGE, "offset", min=0, max=MAX_OFFSET)
+    problems.raise_if_any()
+
+
+def owners_under(scope: Scope, node: Node) -> frozenset[int] | None:
+    if node.kind is NodeKind.ORG:
+        return None
+    if node.kind is NodeKind.USER:
+        return frozenset({node.id})
+    return frozenset(m.id for m in scope.tree.members_under(node.id))
+
+
+def _period(scope: Scope, key: str | None, now: datetime, monthly: bool) -> FiscalPeriod:
+    try:
+        period = scope.calendar.period(Grain.MONTH, now) if key is None else scope.calendar.parse(key)
+    except YearOutOfRange:
+        raise DomainError.one(ErrorCode.OUT_OF_RANGE, "period", min=FIRST_YEAR, max=LAST_YEAR) from None
+    except ValueError:
+        raise DomainError.one(ErrorCode.INVALID, "period") from None
+    if monthly and period.grain is Grain.WEEK:
+        raise DomainError.one(ErrorCode.INVALID, "period")
+    return period
+
+
+async def ask(session: AsyncSession, viewer: Viewer, node: Node | None, period_key: str | None, now: datetime, *, monthly: bool = True) -> Asked:
+    """The viewer's scope, the node (theirs by default; NOT_FOUND outside their reach or org) and the periods."""
+    if viewer.is_display:
+        raise DomainError.one(ErrorCode.FORBIDDEN)
+    scope = await targets.scope_of(session, viewer)
+    node = node or targets.default_node(viewer)
+    targets.require_node(scope, node)
+    current = _period(scope, period_key, now, monthly)
+    periods = Periods(current, scope.calendar.previous(current), scope.calendar.same_period_last_year(current))
+    return Asked(scope, node, periods, owners_under(scope, node))
+
+
+def in_months(period: FiscalPeriod, column: ColumnElement[date]) -> list[ColumnElement[bool]]:
+    return [column >= period.first, column < period.end]
+
+
+async def customer_revenue(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[int, tuple[Decimal, int, datetime | None]]:
+    """Customer → (revenue won, deals won, last win) in the period, for the node's customers that bought."""
+    query = (
+        select(CustomerMonth.customer_id, func.sum(CustomerMonth.revenue), func.sum(CustomerMonth.deals_won), func.max(CustomerMonth.last_won_at))
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id))
+        .group_by(CustomerMonth.customer_id)
+    )
+    # max() keeps the column's type, so the last win comes back UTC-aware on both databases.
+    return {int(cid): (Decimal(revenue or 0), int(deals), last) for cid, revenue, deals, last in await session.execute(query) if deals}
+
+
+def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(RATIO)

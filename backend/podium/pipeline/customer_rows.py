@@ -1,0 +1,97 @@
+"""The pipeline's rows as analytics regroups them by customer and person (its rollups are re-derived from these).
+
+Plain reads of few columns, for a batch of customers or people at a time; no rule lives here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.pipeline.models import Activity, Deal, DealLine, Order, Payment, Product
+
+WON = "won"
+
+
+async def won_deals_of(session: AsyncSession, customer_ids: list[int]) -> list[tuple[int, Decimal, Decimal | None, datetime]]:
+    """(customer, amount, margin, closed at) of every won deal (reversed ones are no longer won)."""
+    rows = await session.execute(
+        select(Deal.customer_id, Deal.amount, Deal.margin, Deal.closed_at)
+        .where(Deal.customer_id.in_(customer_ids), Deal.status == WON, Deal.closed_at.is_not(None))
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def won_lines_of(session: AsyncSession, customer_ids: list[int]) -> list[tuple[int, datetime, int, Decimal, Decimal, Decimal]]:
+    """(customer, closed at, product, quantity, unit price, unit cost) of every won deal's lines."""
+    rows = await session.execute(
+        select(Deal.customer_id, Deal.closed_at, DealLine.product_id, DealLine.quantity, DealLine.unit_price, DealLine.unit_cost)
+        .join(DealLine, DealLine.deal_id == Deal.id)
+        .where(Deal.customer_id.in_(customer_ids), Deal.status == WON, Deal.closed_at.is_not(None))
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def orders_of(session: AsyncSession, customer_ids: list[int]) -> list[tuple[int, Decimal, datetime]]:
+    """(customer, amount, ordered at) of every order."""
+    rows = await session.execute(
+        select(Deal.customer_id, Order.amount, Order.ordered_at).join(Deal, Deal.id == Order.deal_id).where(Deal.customer_id.in_(customer_ids))
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def payments_of(session: AsyncSession, customer_ids: list[int]) -> list[tuple[int, Decimal, datetime]]:
+    """(customer, amount, collected at) of every payment; refunds are negative."""
+    rows = await session.execute(
+        select(Deal.customer_id, Payment.amount, Payment.collected_at).join(Deal, Deal.id == Payment.deal_id).where(Deal.customer_id.in_(customer_ids))
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def deals_created_by(session: AsyncSession, owner_ids: list[int]) -> list[tuple[int, int, datetime]]:
+    """(owner, customer, created at) of every deal these people own."""
+    rows = await session.execute(select(Deal.owner_id, Deal.customer_id, Deal.created_at).where(Deal.owner_id.in_(owner_ids)))
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def activities_of(session: AsyncSession, user_ids: list[int]) -> list[tuple[int, str, datetime]]:
+    """(person, kind, occurred at) of every activity these people logged."""
+    rows = await session.execute(select(Activity.user_id, Activity.kind, Activity.occurred_at).where(Activity.user_id.in_(user_ids)))
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def products_of(session: AsyncSession, org_id: int, product_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Product → (name, product line)."""
+    if not product_ids:
+        return {}
+    rows = await session.execute(select(Product.id, Product.name, Product.line).where(Product.org_id == org_id, Product.id.in_(sorted(product_ids))))
+    return {int(i): (name, line) for i, name, line in rows}
+
+
+async def product_ids_of_line(session: AsyncSession, org_id: int, line: str) -> list[int]:
+    return list(await session.scalars(select(Product.id).where(Product.org_id == org_id, Product.line == line)))
+
+
+async def won_in(
+    session: AsyncSession, org_id: int, start: datetime, end: datetime, customers: Select[Any] | None, *, customer_id: int | None = None,
+    product_ids: list[int] | None = None, offset: int = 0, limit: int = 50,
+) -> tuple[int, list[tuple[int, str, int, int, Decimal, datetime]]]:
+    """Won deals closed in [start, end) on the customers `customers` selects (ids; None: the org's), biggest first:
+    (how many in all, a page of (id, title, customer, owner, amount, closed at))."""
+    where = [Deal.org_id == org_id, Deal.status == WON, Deal.closed_at >= start, Deal.closed_at < end]
+    if customers is not None:
+        where.append(Deal.customer_id.in_(customers))
+    if customer_id is not None:
+        where.append(Deal.customer_id == customer_id)
+    if product_ids is not None:
+        where.append(Deal.id.in_(select(DealLine.deal_id).where(DealLine.product_id.in_(product_ids))))
+    total = await session.scalar(select(func.count()).select_from(Deal).where(*where)) or 0
+    rows = await session.execute(
+        select(Deal.id, Deal.title, Deal.customer_id, Deal.owner_id, Deal.amount, Deal.closed_at).where(*where)
+        .order_by(Deal.amount.desc(), Deal.id).offset(offset).limit(limit)
+    )
+    return int(total), [tuple(r) for r in rows]  # type: ignore[misc]
