@@ -31,7 +31,7 @@ from podium.customers import service as customers
 from podium.customers.events import CustomersMerged, CustomersReassigned
 from podium.orgs.events import PersonDeactivated
 from podium.pipeline import handovers
-from podium.pipeline.events import ActivityLogged, DealChanged, DealsReassigned, DealWon, OrderRecorded, PaymentRecorded
+from podium.pipeline.events import ActivityLogged, DealChanged, DealsReassigned, DealWon, OrderRecorded, PaymentRecorded, StagesChanged
 from podium.imports.events import ImportCommitted, ImportUndone
 from podium.points.events import PointsEntered
 from podium.push import service as push
@@ -120,6 +120,8 @@ def subscribers() -> SubscriberTable:
         DealsReassigned: [analytics_deals.on_deals_reassigned],
         ImportCommitted: [analytics_deals.on_org_changed],
         ImportUndone: [analytics_deals.on_org_changed],
+        # Reordered stages change which moves count as advancing: the org's stays are recomputed.
+        StagesChanged: [analytics_deals.on_org_changed],
     }
     # Analytics' rollups (customer and product months, churn signals, people's days): re-derived from the ledgers, so
     # idempotent; before the live publish so screens re-read moved figures.

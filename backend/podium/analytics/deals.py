@@ -9,8 +9,7 @@ deal take turns. Attribution is by the deal's current owner; periods are the org
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.analytics.deals_models import DealFacts, Histogram, ResultSums, StageStay, StageSums
 from podium.core.env import Env
 from podium.core.events import DomainEvent, transaction
-from podium.orgs.models import Org
+from podium.orgs import service as orgs
+from podium.pipeline import facts as sources
 from podium.pipeline.events import DealChanged, DealsReassigned, PaymentRecorded
-from podium.pipeline.models import Deal, Payment, Stage, StageChange
+from podium.pipeline.facts import DealSource
 
 OPEN, WON, LOST, REVERSED = "open", "won", "lost", "reversed"
 MONTH, WEEK = "m", "w"
@@ -82,14 +82,14 @@ class Stay:
 
 @dataclass(frozen=True)
 class Derived:
-    deal: Deal
+    deal: DealSource
     stays: list[Stay]
     contributions: Contributions
 
 
-def stays_of(deal: Deal, changes: Sequence[tuple[int, datetime]], stages: dict[int, StageInfo]) -> list[Stay]:
+def stays_of(deal: DealSource, stages: dict[int, StageInfo]) -> list[Stay]:
     """The deal's stays in open stages from its stage changes (in order); a deal without any stayed where it is since creation."""
-    moves = list(changes) or [(deal.stage_id, deal.created_at)]
+    moves = list(deal.changes) or [(deal.stage_id, deal.created_at)]
     result = []
     for i, (stage_id, entered) in enumerate(moves):
         info = stages.get(stage_id)
@@ -106,7 +106,7 @@ def stays_of(deal: Deal, changes: Sequence[tuple[int, datetime]], stages: dict[i
     return result
 
 
-def derive(deal: Deal, changes: Sequence[tuple[int, datetime]], payments: Iterable[tuple[Decimal, datetime]], stages: dict[int, StageInfo], zone: ZoneInfo) -> Derived:
+def derive(deal: DealSource, stages: dict[int, StageInfo], zone: ZoneInfo) -> Derived:
     """What the deal adds to every summed row, from its source rows alone."""
     out: Contributions = {}
     owner, source, amount = deal.owner_id, deal.lead_source, Decimal(deal.amount)
@@ -131,9 +131,9 @@ def derive(deal: Deal, changes: Sequence[tuple[int, datetime]], payments: Iterab
         add("r", created, source, cohort_lost=1)
     if deal.status == REVERSED and deal.reversed_at is not None:
         add("r", _aware(deal.reversed_at), source, reversed=1, reversed_amount=amount, reversed_margin=margin)
-    for paid, at in payments:
+    for paid, at in deal.payments:
         add("r", _aware(at), source, collections=Decimal(paid))
-    stays = stays_of(deal, changes, stages)
+    stays = stays_of(deal, stages)
     for stay in stays:
         add("s", stay.entered_at, str(stay.stage_id), entered=1, entered_amount=amount, advanced=int(stay.advanced))
         if stay.left_at is not None:
@@ -169,12 +169,11 @@ def _subtract(delta: dict[str, dict[str, Number]], contributions: Contributions,
 
 
 async def _stages(session: AsyncSession, org_id: int) -> dict[int, StageInfo]:
-    rows = await session.execute(select(Stage.id, Stage.position, Stage.outcome, Stage.is_active).where(Stage.org_id == org_id))
-    return {int(i): StageInfo(int(p), o, bool(a)) for i, p, o, a in rows}
+    return {s.id: StageInfo(s.position, s.outcome, s.is_active) for s in await sources.stage_rows(session, org_id)}
 
 
 async def _zone(session: AsyncSession, org_id: int) -> ZoneInfo:
-    return ZoneInfo(await session.scalar(select(Org.time_zone).where(Org.id == org_id)) or "UTC")
+    return ZoneInfo(await orgs.org_time_zone(session, org_id) or "UTC")
 
 
 async def refresh(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) -> int:
@@ -184,40 +183,22 @@ async def refresh(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) -
         return 0
     dialect = (await session.connection()).dialect.name
     lock = dialect == "postgresql"
-    query = select(Deal).where(Deal.org_id == org_id, Deal.id.in_(ids)).order_by(Deal.id)
-    deals = list(await session.scalars(query.with_for_update() if lock else query))
+    deals = await sources.deal_sources(session, org_id, ids, lock=lock)
     facts_query = select(DealFacts).where(DealFacts.org_id == org_id, DealFacts.deal_id.in_(ids))
     facts = {f.deal_id: f for f in await session.scalars(facts_query.with_for_update() if lock else facts_query)}
     stages = await _stages(session, org_id)
     zone = await _zone(session, org_id)
-    changes: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    for deal_id, stage_id, at in await session.execute(
-        select(StageChange.deal_id, StageChange.to_stage_id, StageChange.changed_at)
-        .where(StageChange.deal_id.in_(ids)).order_by(StageChange.deal_id, StageChange.changed_at, StageChange.id)
-    ):
-        changes[int(deal_id)].append((int(stage_id), at))
-    payments: dict[int, list[tuple[Decimal, datetime]]] = defaultdict(list)
-    for deal_id, paid, at in await session.execute(select(Payment.deal_id, Payment.amount, Payment.collected_at).where(Payment.deal_id.in_(ids))):
-        payments[int(deal_id)].append((Decimal(paid), at))
     delta: dict[str, dict[str, Number]] = {}
     present = {d.id for d in deals}
     stay_rows: list[dict[str, Any]] = []
     for deal in deals:
-        derived = derive(deal, changes[deal.id], payments[deal.id], stages, zone)
-        stay_rows += [
-            {"org_id": org_id, "deal_id": deal.id, "stage_id": s.stage_id, "entered_at": s.entered_at, "left_at": s.left_at,
-             "next_stage_id": s.next_stage_id, "outcome": s.outcome, "advanced": s.advanced}
-            for s in derived.stays
-        ]
+        derived = derive(deal, stages, zone)
+        stay_rows += _stay_rows(org_id, deal.id, derived.stays)
         found = facts.get(deal.id)
         if found is not None:
             _subtract(delta, _decode(found.contributions), -1)
         _subtract(delta, derived.contributions, 1)
-        values = {
-            "owner_id": deal.owner_id, "lead_source": deal.lead_source, "status": deal.status, "stage_id": deal.stage_id,
-            "stage_entered_at": _aware(deal.stage_entered_at), "amount": deal.amount, "created_at": _aware(deal.created_at),
-            "contributions": _encode(derived.contributions),
-        }
+        values = _facts_values(deal, derived)
         if found is None:
             session.add(DealFacts(deal_id=deal.id, org_id=org_id, **values))
         else:
@@ -306,11 +287,106 @@ async def on_org_changed(env: Env, event: DomainEvent) -> None:
 
 
 async def rebuild_org(env: Env, org_id: int) -> int:
-    """Every rollup of an org recomputed from the source tables (`podium rebuild`, imports); how many deals."""
-    async with transaction(env.db) as tx:
-        for model in (Histogram, StageSums, ResultSums, StageStay, DealFacts):
-            await tx.session.execute(delete(model).where(model.org_id == org_id))  # type: ignore[attr-defined]
+    """Every rollup of an org recomputed from the source tables (`podium rebuild`, imports, reordered stages); how many deals.
+
+    Owner by owner (each owner's sums are made of their own deals alone): the sums the deals give are compared with
+    the stored ones and only the rows that differ are written, with absolute values. Rollups already right are left
+    as they are, row for row (a restored backup stays identical); drifted ones are repaired.
+    """
     async with env.db() as session:
-        ids = [int(i) for i in await session.scalars(select(Deal.id).where(Deal.org_id == org_id).order_by(Deal.id))]
-    await _refresh_in_transaction(env, org_id, ids)
-    return len(ids)
+        owned = await sources.deal_owners(session, org_id)
+        stored_owners: set[int] = set()
+        for model in (ResultSums, StageSums, Histogram):
+            stored_owners |= {int(o) for o in await session.scalars(select(model.owner_id).where(model.org_id == org_id).distinct())}
+    by_owner: dict[int, list[int]] = {owner: [] for owner in stored_owners}
+    for deal_id, owner in owned:
+        by_owner.setdefault(owner, []).append(deal_id)
+    for owner in sorted(by_owner):
+        ids = by_owner[owner]
+        if len(ids) <= REBUILD_BATCH:  # one transaction, the owner's deals locked: nothing moves in between
+            async with transaction(env.db) as tx:
+                await _set_sums(tx.session, org_id, owner, await _rebuild_deals(tx.session, org_id, ids))
+            continue
+        expected: dict[str, dict[str, Number]] = {}
+        for start in range(0, len(ids), REBUILD_BATCH):
+            async with transaction(env.db) as tx:
+                _subtract(expected, await _rebuild_deals(tx.session, org_id, ids[start:start + REBUILD_BATCH]), 1)
+        async with transaction(env.db) as tx:
+            await _set_sums(tx.session, org_id, owner, expected)
+    return len(owned)
+
+
+# An owner with more deals than this is rebuilt in parts: deals' facts and stays per part, then their sums once.
+REBUILD_BATCH = 5000
+
+
+async def _rebuild_deals(session: AsyncSession, org_id: int, deal_ids: list[int]) -> dict[str, dict[str, Number]]:
+    """The deals' facts and stays made right (written only where they differ); returns what the deals add to the sums."""
+    dialect = (await session.connection()).dialect.name
+    stages = await _stages(session, org_id)
+    zone = await _zone(session, org_id)
+    deals = await sources.deal_sources(session, org_id, deal_ids, lock=dialect == "postgresql") if deal_ids else []
+    facts = {f.deal_id: f for f in await session.scalars(select(DealFacts).where(DealFacts.org_id == org_id, DealFacts.deal_id.in_(deal_ids)))}
+    kept_stays: dict[int, list[tuple[Any, ...]]] = {}
+    for row in await session.scalars(select(StageStay).where(StageStay.deal_id.in_(deal_ids)).order_by(StageStay.id)):
+        kept_stays.setdefault(row.deal_id, []).append((row.stage_id, _aware(row.entered_at), _aware(row.left_at) if row.left_at else None, row.next_stage_id, row.outcome, row.advanced))
+    expected: dict[str, dict[str, Number]] = {}
+    stale_stays: list[int] = []
+    new_stays: list[dict[str, Any]] = []
+    for deal in deals:
+        derived = derive(deal, stages, zone)
+        _subtract(expected, derived.contributions, 1)
+        values = _facts_values(deal, derived)
+        found = facts.get(deal.id)
+        if found is None:
+            session.add(DealFacts(deal_id=deal.id, org_id=org_id, **values))
+        elif any(_differs(getattr(found, k), v) for k, v in values.items()):
+            for name, value in values.items():
+                setattr(found, name, value)
+        stays = [(x.stage_id, x.entered_at, x.left_at, x.next_stage_id, x.outcome, x.advanced) for x in derived.stays]
+        if stays != kept_stays.get(deal.id, []):
+            stale_stays.append(deal.id)
+            new_stays += _stay_rows(org_id, deal.id, derived.stays)
+    if stale_stays:
+        await session.execute(delete(StageStay).where(StageStay.deal_id.in_(stale_stays)))
+    if new_stays:
+        await session.execute(StageStay.__table__.insert(), new_stays)
+    await session.flush()
+    return expected
+
+
+def _differs(stored: Any, value: Any) -> bool:
+    if isinstance(stored, datetime) and isinstance(value, datetime):
+        return _aware(stored) != _aware(value)
+    return bool(stored != value)
+
+
+def _facts_values(deal: DealSource, derived: Derived) -> dict[str, Any]:
+    return {
+        "owner_id": deal.owner_id, "lead_source": deal.lead_source, "status": deal.status, "stage_id": deal.stage_id,
+        "stage_entered_at": _aware(deal.stage_entered_at), "amount": deal.amount, "created_at": _aware(deal.created_at),
+        "contributions": _encode(derived.contributions),
+    }
+
+
+def _stay_rows(org_id: int, deal_id: int, stays: Iterable[Stay]) -> list[dict[str, Any]]:
+    return [
+        {"org_id": org_id, "deal_id": deal_id, "stage_id": s.stage_id, "entered_at": s.entered_at, "left_at": s.left_at,
+         "next_stage_id": s.next_stage_id, "outcome": s.outcome, "advanced": s.advanced}
+        for s in stays
+    ]
+
+
+async def _set_sums(session: AsyncSession, org_id: int, owner: int, expected: dict[str, dict[str, Number]]) -> None:
+    """Make the owner's stored sums equal `expected`: the difference of each row that is off is applied."""
+    stored: dict[str, dict[str, Number]] = {}
+    for row in await session.scalars(select(ResultSums).where(ResultSums.org_id == org_id, ResultSums.owner_id == owner)):
+        stored[f"r|{row.grain}|{row.period}|{owner}|{row.lead_source}"] = {c: getattr(row, c) for c in RESULT_COLUMNS}
+    for row in await session.scalars(select(StageSums).where(StageSums.org_id == org_id, StageSums.owner_id == owner)):
+        stored[f"s|{row.grain}|{row.period}|{owner}|{row.stage_id}"] = {c: getattr(row, c) for c in STAGE_COLUMNS}
+    for row in await session.scalars(select(Histogram).where(Histogram.org_id == org_id, Histogram.owner_id == owner)):
+        stored[f"h|{row.grain}|{row.period}|{owner}|{row.series}|{row.bin}"] = {"count": row.count}
+    delta: dict[str, dict[str, Number]] = {}
+    _subtract(delta, expected, 1)
+    _subtract(delta, stored, -1)
+    await _apply(session, org_id, delta, (await session.connection()).dialect.name)

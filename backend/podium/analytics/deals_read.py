@@ -21,7 +21,8 @@ from podium.analytics.deals_models import Histogram, ResultSums, StageSums
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import Locale
 from podium.core.policies import Viewer
-from podium.pipeline.models import Stage
+from podium.pipeline import facts as pipeline_facts
+from podium.pipeline.facts import StageRow
 from podium.targets import service as targets
 from podium.targets.calendar import FiscalCalendar, FiscalPeriod, Grain
 from podium.targets.service import Node, NodeKind, Scope
@@ -57,6 +58,24 @@ def period_of(calendar: FiscalCalendar, key: str | None, now: datetime) -> Fisca
         return calendar.parse(key)
     except ValueError:
         raise DomainError.one(ErrorCode.INVALID, "period") from None
+
+
+@dataclass(frozen=True)
+class Window:
+    """A checked node and a period, with the sums that period reads and the owners that count."""
+
+    place: Place
+    period: FiscalPeriod
+    grain: str
+    keys: list[str]
+    owners: frozenset[int] | None
+
+
+async def window(session: AsyncSession, viewer: Viewer, node: Node | None, period_key: str | None, now: datetime) -> Window:
+    where = await place(session, viewer, node)
+    period = period_of(where.scope.calendar, period_key, now)
+    grain, keys = grain_keys(where.scope.calendar, period)
+    return Window(where, period, grain, keys, owners_of(where.scope, where.node))
 
 
 def label_of(period: FiscalPeriod, locale: Locale) -> str:
@@ -190,10 +209,9 @@ def percentile(bins: dict[int, int], q: float) -> float | None:
     return float(BIN_EDGES[max(bins)])
 
 
-async def open_stages(session: AsyncSession, org_id: int) -> list[Stage]:
+async def open_stages(session: AsyncSession, org_id: int) -> list[StageRow]:
     """The org's active open stages in funnel order."""
-    rows = await session.scalars(select(Stage).where(Stage.org_id == org_id, Stage.outcome == "open", Stage.is_active.is_(True)).order_by(Stage.position, Stage.id))
-    return list(rows)
+    return [s for s in await pipeline_facts.stage_rows(session, org_id) if s.outcome == "open" and s.is_active]
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> float | None:

@@ -16,7 +16,7 @@ from podium.analytics import deals_read as read
 from podium.analytics.deals_read import Place
 from podium.core.env import Env
 from podium.core.policies import Viewer
-from podium.pipeline.models import Stage
+from podium.pipeline.facts import StageRow as Stage
 from podium.targets.calendar import FiscalPeriod
 from podium.targets.service import Node
 

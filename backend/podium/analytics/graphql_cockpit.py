@@ -304,11 +304,7 @@ class Query:
     async def analytics_sources(self, info: Info, node: NodeInput | None = None, period: str | None = None) -> list[SourceFigures]:
         ctx = info.context
         found = await sources_service.sources(ctx.env, ctx.require_viewer(), _node(node), period)
-        return [
-            SourceFigures(source=s.source, deals=s.deals, won=s.won, lost=s.lost, win_rate=s.win_rate, cycle_days_p50=s.cycle_days_p50,
-                          average_order_value=s.average_order_value, revenue=s.revenue)
-            for s in found
-        ]
+        return [SourceFigures(**{name: getattr(s, name) for name in sources_service.SourceFigures.__dataclass_fields__}) for s in found]
 
     @strawberry.field(description="The node's results per child (units, then reps directly in it), for drilling down.")
     async def analytics_breakdown(self, info: Info, node: NodeInput | None = None, period: str | None = None) -> list[NodeFigures]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics import deals_read as read
@@ -20,7 +19,7 @@ from podium.analytics.deals_read import Place, Sums
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.targets.calendar import FiscalPeriod
-from podium.targets.models import Target
+from podium.targets import service as target_service
 from podium.targets.service import Metric, Node
 
 CENT = Decimal("0.01")
@@ -75,20 +74,6 @@ def results_of(sums: Sums, outstanding: Sums, cycle: dict[int, int], target: Dec
     )
 
 
-async def node_targets(session: AsyncSession, org_id: int, period_key: str, nodes: Sequence[Node]) -> dict[Node, Decimal]:
-    wanted = set(nodes)
-    rows = await session.execute(
-        select(Target.node_kind, Target.node_id, Target.amount)
-        .where(Target.org_id == org_id, Target.period_key == period_key, Target.metric == Metric.REVENUE.value)
-    )
-    found = {}
-    for kind, node_id, amount in rows:
-        node = next((n for n in wanted if n.kind.value == kind and n.id == node_id), None)
-        if node is not None:
-            found[node] = Decimal(amount)
-    return found
-
-
 async def results_for(session: AsyncSession, where: Place, nodes: Sequence[Node], period: FiscalPeriod, now: datetime) -> dict[Node, Results]:
     """Results of several nodes (a node's children) for one period, from one read of each summed table, grouped by owner."""
     scope = where.scope
@@ -101,7 +86,7 @@ async def results_for(session: AsyncSession, where: Place, nodes: Sequence[Node]
     by_owner = await read.result_sums(session, where.org_id, grain, keys, union, by=("owner_id",))
     owed_by_owner = await read.result_sums(session, where.org_id, grain, keys, union, by=("owner_id",), upto=keys[-1])
     cycles = await read.histograms(session, where.org_id, grain, keys, union, "cycle:", by_owner=True)
-    targets = await node_targets(session, where.org_id, period.key, nodes)
+    targets = await target_service.node_targets(session, where.org_id, period.key, Metric.REVENUE, nodes)
     start, end = period.bounds(calendar.time_zone)
     days = max(0.0, (min(now, end) - start).total_seconds() / 86400)
     elapsed = float(calendar.elapsed_fraction(period, now))

@@ -29,12 +29,9 @@ async def sources(env: Env, viewer: Viewer, node: Node | None, period_key: str |
     """Every lead source, in the catalogue's order (zeros included, so charts keep their shape)."""
     now = env.clock()
     async with env.db() as session:
-        where = await read.place(session, viewer, node)
-        period = read.period_of(where.scope.calendar, period_key, now)
-        grain, keys = read.grain_keys(where.scope.calendar, period)
-        owners = read.owners_of(where.scope, where.node)
-        sums = await read.result_sums(session, where.org_id, grain, keys, owners, by=("lead_source",))
-        cycles = await read.histograms(session, where.org_id, grain, keys, owners, "cycle:")
+        w = await read.window(session, viewer, node, period_key, now)
+        sums = await read.result_sums(session, w.place.org_id, w.grain, w.keys, w.owners, by=("lead_source",))
+        cycles = await read.histograms(session, w.place.org_id, w.grain, w.keys, w.owners, "cycle:")
     found = []
     for source in LeadSource:
         s = sums.get((source.value,), read.Sums())

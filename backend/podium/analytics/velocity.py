@@ -23,7 +23,8 @@ from podium.core.policies import Viewer
 from podium.customers import service as customers
 from podium.orgs import people
 from podium.pipeline import team
-from podium.pipeline.models import Deal, Stage
+from podium.pipeline import facts as pipeline_facts
+from podium.pipeline.facts import StageRow as Stage
 from podium.targets.service import Node
 
 MAX_PAGE = 200
@@ -64,10 +65,8 @@ async def _limits(session: AsyncSession, org_id: int, stages: Sequence[Stage], n
 async def velocity(env: Env, viewer: Viewer, node: Node | None, period_key: str | None) -> Velocity:
     now = env.clock()
     async with env.db() as session:
-        where = await read.place(session, viewer, node)
-        period = read.period_of(where.scope.calendar, period_key, now)
-        grain, keys = read.grain_keys(where.scope.calendar, period)
-        owners = read.owners_of(where.scope, where.node)
+        w = await read.window(session, viewer, node, period_key, now)
+        where, grain, keys, owners = w.place, w.grain, w.keys, w.owners
         stages = await read.open_stages(session, where.org_id)
         sums = await read.stage_sums(session, where.org_id, grain, keys, owners)
         stays = await read.histograms(session, where.org_id, grain, keys, owners, "stay:")
@@ -125,17 +124,18 @@ async def stalled(env: Env, viewer: Viewer, node: Node | None, stage_id: int | N
         conditions = _stalled_where(where, limits, now)
         total = int(await session.scalar(select(func.count()).select_from(DealFacts).where(*conditions)) or 0)
         rows = list(await session.execute(
-            select(DealFacts.deal_id, Deal.title, DealFacts.owner_id, Deal.customer_id, DealFacts.stage_id, Deal.amount, DealFacts.stage_entered_at)
-            .join(Deal, Deal.id == DealFacts.deal_id).where(*conditions)
-            .order_by(DealFacts.stage_entered_at, DealFacts.deal_id).offset(offset).limit(first)
+            select(DealFacts.deal_id, DealFacts.owner_id, DealFacts.stage_id, DealFacts.amount, DealFacts.stage_entered_at)
+            .where(*conditions).order_by(DealFacts.stage_entered_at, DealFacts.deal_id).offset(offset).limit(first)
         ))
-        names = await customers.names_of(session, where.org_id, {int(r[3]) for r in rows})
+        titles = await pipeline_facts.titles(session, where.org_id, [int(r[0]) for r in rows])
+        names = await customers.names_of(session, where.org_id, {c for _, c in titles.values()})
     directory = await people.directory(env, where.org_id) if rows else {}
     deals = []
-    for deal_id, title, owner_id, customer_id, sid, amount, entered in rows:
+    for deal_id, owner_id, sid, amount, entered in rows:
         person = directory.get(int(owner_id))
+        title, customer_id = titles.get(int(deal_id), ("", 0))
         deals.append(StalledDeal(
-            int(deal_id), title, int(owner_id), person.name if person else "", names.get(int(customer_id), ""), by_id[int(sid)],
+            int(deal_id), title, int(owner_id), person.name if person else "", names.get(customer_id, ""), by_id[int(sid)],
             Decimal(amount), int((now - entered).total_seconds() // 86400), limits[int(sid)],
         ))
     return StalledPage(total, deals)

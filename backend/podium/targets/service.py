@@ -521,6 +521,12 @@ async def tree_nodes(env: Env, viewer: Viewer) -> list[TreeNode]:
     return result
 
 
+async def node_targets(session: AsyncSession, org_id: int, period_key: str, metric: Metric, nodes: Sequence[Node]) -> dict[Node, Decimal]:
+    """These nodes' own targets for one period and metric (the cockpit's pace); a node without one is absent."""
+    wanted = set(nodes)
+    return {n: t.amount for n, t in (await _targets(session, org_id, period_key, metric)).items() if n in wanted}
+
+
 async def person_targets(session: AsyncSession, org_id: int, period_key: str, metric: Metric, user_ids: set[int] | None = None) -> dict[int, Decimal]:
     """Each person's own target for one period and metric: the quota compensation measures attainment against."""
     query = select(Target.node_id, Target.amount).where(
