@@ -28,7 +28,8 @@ from podium.customers.models import Customer
 from podium.customers.names import name_key
 from podium.orgs import service as orgs
 from podium.orgs.models import Team
-from podium.pipeline.models import Activity, Deal, DealLine, Order, Product, Stage
+from podium.pipeline.models import Activity, Deal, DealLine, Order, Product
+from podium.pipeline.service import ensure_stages
 from podium.rebuild import rebuild
 from podium.visits.models import Visit
 from tests.conftest import Server, open_stack, start_server, stop_server
@@ -59,12 +60,12 @@ async def seed(env: Any, w: World) -> tuple[dict[str, int], dict[str, int]]:
         await orgs.create_user(s, env, org_id=w.other_org_id, email="admin@rival.test", name="Rolf Rival", password=PASSWORD, role=Role.ADMIN)
         team_a = await s.get(Team, w.team_a)
         team_a.potential = Decimal("120000")
-        stage = Stage(org_id=w.org_id, key="t_won", name_en="Won", name_zh="赢单", position=9, probability=100, outcome="won")
+        stage = next(st for st in await ensure_stages(s, w.org_id) if st.outcome == "won")
         p1 = Product(org_id=w.org_id, sku="P1", name="Pump", line="L1", list_price=Decimal(300), unit_cost=Decimal(100))
         p2 = Product(org_id=w.org_id, sku="P2", name="Valve", line="L2", list_price=Decimal(100), unit_cost=Decimal(50))
         customers = {n: Customer(org_id=w.org_id, name=n, name_key=name_key(n), owner_id=o) for n, o in
                      (("C1", w.rep.id), ("C2", w.rep.id), ("C3", w.rep.id), ("C4", w.rep3.id))}
-        s.add_all([stage, p1, p2, *customers.values()])
+        s.add_all([p1, p2, *customers.values()])
         await s.flush()
         c = {n: x.id for n, x in customers.items()}
 
@@ -294,3 +295,27 @@ async def test_exports_download(org: Org) -> None:
     xlsx = await org.manager.http.get("/api/analytics/behaviour/export", params={**node, "format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert (await org.manager.http.get("/api/analytics/churn/export", params={"nodeKind": "team", "nodeId": str(w.team_b)})).status_code == 404
+
+
+async def test_a_win_an_order_and_a_payment_through_the_api_move_the_rollups(org: Org) -> None:
+    """The app's handlers are wired: the figures follow the API's writes without a rebuild (last: it adds this month)."""
+    from sqlalchemy import select
+
+    from podium.analytics.customers_models import CustomerMonth
+    from tests.pipeline.test_deals import MOVE, ORDER, PAYMENT, open_deal, order_input, payment_input, stage_ids
+
+    w = org.world
+    stages = await stage_ids(org.rep)
+    deal = await open_deal(org.rep, w, amount="700.00")
+    won = (await org.rep.data(MOVE, {"input": {"id": deal["id"], "version": deal["version"], "stageId": stages["won"], "reason": "Signed"}}))["moveDeal"]
+    assert won["deal"]["status"] == "WON"
+    order = (await org.rep.data(ORDER, {"input": order_input(deal, "700.00")}))["recordOrder"]
+    await org.rep.data(PAYMENT, {"input": payment_input(order["order"]["id"], "250.00")})
+    env = org.server.runtime.env
+    async with env.db() as s:
+        rows = list(await s.scalars(select(CustomerMonth).where(CustomerMonth.customer_id == w.customer_id)))
+    assert [(r.revenue, r.deals_won, r.orders, r.order_amount, r.collections) for r in rows] == [
+        (Decimal("700.00"), 1, 1, Decimal("700.00"), Decimal("250.00")),
+    ]
+    mine = await contribution(org.admin, "CUSTOMER", period=rows[0].month.strftime("%Y-%m"))
+    assert [(i["label"], i["revenue"]) for i in mine["items"]] == [("Near Co", "700.00")]

@@ -14,12 +14,11 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, ratio
+from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, owner_revenue, ratio, revenue_total
 from podium.analytics.customers_models import ProductMonth
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.customers import service as customers
-from podium.customers import scoped as scoped_customers
 from podium.pipeline import customer_rows as pipeline_rows
 from podium.targets.calendar import FiscalPeriod
 from podium.targets.service import Node, NodeKind
@@ -91,14 +90,28 @@ def tiers_of(ranked: list[tuple[str, Decimal]]) -> dict[str, Tier]:
     return tiers
 
 
-async def _by_customer(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[str, Decimal]:
-    return {f"customer:{cid}": revenue for cid, (revenue, _, _) in (await customer_revenue(session, asked, period)).items()}
+def tier_sums(ranked: list[tuple[str, Decimal]], tiers: dict[str, Tier]) -> list[TierSum]:
+    """Items and revenue per tier, in one pass."""
+    total = sum((v for _, v in ranked), ZERO)
+    items = dict.fromkeys(Tier, 0)
+    revenue = dict.fromkeys(Tier, ZERO)
+    for key, value in ranked:
+        items[tiers[key]] += 1
+        revenue[tiers[key]] += value
+    return [TierSum(t, items[t], revenue[t], ratio(revenue[t], total)) for t in Tier]
 
 
-async def _by_product(session: AsyncSession, asked: Asked, period: FiscalPeriod, line: bool) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+async def _by_customer(session: AsyncSession, asked: Asked, period: FiscalPeriod, only: list[int] | None = None) -> dict[str, Decimal]:
+    return {f"customer:{cid}": revenue for cid, (revenue, _, _) in (await customer_revenue(session, asked, period, only)).items()}
+
+
+async def _by_product(
+    session: AsyncSession, asked: Asked, period: FiscalPeriod, line: bool, only: list[int] | None = None,
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    narrowed = [] if only is None else [ProductMonth.product_id.in_(only)]
     query = (
         select(ProductMonth.product_id, func.sum(ProductMonth.revenue), func.sum(ProductMonth.quantity))
-        .where(ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.of_node(ProductMonth.customer_id))
+        .where(ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.of_node(ProductMonth.customer_id), *narrowed)
         .group_by(ProductMonth.product_id)
     )
     rows = [(int(p), Decimal(total or 0), Decimal(qty or 0)) for p, total, qty in await session.execute(query)]
@@ -113,17 +126,18 @@ async def _by_product(session: AsyncSession, asked: Asked, period: FiscalPeriod,
 
 
 async def _by_region(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[str, Decimal]:
-    by_customer = await customer_revenue(session, asked, period)
-    owner_of = await scoped_customers.owners_of(session, list(by_customer))
-    by_owner: dict[int, Decimal] = defaultdict(Decimal)
-    for cid, (revenue, _, _) in by_customer.items():
-        if owner_of.get(cid) is not None:
-            by_owner[owner_of[cid]] += revenue
+    by_owner = await owner_revenue(session, asked, period)
     found = {}
     for unit in region_units(asked):
         members = {m.id for m in asked.scope.tree.members_under(unit)}
-        found[f"team:{unit}"] = sum((v for o, v in by_owner.items() if o in members), ZERO)
+        found[f"team:{unit}"] = sum((v for o, (v, _) in by_owner.items() if o in members), ZERO)
     return found
+
+
+def _order(key: str) -> tuple[int, str]:
+    """Ties in revenue: by id (customers, products), by name otherwise."""
+    ident = key.partition(":")[2]
+    return (int(ident), "") if ident.isdigit() else (0, ident)
 
 
 def region_units(asked: Asked) -> list[int]:
@@ -134,12 +148,22 @@ def region_units(asked: Asked) -> list[int]:
     return [u.id for u in asked.scope.tree.child_units(parent)]
 
 
-async def _figures(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+async def _figures(
+    session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod, only: list[str] | None = None,
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Revenue (and quantity) per item; `only` these items' (customers and products: a page's comparison)."""
+    ids = None if only is None else [int(k.partition(":")[2]) for k in only]
     if by is By.CUSTOMER:
-        return await _by_customer(session, asked, period), {}
+        return await _by_customer(session, asked, period, ids), {}
     if by is By.REGION:
         return await _by_region(session, asked, period), {}
-    return await _by_product(session, asked, period, line=by is By.PRODUCT_LINE)
+    return await _by_product(session, asked, period, line=by is By.PRODUCT_LINE, only=ids if by is By.PRODUCT else None)
+
+
+async def _total(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) -> Decimal:
+    if by is By.CUSTOMER:
+        return await revenue_total(session, asked, period)
+    return sum((await _figures(session, asked, by, period))[0].values(), ZERO)
 
 
 async def _labels(session: AsyncSession, asked: Asked, by: By, keys: list[str]) -> dict[str, str]:
@@ -160,11 +184,19 @@ async def contribution(env: Env, viewer: Viewer, node: Node | None, period_key: 
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, env.clock())
         current, quantity = await _figures(session, asked, by, asked.periods.current)
-        previous, _ = await _figures(session, asked, by, asked.periods.previous)
-        last_year, _ = await _figures(session, asked, by, asked.periods.last_year)
         keys = [k for k, v in current.items() if v > 0 or by is By.REGION]
-        labels = await _labels(session, asked, by, keys)
-    ranked = sorted(((k, current[k]) for k in keys), key=lambda kv: (-kv[1], labels.get(kv[0], ""), kv[0]))
+        named = by in (By.REGION, By.PRODUCT_LINE)  # their names come without a read: ties go by name
+        labels = await _labels(session, asked, by, keys) if named else {}
+        ranked = sorted(((k, current[k]) for k in keys), key=lambda kv: (-kv[1], labels.get(kv[0], ""), _order(kv[0])))
+        page = [k for k, _ in ranked[offset:offset + first]]
+        if not named:
+            labels = await _labels(session, asked, by, page)
+        # The comparisons: totals in full, per item for the page only (a year of 100,000 customers is read once).
+        per_item = page if by in (By.CUSTOMER, By.PRODUCT) else None
+        previous, _ = await _figures(session, asked, by, asked.periods.previous, per_item)
+        last_year, _ = await _figures(session, asked, by, asked.periods.last_year, per_item)
+        previous_total = await _total(session, asked, by, asked.periods.previous) if per_item is not None else sum(previous.values(), ZERO)
+        last_year_total = await _total(session, asked, by, asked.periods.last_year) if per_item is not None else sum(last_year.values(), ZERO)
     total = sum((v for _, v in ranked), ZERO)
     tiers = tiers_of(ranked)
     items, running = [], ZERO
@@ -178,11 +210,8 @@ async def contribution(env: Env, viewer: Viewer, node: Node | None, period_key: 
                 previous=previous.get(key, ZERO), last_year=last_year.get(key, ZERO), quantity=quantity.get(key),
             ))
     a_items = sum(1 for t in tiers.values() if t is Tier.A)
-    sums = [
-        TierSum(t, sum(1 for k, _ in ranked if tiers[k] is t), s := sum((v for k, v in ranked if tiers[k] is t), ZERO), ratio(s, total))
-        for t in Tier
-    ]
+    sums = tier_sums(ranked, tiers)
     return Contribution(
-        asked, by, total, sum(previous.values(), ZERO), sum(last_year.values(), ZERO), len(ranked),
+        asked, by, total, previous_total, last_year_total, len(ranked),
         ratio(a_items, len(ranked)) if total else None, sums, items, len(ranked) > offset + first,
     )

@@ -98,15 +98,49 @@ def in_months(period: FiscalPeriod, column: ColumnElement[date]) -> list[ColumnE
     return [column >= period.first, column < period.end]
 
 
-async def customer_revenue(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[int, tuple[Decimal, int, datetime | None]]:
-    """Customer → (revenue won, deals won, last win) in the period, for the node's customers that bought."""
+async def customer_revenue(
+    session: AsyncSession, asked: Asked, period: FiscalPeriod, only: list[int] | None = None,
+) -> dict[int, tuple[Decimal, int, datetime | None]]:
+    """Customer → (revenue won, deals won, last win) in the period, for the node's customers that bought (`only`
+    these, when given: a page)."""
+    narrowed = [] if only is None else [CustomerMonth.customer_id.in_(only)]
     query = (
         select(CustomerMonth.customer_id, func.sum(CustomerMonth.revenue), func.sum(CustomerMonth.deals_won), func.max(CustomerMonth.last_won_at))
-        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id))
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id), *narrowed)
         .group_by(CustomerMonth.customer_id)
     )
     # max() keeps the column's type, so the last win comes back UTC-aware on both databases.
     return {int(cid): (Decimal(revenue or 0), int(deals), last) for cid, revenue, deals, last in await session.execute(query) if deals}
+
+
+async def revenue_total(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> Decimal:
+    """The node's customers' revenue won in the period."""
+    query = select(func.sum(CustomerMonth.revenue)).where(
+        CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id),
+    )
+    return Decimal(await session.scalar(query) or 0)
+
+
+async def buying_total(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> tuple[int, Decimal]:
+    """How many of the node's customers won deals in the period, and their revenue."""
+    query = select(func.count(func.distinct(CustomerMonth.customer_id)), func.sum(CustomerMonth.revenue)).where(
+        CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id),
+        CustomerMonth.deals_won > 0,
+    )
+    count, revenue = (await session.execute(query)).one()
+    return int(count or 0), Decimal(revenue or 0)
+
+
+async def owner_revenue(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[int, tuple[Decimal, int]]:
+    """Owner → (revenue won, customers that bought) in the period, for the node's owned customers: one grouped join."""
+    c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
+    rows = await session.execute(
+        select(c.c.owner_id, func.sum(CustomerMonth.revenue), func.count(func.distinct(CustomerMonth.customer_id)))
+        .join(c, c.c.id == CustomerMonth.customer_id)
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), CustomerMonth.deals_won > 0, c.c.owner_id.is_not(None))
+        .group_by(c.c.owner_id)
+    )
+    return {int(o): (Decimal(v or 0), int(n)) for o, v, n in rows}
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -11,8 +12,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.analytics.contribution import Tier, TierSum, region_units, tiers_of
-from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, ratio
+from podium.analytics.contribution import Tier, TierSum, region_units, tier_sums, tiers_of
+from podium.analytics.customers_common import Asked, ask, buying_total, check_page, customer_revenue, owner_revenue, ratio
 from podium.analytics.customers_models import CustomerMonth, CustomerSignal
 from podium.core.env import Env
 from podium.core.policies import Viewer
@@ -88,8 +89,8 @@ async def customer_value(env: Env, viewer: Viewer, node: Node | None, period_key
         asked = await ask(session, viewer, node, period_key, now)
         owned = await scoped_customers.count(session, asked.org_id, asked.owners)
         current = await customer_revenue(session, asked, asked.periods.current)
-        previous = await customer_revenue(session, asked, asked.periods.previous)
-        last_year = await customer_revenue(session, asked, asked.periods.last_year)
+        previous = await buying_total(session, asked, asked.periods.previous)
+        last_year = await buying_total(session, asked, asked.periods.last_year)
         ranked = sorted(((cid, v[0]) for cid, v in current.items()), key=lambda kv: (-kv[1], kv[0]))
         page = [cid for cid, _ in ranked[offset:offset + first]]
         names = await customers.names_of(session, asked.org_id, set(page))
@@ -100,24 +101,19 @@ async def customer_value(env: Env, viewer: Viewer, node: Node | None, period_key
     r = quintile_scores(recency_days, lower_is_better=True)  # type: ignore[arg-type]
     f = quintile_scores({cid: v[1] for cid, v in current.items()})
     m = quintile_scores({cid: v[0] for cid, v in current.items()})
-    tiers = tiers_of([(str(cid), revenue) for cid, revenue in ranked])
+    keyed = [(str(cid), revenue) for cid, revenue in ranked]
+    tiers = tiers_of(keyed)
     total = sum((v for _, v in ranked), ZERO)
-    tier_sums = [
-        TierSum(t, sum(1 for c, _ in ranked if tiers[str(c)] is t), s := sum((v for c, v in ranked if tiers[str(c)] is t), ZERO), ratio(s, total))
-        for t in Tier
-    ]
-    scores = [
-        ScoreCount(dim, score, sum(1 for s in found.values() if s == score))
-        for dim, found in ((Dimension.RECENCY, r), (Dimension.FREQUENCY, f), (Dimension.MONETARY, m)) for score in range(1, SCORES + 1)
-    ]
+    sums = tier_sums(keyed, tiers)
+    counted = {dim: Counter(found.values()) for dim, found in ((Dimension.RECENCY, r), (Dimension.FREQUENCY, f), (Dimension.MONETARY, m))}
+    scores = [ScoreCount(dim, score, counted[dim][score]) for dim in Dimension for score in range(1, SCORES + 1)]
     items = [
         RfmCustomer(cid, names.get(cid, ""), owners.get(cid), current[cid][0], current[cid][1], current[cid][2], recency_days[cid],
                     r[cid], f[cid], m[cid], tiers[str(cid)])
         for cid in page
     ]
     return CustomerValue(
-        asked, owned, len(current), total, len(previous), sum((v[0] for v in previous.values()), ZERO),
-        len(last_year), sum((v[0] for v in last_year.values()), ZERO), tier_sums, scores, items, len(ranked) > offset + first,
+        asked, owned, len(current), total, *previous, *last_year, sums, scores, items, len(ranked) > offset + first,
     )
 
 
@@ -229,25 +225,13 @@ class Saturations:
     items: list[Saturation]
 
 
-async def _owner_revenue(session: AsyncSession, asked: Asked, first: Any, end: Any) -> dict[int, tuple[Decimal, int]]:
-    c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
-    rows = await session.execute(
-        select(c.c.owner_id, func.sum(CustomerMonth.revenue), func.count(func.distinct(CustomerMonth.customer_id)))
-        .join(c, c.c.id == CustomerMonth.customer_id)
-        .where(CustomerMonth.org_id == asked.org_id, CustomerMonth.month >= first, CustomerMonth.month < end, CustomerMonth.deals_won > 0,
-               c.c.owner_id.is_not(None))
-        .group_by(c.c.owner_id)
-    )
-    return {int(o): (Decimal(v or 0), int(n)) for o, v, n in rows}
-
-
 async def saturation(env: Env, viewer: Viewer, node: Node | None, period_key: str | None) -> Saturations:
     """Per unit directly under the node: its customers, buyers and revenue against its market potential."""
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, env.clock())
         owned = {o: (n, Decimal(p or 0)) for o, (n, p) in (await scoped_customers.by_owner(session, asked.org_id, asked.owners)).items()}
         periods = asked.periods
-        figures = [await _owner_revenue(session, asked, p.first, p.end) for p in (periods.current, periods.previous, periods.last_year)]
+        figures = [await owner_revenue(session, asked, p) for p in (periods.current, periods.previous, periods.last_year)]
     months = len(asked.scope.calendar.months(periods.current))
     items = []
     for unit_id in region_units(asked):
