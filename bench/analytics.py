@@ -42,7 +42,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backend"))
@@ -68,6 +67,7 @@ from podium.pipeline.service import LeadSource, ensure_stages  # noqa: E402
 from podium.settings import load_settings  # noqa: E402
 from podium.targets.calendar import Grain  # noqa: E402
 from podium.targets.service import Node, NodeKind  # noqa: E402
+from writes import fresh_database  # noqa: E402  (bench/ is on the path when run as a script)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 YEARS = 3
@@ -96,14 +96,7 @@ async def database(url: str | None, tmp: Path) -> str:
         path = tmp / "analytics.sqlite3"
         await asyncio.to_thread(upgrade, f"sqlite+aiosqlite:///{path}")
         return f"sqlite:///{path}"
-    base, _, name = url.rpartition("/")
-    conn = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    await asyncio.to_thread(upgrade, url.replace("postgresql://", "postgresql+asyncpg://"))
+    await fresh_database(url)  # bench/writes.py: dropped, made anew, migrated
     return url
 
 
