@@ -78,6 +78,7 @@ bench: $(STAMP_PY)
 	PYTHONPATH=backend $(BIN)/python bench/team_pipeline.py
 	PYTHONPATH=backend $(BIN)/python bench/exports.py
 	PYTHONPATH=backend $(BIN)/python bench/imports.py
+	PYTHONPATH=backend $(BIN)/python bench/analytics.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist var .pytest_cache

@@ -13,7 +13,10 @@ one check-in, and p50/p99 from the call to the "points" message arriving on the 
 subscriber). Target: the outbox costs at most 15 % throughput and adds at most 5 ms to p50.
 
     PODIUM_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/podium_bench PODIUM_REDIS_URL=redis://127.0.0.1:6379/14 \\
-        .venv/bin/python bench/writes.py [--reps 60] [--visits 4] [--concurrency 8] [--rounds 2]
+        .venv/bin/python bench/writes.py [--reps 60] [--visits 4] [--concurrency 8] [--rounds 2] [--without-analytics]
+
+--without-analytics leaves out the analytics rollups' handlers (a check-in's VisitVerified recomputes the rep's
+visit days): run with and without it, one after the other, for what the rollups add to the write path.
 
 Writes bench/results/writes.json.
 """
@@ -93,6 +96,8 @@ async def main() -> None:
     parser.add_argument("--visits", type=int, default=4, help="per rep and round (the daily cap pays 5)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--without-analytics", action="store_true",
+                        help="unregister the analytics rollups' handlers (podium.analytics.*), to measure what keeping them costs")
     args = parser.parse_args()
     os.environ.setdefault("PODIUM_DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("PODIUM_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -101,6 +106,9 @@ async def main() -> None:
     await fresh_database(os.environ["PODIUM_DATABASE_URL"])
     runtime = build_runtime(load_settings())
     env = runtime.env
+    if args.without_analytics:
+        for name, handlers in runtime.outbox._handlers.items():
+            runtime.outbox._handlers[name] = [(n, h) for n, h in handlers if not h.__module__.startswith("podium.analytics.")]
     await runtime.bus.start()
     arrivals: dict[int, list[float]] = {}
     channel_seen: asyncio.Queue[tuple[int, float]] = asyncio.Queue()
@@ -189,7 +197,7 @@ async def main() -> None:
         report["p50_added_ms"] = round(o["p50_ms"] - a["p50_ms"], 2)
         print(f"outbox/after-commit throughput: {report['throughput_ratio']:.3f}  (target ≥ 0.85); p50 added: {report['p50_added_ms']} ms (target ≤ 5)")
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "writes.json").write_text(json.dumps(report, indent=2) + "\n")
+        (RESULTS / ("writes-without-analytics.json" if args.without_analytics else "writes.json")).write_text(json.dumps(report, indent=2) + "\n")
     finally:
         await runtime.bus.stop()
         if runtime.redis is not None:

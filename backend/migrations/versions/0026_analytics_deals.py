@@ -114,6 +114,9 @@ def upgrade() -> None:
         sa.Column('count', sa.Integer(), nullable=False),
         sa.UniqueConstraint('org_id', 'grain', 'period', 'owner_id', 'series', 'bin', name=op.f('uq_analytics_histograms_org_id_grain_period_owner_id_series_bin')),
     )
+    op.create_index('ix_analytics_results_owner', 'analytics_results', ['org_id', 'grain', 'owner_id', 'period'], unique=False)
+    op.create_index('ix_analytics_stages_owner', 'analytics_stages', ['org_id', 'grain', 'owner_id', 'period'], unique=False)
+    op.create_index('ix_analytics_histograms_owner', 'analytics_histograms', ['org_id', 'grain', 'owner_id', 'period'], unique=False)
 
 
 def downgrade() -> None:

@@ -63,7 +63,11 @@ class ResultSums(IdMixin, Base):
     """Per owner, period and lead source: deals created, won, lost and reversed, revenue, margin, collections."""
 
     __tablename__ = "analytics_results"
-    __table_args__ = (UniqueConstraint("org_id", "grain", "period", "owner_id", "lead_source"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "grain", "period", "owner_id", "lead_source"),
+        # A rep's or a team's read: owner_id IN (…) with a period list or range, a few pages instead of every owner's.
+        Index("ix_analytics_results_owner", "org_id", "grain", "owner_id", "period"),
+    )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     grain: Mapped[str] = mapped_column(String(1))
@@ -89,7 +93,11 @@ class StageSums(IdMixin, Base):
     """Per owner, period and open stage: entries (flow), the cohort created in the period, and finished stays."""
 
     __tablename__ = "analytics_stages"
-    __table_args__ = (UniqueConstraint("org_id", "grain", "period", "owner_id", "stage_id"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "grain", "period", "owner_id", "stage_id"),
+        # A rep's or a team's read: owner_id IN (…) with a period list or range, a few pages instead of every owner's.
+        Index("ix_analytics_stages_owner", "org_id", "grain", "owner_id", "period"),
+    )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     grain: Mapped[str] = mapped_column(String(1))
@@ -112,7 +120,10 @@ class Histogram(IdMixin, Base):
     """Durations counted in day bins, per owner and period: "stay:<stage id>" (stays ended) and "cycle:<source>" (created → won)."""
 
     __tablename__ = "analytics_histograms"
-    __table_args__ = (UniqueConstraint("org_id", "grain", "period", "owner_id", "series", "bin"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "grain", "period", "owner_id", "series", "bin"),
+        Index("ix_analytics_histograms_owner", "org_id", "grain", "owner_id", "period"),
+    )
 
     org_id: Mapped[int] = mapped_column(BigId, ForeignKey("orgs.id", ondelete="CASCADE"))
     grain: Mapped[str] = mapped_column(String(1))
