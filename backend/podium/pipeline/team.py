@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -394,7 +395,8 @@ STALL_MIN_SAMPLES = 20
 STALL_DEFAULT_DAYS = 30
 STALL_HISTORY = timedelta(days=365)
 STALL_CACHE_SECONDS = 3600.0
-_STALL_LIMITS: dict[int, tuple[float, dict[int, int]]] = {}
+# Per database (its engine, held weakly: another app in the same process, a test's, never sees these orgs' limits).
+_STALL_LIMITS: weakref.WeakKeyDictionary[object, dict[int, tuple[float, dict[int, int]]]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -413,7 +415,8 @@ def p90_days(stays: Sequence[float]) -> int | None:
 
 async def stall_limits(session: AsyncSession, org_id: int, stage_ids: Sequence[int], now: datetime) -> dict[int, int]:
     """Days after which a stay in each stage is long: the org's p90 of finished stays, else the default."""
-    cached = _STALL_LIMITS.get(org_id)
+    cache = _STALL_LIMITS.setdefault(session.get_bind(), {})
+    cached = cache.get(org_id)
     if cached and cached[0] > time.monotonic() and set(stage_ids) <= set(cached[1]):
         return cached[1]
     nxt = select(
@@ -426,7 +429,7 @@ async def stall_limits(session: AsyncSession, org_id: int, stage_ids: Sequence[i
     for stage_id, entered, left in rows:
         stays.setdefault(int(stage_id), []).append((_aware(left) - _aware(entered)).total_seconds() / 86400)
     limits = {sid: p90_days(stays.get(sid, ())) or STALL_DEFAULT_DAYS for sid in stage_ids}
-    _STALL_LIMITS[org_id] = (time.monotonic() + STALL_CACHE_SECONDS, limits)
+    cache[org_id] = (time.monotonic() + STALL_CACHE_SECONDS, limits)
     return limits
 
 
