@@ -10,21 +10,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, ColumnElement, Integer, Subquery, column, func, literal_column, select, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.analytics.customers_common import Asked, ask, check_page, customer_revenue, in_months, owner_revenue, ratio, revenue_total
-from podium.analytics.customers_models import ProductMonth
+from podium.analytics.customers_common import (
+    Asked, ask, by_unit, check_page, customer_revenue, in_months, ratio, region_units, revenue_total, unit_revenue,
+)
+from podium.analytics.customers_models import CustomerMonth, ProductMonth
+from podium.analytics.ranking import Tier, cents, money, page_of, ranked, tier_sums
 from podium.core.env import Env
 from podium.core.policies import Viewer
 from podium.customers import service as customers
 from podium.pipeline import customer_rows as pipeline_rows
 from podium.targets.calendar import FiscalPeriod
-from podium.targets.service import Node, NodeKind
+from podium.targets.service import Node
 
-A_BELOW = Decimal("0.80")
-B_BELOW = Decimal("0.95")
 ZERO = Decimal(0)
 
 
@@ -33,12 +35,6 @@ class By(StrEnum):
     PRODUCT = "product"
     PRODUCT_LINE = "product_line"
     REGION = "region"
-
-
-class Tier(StrEnum):
-    A = "A"
-    B = "B"
-    C = "C"
 
 
 @dataclass(frozen=True)
@@ -79,28 +75,6 @@ class Contribution:
     has_more: bool
 
 
-def tiers_of(ranked: list[tuple[str, Decimal]]) -> dict[str, Tier]:
-    """Keys ranked by revenue (highest first) → their ABC tier."""
-    total = sum((r for _, r in ranked), ZERO)
-    tiers, before = {}, ZERO
-    for key, revenue in ranked:
-        share_before = before / total if total else Decimal(1)
-        tiers[key] = Tier.A if share_before < A_BELOW else Tier.B if share_before < B_BELOW else Tier.C
-        before += revenue
-    return tiers
-
-
-def tier_sums(ranked: list[tuple[str, Decimal]], tiers: dict[str, Tier]) -> list[TierSum]:
-    """Items and revenue per tier, in one pass."""
-    total = sum((v for _, v in ranked), ZERO)
-    items = dict.fromkeys(Tier, 0)
-    revenue = dict.fromkeys(Tier, ZERO)
-    for key, value in ranked:
-        items[tiers[key]] += 1
-        revenue[tiers[key]] += value
-    return [TierSum(t, items[t], revenue[t], ratio(revenue[t], total)) for t in Tier]
-
-
 async def _by_customer(session: AsyncSession, asked: Asked, period: FiscalPeriod, only: list[int] | None = None) -> dict[str, Decimal]:
     return {f"customer:{cid}": revenue for cid, (revenue, _, _) in (await customer_revenue(session, asked, period, only)).items()}
 
@@ -126,26 +100,56 @@ async def _by_product(
 
 
 async def _by_region(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[str, Decimal]:
-    by_owner = await owner_revenue(session, asked, period)
-    found = {}
-    for unit in region_units(asked):
-        members = {m.id for m in asked.scope.tree.members_under(unit)}
-        found[f"team:{unit}"] = sum((v for o, (v, _) in by_owner.items() if o in members), ZERO)
-    return found
+    found = await unit_revenue(session, asked, period)
+    return {f"team:{unit}": found.get(unit, (ZERO, 0))[0] for unit in region_units(asked)}
 
 
-def _order(key: str) -> tuple[int, str]:
-    """Ties in revenue: by id (customers, products), by name otherwise."""
-    ident = key.partition(":")[2]
-    return (int(ident), "") if ident.isdigit() else (0, ident)
+def _binary(column: ColumnElement[str], session: AsyncSession) -> ColumnElement[str]:
+    """Text ordered by code point, as Python orders it (SQLite's default; PostgreSQL's "C" collation)."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
 
-def region_units(asked: Asked) -> list[int]:
-    """The units directly under the node (the org's top units for the org)."""
-    if asked.node.kind is NodeKind.USER:
-        return []
-    parent = asked.node.id if asked.node.kind is NodeKind.TEAM else None
-    return [u.id for u in asked.scope.tree.child_units(parent)]
+def _items(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) -> tuple[Subquery, list[ColumnElement[Any]], list[str]] | None:
+    """The items that sold in the period (every unit under the node for regions) with their revenue in cents, the
+    tie-break of equal revenue (ids for customers and products, names for lines and regions) and the columns a
+    page shows. None: nothing to rank (a person has no units under them)."""
+    if by is By.CUSTOMER:
+        revenue = func.sum(cents(CustomerMonth.revenue))
+        query = (
+            select(CustomerMonth.customer_id.label("id"), revenue.label("cents"))
+            .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id))
+            .group_by(CustomerMonth.customer_id).having(func.sum(CustomerMonth.deals_won) > 0, revenue > 0)
+        ).subquery()
+        return query, [query.c.id], ["id", "running"]
+    if by is By.REGION:
+        units = region_units(asked)
+        if not units:
+            return None
+        # Equal revenue: by the unit's name then id, as the tree orders them (no collation to agree on).
+        order = {u: n for n, u in enumerate(sorted(units, key=lambda u: (asked.scope.tree.units[u].name, u)))}
+        listed = values(column("id", BigInteger), column("ord", Integer), name="units", literal_binds=True).data([(u, order[u]) for u in units]).cte("units")
+        sold = by_unit(asked, period)
+        if sold is None:
+            query = select(listed.c.id, literal_column("0").label("cents"), listed.c.ord).subquery()
+        else:
+            s = sold.subquery()
+            query = select(listed.c.id, func.coalesce(s.c.cents, 0).label("cents"), listed.c.ord).select_from(listed).outerjoin(s, s.c.unit_id == listed.c.id).subquery()
+        return query, [query.c.ord], ["id", "running"]
+    revenue = func.sum(cents(ProductMonth.revenue))
+    where = [ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.of_node(ProductMonth.customer_id)]
+    if by is By.PRODUCT:
+        query = (
+            select(ProductMonth.product_id.label("id"), revenue.label("cents"), func.sum(ProductMonth.quantity).label("quantity"))
+            .where(*where).group_by(ProductMonth.product_id).having(revenue > 0)
+        ).subquery()
+        return query, [query.c.id], ["id", "running", "quantity"]
+    lines = pipeline_rows.product_lines(asked.org_id).subquery()
+    query = (
+        select(lines.c.line.label("line"), revenue.label("cents"), func.sum(ProductMonth.quantity).label("quantity"))
+        .select_from(ProductMonth).join(lines, lines.c.id == ProductMonth.product_id)
+        .where(*where).group_by(lines.c.line).having(revenue > 0)
+    ).subquery()
+    return query, [_binary(query.c.line, session)], ["line", "running", "quantity"]
 
 
 async def _figures(
@@ -179,39 +183,39 @@ async def _labels(session: AsyncSession, asked: Asked, by: By, keys: list[str]) 
     return {k: k.split(":", 1)[1] for k in keys}
 
 
+def _key(by: By, row: Any) -> str:
+    return f"line:{row.line}" if by is By.PRODUCT_LINE else f"{'team' if by is By.REGION else by.value}:{row.id}"
+
+
 async def contribution(env: Env, viewer: Viewer, node: Node | None, period_key: str | None, by: By, *, first: int = 50, offset: int = 0) -> Contribution:
+    """Ranked, tiered and summed by the database: only the page and the per-tier sums come back."""
     check_page(first, offset)
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, env.clock())
-        current, quantity = await _figures(session, asked, by, asked.periods.current)
-        keys = [k for k, v in current.items() if v > 0 or by is By.REGION]
-        named = by in (By.REGION, By.PRODUCT_LINE)  # their names come without a read: ties go by name
-        labels = await _labels(session, asked, by, keys) if named else {}
-        ranked = sorted(((k, current[k]) for k in keys), key=lambda kv: (-kv[1], labels.get(kv[0], ""), _order(kv[0])))
-        page = [k for k, _ in ranked[offset:offset + first]]
-        if not named:
-            labels = await _labels(session, asked, by, page)
+        found = _items(session, asked, by, asked.periods.current)
+        if found is None:
+            return Contribution(asked, by, ZERO, ZERO, ZERO, 0, None, [TierSum(t, 0, ZERO, None) for t in Tier], [], False)
+        items, tie, columns = found
+        page = await page_of(session, ranked(items, tie), columns, first=first, offset=offset)
+        keys = [_key(by, r) for r in page.rows]
+        labels = await _labels(session, asked, by, keys)
         # The comparisons: totals in full, per item for the page only (a year of 100,000 customers is read once).
-        per_item = page if by in (By.CUSTOMER, By.PRODUCT) else None
+        per_item = keys if by in (By.CUSTOMER, By.PRODUCT) else None
         previous, _ = await _figures(session, asked, by, asked.periods.previous, per_item)
         last_year, _ = await _figures(session, asked, by, asked.periods.last_year, per_item)
         previous_total = await _total(session, asked, by, asked.periods.previous) if per_item is not None else sum(previous.values(), ZERO)
         last_year_total = await _total(session, asked, by, asked.periods.last_year) if per_item is not None else sum(last_year.values(), ZERO)
-    total = sum((v for _, v in ranked), ZERO)
-    tiers = tiers_of(ranked)
-    items, running = [], ZERO
-    for rank, (key, revenue) in enumerate(ranked, start=1):
-        running += revenue
-        if offset < rank <= offset + first:
-            kind, _, ident = key.partition(":")
-            items.append(Item(
-                key=key, id=None if kind == "line" else int(ident), label=labels.get(key, ""), rank=rank, revenue=revenue,
-                share=ratio(revenue, total), cumulative_share=ratio(running, total), tier=tiers[key],
-                previous=previous.get(key, ZERO), last_year=last_year.get(key, ZERO), quantity=quantity.get(key),
-            ))
-    a_items = sum(1 for t in tiers.values() if t is Tier.A)
-    sums = tier_sums(ranked, tiers)
+    total = page.total
+    shown = []
+    for key, r in zip(keys, page.rows, strict=True):
+        revenue = money(r.cents)
+        shown.append(Item(
+            key=key, id=None if by is By.PRODUCT_LINE else int(r.id), label=labels.get(key, ""), rank=int(r.rank), revenue=revenue,
+            share=ratio(revenue, total), cumulative_share=ratio(money(r.running), total), tier=Tier(r.tier),
+            previous=previous.get(key, ZERO), last_year=last_year.get(key, ZERO), quantity=r.quantity if "quantity" in columns else None,
+        ))
+    sums = tier_sums(page.groups)
     return Contribution(
-        asked, by, total, previous_total, last_year_total, len(ranked),
-        ratio(a_items, len(ranked)) if total else None, sums, items, len(ranked) > offset + first,
+        asked, by, total, previous_total, last_year_total, page.count, ratio(sums[Tier.A][0], page.count) if total else None,
+        [TierSum(t, n, revenue, ratio(revenue, total)) for t, (n, revenue) in sums.items()], shown, page.count > offset + first,
     )

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import CTE, BigInteger, ColumnElement, Select, column, func, select, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.customers_models import CustomerMonth
+from podium.analytics.ranking import cents, money
 from podium.core.errors import DomainError, ErrorCode, Problems
 from podium.core.periods import FIRST_YEAR, LAST_YEAR
 from podium.core.policies import Viewer
@@ -131,16 +132,57 @@ async def buying_total(session: AsyncSession, asked: Asked, period: FiscalPeriod
     return int(count or 0), Decimal(revenue or 0)
 
 
-async def owner_revenue(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[int, tuple[Decimal, int]]:
-    """Owner → (revenue won, customers that bought) in the period, for the node's owned customers: one grouped join."""
+def region_units(asked: Asked) -> list[int]:
+    """The units directly under the node (the org's top units for the org)."""
+    if asked.node.kind is NodeKind.USER:
+        return []
+    parent = asked.node.id if asked.node.kind is NodeKind.TEAM else None
+    return [u.id for u in asked.scope.tree.child_units(parent)]
+
+
+def owner_units(asked: Asked) -> CTE | None:
+    """(owner_id, unit_id): each person under a unit directly under the node, as a table to join customers to (None:
+    no such person). Ids are written into the statement, so a big org's people need no bind parameters."""
+    rows = [(m.id, unit) for unit in region_units(asked) for m in asked.scope.tree.members_under(unit)]
+    if not rows:
+        return None
+    return values(column("owner_id", BigInteger), column("unit_id", BigInteger), name="owner_units", literal_binds=True).data(rows).cte("owner_units")
+
+
+def by_unit(asked: Asked, period: FiscalPeriod) -> Select[Any] | None:
+    """(unit_id, cents, buying) per unit directly under the node that sold in the period: revenue won in whole cents
+    and the customers that bought. A customer counts for its owner's unit; owners are exclusive, so a customer
+    buying twice counts once. None: no unit under the node has people."""
+    units = owner_units(asked)
+    if units is None:
+        return None
+    c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
+    return (
+        select(units.c.unit_id, func.sum(cents(CustomerMonth.revenue)).label("cents"), func.count(func.distinct(CustomerMonth.customer_id)).label("buying"))
+        .select_from(CustomerMonth)
+        .join(c, c.c.id == CustomerMonth.customer_id)
+        .join(units, units.c.owner_id == c.c.owner_id)
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), CustomerMonth.deals_won > 0)
+        .group_by(units.c.unit_id)
+    )
+
+
+async def unit_revenue(session: AsyncSession, asked: Asked, period: FiscalPeriod) -> dict[int, tuple[Decimal, int]]:
+    """Unit directly under the node → (revenue won, customers that bought) in the period."""
+    query = by_unit(asked, period)
+    return {} if query is None else {int(u): (money(c), int(n)) for u, c, n in await session.execute(query)}
+
+
+async def unit_customers(session: AsyncSession, asked: Asked) -> dict[int, tuple[int, Decimal]]:
+    """Unit directly under the node → (customers its people own, the sum of their potential)."""
+    units = owner_units(asked)
+    if units is None:
+        return {}
     c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
     rows = await session.execute(
-        select(c.c.owner_id, func.sum(CustomerMonth.revenue), func.count(func.distinct(CustomerMonth.customer_id)))
-        .join(c, c.c.id == CustomerMonth.customer_id)
-        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), CustomerMonth.deals_won > 0, c.c.owner_id.is_not(None))
-        .group_by(c.c.owner_id)
+        select(units.c.unit_id, func.count(), func.sum(c.c.potential)).select_from(c).join(units, units.c.owner_id == c.c.owner_id).group_by(units.c.unit_id)
     )
-    return {int(o): (Decimal(v or 0), int(n)) for o, v, n in rows}
+    return {int(u): (int(n), Decimal(p or 0)) for u, n, p in rows}
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -9,37 +10,28 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import CTE, BigInteger, ColumnElement, cast, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from podium.analytics.contribution import Tier, TierSum, region_units, tier_sums, tiers_of
-from podium.analytics.customers_common import Asked, ask, buying_total, check_page, customer_revenue, owner_revenue, ratio
+from podium.analytics.contribution import TierSum
+from podium.analytics.customers_common import Asked, ask, buying_total, check_page, in_months, ratio, region_units, unit_customers, unit_revenue
 from podium.analytics.customers_models import CustomerMonth, CustomerSignal
+from podium.analytics.ranking import SCORES, Tier, cents, money, page_of, ranked, tier_sums
 from podium.core.env import Env
 from podium.core.policies import Viewer
+from podium.db.base import UTCDateTime
 from podium.customers import service as customers
 from podium.customers import scoped as scoped_customers
 from podium.orgs import service as orgs
 from podium.targets.service import Node
 
 ZERO = Decimal(0)
-SCORES = 5
 
 
 class Dimension(StrEnum):
     RECENCY = "recency"
     FREQUENCY = "frequency"
     MONETARY = "monetary"
-
-
-def quintile_scores(values: dict[int, Decimal | int], *, lower_is_better: bool = False) -> dict[int, int]:
-    """Scores 1–5 by rank: the worst fifth 1, the best fifth 5; equal values share the score of the first of them."""
-    ordered = sorted(values.items(), key=lambda kv: (-kv[1] if lower_is_better else kv[1], kv[0]))
-    n, scores, first_rank = len(ordered), {}, {}
-    for rank, (key, value) in enumerate(ordered):
-        first_rank.setdefault(value, rank)
-        scores[key] = first_rank[value] * SCORES // n + 1
-    return scores
 
 
 @dataclass(frozen=True)
@@ -80,40 +72,71 @@ class CustomerValue:
     has_more: bool
 
 
+def _days_since(last: ColumnElement[datetime], reference: datetime, dialect: str) -> ColumnElement[int]:
+    """Whole days from `last` to `reference` (0 when later or never), exactly as Python's timedelta.days counts
+    them: PostgreSQL subtracts timestamps; SQLite keeps them as 'YYYY-MM-DD HH:MM:SS.ffffff' text in UTC, read as
+    whole seconds and microseconds so that no float decides a day boundary."""
+    if dialect == "postgresql":
+        days = cast(func.floor(func.extract("epoch", literal(reference, UTCDateTime()) - last) / 86400), BigInteger)
+        return func.coalesce(func.greatest(0, days), 0)
+    seconds = cast(func.strftime("%s", func.substr(last, 1, 19)), BigInteger)
+    micros = cast(func.substr(last, 21, 6), BigInteger)
+    delta = (literal(calendar.timegm(reference.utctimetuple()), BigInteger) - seconds) * 1_000_000 + (literal(reference.microsecond, BigInteger) - micros)
+    return func.coalesce(func.max(0, delta // 86_400_000_000), 0)
+
+
+def _rfm(asked: Asked, reference: datetime, dialect: str) -> CTE:
+    """The node's buying customers in the period, ranked and tiered by revenue, scored 1–5 on recency (days since
+    their last win, fewer is better), frequency (wins) and monetary (revenue) by rank among themselves."""
+    revenue = func.sum(cents(CustomerMonth.revenue))
+    bought = (
+        select(CustomerMonth.customer_id.label("id"), revenue.label("cents"), func.sum(CustomerMonth.deals_won).label("deals"),
+               func.max(CustomerMonth.last_won_at).label("last"))
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(asked.periods.current, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id))
+        .group_by(CustomerMonth.customer_id).having(func.sum(CustomerMonth.deals_won) > 0)
+    ).subquery()
+    items = select(*bought.c, _days_since(bought.c.last, reference, dialect).label("days")).subquery()
+    # rank(): equal values share the rank of the first of them, hence the score.
+    windows = [
+        func.rank().over(order_by=items.c.days.desc()).label("recency_rank"),
+        func.rank().over(order_by=items.c.deals).label("frequency_rank"),
+        func.rank().over(order_by=items.c.cents).label("monetary_rank"),
+    ]
+    return ranked(items, [items.c.id], *windows, derived=[d.value for d in Dimension])
+
+
 async def customer_value(env: Env, viewer: Viewer, node: Node | None, period_key: str | None, *, first: int = 50, offset: int = 0) -> CustomerValue:
     """The node's buying customers in the period, tiered ABC by revenue and scored RFM among themselves: recency
-    from their last win to the period's end (or now), frequency their wins, monetary their revenue."""
+    from their last win to the period's end (or now), frequency their wins, monetary their revenue. Ranked,
+    scored and counted by the database: only the page comes back."""
     check_page(first, offset)
     now = env.clock()
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, now)
+        _, end = asked.periods.current.bounds(asked.scope.calendar.time_zone)
+        reference = min(now, end)
         owned = await scoped_customers.count(session, asked.org_id, asked.owners)
-        current = await customer_revenue(session, asked, asked.periods.current)
+        dims = [d.value for d in Dimension]
+        page = await page_of(session, _rfm(asked, reference, session.get_bind().dialect.name), ["id", "deals", "last", *dims],
+                             first=first, offset=offset, grouped=dims)
         previous = await buying_total(session, asked, asked.periods.previous)
         last_year = await buying_total(session, asked, asked.periods.last_year)
-        ranked = sorted(((cid, v[0]) for cid, v in current.items()), key=lambda kv: (-kv[1], kv[0]))
-        page = [cid for cid, _ in ranked[offset:offset + first]]
-        names = await customers.names_of(session, asked.org_id, set(page))
-        owners = await scoped_customers.owners_of(session, page)
-    _, end = asked.periods.current.bounds(asked.scope.calendar.time_zone)
-    reference = min(now, end)
-    recency_days = {cid: max(0, (reference - v[2]).days) if v[2] else 0 for cid, v in current.items()}
-    r = quintile_scores(recency_days, lower_is_better=True)  # type: ignore[arg-type]
-    f = quintile_scores({cid: v[1] for cid, v in current.items()})
-    m = quintile_scores({cid: v[0] for cid, v in current.items()})
-    keyed = [(str(cid), revenue) for cid, revenue in ranked]
-    tiers = tiers_of(keyed)
-    total = sum((v for _, v in ranked), ZERO)
-    sums = tier_sums(keyed, tiers)
-    counted = {dim: Counter(found.values()) for dim, found in ((Dimension.RECENCY, r), (Dimension.FREQUENCY, f), (Dimension.MONETARY, m))}
+        ids = [int(r.id) for r in page.rows]
+        names = await customers.names_of(session, asked.org_id, set(ids))
+        owners = await scoped_customers.owners_of(session, ids)
+    counted: dict[Dimension, Counter[int]] = {d: Counter() for d in Dimension}
+    for g in page.groups:
+        for d, value in zip(Dimension, g.grouped, strict=True):
+            counted[d][int(value)] += g.items
     scores = [ScoreCount(dim, score, counted[dim][score]) for dim in Dimension for score in range(1, SCORES + 1)]
+    sums = [TierSum(t, n, revenue, ratio(revenue, page.total)) for t, (n, revenue) in tier_sums(page.groups).items()]
     items = [
-        RfmCustomer(cid, names.get(cid, ""), owners.get(cid), current[cid][0], current[cid][1], current[cid][2], recency_days[cid],
-                    r[cid], f[cid], m[cid], tiers[str(cid)])
-        for cid in page
+        RfmCustomer(int(r.id), names.get(int(r.id), ""), owners.get(int(r.id)), money(r.cents), int(r.deals), r.last,
+                    max(0, (reference - r.last).days) if r.last else 0, int(r.recency), int(r.frequency), int(r.monetary), Tier(r.tier))
+        for r in page.rows
     ]
     return CustomerValue(
-        asked, owned, len(current), total, *previous, *last_year, sums, scores, items, len(ranked) > offset + first,
+        asked, owned, page.count, page.total, *previous, *last_year, sums, scores, items, page.count > offset + first,
     )
 
 
@@ -226,23 +249,22 @@ class Saturations:
 
 
 async def saturation(env: Env, viewer: Viewer, node: Node | None, period_key: str | None) -> Saturations:
-    """Per unit directly under the node: its customers, buyers and revenue against its market potential."""
+    """Per unit directly under the node: its customers, buyers and revenue against its market potential, grouped
+    by unit in the database."""
     async with env.db() as session:
         asked = await ask(session, viewer, node, period_key, env.clock())
-        owned = {o: (n, Decimal(p or 0)) for o, (n, p) in (await scoped_customers.by_owner(session, asked.org_id, asked.owners)).items()}
+        owned = await unit_customers(session, asked)
         periods = asked.periods
-        figures = [await owner_revenue(session, asked, p) for p in (periods.current, periods.previous, periods.last_year)]
+        figures = [await unit_revenue(session, asked, p) for p in (periods.current, periods.previous, periods.last_year)]
     months = len(asked.scope.calendar.months(periods.current))
     items = []
     for unit_id in region_units(asked):
         unit = asked.scope.tree.units[unit_id]
-        members = {m.id for m in asked.scope.tree.members_under(unit_id)}
-        revenue, previous, last_year = (sum((v[0] for o, v in f.items() if o in members), ZERO) for f in figures)
-        # A customer buying from two people of the unit in one period counts once per person: owners are exclusive.
-        buying = sum(v[1] for o, v in figures[0].items() if o in members)
+        revenue, previous, last_year = (f.get(unit_id, (ZERO, 0))[0] for f in figures)
+        customers_count, potential = owned.get(unit_id, (0, ZERO))
         period_potential = (unit.potential * months / 12).quantize(Decimal("0.01")) if unit.potential is not None else None
         items.append(Saturation(
-            unit_id, unit.name, sum(owned.get(o, (0, ZERO))[0] for o in members), buying, sum((owned.get(o, (0, ZERO))[1] for o in members), ZERO),
+            unit_id, unit.name, customers_count, figures[0].get(unit_id, (ZERO, 0))[1], potential,
             revenue, previous, last_year, unit.potential, period_potential, ratio(revenue, period_potential) if period_potential else None,
         ))
     return Saturations(asked, items)

@@ -29,15 +29,6 @@ async def count(session: AsyncSession, org_id: int, owners: frozenset[int] | Non
     return int(await session.scalar(select(func.count()).select_from(owned(org_id, owners).subquery())) or 0)
 
 
-async def by_owner(session: AsyncSession, org_id: int, owners: frozenset[int] | None) -> dict[int, tuple[int, Any]]:
-    """Owner → (customers, the sum of their potential)."""
-    sub = owned(org_id, owners).subquery()
-    rows = await session.execute(
-        select(sub.c.owner_id, func.count(), func.sum(sub.c.potential)).where(sub.c.owner_id.is_not(None)).group_by(sub.c.owner_id)
-    )
-    return {int(o): (int(n), p) for o, n, p in rows}
-
-
 async def owners_of(session: AsyncSession, customer_ids: list[int]) -> dict[int, int | None]:
     if not customer_ids:
         return {}

@@ -100,3 +100,8 @@ async def won_in(
         .order_by(Deal.amount.desc(), Deal.id).offset(offset).limit(limit)
     )
     return int(total), [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def product_lines(org_id: int) -> Select[Any]:
+    """(id, line) of the org's products: a table analytics joins its product months to, to group them by line."""
+    return select(Product.id, Product.line).where(Product.org_id == org_id)
