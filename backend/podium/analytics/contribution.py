@@ -114,7 +114,7 @@ def _items(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) ->
     tie-break of equal revenue (ids for customers and products, names for lines and regions) and the columns a
     page shows. None: nothing to rank (a person has no units under them)."""
     if by is By.CUSTOMER:
-        revenue = func.sum(cents(CustomerMonth.revenue))
+        revenue = cents(func.sum(CustomerMonth.revenue))
         query = (
             select(CustomerMonth.customer_id.label("id"), revenue.label("cents"))
             .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), *asked.of_node(CustomerMonth.customer_id))
@@ -135,7 +135,7 @@ def _items(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) ->
             s = sold.subquery()
             query = select(listed.c.id, func.coalesce(s.c.cents, 0).label("cents"), listed.c.ord).select_from(listed).outerjoin(s, s.c.unit_id == listed.c.id).subquery()
         return query, [query.c.ord], ["id", "running"]
-    revenue = func.sum(cents(ProductMonth.revenue))
+    revenue = cents(func.sum(ProductMonth.revenue))
     where = [ProductMonth.org_id == asked.org_id, *in_months(period, ProductMonth.month), *asked.of_node(ProductMonth.customer_id)]
     if by is By.PRODUCT:
         query = (

@@ -158,7 +158,7 @@ def by_unit(asked: Asked, period: FiscalPeriod) -> Select[Any] | None:
         return None
     c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
     return (
-        select(units.c.unit_id, func.sum(cents(CustomerMonth.revenue)).label("cents"), func.count(func.distinct(CustomerMonth.customer_id)).label("buying"))
+        select(units.c.unit_id, cents(func.sum(CustomerMonth.revenue)).label("cents"), func.count(func.distinct(CustomerMonth.customer_id)).label("buying"))
         .select_from(CustomerMonth)
         .join(c, c.c.id == CustomerMonth.customer_id)
         .join(units, units.c.owner_id == c.c.owner_id)

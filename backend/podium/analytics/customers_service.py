@@ -88,7 +88,7 @@ def _days_since(last: ColumnElement[datetime], reference: datetime, dialect: str
 def _rfm(asked: Asked, reference: datetime, dialect: str) -> CTE:
     """The node's buying customers in the period, ranked and tiered by revenue, scored 1–5 on recency (days since
     their last win, fewer is better), frequency (wins) and monetary (revenue) by rank among themselves."""
-    revenue = func.sum(cents(CustomerMonth.revenue))
+    revenue = cents(func.sum(CustomerMonth.revenue))
     bought = (
         select(CustomerMonth.customer_id.label("id"), revenue.label("cents"), func.sum(CustomerMonth.deals_won).label("deals"),
                func.max(CustomerMonth.last_won_at).label("last"))

@@ -29,7 +29,7 @@ class Tier(StrEnum):
 
 
 def cents(money: ColumnElement[Any]) -> ColumnElement[int]:
-    """A money column as whole cents (its scale is 2), summed exactly on both databases."""
+    """Money (a column of scale 2, or its sum: SQLite sums it as a float, exact to far below a cent) as whole cents."""
     return cast(func.round(money * 100), BigInteger)
 
 
