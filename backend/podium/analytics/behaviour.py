@@ -60,6 +60,7 @@ class Behaviour:
     previous: Figures
     last_year: Figures
     items: list[PersonBehaviour]
+    people: int  # the reps under the node: every page's total
     has_more: bool
 
 
@@ -129,4 +130,4 @@ async def behaviour(env: Env, viewer: Viewer, node: Node | None, period_key: str
     ordered = sorted(people, key=lambda u: (-current[u].counted if u in current else 0, tree.members[u].name if u in tree.members else "", u))
     items = [_person(u, tree.members[u].name if u in tree.members else "", current.get(u, Figures()), days) for u in ordered[offset:offset + first]]
     total = _person(asked.node.id, asked.scope.label(asked.node), _sum(current, people), days * max(1, len(people)))
-    return Behaviour(asked, days, total, _sum(previous, people), _sum(last_year, people), items, len(ordered) > offset + first)
+    return Behaviour(asked, days, total, _sum(previous, people), _sum(last_year, people), items, len(ordered), len(ordered) > offset + first)

@@ -211,6 +211,7 @@ class AnalyticsBehaviour:
     previous: BehaviourFigures
     last_year: BehaviourFigures
     items: list[BehaviourRow]
+    people: int = strawberry.field(description="The reps under the node, on every page: the list's length once paged to the end.")
     has_more: bool
 
 
@@ -314,7 +315,7 @@ class Query:
         return AnalyticsBehaviour(
             frame=AnalyticsFrame.of(b.asked), working_days=b.working_days, total=BehaviourRow.of(b.total, b.asked.node),
             previous=BehaviourFigures.of(b.previous), last_year=BehaviourFigures.of(b.last_year),
-            items=[BehaviourRow.of(p, Node(NodeKind.USER, p.user_id)) for p in b.items], has_more=b.has_more,
+            items=[BehaviourRow.of(p, Node(NodeKind.USER, p.user_id)) for p in b.items], people=b.people, has_more=b.has_more,
         )
 
     @strawberry.field(description="The won deals behind a contribution figure: the node's in the period, narrowed to a customer, product or line.")
