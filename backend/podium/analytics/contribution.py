@@ -12,11 +12,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, Subquery, column, func, literal_column, select, values
+from sqlalchemy import ColumnElement, Subquery, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.customers_common import (
-    Asked, ask, by_unit, check_page, customer_revenue, in_months, ratio, region_units, revenue_total, unit_revenue,
+    Asked, ask, by_unit, check_page, customer_revenue, in_months, int_table, ratio, region_units, revenue_total, unit_revenue,
 )
 from podium.analytics.customers_models import CustomerMonth, ProductMonth
 from podium.analytics.ranking import Tier, cents, money, page_of, ranked, tier_sums
@@ -127,7 +127,7 @@ def _items(session: AsyncSession, asked: Asked, by: By, period: FiscalPeriod) ->
             return None
         # Equal revenue: by the unit's name then id, as the tree orders them (no collation to agree on).
         order = {u: n for n, u in enumerate(sorted(units, key=lambda u: (asked.scope.tree.units[u].name, u)))}
-        listed = values(column("id", BigInteger), column("ord", Integer), name="units", literal_binds=True).data([(u, order[u]) for u in units]).cte("units")
+        listed = int_table("units", ("id", "ord"), [(u, order[u]) for u in units])
         sold = by_unit(asked, period)
         if sold is None:
             query = select(listed.c.id, literal_column("0").label("cents"), listed.c.ord).subquery()

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CTE, BigInteger, ColumnElement, Select, column, func, select, values
+from sqlalchemy import CTE, BigInteger, ColumnElement, Select, column, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.analytics.customers_models import CustomerMonth
@@ -140,13 +140,20 @@ def region_units(asked: Asked) -> list[int]:
     return [u.id for u in asked.scope.tree.child_units(parent)]
 
 
+def int_table(name: str, columns: tuple[str, ...], rows: list[tuple[int, ...]]) -> CTE:
+    """Rows of integers as a table to join (`WITH name AS (SELECT column1 AS …, … FROM (VALUES …))`). The integers are
+    written into the statement: no bind parameter per value (an org's 2,000 people), and no compiling of a
+    2,000-row VALUES clause by SQLAlchemy on every call (about 90 ms of CPU each)."""
+    listed = ", ".join("(" + ", ".join(str(int(v)) for v in row) + ")" for row in rows)
+    named = ", ".join(f"column{n} AS {c}" for n, c in enumerate(columns, start=1))
+    return text(f"SELECT {named} FROM (VALUES {listed}) AS listed").columns(*(column(c, BigInteger) for c in columns)).cte(name)
+
+
 def owner_units(asked: Asked) -> CTE | None:
     """(owner_id, unit_id): each person under a unit directly under the node, as a table to join customers to (None:
-    no such person). Ids are written into the statement, so a big org's people need no bind parameters."""
+    no such person)."""
     rows = [(m.id, unit) for unit in region_units(asked) for m in asked.scope.tree.members_under(unit)]
-    if not rows:
-        return None
-    return values(column("owner_id", BigInteger), column("unit_id", BigInteger), name="owner_units", literal_binds=True).data(rows).cte("owner_units")
+    return int_table("owner_units", ("owner_id", "unit_id"), rows) if rows else None
 
 
 def by_unit(asked: Asked, period: FiscalPeriod) -> Select[Any] | None:
