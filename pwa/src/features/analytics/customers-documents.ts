@@ -136,6 +136,8 @@ export interface Behaviour {
   workingDays: number;
   total: BehaviourRow;
   items: BehaviourRow[];
+  /** The reps under the node: what paging reaches. */
+  people: number;
   hasMore: boolean;
 }
 
@@ -158,6 +160,7 @@ const CHURN = `noVisitDays total hasMore
   items { customerId name ownerId ownerName lifetimeRevenue lastOrderAt lastVisitAt reasons { code days usualDays recentAverage earlierAverage } }`;
 const FIGURES = 'visits counted flagged rejected converted activityTotal activities { kind count }';
 const BEHAVIOUR_ROW = `node { ${ORG_NODE} } figures { ${FIGURES} } verifiedShare conversion visitsPerWorkingDay`;
+const BEHAVIOUR = `workingDays people hasMore total { ${BEHAVIOUR_ROW} } items { ${BEHAVIOUR_ROW} }`;
 
 // Everything of the section but the contribution (which has its own switch) in one round trip.
 export const CUSTOMERS_OVERVIEW_QUERY = `
@@ -173,9 +176,7 @@ query AnalyticsCustomersOverview($node: NodeInput, $period: String, $first: Int!
   analyticsSaturation(node: $node, period: $period) {
     items { node { ${ORG_NODE} } customers buying customersPotential revenue previous lastYear potential periodPotential penetration }
   }
-  analyticsBehaviour(node: $node, period: $period, first: $first) {
-    workingDays hasMore total { ${BEHAVIOUR_ROW} } items { ${BEHAVIOUR_ROW} }
-  }
+  analyticsBehaviour(node: $node, period: $period, first: $first) { ${BEHAVIOUR} }
 }`;
 
 export const CONTRIBUTION_QUERY = `
@@ -186,4 +187,9 @@ query AnalyticsContribution($by: ContributionBy!, $node: NodeInput, $period: Str
 export const CHURN_QUERY = `
 query AnalyticsChurnRisk($node: NodeInput, $first: Int!, $offset: Int!) {
   analyticsChurnRisk(node: $node, first: $first, offset: $offset) { ${CHURN} }
+}`;
+
+export const BEHAVIOUR_QUERY = `
+query AnalyticsBehaviour($node: NodeInput, $period: String, $first: Int!, $offset: Int!) {
+  analyticsBehaviour(node: $node, period: $period, first: $first, offset: $offset) { ${BEHAVIOUR} }
 }`;

@@ -12,6 +12,7 @@ import type { Screen } from '@/app/screen';
 import { paretoHeight, paretoOption } from '@/features/analytics/chart-options';
 import type { Chart } from '@/features/analytics/cockpit-charts';
 import {
+  BEHAVIOUR_QUERY,
   CHURN_QUERY,
   CONTRIBUTION_QUERY,
   CUSTOMERS_OVERVIEW_QUERY,
@@ -93,6 +94,7 @@ interface State {
   churnLoading: boolean;
   saturation: SaturationItem[] | null;
   behaviour: Behaviour | null;
+  behaviourLoading: boolean;
   contribution: Contribution | null;
   contributionLoading: boolean;
   loading: boolean;
@@ -174,6 +176,25 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
       });
     } catch (failure) {
       if (alive && mine === contributionGeneration) view.update({ contributionLoading: false, detailError: failureMessage(failure) });
+    }
+  };
+
+  // The next reps after those shown; the total row stays the first page's (it is the node's, whatever the page).
+  const loadMoreBehaviour = async (view: View<State>) => {
+    const s = view.state;
+    if (!s.behaviour) return;
+    view.update({ behaviourLoading: true });
+    try {
+      const { analyticsBehaviour } = await request<{ analyticsBehaviour: Behaviour }>(BEHAVIOUR_QUERY, {
+        node: s.place.node, period: s.place.period, first: PAGE, offset: s.behaviour.items.length,
+      });
+      if (!alive) return;
+      view.update((st) => ({
+        behaviourLoading: false,
+        behaviour: st.behaviour ? { ...analyticsBehaviour, items: [...st.behaviour.items, ...analyticsBehaviour.items] } : analyticsBehaviour,
+      }));
+    } catch (failure) {
+      if (alive) view.update({ behaviourLoading: false, detailError: failureMessage(failure) });
     }
   };
 
@@ -540,7 +561,11 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
             rowHref: (x) => sectionHref('customers', { kind: x.node.kind, id: x.node.id }, s.place.period, s.place.basis),
             empty: html`<p>${t('an.cu.behaviourEmpty', { period: periodLabel(s) })}</p>`, exportUrl: (f) => exportLink(s, '/api/analytics/behaviour/export', f),
           })}
-          ${b.hasMore ? html`<p class="an-card-foot">${t('an.cu.firstShown', { shown: formatNumber(b.items.length), total: '…' })}</p>` : nothing}`}
+          ${b.hasMore
+            ? html`<p class="an-card-foot">${t('an.cu.firstShown', { shown: formatNumber(b.items.length), total: formatNumber(b.people) })}</p>
+              <button type="button" class="btn btn-ghost btn-small an-more" data-testid="an-cu-behaviour-more" ?disabled=${s.behaviourLoading}
+                @click=${() => void loadMoreBehaviour(view)}>${t('an.more', { count: formatNumber(Math.min(PAGE, b.people - b.items.length)) })}</button>`
+            : nothing}`}
     </section>`;
   };
 
@@ -574,7 +599,7 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
 
   const view = mount<State>(root, {
     place: start, grain: (start.period && grainOf(start.period)) || 'MONTH', by: readBy(location.params.get('by')), fiscalStart: 1,
-    node: null, periods: null, value: null, churn: null, churnLoading: false, saturation: null, behaviour: null,
+    node: null, periods: null, value: null, churn: null, churnLoading: false, saturation: null, behaviour: null, behaviourLoading: false,
     contribution: null, contributionLoading: false, loading: true, error: null, detailError: null, updatedAt: null,
     chartsFailed: false, narrow: media.matches,
     tables: {
