@@ -1,5 +1,6 @@
 """In Debian's chromium: a manager opens the cockpit's customers section, sees a customer at risk of churning with its
-reason in words, opens the customer's page, comes back and switches the contribution from customers to products.
+reason in words, opens the customer's page, comes back and switches the contribution from customers to products;
+behaviour pages past 50 reps.
 
 One server and one history per stack serve the module: the hand-computed company of tests/analytics/
 test_customers_analytics.py (November 2026: C1's orders shrinking and never visited, C2 overdue; pumps and valves sold).
@@ -7,14 +8,18 @@ test_customers_analytics.py (November 2026: C1's orders shrinking and never visi
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, expect
 
+from podium.core.events import transaction
+from podium.orgs.models import User
 from podium.rebuild import rebuild
 from tests.analytics.test_customers_analytics import seed
 from tests.conftest import Server, open_stack, start_server, stop_server
@@ -123,4 +128,25 @@ async def test_on_a_phone_in_english_the_reasons_read_in_english(company: Compan
     await page.screenshot(path=str(SHOTS / f"cockpit-customers-phone-{company.stack}.png"), full_page=True)
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "nothing wider than the phone"
+    await context.close()
+
+
+async def test_behaviour_shows_more_than_fifty_reps(company: Company, browser: Browser) -> None:
+    # Team A grows to 57 reps (Rita, Rob and 55 more): the first page shows 50, "more" the other 7.
+    w = company.world
+    async with transaction(company.server.runtime.env.db) as tx:
+        tx.session.add_all([User(org_id=w.org_id, team_id=w.team_a, email=f"more{i}-{uuid.uuid4().hex[:6]}@a.test", name=f"More {i:02d}", role="rep",
+                                 password_hash="x", created_at=datetime.now(UTC)) for i in range(55)])
+    context = await browser.new_context(viewport=TV, locale="en-US")
+    page = await context.new_page()
+    await _login(page, company.server.url, w.manager.email, "/analytics/customers")
+    await expect(page.get_by_test_id("analytics-customers")).to_be_visible()
+    await page.goto(f"{company.server.url}/analytics/customers?period=2026-11")
+    rows = page.get_by_test_id("an-cu-behaviour-row")
+    await expect(rows).to_have_count(50)
+    more = page.get_by_test_id("an-cu-behaviour-more")
+    await expect(more).to_contain_text("7")
+    await more.click()
+    await expect(rows).to_have_count(57)
+    await expect(more).to_have_count(0)
     await context.close()
