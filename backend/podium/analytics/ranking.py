@@ -1,8 +1,8 @@
 """Ranking, ABC tiers and quintile scores in the database, so that only a page and the per-tier sums leave it.
 
-Money is summed as whole cents: PostgreSQL's NUMERIC is exact anyway, SQLite's is a float, and the tier
-boundaries compare the revenue before an item with 80 % and 95 % of the total, where a float would decide
-an exact 80 % either way. Every window orders by revenue then by the caller's tie-break, so a page is the same
+Each item's revenue is ranked as whole cents (its sum rounded to the cent): PostgreSQL's NUMERIC is exact anyway,
+SQLite's is a float, and the tier boundaries compare the revenue before an item with 80 % and 95 % of the total,
+where a float would decide an exact 80 % either way; integers sum and compare exactly on both. Every window orders by revenue then by the caller's tie-break, so a page is the same
 slice of the same ranking on both databases.
 """
 
