@@ -2,6 +2,7 @@
 
     PYTHONPATH=backend .venv/bin/python bench/analytics_customers.py [postgresql+asyncpg://postgres@127.0.0.1:5432/podium_bench_custanalytics]
     BENCH_SCALE=0.1 … (a tenth of every count, for a quick look)
+    … bench/analytics_customers.py sqlite+aiosqlite:////tmp/bench_custanalytics.db   (the embedded stack: the file is replaced)
 
 Creates the tables by migration, one org of 4 regions × 20 teams × 25 reps, 100,000 customers, 300,000 won deals
 (a third with a product line), 150,000 orders and payments, 300,000 visits and 100,000 activities over 24
@@ -20,6 +21,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
@@ -48,6 +50,10 @@ async def fresh_database(url: str) -> None:
     from sqlalchemy.ext.asyncio import create_async_engine
 
     target = make_url(url)
+    if target.get_backend_name() == "sqlite":
+        if target.database:
+            Path(target.database).unlink(missing_ok=True)
+        return
     admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
         await conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))

@@ -164,12 +164,18 @@ def by_unit(asked: Asked, period: FiscalPeriod) -> Select[Any] | None:
     if units is None:
         return None
     c = scoped_customers.owned(asked.org_id, asked.owners).subquery()
-    return (
-        select(units.c.unit_id, cents(func.sum(CustomerMonth.revenue)).label("cents"), func.count(func.distinct(CustomerMonth.customer_id)).label("buying"))
+    # Per owner first, then per unit: joined to the months directly, SQLite looped over the 2,000 people outside and
+    # read the period's months once per person (minutes at 30,000 customers).
+    owners = (
+        select(c.c.owner_id, cents(func.sum(CustomerMonth.revenue)).label("cents"), func.count(func.distinct(CustomerMonth.customer_id)).label("buying"))
         .select_from(CustomerMonth)
         .join(c, c.c.id == CustomerMonth.customer_id)
-        .join(units, units.c.owner_id == c.c.owner_id)
-        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), CustomerMonth.deals_won > 0)
+        .where(CustomerMonth.org_id == asked.org_id, *in_months(period, CustomerMonth.month), CustomerMonth.deals_won > 0, c.c.owner_id.is_not(None))
+        .group_by(c.c.owner_id)
+    ).subquery()
+    return (
+        select(units.c.unit_id, func.sum(owners.c.cents).label("cents"), func.sum(owners.c.buying).label("buying"))
+        .select_from(owners).join(units, units.c.owner_id == owners.c.owner_id)
         .group_by(units.c.unit_id)
     )
 
