@@ -27,7 +27,7 @@ from podium.customers.models import Customer
 from podium.customers.names import name_key
 from podium.pipeline.events import DealChanged, OrderRecorded, PaymentRecorded
 from podium.pipeline.models import Deal, Order, Payment, Stage
-from podium.visits.events import VisitVerified
+from podium.visits.events import VisitChanged, VisitVerified
 from podium.visits.models import Visit
 from tests.conftest import open_stack, start_server, stop_server
 from tests.support import World, make_world
@@ -79,6 +79,7 @@ async def _apply(env: Any, w: World, stage_id: int, customer_id: int, ops: list[
     orders: list[int] = []
     for kind, value, hour in ops:
         when = START + timedelta(hours=hour)
+        implicit: OrderRecorded | None = None
         async with transaction(env.db) as tx:
             s = tx.session
             if kind == "win" or (kind in ("order", "payment") and not deals):
@@ -113,6 +114,7 @@ async def _apply(env: Any, w: World, stage_id: int, customer_id: int, ops: list[
                         s.add(o)
                         await s.flush()
                         orders.append(o.id)
+                        implicit = OrderRecorded(org_id=w.org_id, order=o.id, deal=deals[-1])
                     p = _payment(w, deals[-1], orders[-1], value, when, None)
                 else:
                     of = await s.get(Payment, payments[value % len(payments)])
@@ -120,16 +122,21 @@ async def _apply(env: Any, w: World, stage_id: int, customer_id: int, ops: list[
                 s.add(p)
                 await s.flush()
                 payments.append(p.id)
-                event = PaymentRecorded(org_id=w.org_id, deal=p.deal_id, owner=w.rep.id, team=w.team_a)
+                # Every other payment names itself, as the service records them; the others are as stored before it did.
+                named = len(payments) % 2 == 0
+                event = PaymentRecorded(org_id=w.org_id, deal=p.deal_id, owner=w.rep.id, team=w.team_a, payment=p.id if named else None)
             elif kind == "visit":
                 v = Visit(org_id=w.org_id, user_id=w.rep.id, customer_id=customer_id, client_id=str(uuid.uuid4()), latitude=31.2, longitude=121.5,
                           accuracy_m=10, occurred_at=when, distance_m=5, within_geofence=True, status=value, created_at=when)
                 s.add(v)
                 await s.flush()
-                event = VisitVerified(org_id=w.org_id, user=w.rep.id, team=w.team_a, visit=v.id)
+                counted = value in ("verified", "approved")
+                event = VisitVerified(org_id=w.org_id, user=w.rep.id, team=w.team_a, visit=v.id) if counted else VisitChanged(org_id=w.org_id, user=w.rep.id, visit=v.id)
             else:
                 continue
             await _handled(env, tx, event)
+            if implicit is not None:
+                await _handled(env, tx, implicit)
 
 
 def _payment(w: World, deal_id: int, order_id: int, amount: Decimal, when: datetime, refund_of: int | None) -> Payment:
@@ -141,7 +148,7 @@ async def _handled(env: Any, tx: Any, event: Any) -> None:
     """The event's handler, after the commit (run twice: handlers are idempotent)."""
     await tx.session.commit()
     handler = {DealChanged: rollup.on_deal_changed, OrderRecorded: rollup.on_money, PaymentRecorded: rollup.on_money,
-               VisitVerified: rollup.on_person_event}[type(event)]
+               VisitVerified: rollup.on_person_event, VisitChanged: rollup.on_person_event}[type(event)]
     await handler(env, event)
     await handler(env, event)
 
