@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from podium.analytics import customers_rollup
 from podium.app import build_runtime
@@ -54,6 +54,7 @@ from podium.orgs import service as orgs
 from podium.pipeline.models import Activity
 from podium.settings import load_settings
 from podium.visits import service as visits
+from podium.visits.events import VisitVerified
 from podium.visits.models import Visit
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -122,6 +123,18 @@ async def seed_history(env: Any, org_id: int, people: list[int], customer_id: in
             for start in range(0, len(rows), 5000):
                 await tx.session.execute(insert(table), rows[start:start + 5000])
     await customers_rollup.rebuild_org(env, org_id)
+    # The rollups' visit handler alone, on reps with that history (what each check-in adds after its commit).
+    async with env.db() as session:
+        latest = list((await session.execute(
+            select(Visit.id, Visit.user_id, Visit.occurred_at).where(Visit.org_id == org_id).order_by(Visit.occurred_at.desc()).limit(20)
+        )).all())
+    runs, cpu = [], time.process_time()
+    for visit_id, user_id, at in latest:
+        t0 = time.perf_counter()
+        await customers_rollup.on_person_event(env, VisitVerified(org_id=org_id, user=user_id, team=None, visit=visit_id, occurred_at=at))
+        runs.append((time.perf_counter() - t0) * 1000)
+    print(f"rollups' VisitVerified handler on a rep with {days} days of history: p50 {statistics.median(runs):.1f} ms wall, "
+          f"{(time.process_time() - cpu) * 1000 / len(runs):.1f} ms CPU (this process) per call, {len(runs)} calls", flush=True)
     print(f"history: {len(visits_rows)} visits and {len(activity_rows)} activities over {days} days for {len(people)} reps, "
           f"seeded and rolled up in {time.perf_counter() - started:.0f} s", flush=True)
 

@@ -84,15 +84,11 @@ def _chunks(ids: list[int], size: int = BATCH) -> Iterable[list[int]]:
         yield ids[start:start + size]
 
 
-async def _kept(session: AsyncSession, table: Any, key: tuple[str, ...], *where: Any) -> dict[Key, dict[str, Any]]:
+async def _sync(session: AsyncSession, table: Any, key: tuple[str, ...], derived: dict[Key, dict[str, Any]], *covered: Any) -> int:
+    """Make the kept rows the derivation covered (those `covered` selects) equal the derived ones, writing only the
+    rows that differ: one executemany each for the deleted, inserted and changed rows. The number of rows written."""
     t = table.__table__
-    return {tuple(r[c] for c in key): dict(r) for r in (await session.execute(select(*t.c).where(*where))).mappings()}
-
-
-async def _write_changes(session: AsyncSession, table: Any, key: tuple[str, ...], kept: dict[Key, dict[str, Any]], derived: dict[Key, dict[str, Any]]) -> int:
-    """Make the kept rows (those the derivation covered) equal the derived ones, writing only the rows that differ:
-    one executemany each for the deleted, inserted and changed rows. The number of rows written."""
-    t = table.__table__
+    kept = {tuple(r[c] for c in key): dict(r) for r in (await session.execute(select(*t.c).where(*covered))).mappings()}
     by_key = {c: bindparam(f"k_{c}") for c in key}
     gone = [{f"k_{c}": v for c, v in zip(key, k)} for k in kept.keys() - derived.keys()]
     added = [row for k, row in derived.items() if k not in kept]
@@ -200,11 +196,9 @@ async def recompute_customers(
         for cid, c in found.items() for (pid, month), line in c.lines.items()
     }
     in_months = [] if firsts is None else [CustomerMonth.month.in_(firsts)]
-    written = await _write_changes(session, CustomerMonth, ("customer_id", "month"), await _kept(
-        session, CustomerMonth, ("customer_id", "month"), CustomerMonth.customer_id.in_(ids), *in_months), month_rows)
+    written = await _sync(session, CustomerMonth, ("customer_id", "month"), month_rows, CustomerMonth.customer_id.in_(ids), *in_months)
     in_months = [] if firsts is None else [ProductMonth.month.in_(firsts)]
-    written += await _write_changes(session, ProductMonth, ("customer_id", "product_id", "month"), await _kept(
-        session, ProductMonth, ("customer_id", "product_id", "month"), ProductMonth.customer_id.in_(ids), *in_months), line_rows)
+    written += await _sync(session, ProductMonth, ("customer_id", "product_id", "month"), line_rows, ProductMonth.customer_id.in_(ids), *in_months)
     if signals:
         if within is not None:
             # The signal reads the customer's whole order history: one indexed query, no month row rewritten.
@@ -214,8 +208,7 @@ async def recompute_customers(
         # A customer with no orders has no signal row (the churn list reads signals through an outer join), so a
         # rebuild writes exactly the rows the handlers wrote: a restored backup stays row for row.
         signal_rows = {(cid,): _signal(org_id, cid, found[cid].orders) for cid in ids if cid in found and found[cid].orders}
-        written += await _write_changes(session, CustomerSignal, ("customer_id",), await _kept(
-            session, CustomerSignal, ("customer_id",), CustomerSignal.customer_id.in_(ids)), signal_rows)
+        written += await _sync(session, CustomerSignal, ("customer_id",), signal_rows, CustomerSignal.customer_id.in_(ids))
     return written
 
 
@@ -236,9 +229,11 @@ async def recompute_people(session: AsyncSession, org_id: int, user_ids: Iterabl
     return await _write_days(session, org_id, ids, None, ZoneInfo(time_zone), visits, created, activities)
 
 
-async def recompute_person_days(session: AsyncSession, org_id: int, user_id: int, days: Iterable[date], time_zone: str) -> int:
-    """Make these local days of one person's visit and activity days what the source tables give now, reading only
-    those days' visits and activities (and the deals that may convert them); the number of rows written."""
+async def recompute_person_days(
+    session: AsyncSession, org_id: int, user_id: int, days: Iterable[date], time_zone: str, *, activities: bool = True,
+) -> int:
+    """Make these local days of one person's visit days (and, with `activities`, activity days) what the source
+    tables give now, reading only those days' rows (and the deals that may convert them); the number of rows written."""
     days = sorted(set(days))
     if not days:
         return 0
@@ -251,14 +246,15 @@ async def recompute_person_days(session: AsyncSession, org_id: int, user_id: int
         start, end = min(at for _, at in counted), max(at for _, at in counted) + timedelta(days=CONVERSION_DAYS)
         for owner, customer_id, created_at in await pipeline_rows.deals_created_on(session, user_id, sorted({c for c, _ in counted}), start, end):
             created[(owner, customer_id)].append(created_at)
-    activities = await pipeline_rows.activities_of(session, [user_id], within, org_id=org_id)
-    return await _write_days(session, org_id, [user_id], days, zone, visits, created, activities)
+    logged = await pipeline_rows.activities_of(session, [user_id], within, org_id=org_id) if activities else None
+    return await _write_days(session, org_id, [user_id], days, zone, visits, created, logged)
 
 
 async def _write_days(
     session: AsyncSession, org_id: int, user_ids: list[int], days: list[date] | None, zone: ZoneInfo,
-    visits: list[tuple[int, int, str, datetime]], created: dict[tuple[int, int], list[datetime]], activities: list[tuple[int, str, datetime]],
+    visits: list[tuple[int, int, str, datetime]], created: dict[tuple[int, int], list[datetime]], activities: list[tuple[int, str, datetime]] | None,
 ) -> int:
+    """Write the visit days (and the activity days, unless None: left as they are) these rows give."""
     counts: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     window = timedelta(days=CONVERSION_DAYS)
     for user_id, customer_id, status, occurred_at in visits:
@@ -268,17 +264,17 @@ async def _write_days(
             d[status] += 1
         if status in COUNTED and any(occurred_at <= at <= occurred_at + window for at in created.get((user_id, customer_id), ())):
             d["converted"] += 1
+    person_rows = {(uid, day): {"user_id": uid, "day": day, "org_id": org_id, **{k: d.get(k, 0) for k in PERSON_COUNTS}} for (uid, day), d in counts.items()}
+    on_days = [] if days is None else [PersonDay.day.in_(days)]
+    written = await _sync(session, PersonDay, ("user_id", "day"), person_rows, PersonDay.user_id.in_(user_ids), *on_days)
+    if activities is None:
+        return written
     kinds: dict[tuple[int, date, str], int] = defaultdict(int)
     for user_id, kind, occurred_at in activities:
         kinds[(user_id, _local(occurred_at, zone), kind)] += 1
-    person_rows = {(uid, day): {"user_id": uid, "day": day, "org_id": org_id, **{k: d.get(k, 0) for k in PERSON_COUNTS}} for (uid, day), d in counts.items()}
     activity_rows = {(uid, day, kind): {"user_id": uid, "day": day, "kind": kind, "org_id": org_id, "count": n} for (uid, day, kind), n in kinds.items()}
-    on_days = [] if days is None else [PersonDay.day.in_(days)]
-    written = await _write_changes(session, PersonDay, ("user_id", "day"), await _kept(
-        session, PersonDay, ("user_id", "day"), PersonDay.user_id.in_(user_ids), *on_days), person_rows)
     on_days = [] if days is None else [ActivityDay.day.in_(days)]
-    written += await _write_changes(session, ActivityDay, ("user_id", "day", "kind"), await _kept(
-        session, ActivityDay, ("user_id", "day", "kind"), ActivityDay.user_id.in_(user_ids), *on_days), activity_rows)
+    written += await _sync(session, ActivityDay, ("user_id", "day", "kind"), activity_rows, ActivityDay.user_id.in_(user_ids), *on_days)
     return written
 
 
@@ -335,7 +331,7 @@ async def on_deal_changed(env: Env, event: DealChanged) -> None:
         months = [] if closed_at is None else [_month(closed_at, zone)]
         await recompute_customers(tx.session, event.org_id, [customer_id], time_zone, months, signals=False)
         for person in sorted({owner, event.owner}):
-            await recompute_person_days(tx.session, event.org_id, person, _days_converted_by(created_at, zone), time_zone)
+            await recompute_person_days(tx.session, event.org_id, person, _days_converted_by(created_at, zone), time_zone, activities=False)
 
 
 async def on_money(env: Env, event: OrderRecorded | PaymentRecorded) -> None:
