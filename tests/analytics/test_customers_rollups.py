@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import pytest_asyncio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -26,11 +24,10 @@ from podium.core.events import transaction
 from podium.customers.models import Customer
 from podium.customers.names import name_key
 from podium.pipeline.events import DealChanged, OrderRecorded, PaymentRecorded
-from podium.pipeline.models import Deal, Order, Payment, Stage
+from podium.pipeline.models import Deal, Order, Payment
 from podium.visits.events import VisitChanged, VisitVerified
 from podium.visits.models import Visit
-from tests.conftest import open_stack, start_server, stop_server
-from tests.support import World, make_world
+from tests.support import World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -53,24 +50,6 @@ SEQUENCES: list[list[tuple[Any, ...]]] = []
 @given(st.lists(op, min_size=1, max_size=12))
 def _collect(ops: list[tuple[Any, ...]]) -> None:
     SEQUENCES.append(ops)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
-async def stage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[Any, World, int]]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("rollups"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(stack.settings)
-            env = server.runtime.env
-            world = await make_world(env)
-            async with transaction(env.db) as tx:
-                row = Stage(org_id=world.org_id, key="t_won", name_en="Won", name_zh="赢单", position=9, probability=100, outcome="won")
-                tx.session.add(row)
-                await tx.session.flush()
-                stage_id = row.id
-            try:
-                yield env, world, stage_id
-            finally:
-                await stop_server(uvicorn_server, task)
 
 
 async def _apply(env: Any, w: World, stage_id: int, customer_id: int, ops: list[tuple[Any, ...]]) -> None:

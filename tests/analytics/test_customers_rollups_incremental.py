@@ -12,14 +12,12 @@ then repairs them (and a second one writes nothing).
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select, update
 
 from podium.analytics import customers_rollup as rollup
@@ -28,35 +26,16 @@ from podium.core.events import transaction
 from podium.customers.models import Customer
 from podium.customers.names import name_key
 from podium.pipeline.events import ActivityLogged, DealChanged, OrderRecorded
-from podium.pipeline.models import Activity, Deal, Order, Stage
+from podium.pipeline.models import Activity, Deal, Order
 from podium.visits.events import VisitChanged, VisitReviewed, VisitVerified
 from podium.visits.models import Visit
-from tests.conftest import open_stack, start_server, stop_server
-from tests.support import World, make_world
+from tests.support import World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 ZONE = ZoneInfo("Asia/Shanghai")
 # Noon in Shanghai on the first day of the seeded history.
 FIRST = datetime(2026, 3, 1, 4, tzinfo=UTC)
 MARKER = 999
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
-async def stage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[Any, World, int]]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("incremental"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(stack.settings)
-            env = server.runtime.env
-            world = await make_world(env)
-            async with transaction(env.db) as tx:
-                row = Stage(org_id=world.org_id, key="t_won", name_en="Won", name_zh="赢单", position=9, probability=100, outcome="won")
-                tx.session.add(row)
-                await tx.session.flush()
-                stage_id = row.id
-            try:
-                yield env, world, stage_id
-            finally:
-                await stop_server(uvicorn_server, task)
 
 
 def _day(at: datetime) -> date:
