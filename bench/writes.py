@@ -18,6 +18,10 @@ subscriber). Target: the outbox costs at most 15 % throughput and adds at most 5
 --without-analytics leaves out the analytics rollups' handlers (a check-in's VisitVerified recomputes the rep's
 visit days): run with and without it, one after the other, for what the rollups add to the write path.
 
+--history-days N gives every rep N days of history before the timing (--history-per-day visits and as many
+activities a day, inserted in bulk, then the rollups rebuilt), so a handler whose work grows with a person's history
+shows it: an empty org cannot.
+
 Writes bench/results/writes.json.
 """
 
@@ -36,7 +40,9 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from sqlalchemy import insert, select
 
+from podium.analytics import customers_rollup
 from podium.app import build_runtime
 from podium.core import events as events_module
 from podium.core.events import transaction
@@ -45,8 +51,11 @@ from podium.core.policies import Role
 from podium.customers.models import Customer
 from podium.db.migrate import upgrade
 from podium.orgs import service as orgs
+from podium.pipeline.models import Activity
 from podium.settings import load_settings
 from podium.visits import service as visits
+from podium.visits.events import VisitVerified
+from podium.visits.models import Visit
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/podium_bench"
@@ -90,6 +99,46 @@ class InMemoryOnly:
         Outbox._finish = self._finish  # type: ignore[method-assign]
 
 
+async def seed_history(env: Any, org_id: int, people: list[int], customer_id: int, days: int, per_day: int) -> None:
+    """Past visits and activities of every rep (before today's check-ins), and the rollups rebuilt from them."""
+    started = time.perf_counter()
+    today = datetime.now(UTC).replace(hour=2, minute=0, second=0, microsecond=0)
+    visits_rows: list[dict[str, Any]] = []
+    activity_rows: list[dict[str, Any]] = []
+    for user_id in people:
+        for day in range(1, days + 1):
+            for n in range(per_day):
+                at = today - timedelta(days=day) + timedelta(hours=n)
+                visits_rows.append(dict(
+                    org_id=org_id, user_id=user_id, customer_id=customer_id, client_id=str(uuid.uuid4()), latitude=31.23, longitude=121.47,
+                    accuracy_m=10, occurred_at=at, checked_out_at=at + timedelta(minutes=30), note="", distance_m=5, within_geofence=True,
+                    status="verified" if n % 5 else "flagged", flags="", points_awarded=0, auto_closed=False, review_note="", created_at=at,
+                ))
+                activity_rows.append(dict(
+                    org_id=org_id, user_id=user_id, client_id=str(uuid.uuid4()), customer_id=customer_id, kind=("call", "meeting", "email")[n % 3],
+                    outcome="neutral", note="", occurred_at=at, created_at=at,
+                ))
+    async with transaction(env.db) as tx:
+        for table, rows in ((Visit, visits_rows), (Activity, activity_rows)):
+            for start in range(0, len(rows), 5000):
+                await tx.session.execute(insert(table), rows[start:start + 5000])
+    await customers_rollup.rebuild_org(env, org_id)
+    # The rollups' visit handler alone, on reps with that history (what each check-in adds after its commit).
+    async with env.db() as session:
+        latest = list((await session.execute(
+            select(Visit.id, Visit.user_id, Visit.occurred_at).where(Visit.org_id == org_id).order_by(Visit.occurred_at.desc()).limit(20)
+        )).all())
+    runs, cpu = [], time.process_time()
+    for visit_id, user_id, at in latest:
+        t0 = time.perf_counter()
+        await customers_rollup.on_person_event(env, VisitVerified(org_id=org_id, user=user_id, team=None, visit=visit_id, occurred_at=at))
+        runs.append((time.perf_counter() - t0) * 1000)
+    print(f"rollups' VisitVerified handler on a rep with {days} days of history: p50 {statistics.median(runs):.1f} ms wall, "
+          f"{(time.process_time() - cpu) * 1000 / len(runs):.1f} ms CPU (this process) per call, {len(runs)} calls", flush=True)
+    print(f"history: {len(visits_rows)} visits and {len(activity_rows)} activities over {days} days for {len(people)} reps, "
+          f"seeded and rolled up in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=60)
@@ -98,6 +147,8 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--without-analytics", action="store_true",
                         help="unregister the analytics rollups' handlers (podium.analytics.*), to measure what keeping them costs")
+    parser.add_argument("--history-days", type=int, default=0, help="days of visits and activities every rep has before the timing")
+    parser.add_argument("--history-per-day", type=int, default=3, help="visits (and activities) a rep has on each day of that history")
     args = parser.parse_args()
     os.environ.setdefault("PODIUM_DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("PODIUM_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -136,6 +187,8 @@ async def main() -> None:
             tx.session.add(customer)
             await tx.session.flush()
             customer_id = customer.id
+        if args.history_days:
+            await seed_history(env, org.id, [p.id for p in people], customer_id, args.history_days, args.history_per_day)
         await runtime.bus.watch(f"org.{org.id}")
         viewers = [orgs.viewer_of(p) for p in people]
         results: dict[str, dict[str, list[float]]] = {"outbox": {"call": [], "live": [], "rate": []}, "after-commit": {"call": [], "live": [], "rate": []}}

@@ -96,6 +96,8 @@ class ActivityLogged(DomainEvent):
     user: int
     team: int | None
     deal: int | None
+    # None in events stored before it was added.
+    activity: int | None = None
 
 
 @dataclass(frozen=True)

@@ -959,7 +959,7 @@ async def _log_activity(env: Env, viewer: Viewer, data: ActivityInput) -> tuple[
             await session.flush()
             await orgs.lock_user(session, viewer.user_id)  # the daily cap counts this person's activities
             await points.award_activity(tx, env, viewer=viewer, activity_id=activity.id, occurred_at=activity.occurred_at)
-            tx.record(ActivityLogged(org_id=viewer.org_id, user=viewer.user_id, team=viewer.team_id, deal=data.deal_id))
+            tx.record(ActivityLogged(org_id=viewer.org_id, user=viewer.user_id, team=viewer.team_id, deal=data.deal_id, activity=activity.id))
     except IntegrityError:
         replay = await _activity_replay(env, viewer, data.client_id)
         if replay is None:

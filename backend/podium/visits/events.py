@@ -27,6 +27,8 @@ class VisitChanged(DomainEvent):
 
     name = "visit_changed"
     user: int
+    # The visit that changed (None in events stored before it was added): its day is what the rollups re-derive.
+    visit: int | None = None
 
 
 @dataclass(frozen=True)

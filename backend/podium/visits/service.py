@@ -205,7 +205,7 @@ async def check_in(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
             if visit.status == Status.VERIFIED:
                 await _award(tx, env, viewer, visit)
             else:
-                _changed(tx, env, viewer.org_id, viewer.user_id)
+                _changed(tx, env, viewer.org_id, viewer.user_id, visit.id)
     except IntegrityError:
         # Two deliveries of the same write raced; the other one won and is the answer.
         replay = await _find_replay(env, viewer, data.client_id)
@@ -219,8 +219,8 @@ async def check_in(env: Env, viewer: Viewer, data: VisitInput) -> LoggedVisit:
 log_visit = check_in
 
 
-def _changed(tx: Tx, env: Env, org_id: int, user_id: int) -> None:
-    tx.record(VisitChanged(org_id=org_id, user=user_id))
+def _changed(tx: Tx, env: Env, org_id: int, user_id: int, visit_id: int) -> None:
+    tx.record(VisitChanged(org_id=org_id, user=user_id, visit=visit_id))
 
 
 async def _award(tx: Tx, env: Env, owner: Viewer, visit: Visit) -> None:
@@ -324,7 +324,7 @@ async def check_out(env: Env, viewer: Viewer, data: CheckOutInput) -> LoggedVisi
         visit.flags = plausibility.encode([f for f in plausibility.decode(visit.flags) if f is not Flag.LEFT_OPEN])
         if data.note is not None:
             visit.note = data.note
-        _changed(tx, env, viewer.org_id, viewer.user_id)
+        _changed(tx, env, viewer.org_id, viewer.user_id, visit.id)
         await tx.session.flush()
         view = (await _views(tx.session, [visit]))[0]
     return LoggedVisit(view, replayed=False)
@@ -391,7 +391,7 @@ async def add_photo(env: Env, viewer: Viewer, *, client_id: str, visit_client_id
             tx.session.add(photo)
             await tx.session.flush()
             meta = _meta(photo)
-            _changed(tx, env, viewer.org_id, viewer.user_id)
+            _changed(tx, env, viewer.org_id, viewer.user_id, visit)
     except IntegrityError:
         async with env.db() as session:
             found = await session.scalar(select(VisitPhoto).where(VisitPhoto.user_id == viewer.user_id, VisitPhoto.client_id == client_id))
@@ -457,7 +457,7 @@ async def review_visit(env: Env, viewer: Viewer, visit_id: int, *, approve: bool
             assert owner is not None
             await _award(tx, env, owner, visit)
         else:
-            _changed(tx, env, visit.org_id, visit.user_id)
+            _changed(tx, env, visit.org_id, visit.user_id, visit.id)
         await tx.session.flush()
         view = (await _views(tx.session, [visit]))[0]
         tx.record(
