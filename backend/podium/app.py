@@ -72,6 +72,8 @@ from podium.imports.http import download_report, upload_file
 from podium.imports import engine as import_engine
 from podium.imports import phases as import_phases
 from podium.analytics import deals as analytics_deals
+from podium.analytics import deals_nodes as analytics_nodes
+from podium.orgs.events import PersonChanged, UnitDeleted, UnitMoved
 from podium.web import healthz, pwa
 
 log = logging.getLogger(__name__)
@@ -127,6 +129,14 @@ def subscribers() -> SubscriberTable:
         (PaymentRecorded, analytics_customers.on_money), (VisitVerified, analytics_customers.on_person_event),
         (VisitChanged, analytics_customers.on_person_event), (VisitReviewed, analytics_customers.on_person_event),
         (ActivityLogged, analytics_customers.on_person_event), (CustomersMerged, analytics_customers.on_customers_merged),
+    ):
+        table.setdefault(event_type, []).append(handler)
+    # The cockpit's node rows (analytics/deals_nodes.py) follow people and units to where they sit in the tree now,
+    # before live screens re-read them.
+    for event_type, handler in (
+        (PersonChanged, analytics_nodes.on_person_changed), (PersonDeactivated, analytics_nodes.on_tree_changed),
+        (UnitMoved, analytics_nodes.on_tree_changed), (UnitsMerged, analytics_nodes.on_tree_changed),
+        (UnitDeleted, analytics_nodes.on_tree_changed),
     ):
         table.setdefault(event_type, []).append(handler)
     # Outbound webhooks: each event other systems may subscribe to queues its message, after the org's own consequences.

@@ -13,6 +13,7 @@ from podium.analytics.deals import GRAINS, RESULT_COLUMNS, STAGE_COLUMNS, period
 from podium.analytics.deals_models import Histogram, ResultSums, StageStay, StageSums
 from podium.core.env import Env
 from podium.orgs.models import Org
+from podium.orgs.tree import load_tree
 from podium.pipeline.models import Deal, Payment, Stage, StageChange
 
 
@@ -76,8 +77,42 @@ async def from_sources(env: Env, org_id: int) -> dict[str, dict[str, Any]]:
     return {k: {c: v for c, v in row.items() if v} for k, row in out.items() if any(row.values())}
 
 
+def _owner(key: str) -> int:
+    return int(key.split("|")[3])
+
+
+def owner_rows(snap: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot's people's rows (node rows, owner id 0 or below, left out)."""
+    return {k: v for k, v in snap.items() if k != "stays" and _owner(k) > 0}
+
+
+def node_rows(snap: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in snap.items() if k != "stays" and _owner(k) <= 0}
+
+
+async def by_nodes(env: Env, org_id: int, figures: dict[str, Any]) -> dict[str, Any]:
+    """People's figures added up per node of the tree as it is now, the way the cockpit defines a node (deals_read.owners_of):
+    the org (owner id 0) every owner's, a unit (-unit id) its active members' under it (tree.members_under)."""
+    async with env.db() as session:
+        tree = await load_tree(session, org_id)
+    under = {unit_id: {m.id for m in tree.members_under(unit_id)} for unit_id in tree.units}
+    found: dict[str, Any] = {}
+    for key, row in figures.items():
+        prefix, grain, period, owner, rest = key.split("|", 4)
+        nodes = [0] + [-unit_id for unit_id, members in under.items() if int(owner) in members]
+        for node in nodes:
+            node_key = f"{prefix}|{grain}|{period}|{node}|{rest}"
+            if isinstance(row, dict):
+                target = found.setdefault(node_key, {})
+                for column, value in row.items():
+                    target[column] = target.get(column, 0) + value
+            else:
+                found[node_key] = found.get(node_key, 0) + row
+    return {k: ({c: v for c, v in row.items() if v} if isinstance(row, dict) else row) for k, row in found.items() if (any(row.values()) if isinstance(row, dict) else row)}
+
+
 def comparable(snap: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The snapshot's columns that from_sources computes."""
+    """The columns that from_sources computes, of the snapshot's rows given (owner_rows or node_rows of it)."""
     wanted = {"created", "won", "won_amount", "lost", "lost_amount", "reversed", "reversed_amount", "collections", "entered"}
     found = {}
     for key, row in snap.items():

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.analytics import deals_nodes
 from podium.analytics.deals_models import DealFacts, Histogram, ResultSums, StageStay, StageSums
 from podium.core.env import Env
 from podium.core.events import DomainEvent, transaction
@@ -216,8 +217,11 @@ async def refresh(session: AsyncSession, org_id: int, deal_ids: Iterable[int]) -
     return await _apply(session, org_id, delta, dialect)
 
 
-async def _apply(session: AsyncSession, org_id: int, delta: dict[str, dict[str, Number]], dialect: str) -> int:
-    """Add the differences to the summed rows: one INSERT … ON CONFLICT DO UPDATE per table, rows in key order."""
+async def _apply(session: AsyncSession, org_id: int, delta: dict[str, dict[str, Number]], dialect: str, nodes: bool = True) -> int:
+    """Add the differences to the summed rows (and to the tree's node rows that count them, unless `nodes` is False: the
+    rebuild recomputes those once at its end): one INSERT … ON CONFLICT DO UPDATE per table, rows in key order."""
+    if nodes:
+        delta = await deals_nodes.with_nodes(session, org_id, delta)
     tables: dict[str, list[dict[str, Any]]] = {"r": [], "s": [], "h": []}
     for key in sorted(delta):
         row = {c: v for c, v in delta[key].items() if v}
@@ -297,7 +301,7 @@ async def rebuild_org(env: Env, org_id: int) -> int:
         owned = await sources.deal_owners(session, org_id)
         stored_owners: set[int] = set()
         for model in (ResultSums, StageSums, Histogram):
-            stored_owners |= {int(o) for o in await session.scalars(select(model.owner_id).where(model.org_id == org_id).distinct())}
+            stored_owners |= {int(o) for o in await session.scalars(select(model.owner_id).where(model.org_id == org_id, model.owner_id > 0).distinct())}
     by_owner: dict[int, list[int]] = {owner: [] for owner in stored_owners}
     for deal_id, owner in owned:
         by_owner.setdefault(owner, []).append(deal_id)
@@ -313,6 +317,8 @@ async def rebuild_org(env: Env, org_id: int) -> int:
                 _subtract(expected, await _rebuild_deals(tx.session, org_id, ids[start:start + REBUILD_BATCH]), 1)
         async with transaction(env.db) as tx:
             await _set_sums(tx.session, org_id, owner, expected)
+    # The tree's node rows (analytics/deals_nodes.py) from the owner rows just made right, written only where they differ.
+    await deals_nodes.recompute_org(env, org_id, org_row=True)
     return len(owned)
 
 
@@ -389,4 +395,4 @@ async def _set_sums(session: AsyncSession, org_id: int, owner: int, expected: di
     delta: dict[str, dict[str, Number]] = {}
     _subtract(delta, expected, 1)
     _subtract(delta, stored, -1)
-    await _apply(session, org_id, delta, (await session.connection()).dialect.name)
+    await _apply(session, org_id, delta, (await session.connection()).dialect.name, nodes=False)

@@ -1,13 +1,15 @@
 """Reading the pipeline's rollups for the cockpit: where (a node of the tree, checked), when (a period), and the sums.
 
 A node's figures are the sum over the owners under it in the tree as it is now (like targets' attainment); the org's
-are every owner's. Weeks read the week sums; months the month sums; quarters and fiscal years add up their months.
+are every owner's. They are read from the node's own rows (analytics/deals_nodes.py: the org's and each unit's sums are
+kept beside the owners'), one row per key whatever the node's size. Weeks read the week sums; months the month sums;
+quarters and fiscal years add up their months.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.analytics import deals_nodes
 from podium.analytics.deals import BIN_EDGES, MONTH, RESULT_COLUMNS, STAGE_COLUMNS, WEEK
 from podium.analytics.deals_models import Histogram, ResultSums, StageSums
 from podium.core.errors import DomainError, ErrorCode
@@ -62,20 +65,20 @@ def period_of(calendar: FiscalCalendar, key: str | None, now: datetime) -> Fisca
 
 @dataclass(frozen=True)
 class Window:
-    """A checked node and a period, with the sums that period reads and the owners that count."""
+    """A checked node and a period, with the sums that period reads and the owner id its figures are stored under."""
 
     place: Place
     period: FiscalPeriod
     grain: str
     keys: list[str]
-    owners: frozenset[int] | None
+    row: int
 
 
 async def window(session: AsyncSession, viewer: Viewer, node: Node | None, period_key: str | None, now: datetime) -> Window:
     where = await place(session, viewer, node)
     period = period_of(where.scope.calendar, period_key, now)
     grain, keys = grain_keys(where.scope.calendar, period)
-    return Window(where, period, grain, keys, owners_of(where.scope, where.node))
+    return Window(where, period, grain, keys, deals_nodes.row_of(where.node))
 
 
 def label_of(period: FiscalPeriod, locale: Locale) -> str:
@@ -118,11 +121,10 @@ def owner_of(scope: Scope, nodes: Sequence[Node]) -> dict[int, list[Node]]:
     return found
 
 
-def _where(model: Any, org_id: int, grain: str, keys: Sequence[str], owners: frozenset[int] | None) -> list[ColumnElement[bool]]:
-    where = [model.org_id == org_id, model.grain == grain, model.period.in_(list(keys))]
-    if owners is not None:
-        where.append(model.owner_id.in_(sorted(owners)))
-    return where
+def _where(model: Any, org_id: int, grain: str, keys: Sequence[str], rows: Collection[int]) -> list[ColumnElement[bool]]:
+    """The rows of these owner ids: people's own, or nodes' (deals_nodes.row_of); never a sum over many owners."""
+    ids = sorted(set(rows))
+    return [model.org_id == org_id, model.grain == grain, model.owner_id.in_(ids) if len(ids) != 1 else model.owner_id == ids[0], model.period.in_(list(keys))]
 
 
 @dataclass
@@ -144,14 +146,14 @@ def _sums(columns: Iterable[str], row: Sequence[Any]) -> Sums:
 
 
 async def result_sums(
-    session: AsyncSession, org_id: int, grain: str, keys: Sequence[str], owners: frozenset[int] | None, by: Sequence[str] = (),
+    session: AsyncSession, org_id: int, grain: str, keys: Sequence[str], rows: Collection[int], by: Sequence[str] = (),
     upto: str | None = None,
 ) -> dict[tuple[Any, ...], Sums]:
     """analytics_results summed over the periods (or, with `upto`, every period of the grain up to that key), grouped by `by`."""
     group = [getattr(ResultSums, b) for b in by]
-    where = _where(ResultSums, org_id, grain, keys, owners)
+    where = _where(ResultSums, org_id, grain, keys, rows)
     if upto is not None:
-        where[2] = ResultSums.period <= upto
+        where[3] = ResultSums.period <= upto
     query = select(*group, *(func.sum(getattr(ResultSums, c)) for c in RESULT_COLUMNS)).where(*where)
     if group:
         query = query.group_by(*group)
@@ -163,22 +165,22 @@ async def result_sums(
     return found
 
 
-async def stage_sums(session: AsyncSession, org_id: int, grain: str, keys: Sequence[str], owners: frozenset[int] | None) -> dict[int, Sums]:
+async def stage_sums(session: AsyncSession, org_id: int, grain: str, keys: Sequence[str], rows: Collection[int]) -> dict[int, Sums]:
     query = (
         select(StageSums.stage_id, *(func.sum(getattr(StageSums, c)) for c in STAGE_COLUMNS))
-        .where(*_where(StageSums, org_id, grain, keys, owners)).group_by(StageSums.stage_id)
+        .where(*_where(StageSums, org_id, grain, keys, rows)).group_by(StageSums.stage_id)
     )
     return {int(row[0]): _sums(STAGE_COLUMNS, [v or 0 for v in row[1:]]) for row in await session.execute(query)}
 
 
 async def histograms(
-    session: AsyncSession, org_id: int, grain: str, keys: Sequence[str], owners: frozenset[int] | None, prefix: str, by_owner: bool = False
+    session: AsyncSession, org_id: int, grain: str, keys: Sequence[str], rows: Collection[int], prefix: str, by_owner: bool = False
 ) -> dict[tuple[Any, ...], dict[int, int]]:
     """Duration bins of the series starting with `prefix`, per (series) or per (owner, series)."""
     group = [Histogram.owner_id, Histogram.series] if by_owner else [Histogram.series]
     query = (
         select(*group, Histogram.bin, func.sum(Histogram.count))
-        .where(*_where(Histogram, org_id, grain, keys, owners), Histogram.series.like(f"{prefix}%")).group_by(*group, Histogram.bin)
+        .where(*_where(Histogram, org_id, grain, keys, rows), Histogram.series.like(f"{prefix}%")).group_by(*group, Histogram.bin)
     )
     found: dict[tuple[Any, ...], dict[int, int]] = {}
     for row in await session.execute(query):

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.analytics import deals_nodes
 from podium.analytics import deals_read as read
 from podium.analytics.deals_read import Place
 from podium.core.env import Env
@@ -56,9 +57,9 @@ class Funnel:
 
 async def _steps(session: AsyncSession, where: Place, stages: list[Stage], period: FiscalPeriod, basis: FunnelBasis) -> tuple[list[Step], int, int]:
     grain, keys = read.grain_keys(where.scope.calendar, period)
-    owners = read.owners_of(where.scope, where.node)
-    sums = await read.stage_sums(session, where.org_id, grain, keys, owners)
-    results = (await read.result_sums(session, where.org_id, grain, keys, owners)).get((), read.Sums())
+    rows = [deals_nodes.row_of(where.node)]
+    sums = await read.stage_sums(session, where.org_id, grain, keys, rows)
+    results = (await read.result_sums(session, where.org_id, grain, keys, rows)).get((), read.Sums())
     names = ("entered", "entered_amount", "advanced") if basis is FunnelBasis.FLOW else ("reached", "reached_amount", "reached_advanced")
     steps = []
     for stage in stages:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.analytics import deals_nodes
 from podium.analytics import deals_read as read
 from podium.analytics.deals_read import Place, Sums
 from podium.core.env import Env
@@ -75,35 +76,25 @@ def results_of(sums: Sums, outstanding: Sums, cycle: dict[int, int], target: Dec
 
 
 async def results_for(session: AsyncSession, where: Place, nodes: Sequence[Node], period: FiscalPeriod, now: datetime) -> dict[Node, Results]:
-    """Results of several nodes (a node's children) for one period, from one read of each summed table, grouped by owner."""
+    """Results of several nodes (a node's children) for one period: each node's own rows (units' and the org's node
+    rows, people's rows), one read of each summed table grouped by row, so one row per node and key comes back."""
     scope = where.scope
     calendar = scope.calendar
     grain, keys = read.grain_keys(calendar, period)
-    owners_by_node = {n: read.owners_of(scope, n) for n in nodes}
-    union: frozenset[int] | None = frozenset()
-    for owners in owners_by_node.values():
-        union = None if owners is None or union is None else union | owners
-    by_owner = await read.result_sums(session, where.org_id, grain, keys, union, by=("owner_id",))
-    owed_by_owner = await read.result_sums(session, where.org_id, grain, keys, union, by=("owner_id",), upto=keys[-1])
-    cycles = await read.histograms(session, where.org_id, grain, keys, union, "cycle:", by_owner=True)
+    rows = {n: deals_nodes.row_of(n) for n in nodes}
+    ids = set(rows.values())
+    by_row = await read.result_sums(session, where.org_id, grain, keys, ids, by=("owner_id",))
+    # Outstanding reads every period up to this one, but only the nodes' rows: tens of rows a year, not every owner's.
+    owed_by_row = await read.result_sums(session, where.org_id, grain, keys, ids, by=("owner_id",), upto=keys[-1])
+    cycles = await read.histograms(session, where.org_id, grain, keys, ids, "cycle:", by_owner=True)
     targets = await target_service.node_targets(session, where.org_id, period.key, Metric.REVENUE, nodes)
     start, end = period.bounds(calendar.time_zone)
     days = max(0.0, (min(now, end) - start).total_seconds() / 86400)
     elapsed = float(calendar.elapsed_fraction(period, now))
     found = {}
-    for node, owners in owners_by_node.items():
-        def mine(owner: int, owners: frozenset[int] | None = owners) -> bool:
-            return owners is None or owner in owners
-
-        sums, owed = Sums(), Sums()
-        for (owner,), part in by_owner.items():
-            if mine(int(owner)):
-                sums.add(part)
-        for (owner,), part in owed_by_owner.items():
-            if mine(int(owner)):
-                owed.add(part)
-        cycle = read.merge_bins(bins for (owner, _series), bins in cycles.items() if mine(int(owner)))
-        found[node] = results_of(sums, owed, cycle, targets.get(node), days, elapsed)
+    for node, row in rows.items():
+        cycle = read.merge_bins(bins for (owner, _series), bins in cycles.items() if int(owner) == row)
+        found[node] = results_of(by_row.get((row,), Sums()), owed_by_row.get((row,), Sums()), cycle, targets.get(node), days, elapsed)
     return found
 
 

@@ -30,8 +30,8 @@ async def sources(env: Env, viewer: Viewer, node: Node | None, period_key: str |
     now = env.clock()
     async with env.db() as session:
         w = await read.window(session, viewer, node, period_key, now)
-        sums = await read.result_sums(session, w.place.org_id, w.grain, w.keys, w.owners, by=("lead_source",))
-        cycles = await read.histograms(session, w.place.org_id, w.grain, w.keys, w.owners, "cycle:")
+        sums = await read.result_sums(session, w.place.org_id, w.grain, w.keys, [w.row], by=("lead_source",))
+        cycles = await read.histograms(session, w.place.org_id, w.grain, w.keys, [w.row], "cycle:")
     found = []
     for source in LeadSource:
         s = sums.get((source.value,), read.Sums())

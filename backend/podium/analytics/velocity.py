@@ -66,11 +66,11 @@ async def velocity(env: Env, viewer: Viewer, node: Node | None, period_key: str 
     now = env.clock()
     async with env.db() as session:
         w = await read.window(session, viewer, node, period_key, now)
-        where, grain, keys, owners = w.place, w.grain, w.keys, w.owners
+        where, grain, keys, rows = w.place, w.grain, w.keys, [w.row]
         stages = await read.open_stages(session, where.org_id)
-        sums = await read.stage_sums(session, where.org_id, grain, keys, owners)
-        stays = await read.histograms(session, where.org_id, grain, keys, owners, "stay:")
-        cycles = await read.histograms(session, where.org_id, grain, keys, owners, "cycle:")
+        sums = await read.stage_sums(session, where.org_id, grain, keys, rows)
+        stays = await read.histograms(session, where.org_id, grain, keys, rows, "stay:")
+        cycles = await read.histograms(session, where.org_id, grain, keys, rows, "cycle:")
         limits = await _limits(session, where.org_id, stages, now)
         stalled = {
             int(sid): int(n)
