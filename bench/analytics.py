@@ -21,6 +21,15 @@ PostgreSQL is in neither).
 
 SQLite in a temporary file by default; --url names a PostgreSQL database, dropped and made anew.
 Writes bench/results/analytics-<stack>.json.
+
+The million is generated once: --keep PATH_OR_URL (a SQLite file, or a PostgreSQL URL) keeps the company between
+runs. A kept database that records a finished generation of the same sizes is reused (generation skipped); any other
+is made anew. --generate-only stops after generating; --reset-rollups empties the org's rollups first (the rebuild
+timed from nothing); --skip-rebuild times the queries on the rollups already there; --rebuild-only deals stops after
+the pipeline rollups' rebuild.
+
+    nice -n 10 … bench/analytics.py --keep /work/benchdata/analytics-1m.sqlite --generate-only
+    … bench/analytics.py --keep /work/benchdata/analytics-1m.sqlite --reset-rollups --rebuild-only deals
 """
 
 from __future__ import annotations
