@@ -341,22 +341,17 @@ async def rebuild_org(env: Env, org_id: int) -> int:
         ids = sorted(d for o in owners for d in by_owner[o])
         if len(ids) <= REBUILD_BATCH:  # one transaction, the owners' deals locked: nothing moves in between
             async with transaction(env.db) as tx:
-                expected = await _rebuild_deals(tx.session, org, _owned(org_id, owners, ids))
+                expected = await _rebuild_deals(tx.session, org, ids)
                 await _set_sums(tx.session, org_id, owners, expected)
             continue
         # One owner with more deals than one transaction should hold: facts and stays in parts, then the sums once.
         expected = {}
         for start in range(0, len(ids), REBUILD_BATCH):
             async with transaction(env.db) as tx:
-                _add(expected, await _rebuild_deals(tx.session, org, _owned(org_id, owners, ids[start:start + REBUILD_BATCH])))
+                _add(expected, await _rebuild_deals(tx.session, org, ids[start:start + REBUILD_BATCH]))
         async with transaction(env.db) as tx:
             await _set_sums(tx.session, org_id, owners, expected)
     return len(owned)
-
-
-def _owned(org_id: int, owners: list[int], ids: list[int]) -> sources.Owned:
-    """The owners' deals from the first of these ids to the last (all of them unless one was reassigned since)."""
-    return sources.Owned(org_id, tuple(owners), ids[0] if ids else 0, ids[-1] if ids else -1)
 
 
 # Deals per transaction of the rebuild (several owners' together; an owner with more is rebuilt in parts: deals'
@@ -396,18 +391,18 @@ FACT_COLUMNS = ("owner_id", "lead_source", "status", "stage_id", "stage_entered_
 STAY_COLUMNS = ("stage_id", "entered_at", "left_at", "next_stage_id", "outcome", "advanced")
 
 
-async def _rebuild_deals(session: AsyncSession, org: _Org, deal_ids: sources.Owned) -> dict[str, dict[str, Number]]:
+async def _rebuild_deals(session: AsyncSession, org: _Org, deal_ids: list[int]) -> dict[str, dict[str, Number]]:
     """The deals' facts and stays made right (written only where they differ); returns what the deals add to the sums."""
-    if deal_ids.first > deal_ids.last:
+    if not deal_ids:
         return {}
     dialect = (await session.connection()).dialect.name
     deals = await sources.deal_sources(session, org.id, deal_ids, lock=dialect == "postgresql")
     facts = {row[0]: row[1:] for row in await session.execute(
-        select(_FACTS.c.deal_id, *(_FACTS.c[c] for c in FACT_COLUMNS)).where(_FACTS.c.org_id == org.id, _FACTS.c.deal_id.in_(deal_ids.ids()))
+        select(_FACTS.c.deal_id, *(_FACTS.c[c] for c in FACT_COLUMNS)).where(_FACTS.c.org_id == org.id, _FACTS.c.deal_id.in_(sources.ids_param(deal_ids)))
     )}
     kept_stays: dict[int, list[tuple[Any, ...]]] = {}
     for deal_id, *stay in await session.execute(
-        select(_STAYS.c.deal_id, *(_STAYS.c[c] for c in STAY_COLUMNS)).where(_STAYS.c.deal_id.in_(deal_ids.ids())).order_by(_STAYS.c.id)
+        select(_STAYS.c.deal_id, *(_STAYS.c[c] for c in STAY_COLUMNS)).where(_STAYS.c.deal_id.in_(sources.ids_param(deal_ids))).order_by(_STAYS.c.id)
     ):
         kept_stays.setdefault(deal_id, []).append(tuple(stay))
     expected: dict[str, dict[str, Number]] = {}
