@@ -21,6 +21,15 @@ PostgreSQL is in neither).
 
 SQLite in a temporary file by default; --url names a PostgreSQL database, dropped and made anew.
 Writes bench/results/analytics-<stack>.json.
+
+The million is generated once: --keep PATH_OR_URL (a SQLite file, or a PostgreSQL URL) keeps the company between
+runs. A kept database that records a finished generation of the same sizes is reused (generation skipped); any other
+is made anew. --generate-only stops after generating; --reset-rollups empties the org's rollups first (the rebuild
+timed from nothing); --skip-rebuild times the queries on the rollups already there; --rebuild-only deals stops after
+the pipeline rollups' rebuild.
+
+    nice -n 10 … bench/analytics.py --keep /work/benchdata/analytics-1m.sqlite --generate-only
+    … bench/analytics.py --keep /work/benchdata/analytics-1m.sqlite --reset-rollups --rebuild-only deals
 """
 
 from __future__ import annotations
@@ -98,6 +107,78 @@ async def database(url: str | None, tmp: Path) -> str:
         return f"sqlite:///{path}"
     await fresh_database(url)  # bench/writes.py: dropped, made anew, migrated
     return url
+
+
+# A kept database (--keep) remembers the company it holds in this table of its own, written once the generation
+# has finished: a database without it (new, or a generation that died half way) is made anew.
+KEPT = "bench_analytics_company"
+
+
+def _kept_url(keep: str) -> str:
+    return keep if "://" in keep else f"sqlite:///{Path(keep).resolve()}"
+
+
+async def kept_company(url: str) -> dict[str, Any] | None:
+    """What a kept database's finished generation recorded (org id and sizes), or None when it has none."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    driver = url.replace("sqlite:///", "sqlite+aiosqlite:///").replace("postgresql://", "postgresql+asyncpg://")
+    engine = create_async_engine(driver)
+    try:
+        async with engine.connect() as conn:
+            row = (await conn.execute(text(f"SELECT org_id, deals, reps, customers, counts FROM {KEPT}"))).first()
+    except Exception:  # noqa: BLE001 — no such database or no such table: nothing kept
+        return None
+    finally:
+        await engine.dispose()
+    if row is None:
+        return None
+    return {"org_id": row[0], "deals": row[1], "reps": row[2], "customers": row[3], "counts": json.loads(row[4])}
+
+
+async def fresh_kept(url: str) -> None:
+    """A kept database made anew: the SQLite file removed, the PostgreSQL database dropped; then migrated."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), path.with_name(path.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(upgrade, url.replace("sqlite:///", "sqlite+aiosqlite:///"))
+    else:
+        await fresh_database(url)
+
+
+async def remember_company(engine: Any, co: Company, args: argparse.Namespace, counts: dict[str, int]) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(f"CREATE TABLE {KEPT} (org_id INTEGER, deals INTEGER, reps INTEGER, customers INTEGER, counts TEXT)"))
+        await conn.execute(text(f"INSERT INTO {KEPT} VALUES (:o, :d, :r, :c, :n)"),
+                           {"o": co.org_id, "d": args.deals, "r": args.reps, "c": args.customers, "n": json.dumps(counts)})
+
+
+async def load_company(engine: Any, org_id: int) -> Company:
+    """The company of a kept database read back: its tree and people (the timing picks from them)."""
+    co = Company()
+    co.org_id = org_id
+    async with engine.connect() as conn:
+        admin_id = await conn.scalar(select(User.id).where(User.org_id == org_id, User.role == "admin").order_by(User.id).limit(1))
+        co.admin = Viewer(admin_id, org_id, None, Role.ADMIN, Locale.EN, "Admin")
+        teams = list(await conn.execute(select(Team.id, Team.parent_id).where(Team.org_id == org_id).order_by(Team.id)))
+        co.regions = [t for t, parent in teams if parent is None]
+        co.teams = {r: [t for t, parent in teams if parent == r] for r in co.regions}
+        co.reps, co.rep_customers = {}, {}
+        for uid, team in await conn.execute(select(User.id, User.team_id).where(User.org_id == org_id, User.role == "rep").order_by(User.id)):
+            co.reps.setdefault(team, []).append(uid)
+    return co
+
+
+async def reset_rollups(engine: Any, org_id: int) -> None:
+    """The org's pipeline and customers rollups emptied, so the rebuild is timed from nothing (as after an import)."""
+    async with engine.begin() as conn:
+        for table in ("analytics_deal_facts", "analytics_stays", "analytics_results", "analytics_stages", "analytics_histograms",
+                      "analytics_customer_months", "analytics_product_months", "analytics_customer_signals"):
+            await conn.execute(text(f"DELETE FROM {table} WHERE org_id = :o"), {"o": org_id})
 
 
 class Company:
@@ -301,7 +382,17 @@ async def raw_velocity(conn: Any, dialect: str, org_id: int, owners: list[int] |
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp_name:
-        url = await database(args.url, Path(tmp_name))
+        kept = None
+        if args.keep:
+            url = _kept_url(args.keep)
+            kept = await kept_company(url)
+            if kept is not None and (kept["deals"], kept["reps"], kept["customers"]) != (args.deals, args.reps, args.customers):
+                sys.exit(f"{args.keep} holds {kept['deals']} deals, {kept['reps']} reps, {kept['customers']} customers, not the ones asked;"
+                         " pass the same sizes, or another --keep")
+            if kept is None:
+                await fresh_kept(url)
+        else:
+            url = await database(args.url, Path(tmp_name))
         os.environ["PODIUM_DATABASE_URL"] = url
         os.environ.setdefault("PODIUM_SECRET_KEY", f"bench-{uuid.uuid4().hex}")
         os.environ.pop("PODIUM_REDIS_URL", None)
@@ -312,22 +403,39 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         out: dict[str, Any] = {"stack": dialect, "deals": args.deals, "reps": args.reps, "customers": args.customers, "repeat": args.repeat,
                                "machine": platform.platform(), "cpus": os.cpu_count(), "load_before": os.getloadavg()}
 
-        with Clock() as c:
-            co, counts = await generate(env, engine, args.deals, args.reps, args.customers)
-            await analyze(engine)
+        if kept is None:
+            with Clock() as c:
+                co, counts = await generate(env, engine, args.deals, args.reps, args.customers)
+                await analyze(engine)
+            out["generate"] = {"wall_s": round(c.wall, 1), "cpu_s": round(c.cpu, 1)}
+            print(f"[{dialect}] generated {counts} in {c.wall:.1f} s wall, {c.cpu:.1f} s CPU", flush=True)
+            if args.keep:
+                await remember_company(engine, co, args, counts)
+        else:
+            co, counts = await load_company(engine, kept["org_id"]), kept["counts"]
+            print(f"[{dialect}] reused {args.keep}: {counts}", flush=True)
         out["rows"] = counts
-        out["generate"] = {"wall_s": round(c.wall, 1), "cpu_s": round(c.cpu, 1)}
-        print(f"[{dialect}] generated {counts} in {c.wall:.1f} s wall, {c.cpu:.1f} s CPU", flush=True)
+        if args.generate_only:
+            await engine.dispose()
+            return out
 
-        with Clock() as c:
-            await deals_rollup.rebuild_org(env, co.org_id)
-        out["rebuild_deals"] = {"wall_s": round(c.wall, 1), "cpu_s": round(c.cpu, 1)}
-        print(f"[{dialect}] rebuild, pipeline rollups (analytics.deals.rebuild_org): {c.wall:.1f} s wall, {c.cpu:.1f} s CPU", flush=True)
-        with Clock() as c:
-            await customers_rollup.rebuild_org(env, co.org_id)
-        out["rebuild_customers"] = {"wall_s": round(c.wall, 1), "cpu_s": round(c.cpu, 1)}
-        print(f"[{dialect}] rebuild, customers rollups (analytics.customers_rollup.rebuild_org): {c.wall:.1f} s wall, {c.cpu:.1f} s CPU", flush=True)
-        await analyze(engine)
+        if args.reset_rollups:
+            with Clock() as c:
+                await reset_rollups(engine, co.org_id)
+            print(f"[{dialect}] rollups emptied in {c.wall:.1f} s wall", flush=True)
+        if not args.skip_rebuild:
+            with Clock() as c:
+                await deals_rollup.rebuild_org(env, co.org_id)
+            out["rebuild_deals"] = {"wall_s": round(c.wall, 1), "cpu_s": round(c.cpu, 1)}
+            print(f"[{dialect}] rebuild, pipeline rollups (analytics.deals.rebuild_org): {c.wall:.1f} s wall, {c.cpu:.1f} s CPU", flush=True)
+            if args.rebuild_only == "deals":
+                await engine.dispose()
+                return out
+            with Clock() as c:
+                await customers_rollup.rebuild_org(env, co.org_id)
+            out["rebuild_customers"] = {"wall_s": round(c.wall, 1), "cpu_s": round(c.cpu, 1)}
+            print(f"[{dialect}] rebuild, customers rollups (analytics.customers_rollup.rebuild_org): {c.wall:.1f} s wall, {c.cpu:.1f} s CPU", flush=True)
+            await analyze(engine)
         async with engine.connect() as conn:
             out["rollup_rows"] = {t: await conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in (
                 "analytics_deal_facts", "analytics_stays", "analytics_results", "analytics_stages", "analytics_histograms",
@@ -430,14 +538,24 @@ def main() -> None:
     parser.add_argument("--baseline-repeat", type=int, default=3)
     parser.add_argument("--count-rollups", action="store_true", help="count the rollup tables' rows after the rebuild")
     parser.add_argument("--url", default=None, help="a PostgreSQL database (dropped and made anew); SQLite in a temporary file without")
+    parser.add_argument("--keep", default=None, metavar="PATH_OR_URL",
+                        help="a SQLite file or PostgreSQL URL kept between runs: generated once (same sizes), reused afterwards")
+    parser.add_argument("--generate-only", action="store_true", help="stop once the company is generated (with --keep: for later runs)")
+    parser.add_argument("--skip-rebuild", action="store_true", help="time the queries on the rollups the kept database already holds")
+    parser.add_argument("--reset-rollups", action="store_true", help="empty the org's rollups first, so the rebuild starts from nothing")
+    parser.add_argument("--rebuild-only", choices=("deals",), default=None, help="stop after the pipeline rollups' rebuild")
     args = parser.parse_args()
     if args.url and args.url.startswith("postgresql+asyncpg://"):
         args.url = args.url.replace("postgresql+asyncpg://", "postgresql://")
+    if args.keep and args.keep.startswith("postgresql+asyncpg://"):
+        args.keep = args.keep.replace("postgresql+asyncpg://", "postgresql://")
     with Clock() as c:
         out = asyncio.run(main_async(args))
     out["total"] = {"wall_s": round(c.wall, 1), "cpu_s": round(c.cpu, 1)}
     print(f"[{out['stack']}] total {c.wall:.1f} s wall, {c.cpu:.1f} s CPU")
     RESULTS.mkdir(exist_ok=True)
+    if args.generate_only or args.rebuild_only:
+        return
     (RESULTS / f"analytics-{out['stack']}.json").write_text(json.dumps(out, indent=2, default=str))
 
 

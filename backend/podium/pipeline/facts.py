@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.pipeline.models import Deal, Payment, Stage, StageChange
@@ -38,25 +39,33 @@ class DealSource:
 
 async def deal_sources(session: AsyncSession, org_id: int, deal_ids: Sequence[int], *, lock: bool = False) -> list[DealSource]:
     """These deals of the org (those that still exist), locked FOR UPDATE when asked (PostgreSQL), in id order."""
-    ids = sorted(set(deal_ids))
-    query = select(Deal).where(Deal.org_id == org_id, Deal.id.in_(ids)).order_by(Deal.id)
-    deals = list(await session.scalars(query.with_for_update() if lock else query))
+    # One expanding parameter: `in_(list)` coerces each of the rebuild's 5,000 ids into the statement, three times.
+    of_deals = ids_param(deal_ids)
+    which = (Deal.org_id == org_id, Deal.id.in_(of_deals))
+    # Columns, not entities: the analytics rebuild reads every deal of an org (a million), and ORM objects cost more than the rest.
+    query = select(
+        Deal.id, Deal.owner_id, Deal.lead_source, Deal.status, Deal.stage_id, Deal.stage_entered_at, Deal.amount, Deal.margin,
+        Deal.created_at, Deal.closed_at, Deal.reversed_at,
+    ).where(*which).order_by(Deal.id)
+    deals = list(await session.execute(query.with_for_update(of=Deal) if lock else query))
     changes: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
     for deal_id, stage_id, at in await session.execute(
         select(StageChange.deal_id, StageChange.to_stage_id, StageChange.changed_at)
-        .where(StageChange.deal_id.in_(ids)).order_by(StageChange.deal_id, StageChange.changed_at, StageChange.id)
+        .where(StageChange.deal_id.in_(of_deals)).order_by(StageChange.deal_id, StageChange.changed_at, StageChange.id)
     ):
         changes[int(deal_id)].append((int(stage_id), at))
     payments: dict[int, list[tuple[Decimal, datetime]]] = defaultdict(list)
-    for deal_id, paid, at in await session.execute(select(Payment.deal_id, Payment.amount, Payment.collected_at).where(Payment.deal_id.in_(ids))):
+    for deal_id, paid, at in await session.execute(select(Payment.deal_id, Payment.amount, Payment.collected_at).where(Payment.deal_id.in_(of_deals))):
         payments[int(deal_id)].append((Decimal(paid), at))
     return [
-        DealSource(
-            d.id, d.owner_id, d.lead_source, d.status, d.stage_id, d.stage_entered_at, Decimal(d.amount), d.margin, d.created_at,
-            d.closed_at, d.reversed_at, changes[d.id], payments[d.id],
-        )
-        for d in deals
+        DealSource(i, owner, source, status, stage, entered, Decimal(amount), margin, created, closed, reversed_at, changes[i], payments[i])
+        for i, owner, source, status, stage, entered, amount, margin, created, closed, reversed_at in deals
     ]
+
+
+def ids_param(ids: Iterable[int]) -> BindParameter[Any]:
+    """Ids for `column.in_(…)` as one expanding parameter (bound as a list when executed, not built into the statement)."""
+    return bindparam("ids", sorted(set(ids)), expanding=True)
 
 
 async def deal_owners(session: AsyncSession, org_id: int) -> list[tuple[int, int]]:
