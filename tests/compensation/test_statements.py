@@ -419,3 +419,20 @@ async def test_the_review_list_has_the_same_totals_as_each_statement(server: Ser
     assert (by_name[world.rep.name]["revenue"], by_name[world.rep2.name]["revenue"]) == ("145000.01", "25000.00")
     # Lines asked for on the list are computed per person, with their labels.
     assert {line["label"] for line in by_name[world.rep.name]["lines"]} == {"Forklift fleet"}
+
+
+async def test_a_won_deal_of_a_rep_who_has_left_can_still_be_reversed(server: Server, world: World, rep: GraphQLClient) -> None:
+    """A contract cancelled after its rep left: the reversal goes through and names the departed owner (the deal view
+    read only active people, so the mutation failed with an internal error)."""
+    deal = await win(rep, world, "60000.00")
+    async with await login(server, world.admin.email) as admin:
+        left = await admin.data(
+            "mutation D($id: ID!, $successor: ID!) { deactivatePerson(userId: $id, successorId: $successor) { __typename } }",
+            {"id": str(world.rep.id), "successor": str(world.rep2.id)},
+        )
+        assert left["deactivatePerson"]["__typename"] != "OperationError", left
+        reversed_ = (await admin.data(REVERSE, {"input": {"id": deal["id"], "version": deal["version"], "reason": "Contract cancelled"}}))["reverseDeal"]
+        assert reversed_["__typename"] == "DealSuccess", reversed_
+        assert reversed_["deal"]["status"] == "REVERSED"
+        found = await admin.data("query D($id: ID!) { deal(id: $id) { deal { status owner { name } } } }", {"id": deal["id"]})
+        assert found["deal"]["deal"] == {"status": "REVERSED", "owner": {"name": world.rep.name}}

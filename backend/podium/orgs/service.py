@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -326,12 +327,17 @@ async def org_currency(session: AsyncSession, org_id: int) -> str:
     return (await _org_basics(session, org_id))[1]
 
 
-async def public_users(session: AsyncSession, org_id: int, *, team_id: int | None = None) -> dict[int, PublicUser]:
-    """Active people of an org (or one team), keyed by id."""
+async def public_users(
+    session: AsyncSession, org_id: int, *, team_id: int | None = None, also: Iterable[int] = ()
+) -> dict[int, PublicUser]:
+    """Active people of an org (or one team), keyed by id; with `also`, these people too, active or not (a deactivated
+    rep's won deals still show, and can still be reversed, with their owner's name)."""
+    also = sorted(set(also))
+    active = User.is_active.is_(True)
     query = (
         select(User.id, User.name, User.role, User.team_id, Team.name, User.photo_version)
         .outerjoin(Team, Team.id == User.team_id)
-        .where(User.org_id == org_id, User.is_active.is_(True))
+        .where(User.org_id == org_id, (active | User.id.in_(also)) if also else active)
     )
     if team_id is not None:
         query = query.where(User.team_id == team_id)

@@ -307,7 +307,7 @@ async def products(env: Env, viewer: Viewer) -> list[Product]:
 async def _views(session: AsyncSession, org_id: int, deals: Sequence[Deal]) -> list[DealView]:
     if not deals:
         return []
-    people = await orgs.public_users(session, org_id)
+    people = await orgs.public_users(session, org_id, also={d.owner_id for d in deals})
     stage_rows = {s.id: s for s in await session.scalars(select(Stage).where(Stage.org_id == org_id))}
     customer_ids = {d.customer_id for d in deals}
     found = await customers.by_ids(session, org_id, customer_ids)
