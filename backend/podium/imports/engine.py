@@ -18,13 +18,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.events import org_channel, transaction
 from podium.core.policies import Viewer
+from podium.db import bulk
 from podium.imports import cells as cell_codec
 from podium.imports.files import open_table
 from podium.imports.kinds import KINDS
@@ -131,7 +132,7 @@ async def upload(env: Env, viewer: Viewer, kind_name: str, path: Path, file_name
         while batch := await asyncio.to_thread(_take, rows, BATCH):
             # One transaction per batch: SQLite's writers wait for none of them long.
             async with transaction(env.db) as tx:
-                await tx.session.execute(insert(ImportRow.__table__), [
+                await bulk.add_rows(tx.session, ImportRow.__table__, [  # type: ignore[arg-type]
                     {"run_id": run.id, "line": line, "cells": cell_codec.dump(cells), "applied": False} for line, cells in batch
                 ])
             total += len(batch)

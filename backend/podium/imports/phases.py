@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.events import transaction
 from podium.core.policies import Viewer
+from podium.db import bulk
 from podium.imports import cells as cell_codec
 from podium.imports import engine
 from podium.imports.engine import BATCH, COMMITTED, COMMITTING, FAILED, PLANNED, PLANNING, UNDONE, UPLOADED
@@ -103,9 +104,8 @@ async def _plan_rows(session: AsyncSession, kind: Kind, reader: _Reader, rows: S
 
 
 _ROWS: Table = ImportRow.__table__  # type: ignore[assignment]
-# Plans and results written in one Core executemany per batch (the ORM's bulk UPDATE by primary key costs several
-# times the statement itself); the SET clause follows the parameters' keys (a plan's columns, or applied and result).
-_SET_BY_ID = _ROWS.update().where(_ROWS.c.id == bindparam("row_id"))
+# Plans and results are written a batch at a time (db/bulk.update_by_id: one statement on PostgreSQL, one Core
+# executemany on SQLite; the ORM's bulk UPDATE by primary key cost several times the statement itself).
 _PLANNED = (ImportRow.id, ImportRow.line, ImportRow.outcome, ImportRow.target_id, ImportRow.version, ImportRow.changes,
             ImportRow.problems, ImportRow.candidates)
 
@@ -140,7 +140,7 @@ async def _planning(env: Env, run_id: int) -> None:
             if not rows:
                 break
             plans = await _plan_rows(s, kind, reader, rows, state)
-            await s.execute(_SET_BY_ID, [{"row_id": r.id, **_stored(p)} for r, p in zip(rows, plans, strict=True)])
+            await bulk.update_by_id(s, _ROWS, [{"id": r.id, **_stored(p)} for r, p in zip(rows, plans, strict=True)])
             for p in plans:
                 tally[p.outcome.value] += 1
             done += len(rows)
@@ -249,8 +249,8 @@ async def _committing(env: Env, run_id: int) -> None:
                 raise engine.Stopped("PLAN_STALE")
             items = [Item(r.line, plan_of(r)) for r in rows]
             results = await kind.apply(s, items, state)
-            await s.execute(_SET_BY_ID, [
-                {"row_id": r.id, "applied": True, "result": json.dumps(res, ensure_ascii=False)} for r, res in zip(rows, results, strict=True)
+            await bulk.update_by_id(s, _ROWS, [
+                {"id": r.id, "applied": True, "result": json.dumps(res, ensure_ascii=False)} for r, res in zip(rows, results, strict=True)
             ])
             done += len(rows)
             await s.execute(update(ImportRun).where(ImportRun.id == run_id).values(done_rows=done, lease_until=env.clock() + engine.LEASE))
