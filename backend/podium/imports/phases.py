@@ -132,12 +132,15 @@ async def _planning(env: Env, run_id: int) -> None:
         reader = _Reader(kind, engine.mapping_of(run))
         state = PlanState(run.org_id, await _context(session, env, run.org_id))
     after, done, tally = 0, 0, {o.value: 0 for o in Outcome}
-    # A batch's plans are written while the next batch is read and planned, on another connection: the database
-    # works on one while this process works on the other (on PostgreSQL about a third of the dry run's time).
+    # On PostgreSQL a batch's plans are written while the next batch is read and planned, on another connection:
+    # the server works on one while this process works on the other. SQLite has one writer, and planning is a
+    # write transaction (a deals import may create the org's default stages): there each batch waits for the last.
+    overlap = env.db.kw["bind"].dialect.name == "postgresql"
     writing: asyncio.Task[None] | None = None
     try:
         while True:
-            async with env.db() as s:
+            async with transaction(env.db) as tx:
+                s = tx.session
                 rows = (await s.execute(select(ImportRow.id, ImportRow.line, ImportRow.cells, ImportRow.decision)
                                         .where(ImportRow.run_id == run_id, ImportRow.line > after).order_by(ImportRow.line).limit(BATCH))).all()
                 if not rows:
@@ -150,6 +153,9 @@ async def _planning(env: Env, run_id: int) -> None:
             if writing is not None:
                 await writing
             writing = asyncio.create_task(_write_plans(env, run, [{"id": r.id, **_stored(p)} for r, p in zip(rows, plans, strict=True)], done))
+            if not overlap:
+                await writing
+                writing = None
             await asyncio.sleep(0)  # the rest of the app gets its turn between batches
         if writing is not None:
             await writing
