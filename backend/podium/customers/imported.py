@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.customers.models import Customer, CustomerContact
 from podium.customers.names import loose_key
+from podium.db import bulk
 
 # The fields an import may set, as the customers table names them.
 FIELDS = ("name", "name_key", "address", "city", "industry", "tier", "owner_id", "latitude", "longitude", "potential",
@@ -86,45 +87,44 @@ async def versions(session: AsyncSession, org_id: int, ids: list[int]) -> dict[i
 
 
 async def insert_many(session: AsyncSession, org_id: int, values: list[dict[str, Any]]) -> list[int]:
-    """Insert customers (FIELDS plus bookkeeping) in one executemany; their ids in order, read back by name key.
-
-    RETURNING in parameter order makes SQLite insert row by row (no sentinel to sort by): 40× slower here."""
-    if not values:
-        return []
+    """Insert customers (FIELDS plus bookkeeping) in one executemany; their ids in order (on SQLite read back by
+    name key, unique per org)."""
     # Core, not the ORM's bulk insert: that leaves out None values, so rows with and without an owner went in
     # separate statements (a third of the rows each its own INSERT).
-    rows = [{"org_id": org_id, **v} for v in values]
-    if session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL returns the ids in parameter order from one batched INSERT. Reading them back by name key
-        # instead planned on the table's statistics from before the import (a few rows, never analysed yet), so
-        # every batch scanned all the org's customers: 168 s for 100,000 rows.
-        table = Customer.__table__
-        inserted = await session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-        return [int(i) for i in inserted.scalars()]
-    await session.execute(insert(Customer.__table__), rows)
     keys = [v["name_key"] for v in values]
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 900):
-        query = select(Customer.name_key, Customer.id).where(Customer.org_id == org_id, Customer.name_key.in_(keys[start:start + 900]))
-        found.update({str(k): int(i) for k, i in await session.execute(query)})
-    return [found[k] for k in keys]
+
+    async def by_key() -> list[int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 900):
+            query = select(Customer.name_key, Customer.id).where(Customer.org_id == org_id, Customer.name_key.in_(keys[start:start + 900]))
+            found.update({str(k): int(i) for k, i in await session.execute(query)})
+        return [found[k] for k in keys]
+
+    return await bulk.insert_ids(session, Customer.__table__, [{"org_id": org_id, **v} for v in values], by_key)  # type: ignore[arg-type]
 
 
 async def insert_contacts(session: AsyncSession, org_id: int, values: list[dict[str, Any]]) -> list[int]:
-    """Insert contacts of customers that had none from this import (one each); their ids in order."""
+    """Insert contacts of customers that had none from this import (one each); their ids in order (on SQLite each
+    customer's newest contact, read back after the insert)."""
     if not values:
         return []
     customers = [v["customer_id"] for v in values]
-    before = {c: max((x.id for x in cs), default=0) for c, cs in (await contacts(session, org_id, customers)).items()}
-    await session.execute(insert(CustomerContact.__table__), [{"org_id": org_id, "wecom_id": "", "dingtalk_id": "", **v} for v in values])
-    newest: dict[int, int] = {}
-    for start in range(0, len(customers), 900):
-        query = select(CustomerContact.customer_id, func.max(CustomerContact.id)).where(
-            CustomerContact.org_id == org_id, CustomerContact.customer_id.in_(customers[start:start + 900])
-        ).group_by(CustomerContact.customer_id)
-        newest.update({int(c): int(i) for c, i in await session.execute(query)})
-    assert all(newest[c] > before.get(c, 0) for c in customers)
-    return [newest[c] for c in customers]
+    before: dict[int, int] = {}
+    if session.get_bind().dialect.name != "postgresql":
+        before = {c: max((x.id for x in cs), default=0) for c, cs in (await contacts(session, org_id, customers)).items()}
+
+    async def newest() -> list[int]:
+        found: dict[int, int] = {}
+        for start in range(0, len(customers), 900):
+            query = select(CustomerContact.customer_id, func.max(CustomerContact.id)).where(
+                CustomerContact.org_id == org_id, CustomerContact.customer_id.in_(customers[start:start + 900])
+            ).group_by(CustomerContact.customer_id)
+            found.update({int(c): int(i) for c, i in await session.execute(query)})
+        assert all(found[c] > before.get(c, 0) for c in customers)
+        return [found[c] for c in customers]
+
+    rows = [{"org_id": org_id, "wecom_id": "", "dingtalk_id": "", **v} for v in values]
+    return await bulk.insert_ids(session, CustomerContact.__table__, rows, newest)  # type: ignore[arg-type]
 
 
 async def update_one(session: AsyncSession, org_id: int, customer_id: int, values: dict[str, Any]) -> None:

@@ -18,13 +18,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.events import org_channel, transaction
 from podium.core.policies import Viewer
+from podium.db import bulk
 from podium.imports import cells as cell_codec
 from podium.imports.files import open_table
 from podium.imports.kinds import KINDS
@@ -127,15 +128,17 @@ async def upload(env: Env, viewer: Viewer, kind_name: str, path: Path, file_name
         )
         tx.session.add(run)
     rows, total = table.rows(), 0
+    # The next batch is read and encoded (in a thread) while this one is stored: the database's work overlaps ours.
+    reading = asyncio.ensure_future(asyncio.to_thread(_take, rows, BATCH, run.id))
     try:
-        while batch := await asyncio.to_thread(_take, rows, BATCH):
+        while batch := await reading:
+            reading = asyncio.ensure_future(asyncio.to_thread(_take, rows, BATCH, run.id))
             # One transaction per batch: SQLite's writers wait for none of them long.
             async with transaction(env.db) as tx:
-                await tx.session.execute(insert(ImportRow.__table__), [
-                    {"run_id": run.id, "line": line, "cells": cell_codec.dump(cells), "applied": False} for line, cells in batch
-                ])
+                await bulk.add_rows(tx.session, ImportRow.__table__, batch)  # type: ignore[arg-type]
             total += len(batch)
     except BaseException:
+        await asyncio.gather(reading, return_exceptions=True)  # the file is done with before the run goes
         async with transaction(env.db) as tx:
             await tx.session.execute(delete(ImportRun).where(ImportRun.id == run.id))
         raise
@@ -145,10 +148,11 @@ async def upload(env: Env, viewer: Viewer, kind_name: str, path: Path, file_name
     return run
 
 
-def _take(rows: Any, n: int) -> list[tuple[int, list[Any]]]:
+def _take(rows: Any, n: int, run_id: int) -> list[dict[str, Any]]:
+    """The next `n` rows of the file as import_rows values."""
     batch = []
-    for item in rows:
-        batch.append(item)
+    for line, cells in rows:
+        batch.append({"run_id": run_id, "line": line, "cells": cell_codec.dump(cells), "applied": False})
         if len(batch) >= n:
             break
     return batch

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.events import transaction
 from podium.core.policies import Viewer
+from podium.db import bulk
 from podium.imports import cells as cell_codec
 from podium.imports import engine
 from podium.imports.engine import BATCH, COMMITTED, COMMITTING, FAILED, PLANNED, PLANNING, UNDONE, UPLOADED
@@ -103,9 +104,8 @@ async def _plan_rows(session: AsyncSession, kind: Kind, reader: _Reader, rows: S
 
 
 _ROWS: Table = ImportRow.__table__  # type: ignore[assignment]
-# Plans and results written in one Core executemany per batch (the ORM's bulk UPDATE by primary key costs several
-# times the statement itself); the SET clause follows the parameters' keys (a plan's columns, or applied and result).
-_SET_BY_ID = _ROWS.update().where(_ROWS.c.id == bindparam("row_id"))
+# Plans and results are written a batch at a time (db/bulk.update_by_id: one statement on PostgreSQL, one Core
+# executemany on SQLite; the ORM's bulk UPDATE by primary key cost several times the statement itself).
 _PLANNED = (ImportRow.id, ImportRow.line, ImportRow.outcome, ImportRow.target_id, ImportRow.version, ImportRow.changes,
             ImportRow.problems, ImportRow.candidates)
 
@@ -132,22 +132,38 @@ async def _planning(env: Env, run_id: int) -> None:
         reader = _Reader(kind, engine.mapping_of(run))
         state = PlanState(run.org_id, await _context(session, env, run.org_id))
     after, done, tally = 0, 0, {o.value: 0 for o in Outcome}
-    while True:
-        async with transaction(env.db) as tx:
-            s = tx.session
-            rows = (await s.execute(select(ImportRow.id, ImportRow.line, ImportRow.cells, ImportRow.decision)
-                                    .where(ImportRow.run_id == run_id, ImportRow.line > after).order_by(ImportRow.line).limit(BATCH))).all()
-            if not rows:
-                break
-            plans = await _plan_rows(s, kind, reader, rows, state)
-            await s.execute(_SET_BY_ID, [{"row_id": r.id, **_stored(p)} for r, p in zip(rows, plans, strict=True)])
+    # On PostgreSQL a batch's plans are written while the next batch is read and planned, on another connection:
+    # the server works on one while this process works on the other. SQLite has one writer, and planning is a
+    # write transaction (a deals import may create the org's default stages): there each batch waits for the last.
+    overlap = env.db.kw["bind"].dialect.name == "postgresql"
+    writing: asyncio.Task[None] | None = None
+    try:
+        while True:
+            async with transaction(env.db) as tx:
+                s = tx.session
+                rows = (await s.execute(select(ImportRow.id, ImportRow.line, ImportRow.cells, ImportRow.decision)
+                                        .where(ImportRow.run_id == run_id, ImportRow.line > after).order_by(ImportRow.line).limit(BATCH))).all()
+                if not rows:
+                    break
+                plans = await _plan_rows(s, kind, reader, rows, state)
             for p in plans:
                 tally[p.outcome.value] += 1
             done += len(rows)
             after = rows[-1].line
-            await s.execute(update(ImportRun).where(ImportRun.id == run_id).values(done_rows=done, lease_until=env.clock() + engine.LEASE))
-        await engine.progress(env, run)
-        await asyncio.sleep(0)  # the rest of the app gets its turn between batches
+            if writing is not None:
+                await writing
+            writing = asyncio.create_task(_write_plans(env, run, [{"id": r.id, **_stored(p)} for r, p in zip(rows, plans, strict=True)], done))
+            if not overlap:
+                await writing
+                writing = None
+            await asyncio.sleep(0)  # the rest of the app gets its turn between batches
+        if writing is not None:
+            await writing
+    except BaseException:
+        if writing is not None:
+            writing.cancel()
+            await asyncio.gather(writing, return_exceptions=True)
+        raise
     async with transaction(env.db) as tx:
         run = await tx.session.get(ImportRun, run_id)
         assert run is not None
@@ -155,6 +171,13 @@ async def _planning(env: Env, run_id: int) -> None:
         run.unchanged, run.errors = tally["unchanged"], tally["error"]
         run.state, run.planned_at, run.lease_until = PLANNED, env.clock(), None
         run.plan_token = plan_token(run, await _decisions(tx.session, run_id))
+    await engine.progress(env, run)
+
+
+async def _write_plans(env: Env, run: ImportRun, plans: list[dict[str, Any]], done: int) -> None:
+    async with transaction(env.db) as tx:
+        await bulk.update_by_id(tx.session, _ROWS, plans)
+        await tx.session.execute(update(ImportRun).where(ImportRun.id == run.id).values(done_rows=done, lease_until=env.clock() + engine.LEASE))
     await engine.progress(env, run)
 
 
@@ -249,8 +272,8 @@ async def _committing(env: Env, run_id: int) -> None:
                 raise engine.Stopped("PLAN_STALE")
             items = [Item(r.line, plan_of(r)) for r in rows]
             results = await kind.apply(s, items, state)
-            await s.execute(_SET_BY_ID, [
-                {"row_id": r.id, "applied": True, "result": json.dumps(res, ensure_ascii=False)} for r, res in zip(rows, results, strict=True)
+            await bulk.update_by_id(s, _ROWS, [
+                {"id": r.id, "applied": True, "result": json.dumps(res, ensure_ascii=False)} for r, res in zip(rows, results, strict=True)
             ])
             done += len(rows)
             await s.execute(update(ImportRun).where(ImportRun.id == run_id).values(done_rows=done, lease_until=env.clock() + engine.LEASE))

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.core.errors import DomainError, ErrorCode, Problem, Problems
 from podium.core.money import check_amount
+from podium.db import bulk
 from podium.pipeline.models import Activity, Deal, DealChange, DealLine, Order, Payment, Product, Stage, StageChange
 from podium.pipeline.service import CENT, LeadSource, Outcome, REASON_MAX, TITLE_MAX
 
@@ -323,15 +324,18 @@ async def write(
 async def insert_keyed(session: AsyncSession, model: Any, org_id: int, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows that each carry the org's unique `external_id`; their new ids, in the rows' order.
 
-    A plain Core executemany, then one indexed read of the ids: the ORM's bulk insert costs a mapper pass per row,
-    and RETURNING in the rows' order makes SQLite insert them one by one (together 10-15× the time).
+    A plain Core executemany (the ORM's bulk insert costs a mapper pass per row), the ids from its RETURNING on
+    PostgreSQL, else one indexed read by external id (db/bulk.insert_ids).
     """
     table = model.__table__
-    await session.execute(insert(table), rows)
     keys = [row["external_id"] for row in rows]
-    query = select(table.c.external_id, table.c.id).where(table.c.org_id == org_id, table.c.external_id.in_(keys))
-    found = {key: new_id for key, new_id in await session.execute(query)}
-    return [int(found[key]) for key in keys]
+
+    async def by_external_id() -> list[int]:
+        query = select(table.c.external_id, table.c.id).where(table.c.org_id == org_id, table.c.external_id.in_(keys))
+        found = {key: new_id for key, new_id in await session.execute(query)}
+        return [int(found[key]) for key in keys]
+
+    return await bulk.insert_ids(session, table, rows, by_external_id)
 
 
 async def _replace_children(session: AsyncSession, org_id: int, by: int | None, shapes: dict[int, Shape], *, new: bool = False) -> None:
