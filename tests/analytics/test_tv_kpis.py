@@ -180,6 +180,52 @@ async def test_a_display_reads_only_the_scopes_it_was_paired_for(org: Org) -> No
     assert (rival.label, rival.revenue, rival.won_today) == ("Rival", Decimal("0"), 0)  # its own org: nothing of Acme's
 
 
+async def test_a_rep_reads_their_own_teams_tiles_and_the_orgs_not_another_teams(org: Org) -> None:
+    w = org.world
+    rita = await orgs.viewer_by_id(org.env, w.rep.id)  # team A
+    bea = await orgs.viewer_by_id(org.env, w.rep3.id)  # team B
+    assert rita is not None and bea is not None
+
+    mine, whole, theirs = [await tv.tv_kpis(now(org), rep, team) for rep, team in ((rita, w.team_a), (rita, None), (bea, w.team_b))]
+    refused = []
+    for rep, team in ((rita, w.team_b), (bea, w.team_a)):
+        with pytest.raises(DomainError) as caught:
+            await tv.tv_kpis(now(org), rep, team)
+        refused.append(caught.value.problems[0].code.value)
+
+    # The same figures a manager or a TV reads: the whole team's (D1, D2, D4, D5), not only Rita's own deals.
+    assert (mine.label, mine.revenue, mine.target, mine.won_today) == ("Team A", Decimal("3300.00"), Decimal("6000.00"), 2)
+    assert (whole.label, whole.revenue) == ("Acme", Decimal("3800.00"))
+    assert (theirs.label, theirs.revenue) == ("Team B", Decimal("500.00"))
+    assert refused == ["NOT_FOUND", "NOT_FOUND"]  # another team's tiles, as for a manager out of reach
+
+
+async def test_a_rep_over_graphql_and_live_sees_their_team_move(org: Org) -> None:
+    w = org.world
+    rep = org.clients["rep"]
+
+    def code(answer: dict) -> str:  # type: ignore[type-arg]
+        return answer["errors"][0]["extensions"]["code"]
+
+    team = (await rep.data(TILES, {"teamId": str(w.team_a)}))["tvKpis"]
+    company = (await rep.data(TILES))["tvKpis"]
+    assert (team["scope"], team["label"], company["scope"], company["label"]) == ("TEAM", "Team A", "ORG", "Acme")
+    assert code(await rep.execute(TILES, {"teamId": str(w.team_b)})) == "NOT_FOUND"
+
+    async with rep.subscriber(org.server.ws_url) as live:
+        await live.subscribe("b", LIVE, {"teamId": str(w.team_b)})
+        while (refused := await live.next()).get("id") != "b":
+            pass
+        assert refused["type"] == "error" and refused["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+        await live.subscribe("a", LIVE, {"teamId": str(w.team_a)})
+        first = (await live.next_data("a"))["tvKpisChanged"]
+        stages = await stage_ids(rep)
+        deal = await open_deal(rep, w, amount="80.00")
+        assert (await move(rep, deal, stages["won"], reason="Signed"))["__typename"] == "DealSuccess"
+        moved = (await live.until("a", lambda d: d["tvKpisChanged"]["wonToday"] != first["wonToday"], timeout=10))["tvKpisChanged"]
+    assert Decimal(moved["revenue"]) == Decimal(first["revenue"]) + Decimal("80")
+
+
 async def test_over_graphql_managers_within_reach_displays_for_their_boards(org: Org) -> None:
     w = org.world
     manager, admin, rep, outsider = (org.clients[k] for k in ("manager", "admin", "rep", "outsider"))
@@ -192,10 +238,10 @@ async def test_over_graphql_managers_within_reach_displays_for_their_boards(org:
     assert team["scope"] == "TEAM" and team["team"] == {"id": str(w.team_a), "name": "Team A"} and team["target"] is None  # read now: no target this month
     assert company["scope"] == "ORG" and company["team"] is None and company["target"] is None and company["pace"] is None
     assert code(await manager.execute(TILES, {"teamId": str(w.team_b)})) == "NOT_FOUND"
-    assert code(await manager.execute(TILES)) == "NOT_FOUND"  # a team manager does not reach the whole org
+    assert (await manager.data(TILES))["tvKpis"]["label"] == "Acme"  # the org's tiles are public within it, as on its TVs
     assert code(await manager.execute(TILES, {"teamId": "nope"})) == "NOT_FOUND"
-    assert code(await rep.execute(TILES, {"teamId": str(w.team_a)})) == "FORBIDDEN"
-    assert code(await outsider.execute(TILES)) == "FORBIDDEN"
+    assert (await outsider.data(TILES))["tvKpis"]["label"] == "Rival"  # their own org's, nothing of Acme's
+    assert code(await outsider.execute(TILES, {"teamId": str(w.team_a)})) == "NOT_FOUND"
 
     async with GraphQLClient(org.server.url) as tv_client:
         started = (await tv_client.http.post("/api/displays/pairings")).json()
