@@ -33,9 +33,9 @@ from podium.orgs import service as orgs
 from podium.pipeline import service as pipeline
 from podium.targets import service as targets
 from podium.targets.service import Node, NodeKind
-from tests.conftest import Server, open_stack, start_server, stop_server
+from tests.conftest import Server, served_world
 from tests.pipeline.test_deals import move, open_deal, stage_ids
-from tests.support import GraphQLClient, Subscriber, World, make_world
+from tests.support import GraphQLClient, Subscriber, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -73,49 +73,34 @@ def at(moment: str) -> datetime:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
 async def org(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Org]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("tvkpis"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(dataclasses.replace(stack.settings))
-            env = server.runtime.env
-            world = await make_world(env)
-            admin = await orgs.viewer_by_id(env, world.admin.id)
-            assert admin is not None
-            clients = {}
-            for name, email in (("admin", world.admin.email), ("manager", world.manager.email), ("rep", world.rep.email), ("outsider", world.outsider.email)):
-                client = GraphQLClient(server.url)
-                await client.login(email)
-                clients[name] = client
-            stages = {k: int(v) for k, v in (await stage_ids(clients["admin"])).items()}
+    async with served_world(request, tmp_path_factory, "tvkpis") as served:
+        server, world, env, admin, clients = served.server, served.world, served.env, served.admin, served.clients
+        stages = {k: int(v) for k, v in (await stage_ids(clients["admin"])).items()}
 
-            def when(moment: datetime) -> Env:
-                return dataclasses.replace(env, clock=lambda: moment)
+        def when(moment: datetime) -> Env:
+            return dataclasses.replace(env, clock=lambda: moment)
 
-            async def won(owner: int, amount: str, created: str, closed: str) -> tuple[int, int]:
-                data = pipeline.DealInput(
-                    client_id=str(uuid.uuid4()), customer_id=world.customer_id, title=f"Deal {amount}", lead_source="web",
-                    expected_close=date(2026, 12, 31), amount=Decimal(amount), owner_id=owner,
-                )
-                made = await pipeline.create_deal(when(at(created)), admin, data)
-                moved = await pipeline.move_deal(when(at(closed)), admin, pipeline.Move(made.view.deal.id, made.view.deal.version, stages["won"], reason="Signed"))
-                return moved.view.deal.id, moved.view.deal.version
+        async def won(owner: int, amount: str, created: str, closed: str) -> tuple[int, int]:
+            data = pipeline.DealInput(
+                client_id=str(uuid.uuid4()), customer_id=world.customer_id, title=f"Deal {amount}", lead_source="web",
+                expected_close=date(2026, 12, 31), amount=Decimal(amount), owner_id=owner,
+            )
+            made = await pipeline.create_deal(when(at(created)), admin, data)
+            moved = await pipeline.move_deal(when(at(closed)), admin, pipeline.Move(made.view.deal.id, made.view.deal.version, stages["won"], reason="Signed"))
+            return moved.view.deal.id, moved.view.deal.version
 
-            d1 = await won(world.rep.id, "1000.00", "2026-04-01T04:00", "2026-04-10T04:00")
-            paid_at = at("2026-04-12T04:00")
-            order, _ = await pipeline.record_order(when(paid_at), admin, pipeline.OrderInput(str(uuid.uuid4()), d1[0], "PO-1", Decimal("1000.00"), paid_at))
-            await pipeline.record_payment(when(paid_at), admin, pipeline.PaymentInput(str(uuid.uuid4()), order.order.id, Decimal("600.00"), paid_at))
-            await won(world.rep2.id, "2000.00", "2026-04-02T04:00", "2026-04-15T01:00")
-            await won(world.rep3.id, "500.00", "2026-04-03T04:00", "2026-04-15T02:00")
-            await won(world.rep.id, "300.00", "2026-04-05T04:00", "2026-04-14T16:30")
-            d5 = await won(world.rep2.id, "700.00", "2026-04-06T04:00", "2026-04-15T02:00")
-            await pipeline.reverse_deal(when(at("2026-04-15T03:00")), admin, pipeline.Reversal(d5[0], d5[1], "Cancelled"))
-            split = targets.SplitRequest(Node(NodeKind.TEAM, world.team_a), "2026-04", targets.Metric.REVENUE, Decimal("6000"), targets.Basis.EQUAL)
-            await targets.set_target(env, admin, split)
-            try:
-                yield Org(server, world, env, admin, clients)
-            finally:
-                for client in clients.values():
-                    await client.__aexit__(None, None, None)
-                await stop_server(uvicorn_server, task)
+        d1 = await won(world.rep.id, "1000.00", "2026-04-01T04:00", "2026-04-10T04:00")
+        paid_at = at("2026-04-12T04:00")
+        order, _ = await pipeline.record_order(when(paid_at), admin, pipeline.OrderInput(str(uuid.uuid4()), d1[0], "PO-1", Decimal("1000.00"), paid_at))
+        await pipeline.record_payment(when(paid_at), admin, pipeline.PaymentInput(str(uuid.uuid4()), order.order.id, Decimal("600.00"), paid_at))
+        await won(world.rep2.id, "2000.00", "2026-04-02T04:00", "2026-04-15T01:00")
+        await won(world.rep3.id, "500.00", "2026-04-03T04:00", "2026-04-15T02:00")
+        await won(world.rep.id, "300.00", "2026-04-05T04:00", "2026-04-14T16:30")
+        d5 = await won(world.rep2.id, "700.00", "2026-04-06T04:00", "2026-04-15T02:00")
+        await pipeline.reverse_deal(when(at("2026-04-15T03:00")), admin, pipeline.Reversal(d5[0], d5[1], "Cancelled"))
+        split = targets.SplitRequest(Node(NodeKind.TEAM, world.team_a), "2026-04", targets.Metric.REVENUE, Decimal("6000"), targets.Basis.EQUAL)
+        await targets.set_target(env, admin, split)
+        yield Org(server, world, env, admin, clients)
 
 
 def now(o: Org) -> Env:

@@ -25,10 +25,10 @@ from podium.pipeline.models import Deal
 from podium.pipeline.service import ensure_stages
 from podium.rebuild import rebuild
 from tests.analytics.test_customers_analytics import seed
-from tests.conftest import Server, open_stack, start_server, stop_server
+from tests.conftest import Server, served_world
 from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login, chromium
 from tests.pipeline.test_deals import move, open_deal, stage_ids
-from tests.support import GraphQLClient, World, make_world
+from tests.support import GraphQLClient, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
@@ -51,17 +51,10 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
 async def company(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Company]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("cockpit-customers"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(stack.settings)
-            env = server.runtime.env
-            world = await make_world(env)
-            customers, _ = await seed(env, world)
-            await rebuild(env, only_org=world.org_id)
-            try:
-                yield Company(server, world, customers, request.param)
-            finally:
-                await stop_server(uvicorn_server, task)
+    async with served_world(request, tmp_path_factory, "cockpit-customers", logins=()) as served:
+        customers, _ = await seed(served.env, served.world)
+        await rebuild(served.env, only_org=served.world.org_id)
+        yield Company(served.server, served.world, customers, served.stack)
 
 
 async def test_a_manager_opens_a_customer_at_risk_and_switches_contribution_to_products(company: Company, browser: Browser) -> None:
