@@ -7,6 +7,7 @@ service fails the run instead of skipping it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import asyncpg
@@ -174,6 +176,46 @@ async def stop_server(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
         await asyncio.wait_for(task, 10)
     except TimeoutError:
         task.cancel()
+
+
+@dataclass
+class Served:
+    """A running server on one stack with the usual world, its admin as a viewer, and signed-in clients by World field."""
+
+    server: Server
+    world: World
+    stack: str
+    admin: Any
+    clients: dict[str, GraphQLClient]
+
+    @property
+    def env(self) -> Any:
+        return self.server.runtime.env
+
+
+@asynccontextmanager
+async def served_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str, logins: tuple[str, ...] = ("admin", "manager", "rep", "outsider"),
+) -> AsyncIterator[Served]:
+    """For a module-scoped fixture parametrized by stack: the stack, a server, make_world, and a client per login."""
+    from podium.orgs import service as orgs  # the app's modules load once the stack's settings are set
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        async with open_stack(request.param, tmp_path_factory.mktemp(name), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
+            server, uvicorn_server, task = await start_server(dataclasses.replace(stack.settings))
+            clients: dict[str, GraphQLClient] = {}
+            try:
+                world = await make_world(server.runtime.env)
+                admin = await orgs.viewer_by_id(server.runtime.env, world.admin.id)
+                assert admin is not None
+                for login in logins:
+                    clients[login] = GraphQLClient(server.url)
+                    await clients[login].login(getattr(world, login).email)
+                yield Served(server, world, request.param, admin, clients)
+            finally:
+                for client in clients.values():
+                    await client.__aexit__(None, None, None)
+                await stop_server(uvicorn_server, task)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from podium.customers.names import name_key
 from podium.orgs import service as orgs
 from podium.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG
 from podium.compensation import demo as compensation_demo
-from podium.orgs.models import Org
+from podium.orgs.models import Org, Team
 from podium.pipeline import demo as pipeline_demo
 from podium.rewards import demo as rewards_demo
 from podium.contests import demo as contests_demo
@@ -36,6 +36,11 @@ TIME_ZONE = "Asia/Shanghai"
 TEAMS = ("浦东战队 Pudong", "徐汇战队 Xuhui", "静安战队 Jing'an")
 # The org tree above the teams: which region each team belongs to.
 REGIONS = (("浦江大区 Riverside Region", (0, 1)), ("中心大区 Central Region", (2,)))
+# Yearly market potential (CNY) of each region and team, for the cockpit's saturation (issue 15). The deals bring each
+# team about the same revenue (about 40-50 million a year), so the story is in the potentials: the Riverside region's
+# market is far larger than what it sells (under 20 % penetrated, Xuhui least), while Central sells over half of its own.
+REGION_POTENTIALS = ("600000000", "65000000")
+TEAM_POTENTIALS = ("260000000", "340000000", "65000000")
 REP_NAMES = (
     "李伟", "王芳", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄婷", "周杰", "吴昊",
     "徐丽", "孙强", "马超", "朱琳", "胡军", "郭佳", "何欣", "林峰", "罗雪", "高远",
@@ -46,6 +51,16 @@ STREETS = ("南京西路", "淮海中路", "世纪大道", "漕溪北路", "延�
 
 
 INDUSTRIES = ("制造", "医疗", "教育", "化工", "食品", "半导体", "汽车")
+
+
+def place_potentials(teams: list[Team], regions: list[Team]) -> None:
+    """Hangs the teams under their regions and gives every unit its market potential."""
+    for region, (_, members), potential in zip(regions, REGIONS, REGION_POTENTIALS, strict=True):
+        region.potential = Decimal(potential)
+        for index in members:
+            teams[index].parent_id = region.id
+    for team, potential in zip(teams, TEAM_POTENTIALS, strict=True):
+        team.potential = Decimal(potential)
 
 
 async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool:
@@ -59,10 +74,8 @@ async def seed(env: Env, *, now: datetime | None = None, days: int = 14) -> bool
     async with transaction(env.db) as tx:
         org = await orgs.create_org(tx.session, env, name="澎湃仪器 Podium Instruments", slug=DEMO_SLUG, time_zone=TIME_ZONE)
         teams = [await orgs.create_team(tx.session, org_id=org.id, name=name) for name in TEAMS]
-        for region_name, members in REGIONS:
-            region = await orgs.create_team(tx.session, org_id=org.id, name=region_name)
-            for index in members:
-                teams[index].parent_id = region.id
+        regions = [await orgs.create_team(tx.session, org_id=org.id, name=region_name) for region_name, _ in REGIONS]
+        place_potentials(teams, regions)
         logins = [
             await orgs.create_user(
                 tx.session, env, org_id=org.id, email=email, name=name, password=DEMO_PASSWORD, role=role,

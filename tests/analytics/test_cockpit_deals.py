@@ -33,13 +33,12 @@ from podium.core.events import transaction
 from podium.analytics.funnel import FunnelBasis
 from podium.core.env import Env
 from podium.core.policies import Viewer
-from podium.orgs import service as orgs
 from podium.pipeline import service as pipeline
 from podium.pipeline.events import DealChanged
 from podium.targets.service import Node, NodeKind
-from tests.conftest import Server, open_stack, start_server, stop_server
+from tests.conftest import Server, served_world
 from tests.pipeline.test_deals import move, open_deal, stage_ids
-from tests.support import GraphQLClient, World, make_world
+from tests.support import GraphQLClient, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -97,45 +96,30 @@ class History:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
 async def org(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Org]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("cockpit"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(dataclasses.replace(stack.settings))
-            env = server.runtime.env
-            world = await make_world(env)
-            admin = await orgs.viewer_by_id(env, world.admin.id)
-            assert admin is not None
-            clients = {}
-            for name, email in (("admin", world.admin.email), ("manager", world.manager.email), ("rep", world.rep.email), ("outsider", world.outsider.email)):
-                client = GraphQLClient(server.url)
-                await client.login(email)
-                clients[name] = client
-            stages = {k: int(v) for k, v in (await stage_ids(clients["admin"])).items()}
-            fc, na, p, won, lost = (stages[k] for k in ("first_contact", "needs_assessment", "proposal", "won", "lost"))
-            h = History(env, admin, world)
-            d5 = await h.create(at("2025-04-10"), world.rep.id, "web", "700.00")
-            await h.move(at("2025-04-15"), d5, won, "Signed")
-            d4 = await h.create(at("2026-03-20"), world.rep3.id, "event", "500.00")
-            d1 = await h.create(at("2026-04-01"), world.rep.id, "web", "1000.00")
-            d2 = await h.create(at("2026-04-02"), world.rep.id, "referral", "3000.00")
-            d1 = await h.move(at("2026-04-03"), d1, na)
-            d4 = await h.move(at("2026-04-04"), d4, p)
-            d2 = await h.move(at("2026-04-05"), d2, na)
-            d3 = await h.create(at("2026-04-05"), world.rep2.id, "web", "2000.00")
-            d2 = await h.move(at("2026-04-06"), d2, fc)
-            d1 = await h.move(at("2026-04-08"), d1, p)
-            d1 = await h.move(at("2026-04-10"), d1, won, "Signed")
-            paid = await h.pay(at("2026-04-12"), d1[0], "600.00")
-            d2 = await h.move(at("2026-04-16"), d2, lost, "Price")
-            await h.refund(at("2026-04-20"), paid, "100.00")
-            d3 = await h.move(at("2026-04-25"), d3, won, "Signed")
-            d3 = await h.reverse(at("2026-05-03"), d3)
-            deals = {"d1": d1[0], "d2": d2[0], "d3": d3[0], "d4": d4[0], "d5": d5[0]}
-            try:
-                yield Org(server, world, env, admin, stages, deals, clients)
-            finally:
-                for client in clients.values():
-                    await client.__aexit__(None, None, None)
-                await stop_server(uvicorn_server, task)
+    async with served_world(request, tmp_path_factory, "cockpit") as served:
+        server, world, env, admin, clients = served.server, served.world, served.env, served.admin, served.clients
+        stages = {k: int(v) for k, v in (await stage_ids(clients["admin"])).items()}
+        fc, na, p, won, lost = (stages[k] for k in ("first_contact", "needs_assessment", "proposal", "won", "lost"))
+        h = History(env, admin, world)
+        d5 = await h.create(at("2025-04-10"), world.rep.id, "web", "700.00")
+        await h.move(at("2025-04-15"), d5, won, "Signed")
+        d4 = await h.create(at("2026-03-20"), world.rep3.id, "event", "500.00")
+        d1 = await h.create(at("2026-04-01"), world.rep.id, "web", "1000.00")
+        d2 = await h.create(at("2026-04-02"), world.rep.id, "referral", "3000.00")
+        d1 = await h.move(at("2026-04-03"), d1, na)
+        d4 = await h.move(at("2026-04-04"), d4, p)
+        d2 = await h.move(at("2026-04-05"), d2, na)
+        d3 = await h.create(at("2026-04-05"), world.rep2.id, "web", "2000.00")
+        d2 = await h.move(at("2026-04-06"), d2, fc)
+        d1 = await h.move(at("2026-04-08"), d1, p)
+        d1 = await h.move(at("2026-04-10"), d1, won, "Signed")
+        paid = await h.pay(at("2026-04-12"), d1[0], "600.00")
+        d2 = await h.move(at("2026-04-16"), d2, lost, "Price")
+        await h.refund(at("2026-04-20"), paid, "100.00")
+        d3 = await h.move(at("2026-04-25"), d3, won, "Signed")
+        d3 = await h.reverse(at("2026-05-03"), d3)
+        deals = {"d1": d1[0], "d2": d2[0], "d3": d3[0], "d4": d4[0], "d5": d5[0]}
+        yield Org(server, world, env, admin, stages, deals, clients)
 
 
 AFTER = at("2026-05-10")  # the figures are read after the history, with April and March complete

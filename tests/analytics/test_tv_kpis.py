@@ -33,9 +33,9 @@ from podium.orgs import service as orgs
 from podium.pipeline import service as pipeline
 from podium.targets import service as targets
 from podium.targets.service import Node, NodeKind
-from tests.conftest import Server, open_stack, start_server, stop_server
+from tests.conftest import Server, served_world
 from tests.pipeline.test_deals import move, open_deal, stage_ids
-from tests.support import GraphQLClient, Subscriber, World, make_world
+from tests.support import GraphQLClient, Subscriber, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -73,49 +73,34 @@ def at(moment: str) -> datetime:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
 async def org(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Org]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("tvkpis"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(dataclasses.replace(stack.settings))
-            env = server.runtime.env
-            world = await make_world(env)
-            admin = await orgs.viewer_by_id(env, world.admin.id)
-            assert admin is not None
-            clients = {}
-            for name, email in (("admin", world.admin.email), ("manager", world.manager.email), ("rep", world.rep.email), ("outsider", world.outsider.email)):
-                client = GraphQLClient(server.url)
-                await client.login(email)
-                clients[name] = client
-            stages = {k: int(v) for k, v in (await stage_ids(clients["admin"])).items()}
+    async with served_world(request, tmp_path_factory, "tvkpis") as served:
+        server, world, env, admin, clients = served.server, served.world, served.env, served.admin, served.clients
+        stages = {k: int(v) for k, v in (await stage_ids(clients["admin"])).items()}
 
-            def when(moment: datetime) -> Env:
-                return dataclasses.replace(env, clock=lambda: moment)
+        def when(moment: datetime) -> Env:
+            return dataclasses.replace(env, clock=lambda: moment)
 
-            async def won(owner: int, amount: str, created: str, closed: str) -> tuple[int, int]:
-                data = pipeline.DealInput(
-                    client_id=str(uuid.uuid4()), customer_id=world.customer_id, title=f"Deal {amount}", lead_source="web",
-                    expected_close=date(2026, 12, 31), amount=Decimal(amount), owner_id=owner,
-                )
-                made = await pipeline.create_deal(when(at(created)), admin, data)
-                moved = await pipeline.move_deal(when(at(closed)), admin, pipeline.Move(made.view.deal.id, made.view.deal.version, stages["won"], reason="Signed"))
-                return moved.view.deal.id, moved.view.deal.version
+        async def won(owner: int, amount: str, created: str, closed: str) -> tuple[int, int]:
+            data = pipeline.DealInput(
+                client_id=str(uuid.uuid4()), customer_id=world.customer_id, title=f"Deal {amount}", lead_source="web",
+                expected_close=date(2026, 12, 31), amount=Decimal(amount), owner_id=owner,
+            )
+            made = await pipeline.create_deal(when(at(created)), admin, data)
+            moved = await pipeline.move_deal(when(at(closed)), admin, pipeline.Move(made.view.deal.id, made.view.deal.version, stages["won"], reason="Signed"))
+            return moved.view.deal.id, moved.view.deal.version
 
-            d1 = await won(world.rep.id, "1000.00", "2026-04-01T04:00", "2026-04-10T04:00")
-            paid_at = at("2026-04-12T04:00")
-            order, _ = await pipeline.record_order(when(paid_at), admin, pipeline.OrderInput(str(uuid.uuid4()), d1[0], "PO-1", Decimal("1000.00"), paid_at))
-            await pipeline.record_payment(when(paid_at), admin, pipeline.PaymentInput(str(uuid.uuid4()), order.order.id, Decimal("600.00"), paid_at))
-            await won(world.rep2.id, "2000.00", "2026-04-02T04:00", "2026-04-15T01:00")
-            await won(world.rep3.id, "500.00", "2026-04-03T04:00", "2026-04-15T02:00")
-            await won(world.rep.id, "300.00", "2026-04-05T04:00", "2026-04-14T16:30")
-            d5 = await won(world.rep2.id, "700.00", "2026-04-06T04:00", "2026-04-15T02:00")
-            await pipeline.reverse_deal(when(at("2026-04-15T03:00")), admin, pipeline.Reversal(d5[0], d5[1], "Cancelled"))
-            split = targets.SplitRequest(Node(NodeKind.TEAM, world.team_a), "2026-04", targets.Metric.REVENUE, Decimal("6000"), targets.Basis.EQUAL)
-            await targets.set_target(env, admin, split)
-            try:
-                yield Org(server, world, env, admin, clients)
-            finally:
-                for client in clients.values():
-                    await client.__aexit__(None, None, None)
-                await stop_server(uvicorn_server, task)
+        d1 = await won(world.rep.id, "1000.00", "2026-04-01T04:00", "2026-04-10T04:00")
+        paid_at = at("2026-04-12T04:00")
+        order, _ = await pipeline.record_order(when(paid_at), admin, pipeline.OrderInput(str(uuid.uuid4()), d1[0], "PO-1", Decimal("1000.00"), paid_at))
+        await pipeline.record_payment(when(paid_at), admin, pipeline.PaymentInput(str(uuid.uuid4()), order.order.id, Decimal("600.00"), paid_at))
+        await won(world.rep2.id, "2000.00", "2026-04-02T04:00", "2026-04-15T01:00")
+        await won(world.rep3.id, "500.00", "2026-04-03T04:00", "2026-04-15T02:00")
+        await won(world.rep.id, "300.00", "2026-04-05T04:00", "2026-04-14T16:30")
+        d5 = await won(world.rep2.id, "700.00", "2026-04-06T04:00", "2026-04-15T02:00")
+        await pipeline.reverse_deal(when(at("2026-04-15T03:00")), admin, pipeline.Reversal(d5[0], d5[1], "Cancelled"))
+        split = targets.SplitRequest(Node(NodeKind.TEAM, world.team_a), "2026-04", targets.Metric.REVENUE, Decimal("6000"), targets.Basis.EQUAL)
+        await targets.set_target(env, admin, split)
+        yield Org(server, world, env, admin, clients)
 
 
 def now(o: Org) -> Env:
@@ -180,6 +165,52 @@ async def test_a_display_reads_only_the_scopes_it_was_paired_for(org: Org) -> No
     assert (rival.label, rival.revenue, rival.won_today) == ("Rival", Decimal("0"), 0)  # its own org: nothing of Acme's
 
 
+async def test_a_rep_reads_their_own_teams_tiles_and_the_orgs_not_another_teams(org: Org) -> None:
+    w = org.world
+    rita = await orgs.viewer_by_id(org.env, w.rep.id)  # team A
+    bea = await orgs.viewer_by_id(org.env, w.rep3.id)  # team B
+    assert rita is not None and bea is not None
+
+    mine, whole, theirs = [await tv.tv_kpis(now(org), rep, team) for rep, team in ((rita, w.team_a), (rita, None), (bea, w.team_b))]
+    refused = []
+    for rep, team in ((rita, w.team_b), (bea, w.team_a)):
+        with pytest.raises(DomainError) as caught:
+            await tv.tv_kpis(now(org), rep, team)
+        refused.append(caught.value.problems[0].code.value)
+
+    # The same figures a manager or a TV reads: the whole team's (D1, D2, D4, D5), not only Rita's own deals.
+    assert (mine.label, mine.revenue, mine.target, mine.won_today) == ("Team A", Decimal("3300.00"), Decimal("6000.00"), 2)
+    assert (whole.label, whole.revenue) == ("Acme", Decimal("3800.00"))
+    assert (theirs.label, theirs.revenue) == ("Team B", Decimal("500.00"))
+    assert refused == ["NOT_FOUND", "NOT_FOUND"]  # another team's tiles, as for a manager out of reach
+
+
+async def test_a_rep_over_graphql_and_live_sees_their_team_move(org: Org) -> None:
+    w = org.world
+    rep = org.clients["rep"]
+
+    def code(answer: dict) -> str:  # type: ignore[type-arg]
+        return answer["errors"][0]["extensions"]["code"]
+
+    team = (await rep.data(TILES, {"teamId": str(w.team_a)}))["tvKpis"]
+    company = (await rep.data(TILES))["tvKpis"]
+    assert (team["scope"], team["label"], company["scope"], company["label"]) == ("TEAM", "Team A", "ORG", "Acme")
+    assert code(await rep.execute(TILES, {"teamId": str(w.team_b)})) == "NOT_FOUND"
+
+    async with rep.subscriber(org.server.ws_url) as live:
+        await live.subscribe("b", LIVE, {"teamId": str(w.team_b)})
+        while (refused := await live.next()).get("id") != "b":
+            pass
+        assert refused["type"] == "error" and refused["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+        await live.subscribe("a", LIVE, {"teamId": str(w.team_a)})
+        first = (await live.next_data("a"))["tvKpisChanged"]
+        stages = await stage_ids(rep)
+        deal = await open_deal(rep, w, amount="80.00")
+        assert (await move(rep, deal, stages["won"], reason="Signed"))["__typename"] == "DealSuccess"
+        moved = (await live.until("a", lambda d: d["tvKpisChanged"]["wonToday"] != first["wonToday"], timeout=10))["tvKpisChanged"]
+    assert Decimal(moved["revenue"]) == Decimal(first["revenue"]) + Decimal("80")
+
+
 async def test_over_graphql_managers_within_reach_displays_for_their_boards(org: Org) -> None:
     w = org.world
     manager, admin, rep, outsider = (org.clients[k] for k in ("manager", "admin", "rep", "outsider"))
@@ -192,10 +223,10 @@ async def test_over_graphql_managers_within_reach_displays_for_their_boards(org:
     assert team["scope"] == "TEAM" and team["team"] == {"id": str(w.team_a), "name": "Team A"} and team["target"] is None  # read now: no target this month
     assert company["scope"] == "ORG" and company["team"] is None and company["target"] is None and company["pace"] is None
     assert code(await manager.execute(TILES, {"teamId": str(w.team_b)})) == "NOT_FOUND"
-    assert code(await manager.execute(TILES)) == "NOT_FOUND"  # a team manager does not reach the whole org
+    assert (await manager.data(TILES))["tvKpis"]["label"] == "Acme"  # the org's tiles are public within it, as on its TVs
     assert code(await manager.execute(TILES, {"teamId": "nope"})) == "NOT_FOUND"
-    assert code(await rep.execute(TILES, {"teamId": str(w.team_a)})) == "FORBIDDEN"
-    assert code(await outsider.execute(TILES)) == "FORBIDDEN"
+    assert (await outsider.data(TILES))["tvKpis"]["label"] == "Rival"  # their own org's, nothing of Acme's
+    assert code(await outsider.execute(TILES, {"teamId": str(w.team_a)})) == "NOT_FOUND"
 
     async with GraphQLClient(org.server.url) as tv_client:
         started = (await tv_client.http.post("/api/displays/pairings")).json()

@@ -28,10 +28,10 @@ from podium.core.policies import Role, Viewer
 from podium.orgs import service as orgs
 from podium.orgs.models import Team
 from podium.pipeline import service as pipeline
-from tests.conftest import Server, open_stack, start_server, stop_server
+from tests.conftest import Server, served_world
 from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login, chromium
 from tests.pipeline.test_deals import move, open_deal, stage_ids
-from tests.support import PASSWORD, GraphQLClient, World, make_world
+from tests.support import PASSWORD, GraphQLClient, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
@@ -57,56 +57,46 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
 async def cockpit(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cockpit]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("cockpit-browser"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(dataclasses.replace(stack.settings))
-            env = server.runtime.env
-            world = await make_world(env)
-            async with transaction(env.db) as tx:
-                north = Team(org_id=world.org_id, name="Team A North", parent_id=world.team_a)
-                tx.session.add(north)
-                await tx.session.flush()
-                nina = await orgs.create_user(tx.session, env, org_id=world.org_id, email="nina@acme.test", name="Nina North",
-                                              password=PASSWORD, role=Role.REP, team_id=north.id)
-                north_id, nina_id = north.id, nina.id
-            admin = await orgs.viewer_by_id(env, world.admin.id)
-            assert admin is not None
-            async with GraphQLClient(server.url) as client:
-                await client.login(world.admin.email)
-                stages = await stage_ids(client)
-            now = datetime.now(UTC)
+    async with served_world(request, tmp_path_factory, "cockpit-browser", logins=("admin",)) as served:
+        server, world, env, admin = served.server, served.world, served.env, served.admin
+        async with transaction(env.db) as tx:
+            north = Team(org_id=world.org_id, name="Team A North", parent_id=world.team_a)
+            tx.session.add(north)
+            await tx.session.flush()
+            nina = await orgs.create_user(tx.session, env, org_id=world.org_id, email="nina@acme.test", name="Nina North",
+                                          password=PASSWORD, role=Role.REP, team_id=north.id)
+            north_id, nina_id = north.id, nina.id
+        stages = await stage_ids(served.clients["admin"])
+        now = datetime.now(UTC)
 
-            def when(moment: datetime) -> Env:
-                return dataclasses.replace(env, clock=lambda: moment)
+        def when(moment: datetime) -> Env:
+            return dataclasses.replace(env, clock=lambda: moment)
 
-            async def create(moment: datetime, owner: int, title: str, amount: str) -> tuple[int, int]:
-                data = pipeline.DealInput(
-                    client_id=str(uuid.uuid4()), customer_id=world.customer_id, title=title, lead_source="web",
-                    expected_close=date.today() + timedelta(days=60), amount=Decimal(amount), owner_id=owner,
-                )
-                made = await pipeline.create_deal(when(moment), admin, data)
-                return made.view.deal.id, made.view.deal.version
+        async def create(moment: datetime, owner: int, title: str, amount: str) -> tuple[int, int]:
+            data = pipeline.DealInput(
+                client_id=str(uuid.uuid4()), customer_id=world.customer_id, title=title, lead_source="web",
+                expected_close=date.today() + timedelta(days=60), amount=Decimal(amount), owner_id=owner,
+            )
+            made = await pipeline.create_deal(when(moment), admin, data)
+            return made.view.deal.id, made.view.deal.version
 
-            async def step(moment: datetime, deal: tuple[int, int], stage: str, reason: str = "") -> tuple[int, int]:
-                moved = await pipeline.move_deal(when(moment), admin, pipeline.Move(deal[0], deal[1], int(stages[stage]), reason=reason))
-                return moved.view.deal.id, moved.view.deal.version
+        async def step(moment: datetime, deal: tuple[int, int], stage: str, reason: str = "") -> tuple[int, int]:
+            moved = await pipeline.move_deal(when(moment), admin, pipeline.Move(deal[0], deal[1], int(stages[stage]), reason=reason))
+            return moved.view.deal.id, moved.view.deal.version
 
-            for n in range(20):  # quick deals, won in two days: a first contact or an assessment usually lasts a day
-                start = now - timedelta(days=70 - n)
-                quick = await create(start, world.rep.id, f"Quick {n}", "800.00")
-                quick = await step(start + timedelta(hours=20), quick, "needs_assessment")
-                quick = await step(start + timedelta(hours=30), quick, "proposal")
-                await step(start + timedelta(hours=48), quick, "won", "Signed")
-            await create(now - timedelta(days=21), nina_id, "North crane", "56000.00")
-            await create(now - timedelta(days=20), nina_id, "North lift", "12000.00")
-            late = await create(now - timedelta(days=41), world.rep.id, "Harbour conveyor", "34000.00")
-            await step(now - timedelta(days=40), late, "needs_assessment")
-            won = await create(now - timedelta(minutes=2), world.rep.id, "Early win", "1500.00")
-            await step(now - timedelta(minutes=1), won, "won", "Signed")
-            try:
-                yield Cockpit(server, world, env, north_id, ["North crane", "North lift"], stages, request.param)
-            finally:
-                await stop_server(uvicorn_server, task)
+        for n in range(20):  # quick deals, won in two days: a first contact or an assessment usually lasts a day
+            start = now - timedelta(days=70 - n)
+            quick = await create(start, world.rep.id, f"Quick {n}", "800.00")
+            quick = await step(start + timedelta(hours=20), quick, "needs_assessment")
+            quick = await step(start + timedelta(hours=30), quick, "proposal")
+            await step(start + timedelta(hours=48), quick, "won", "Signed")
+        await create(now - timedelta(days=21), nina_id, "North crane", "56000.00")
+        await create(now - timedelta(days=20), nina_id, "North lift", "12000.00")
+        late = await create(now - timedelta(days=41), world.rep.id, "Harbour conveyor", "34000.00")
+        await step(now - timedelta(days=40), late, "needs_assessment")
+        won = await create(now - timedelta(minutes=2), world.rep.id, "Early win", "1500.00")
+        await step(now - timedelta(minutes=1), won, "won", "Signed")
+        yield Cockpit(server, world, env, north_id, ["North crane", "North lift"], stages, request.param)
 
 
 async def test_a_manager_drills_from_the_team_to_a_unit_s_stalled_deals_and_opens_one(cockpit: Cockpit, browser: Browser) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,17 @@ import pytest_asyncio
 from playwright.async_api import Browser, expect
 
 from podium.core.events import transaction
+from podium.customers.models import Customer
+from podium.customers.names import name_key
 from podium.orgs.models import User
+from podium.pipeline.models import Deal
+from podium.pipeline.service import ensure_stages
 from podium.rebuild import rebuild
 from tests.analytics.test_customers_analytics import seed
-from tests.conftest import Server, open_stack, start_server, stop_server
+from tests.conftest import Server, served_world
 from tests.e2e.test_browser import CHROMIUM, PHONE, SHOTS, TV, _login, chromium
-from tests.support import GraphQLClient, World, make_world
+from tests.pipeline.test_deals import move, open_deal, stage_ids
+from tests.support import GraphQLClient, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
@@ -47,17 +53,10 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["embedded", "production"])
 async def company(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Company]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        async with open_stack(request.param, tmp_path_factory.mktemp("cockpit-customers"), tmp_path_factory.getbasetemp(), monkeypatch) as stack:
-            server, uvicorn_server, task = await start_server(stack.settings)
-            env = server.runtime.env
-            world = await make_world(env)
-            customers, _ = await seed(env, world)
-            await rebuild(env, only_org=world.org_id)
-            try:
-                yield Company(server, world, customers, request.param)
-            finally:
-                await stop_server(uvicorn_server, task)
+    async with served_world(request, tmp_path_factory, "cockpit-customers", logins=()) as served:
+        customers, _ = await seed(served.env, served.world)
+        await rebuild(served.env, only_org=served.world.org_id)
+        yield Company(served.server, served.world, customers, served.stack)
 
 
 async def test_a_manager_opens_a_customer_at_risk_and_switches_contribution_to_products(company: Company, browser: Browser) -> None:
@@ -149,4 +148,57 @@ async def test_behaviour_shows_more_than_fifty_reps(company: Company, browser: B
     await more.click()
     await expect(rows).to_have_count(57)
     await expect(more).to_have_count(0)
+    await context.close()
+
+
+async def _more_at_risk(env: object, world: World, count: int) -> None:
+    """`count` more customers of Rita's who bought every month in the spring, then nothing, and were never visited."""
+    async with transaction(env.db) as tx:  # type: ignore[attr-defined]
+        s = tx.session
+        stage = next(st for st in await ensure_stages(s, world.org_id) if st.outcome == "won")
+        for n in range(count):
+            name = f"Lapsed {n + 1:02d}"
+            customer = Customer(org_id=world.org_id, name=name, name_key=name_key(name), owner_id=world.rep.id)
+            s.add(customer)
+            await s.flush()
+            for month in (4, 5, 6):
+                closed = datetime(2026, month, 1, 4, tzinfo=UTC)
+                s.add(Deal(org_id=world.org_id, client_id=str(uuid.uuid4()), created_by=world.rep.id, owner_id=world.rep.id, customer_id=customer.id,
+                           title=f"{name} {month}", amount=Decimal(100 + n), currency="CNY", lead_source="web", expected_close=date(2026, 6, 30),
+                           stage_id=stage.id, status="won", probability=100, closed_at=closed, stage_entered_at=closed,
+                           created_at=closed - timedelta(days=5), updated_at=closed))
+    await rebuild(env, only_org=world.org_id)  # type: ignore[arg-type]
+
+
+async def test_a_live_refresh_keeps_the_churn_list_as_opened_and_the_scroll(company: Company, browser: Browser) -> None:
+    """Runs last in the module: it adds customers at risk."""
+    env = company.server.runtime.env
+    await _more_at_risk(env, company.world, 12)
+    context = await browser.new_context(viewport=TV, locale="en-US")
+    page = await context.new_page()
+    await _login(page, company.server.url, company.world.manager.email, "/analytics/customers")
+    churn = page.get_by_test_id("an-cu-churn")
+    rows = page.get_by_test_id("an-cu-churn-row")
+    await expect(rows).to_have_count(10)  # the first ten
+    await churn.get_by_test_id("an-cu-churn-more").click()
+    await expect(rows).to_have_count(14)  # 12 lapsed, C1 and C2: all of them now
+    await rows.nth(13).scroll_into_view_if_needed()
+    scrolled = await page.evaluate("document.scrollingElement.scrollTop")
+    assert scrolled > 0
+
+    # A win on the rep's side moves the cockpit: the page reads everything again, live (no reload).
+    await page.evaluate("window.__notReloaded = true")
+    reread = lambda r: "AnalyticsCustomersOverview" in (r.request.post_data or "")  # noqa: E731
+    async with page.expect_response(reread, timeout=20_000) as answer:
+        async with GraphQLClient(company.server.url) as rep:
+            await rep.login(company.world.rep.email)
+            stages = await stage_ids(rep)
+            deal = await open_deal(rep, company.world, amount="900.00")
+            assert (await move(rep, deal, stages["won"], reason="Signed"))["__typename"] == "DealSuccess"
+    assert '"churnFirst": 14' in ((await answer.value).request.post_data or "").replace('":', '": ')
+    await page.wait_for_timeout(800)  # drawn
+    assert await page.evaluate("window.__notReloaded === true")
+
+    await expect(rows).to_have_count(14)  # still open, not back to the first ten
+    assert await page.evaluate("document.scrollingElement.scrollTop") == scrolled
     await context.close()

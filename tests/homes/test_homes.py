@@ -39,7 +39,6 @@ mutation S($stages: [StageInput!]!) { saveStages(stages: $stages) { __typename }
 
 
 async def test_a_manager_s_home_is_their_team_today(server: Server, world: World, rep: GraphQLClient) -> None:
-    team_pipeline._STALL_LIMITS.clear()
     async with await login(server, world.admin.email) as admin:
         month = await this_month(admin)
         split = {"node": {"kind": "TEAM", "id": str(world.team_a)}, "period": month, "metric": "REVENUE", "amount": "20000.00", "basis": "EQUAL"}

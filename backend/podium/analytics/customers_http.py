@@ -9,20 +9,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from litestar import Request, Response, get
-from litestar.params import FromQuery
-
 from podium.analytics import behaviour as behaviour_service
 from podium.analytics import contribution as contribution_service
 from podium.analytics import customers_service
 from podium.analytics.customers_common import MAX_PAGE
+from podium.analytics.exports import exporter
 from podium.core.env import Env
 from podium.core.errors import ErrorCode
 from podium.core.i18n import Locale
 from podium.core.policies import Viewer
 from podium.core.sheets import Column, Kind, Sheet
 from podium.orgs import people
-from podium.orgs.downloads import Params, download, who_cells, who_columns
+from podium.orgs.downloads import Params, who_cells, who_columns
 from podium.targets.service import Node, NodeKind
 
 T = TypeVar("T")
@@ -82,85 +80,79 @@ async def _pages(fetch: Callable[[int], Awaitable[tuple[list[T], bool]]]) -> Asy
         offset += MAX_PAGE
 
 
-@get("/api/analytics/contribution/export", include_in_schema=False)
-async def export_contribution(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
-    params = Params(request)
+async def _contribution(params: Params, env: Env, viewer: Viewer) -> Sequence[Sheet]:
+    node, period = _node(params), params.text("period") or None
+    by = params.choice("by", contribution_service.By, contribution_service.By.CUSTOMER)
+    params.checked()
+    first = await contribution_service.contribution(env, viewer, node, period, by, first=MAX_PAGE)
 
-    async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
-        node, period = _node(params), params.text("period") or None
-        by = params.choice("by", contribution_service.By, contribution_service.By.CUSTOMER)
-        params.checked()
-        first = await contribution_service.contribution(env, viewer, node, period, by, first=MAX_PAGE)
+    async def fetch(offset: int) -> tuple[list[contribution_service.Item], bool]:
+        if offset == 0:
+            return first.items, first.has_more
+        page = await contribution_service.contribution(env, viewer, node, period, by, first=MAX_PAGE, offset=offset)
+        return page.items, page.has_more
 
-        async def fetch(offset: int) -> tuple[list[contribution_service.Item], bool]:
-            if offset == 0:
-                return first.items, first.has_more
-            page = await contribution_service.contribution(env, viewer, node, period, by, first=MAX_PAGE, offset=offset)
-            return page.items, page.has_more
+    async def cells() -> AsyncIterator[list[Any]]:
+        async for i in _pages(fetch):
+            yield [i.rank, i.label, i.tier.value, i.revenue, _pct(i.share), _pct(i.cumulative_share), i.previous, i.last_year, i.quantity]
 
-        async def cells() -> AsyncIterator[list[Any]]:
-            async for i in _pages(fetch):
-                yield [i.rank, i.label, i.tier.value, i.revenue, _pct(i.share), _pct(i.cumulative_share), i.previous, i.last_year, i.quantity]
-
-        return [Sheet("Contribution", "贡献", CONTRIBUTION, cells())]
-
-    return await download(request, "contribution", format, build)
+    return [Sheet("Contribution", "贡献", CONTRIBUTION, cells())]
 
 
-@get("/api/analytics/churn/export", include_in_schema=False)
-async def export_churn(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
-    params = Params(request)
 
-    async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
-        node = _node(params)
-        params.checked()
-        first = await customers_service.churn_risk(env, viewer, node, first=MAX_PAGE)
-        directory = await people.directory(env, viewer.org_id)
-        words = REASONS[viewer.locale]
-
-        async def fetch(offset: int) -> tuple[list[customers_service.AtRisk], bool]:
-            if offset == 0:
-                return first.items, first.has_more
-            page = await customers_service.churn_risk(env, viewer, node, first=MAX_PAGE, offset=offset)
-            return page.items, page.has_more
-
-        def worded(r: customers_service.RiskReason) -> str:
-            if r.code is customers_service.Reason.NO_VISIT and r.days is None:
-                return words["never_visited"]
-            return words[r.code.value].format(days=r.days, usual=r.usual_days)
-
-        async def cells() -> AsyncIterator[list[Any]]:
-            async for c in _pages(fetch):
-                yield [c.name, *who_cells(directory, c.owner_id), c.lifetime_revenue, c.last_order_at, c.last_visit_at,
-                       "; ".join(worded(r) for r in c.reasons)]
-
-        return [Sheet("Churn risk", "流失风险", CHURN, cells())]
-
-    return await download(request, "churn-risk", format, build)
+export_contribution = exporter("/api/analytics/contribution/export", "contribution", _contribution)
 
 
-@get("/api/analytics/behaviour/export", include_in_schema=False)
-async def export_behaviour(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
-    params = Params(request)
+async def _churn(params: Params, env: Env, viewer: Viewer) -> Sequence[Sheet]:
+    node = _node(params)
+    params.checked()
+    first = await customers_service.churn_risk(env, viewer, node, first=MAX_PAGE)
+    directory = await people.directory(env, viewer.org_id)
+    words = REASONS[viewer.locale]
 
-    async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
-        node, period = _node(params), params.text("period") or None
-        params.checked()
-        first = await behaviour_service.behaviour(env, viewer, node, period, first=MAX_PAGE)
-        directory = await people.directory(env, viewer.org_id)
+    async def fetch(offset: int) -> tuple[list[customers_service.AtRisk], bool]:
+        if offset == 0:
+            return first.items, first.has_more
+        page = await customers_service.churn_risk(env, viewer, node, first=MAX_PAGE, offset=offset)
+        return page.items, page.has_more
 
-        async def fetch(offset: int) -> tuple[list[behaviour_service.PersonBehaviour], bool]:
-            if offset == 0:
-                return first.items, first.has_more
-            page = await behaviour_service.behaviour(env, viewer, node, period, first=MAX_PAGE, offset=offset)
-            return page.items, page.has_more
+    def worded(r: customers_service.RiskReason) -> str:
+        if r.code is customers_service.Reason.NO_VISIT and r.days is None:
+            return words["never_visited"]
+        return words[r.code.value].format(days=r.days, usual=r.usual_days)
 
-        async def cells() -> AsyncIterator[list[Any]]:
-            async for p in _pages(fetch):
-                f = p.figures
-                yield [*who_cells(directory, p.user_id), f.visits, f.counted, _pct(p.verified_share), p.per_working_day, f.converted,
-                       _pct(p.conversion), sum(f.activities.values())]
+    async def cells() -> AsyncIterator[list[Any]]:
+        async for c in _pages(fetch):
+            yield [c.name, *who_cells(directory, c.owner_id), c.lifetime_revenue, c.last_order_at, c.last_visit_at,
+                   "; ".join(worded(r) for r in c.reasons)]
 
-        return [Sheet("Behaviour", "行为", BEHAVIOUR, cells())]
+    return [Sheet("Churn risk", "流失风险", CHURN, cells())]
 
-    return await download(request, "behaviour", format, build)
+
+
+export_churn = exporter("/api/analytics/churn/export", "churn-risk", _churn)
+
+
+async def _behaviour(params: Params, env: Env, viewer: Viewer) -> Sequence[Sheet]:
+    node, period = _node(params), params.text("period") or None
+    params.checked()
+    first = await behaviour_service.behaviour(env, viewer, node, period, first=MAX_PAGE)
+    directory = await people.directory(env, viewer.org_id)
+
+    async def fetch(offset: int) -> tuple[list[behaviour_service.PersonBehaviour], bool]:
+        if offset == 0:
+            return first.items, first.has_more
+        page = await behaviour_service.behaviour(env, viewer, node, period, first=MAX_PAGE, offset=offset)
+        return page.items, page.has_more
+
+    async def cells() -> AsyncIterator[list[Any]]:
+        async for p in _pages(fetch):
+            f = p.figures
+            yield [*who_cells(directory, p.user_id), f.visits, f.counted, _pct(p.verified_share), p.per_working_day, f.converted,
+                   _pct(p.conversion), sum(f.activities.values())]
+
+    return [Sheet("Behaviour", "行为", BEHAVIOUR, cells())]
+
+
+
+export_behaviour = exporter("/api/analytics/behaviour/export", "behaviour", _behaviour)

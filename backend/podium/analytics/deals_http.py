@@ -9,17 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Request, Response, get
-from litestar.params import FromQuery
-
 from podium.analytics import results, sources, velocity
+from podium.analytics.exports import exporter
 from podium.core.env import Env
 from podium.core.errors import DomainError, ErrorCode
 from podium.core.i18n import Locale
 from podium.core.policies import Viewer
 from podium.core.sheets import Column, Kind, Sheet
 from podium.graphql.ids import int_id
-from podium.orgs.downloads import Params, download
+from podium.orgs.downloads import Params
 from podium.targets.service import Node, NodeKind
 
 RESULT_COLUMNS = [
@@ -62,68 +60,62 @@ def _results_cells(r: results.Results) -> list[Any]:
     ]
 
 
-@get("/api/analytics/breakdown/export", include_in_schema=False)
-async def export_breakdown(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
-    params = Params(request)
-
-    async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
-        node, period = node_param(params), params.text("period")
-        params.checked()
-        found = await results.breakdown(env, viewer, node, period)
-        zh = viewer.locale is Locale.ZH_CN
-        rows = [[KINDS[n.kind][1 if zh else 0], found.place.scope.label(n), *_results_cells(r)] for n, r in found.rows]
-        columns = [Column("kind", "Level", "层级"), Column("name", "Name", "名称"), *RESULT_COLUMNS]
-        return [Sheet(found.period.key, found.period.key, columns, rows)]
-
-    return await download(request, "analytics-breakdown", format, build)
+async def _breakdown(params: Params, env: Env, viewer: Viewer) -> Sequence[Sheet]:
+    node, period = node_param(params), params.text("period")
+    params.checked()
+    found = await results.breakdown(env, viewer, node, period)
+    zh = viewer.locale is Locale.ZH_CN
+    rows = [[KINDS[n.kind][1 if zh else 0], found.place.scope.label(n), *_results_cells(r)] for n, r in found.rows]
+    columns = [Column("kind", "Level", "层级"), Column("name", "Name", "名称"), *RESULT_COLUMNS]
+    return [Sheet(found.period.key, found.period.key, columns, rows)]
 
 
-@get("/api/analytics/stalled/export", include_in_schema=False)
-async def export_stalled(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
-    params = Params(request)
 
-    async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
-        node, stage_id = node_param(params), params.id("stageId")
-        params.checked()
-        zh = viewer.locale is Locale.ZH_CN
-        deals = []
-        offset = 0
-        while offset <= velocity.MAX_OFFSET:
-            page = await velocity.stalled(env, viewer, node, stage_id, velocity.MAX_PAGE, offset)
-            deals += page.deals
-            offset += velocity.MAX_PAGE
-            if offset >= page.total:
-                break
-        columns = [
-            Column("title", "Deal", "商机"), Column("customer", "Customer", "客户"), Column("owner", "Owner", "负责人"),
-            Column("stage", "Stage", "阶段"), Column("amount", "Amount", "金额", Kind.MONEY),
-            Column("days", "Days in stage", "停留天数", Kind.INT), Column("limit", "Limit (p90 days)", "上限（p90 天数）", Kind.INT),
-        ]
-        rows = [[d.title, d.customer_name, d.owner_name, d.stage.name_zh if zh else d.stage.name_en, d.amount, d.days_in_stage, d.limit_days] for d in deals]
-        return [Sheet("Stalled deals", "停滞商机", columns, rows)]
-
-    return await download(request, "analytics-stalled", format, build)
+export_breakdown = exporter("/api/analytics/breakdown/export", "analytics-breakdown", _breakdown)
 
 
-@get("/api/analytics/sources/export", include_in_schema=False)
-async def export_sources(request: Request[Any, Any, Any], format: FromQuery[str] = "csv") -> Response[Any]:
-    params = Params(request)
+async def _stalled(params: Params, env: Env, viewer: Viewer) -> Sequence[Sheet]:
+    node, stage_id = node_param(params), params.id("stageId")
+    params.checked()
+    zh = viewer.locale is Locale.ZH_CN
+    deals = []
+    offset = 0
+    while offset <= velocity.MAX_OFFSET:
+        page = await velocity.stalled(env, viewer, node, stage_id, velocity.MAX_PAGE, offset)
+        deals += page.deals
+        offset += velocity.MAX_PAGE
+        if offset >= page.total:
+            break
+    columns = [
+        Column("title", "Deal", "商机"), Column("customer", "Customer", "客户"), Column("owner", "Owner", "负责人"),
+        Column("stage", "Stage", "阶段"), Column("amount", "Amount", "金额", Kind.MONEY),
+        Column("days", "Days in stage", "停留天数", Kind.INT), Column("limit", "Limit (p90 days)", "上限（p90 天数）", Kind.INT),
+    ]
+    rows = [[d.title, d.customer_name, d.owner_name, d.stage.name_zh if zh else d.stage.name_en, d.amount, d.days_in_stage, d.limit_days] for d in deals]
+    return [Sheet("Stalled deals", "停滞商机", columns, rows)]
 
-    async def build(env: Env, viewer: Viewer) -> Sequence[Sheet]:
-        node, period = node_param(params), params.text("period")
-        params.checked()
-        found = await sources.sources(env, viewer, node, period)
-        names = SOURCE_NAMES[viewer.locale]
-        columns = [
-            Column("source", "Lead source", "线索来源"), Column("deals", "Deals created", "新建商机", Kind.INT), Column("won", "Won", "赢单", Kind.INT),
-            Column("lost", "Lost", "输单", Kind.INT), Column("win_rate", "Win rate", "赢率", Kind.PERCENT),
-            Column("cycle", "Cycle p50 (days)", "销售周期中位数（天）", Kind.DECIMAL), Column("aov", "Average order", "平均订单额", Kind.MONEY),
-            Column("revenue", "Revenue", "收入", Kind.MONEY),
-        ]
-        rows = [
-            [names.get(s.source.value, s.source.value), s.deals, s.won, s.lost, _percent(s.win_rate), s.cycle_days_p50, s.average_order_value, s.revenue]
-            for s in found
-        ]
-        return [Sheet("Lead sources", "线索来源", columns, rows)]
 
-    return await download(request, "analytics-sources", format, build)
+
+export_stalled = exporter("/api/analytics/stalled/export", "analytics-stalled", _stalled)
+
+
+async def _sources(params: Params, env: Env, viewer: Viewer) -> Sequence[Sheet]:
+    node, period = node_param(params), params.text("period")
+    params.checked()
+    found = await sources.sources(env, viewer, node, period)
+    names = SOURCE_NAMES[viewer.locale]
+    columns = [
+        Column("source", "Lead source", "线索来源"), Column("deals", "Deals created", "新建商机", Kind.INT), Column("won", "Won", "赢单", Kind.INT),
+        Column("lost", "Lost", "输单", Kind.INT), Column("win_rate", "Win rate", "赢率", Kind.PERCENT),
+        Column("cycle", "Cycle p50 (days)", "销售周期中位数（天）", Kind.DECIMAL), Column("aov", "Average order", "平均订单额", Kind.MONEY),
+        Column("revenue", "Revenue", "收入", Kind.MONEY),
+    ]
+    rows = [
+        [names.get(s.source.value, s.source.value), s.deals, s.won, s.lost, _percent(s.win_rate), s.cycle_days_p50, s.average_order_value, s.revenue]
+        for s in found
+    ]
+    return [Sheet("Lead sources", "线索来源", columns, rows)]
+
+
+
+export_sources = exporter("/api/analytics/sources/export", "analytics-sources", _sources)

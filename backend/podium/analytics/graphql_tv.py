@@ -107,7 +107,7 @@ class TvKpisLive:
 
 
 async def tv_kpis_live(info_context: Any, args: dict[str, Any]) -> TvKpisLive:
-    """The topic for tvKpisChanged(teamId), after checking the viewer (a paired display, a manager, an admin) may see it."""
+    """The topic for tvKpisChanged(teamId), after checking the viewer (a paired display for its boards, a person for their own team and the org, a manager or an admin within reach) may see it."""
     viewer = info_context.require_viewer()
     node = await service.check_scope(info_context.env, viewer, _team(args.get("teamId")))
     return TvKpisLive(info_context.env, service.org_view(viewer), node)

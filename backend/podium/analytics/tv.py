@@ -3,7 +3,8 @@ and pace, won today, collections, and the week's wins.
 
 The month's and the week's figures are the cockpit's results (results_for, the same rollups and targets); "won today"
 counts the deals closed today in the org's zone that are still won. A display may read the scopes it was paired
-for; managers and admins the nodes within their reach (NOT_FOUND otherwise, like the cockpit).
+for; managers and admins the nodes within their reach (NOT_FOUND otherwise, like the cockpit); every person of the org
+the org's tiles and their own team's, which are public within the org like its boards (see public_to).
 """
 
 from __future__ import annotations
@@ -61,20 +62,27 @@ def display_may_show(viewer: Viewer, team_id: int | None) -> bool:
     return any(g.scope == TEAM_SCOPE and g.team_id == team_id for g in viewer.boards)
 
 
+def public_to(viewer: Viewer, team_id: int | None) -> bool:
+    """The tiles every person of the org may watch: the org's and their own team's. They are what the office TV shows to
+    everyone in the room, and no more than the boards already show a rep (the org's and their team's revenue boards list
+    every rep's revenue; contests are public within the org). Another team's stay within its managers' reach."""
+    return team_id is None or team_id == viewer.team_id
+
+
 def org_view(viewer: Viewer) -> Viewer:
     """Computing with the whole org in view, once access was checked: the figures are shared by every viewer of the scope."""
     return Viewer(user_id=viewer.user_id, org_id=viewer.org_id, team_id=None, role=Role.ADMIN, locale=viewer.locale, name="")
 
 
 async def check_scope(env: Env, viewer: Viewer, team_id: int | None) -> Node:
-    """The node the viewer may watch (the org, or the team); NOT_FOUND outside reach, FORBIDDEN for reps."""
+    """The node the viewer may watch (the org, or the team); NOT_FOUND outside reach (another org's team looks the same)."""
     node = Node(NodeKind.TEAM, team_id) if team_id is not None else Node(NodeKind.ORG, viewer.org_id)
     if viewer.is_display:
         if not display_may_show(viewer, team_id):
             raise DomainError.one(ErrorCode.NOT_FOUND, "teamId")
         viewer = org_view(viewer)
-    elif not viewer.is_manager_or_admin:
-        raise DomainError.one(ErrorCode.FORBIDDEN)
+    elif public_to(viewer, team_id):
+        viewer = org_view(viewer)  # still checked below: the team must be of the viewer's org
     async with env.db() as session:
         where = await read.place(session, viewer, node)  # NOT_FOUND: another org's team, or one out of reach
     return where.node

@@ -14,7 +14,7 @@ from podium.core.env import Env
 from podium.core.events import transaction
 from podium.core.policies import Viewer
 from podium.pipeline import service
-from podium.pipeline.models import Deal, DealLine, Order, Payment, Product, StageChange
+from podium.pipeline.models import Activity, Deal, DealLine, Order, Payment, Product, StageChange
 from podium.points import service as points
 
 PRODUCTS = (
@@ -93,6 +93,8 @@ async def seed(env: Env, rng: random.Random, org_id: int, reps: list[Viewer], cu
             deal.updated_at = last[2]
             for before, stage, at in history:
                 session.add(StageChange(org_id=org_id, deal_id=deal.id, from_stage_id=before.id if before else None, to_stage_id=stage.id, changed_at=at, changed_by=owner.user_id))
+            session.add_all(story.activities(random.Random(deal.client_id), deal, owner, [(open_stages.index(st), at) for _, st, at in history if st.outcome == "open"],
+                                             min(finish, now)))
             if outcome is won:
                 points.enter_past(
                     session, owner, kind=points.DEAL_WON, awarded=points.points_for_amount(rule, amount), source=("deal", deal.id), occurred_at=finish,
@@ -112,6 +114,12 @@ SOURCE_QUALITY = {"web": 0.85, "event": 1.0, "referral": 1.6, "outbound": 0.55, 
 STALL_STAGE = 2  # the third open stage
 LAPSED_SHARE = 0.12
 FEW_WINS = 4  # reps[FEW_WINS]
+# What selling looks like at each open stage: first calls and emails, then meetings and demos, then proposals.
+STAGE_ACTIVITIES = (("call", "call", "email"), ("meeting", "demo", "call"), ("demo", "proposal", "meeting"), ("proposal", "meeting", "email"))
+ACTIVITY_OUTCOMES = {
+    "call": ("positive", "neutral", "no_answer", "no_answer"), "email": ("neutral", "positive", "no_answer"),
+    "meeting": ("positive", "positive", "neutral"), "demo": ("positive", "neutral", "negative"), "proposal": ("positive", "neutral", "negative"),
+}
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,22 @@ class _Story:
 
     def stalls(self, owner: Viewer, stage_index: int) -> bool:
         return owner.team_id == self.stall_team and stage_index == STALL_STAGE
+
+    def activities(self, rng: random.Random, deal: Deal, owner: Viewer, stays: list[tuple[int, datetime]], until: datetime) -> list[Activity]:
+        """The calls, demos, proposals, meetings and emails of each stay at an open stage (`stays`: stage index, entered
+        at; the last one lasts until `until`). The rep who wins rarely mostly phones: many calls, few proposals."""
+        found = []
+        for n, (stage_index, entered) in enumerate(stays):
+            left = stays[n + 1][1] if n + 1 < len(stays) else until
+            kinds = STAGE_ACTIVITIES[stage_index] + (("call", "call", "call", "email") if owner.user_id == self.few_wins else ())
+            for _ in range(rng.randint(1, 3 if owner.user_id == self.few_wins else 2)):
+                kind = rng.choice(kinds)
+                at = entered + (left - entered) * rng.random() if left > entered else entered
+                found.append(Activity(
+                    org_id=deal.org_id, user_id=owner.user_id, team_id=owner.team_id, client_id=f"demo-a-{uuid.UUID(int=rng.getrandbits(128))}",
+                    customer_id=deal.customer_id, deal_id=deal.id, kind=kind, outcome=rng.choice(ACTIVITY_OUTCOMES[kind]), occurred_at=at, created_at=at,
+                ))
+        return found
 
     def stay(self, rng: random.Random, owner: Viewer, stage_index: int, usual: timedelta) -> timedelta:
         """How long a deal stays at the open stage `stage_index`: the stalling team's stays at STALL_STAGE run long."""

@@ -14,15 +14,12 @@ import {
   funnelOption,
   velocityOption,
 } from '@/features/analytics/chart-options';
-import type { Chart } from '@/features/analytics/cockpit-charts';
-import { drill, errorCard, followScreen, pageHead, readFiscalStart } from '@/features/analytics/frame';
-import type { EChartsCoreOption } from 'echarts/core';
+import { cockpit, drill, errorCard, pageHead, readFiscalStart, type ChartSpec } from '@/features/analytics/frame';
 import {
   ANALYTICS_DETAIL_QUERY,
   ANALYTICS_FUNNEL_QUERY,
   ANALYTICS_OVERVIEW_QUERY,
   ANALYTICS_STALLED_QUERY,
-  ANALYTICS_SUBSCRIPTION,
   type AnalyticsNode,
   type Funnel,
   type FunnelBasis,
@@ -38,11 +35,11 @@ import {
 } from '@/features/analytics/documents';
 import {
   analyticsHref,
-  debounce,
   delta,
   formatDelta,
   formatRate,
   grainOf,
+  keptFirst,
   nodeParam,
   paceClass,
   readParams,
@@ -54,7 +51,7 @@ import {
   type Place,
   type TileSpec,
 } from '@/features/analytics/logic';
-import { request, subscribe } from '@/graphql/client';
+import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
 import { formatNumber, getLocale, t, type MessageKey } from '@/i18n';
@@ -96,11 +93,9 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
   const currency = me.org.currency;
   const start = readParams(location.params);
   const media = window.matchMedia(NARROW);
-  let alive = true;
   let overviewGeneration = 0;
   let detailGeneration = 0;
   let stalledGeneration = 0;
-  let stopLive: (() => void) | null = null;
 
   const money = (amount: string | number | null, compact = false) =>
     amount === null ? '—' : formatMoney(amount, currency, getLocale(), compact);
@@ -125,20 +120,20 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     try {
       const data = await request<{ analyticsNode: AnalyticsNode; analyticsResults: ResultsComparison; analyticsBreakdown: NodeFigures[] }>(
         ANALYTICS_OVERVIEW_QUERY, { node: nodeVar(s), period: s.place.period });
-      if (!alive || mine !== overviewGeneration) return;
+      if (!live.alive || mine !== overviewGeneration) return;
       const key = data.analyticsResults.period.key;
       const place = { ...view.state.place, period: key };
-      set(view, {
+      live.set({
         node: data.analyticsNode, results: data.analyticsResults, breakdown: data.analyticsBreakdown,
         place, grain: grainOf(key) ?? view.state.grain, loading: false, updatedAt: new Date(),
       });
       replaceParams(writeParams(place));
-      watch(view);
+      live.watch();
       void loadDetail(view);
       void loadStalled(view, false);
-      void loadCharts(view);
+      void live.loadCharts();
     } catch (failure) {
-      if (alive && mine === overviewGeneration) view.update({ error: failureMessage(failure), loading: false });
+      if (live.alive && mine === overviewGeneration) view.update({ error: failureMessage(failure), loading: false });
     }
   };
 
@@ -148,13 +143,13 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     try {
       const data = await request<{ analyticsFunnel: Funnel; analyticsVelocity: Velocity; analyticsSources: SourceFigures[]; analyticsBreakdown: NodeFigures[] }>(
         ANALYTICS_DETAIL_QUERY, { node: nodeVar(s), period: s.place.period, basis: s.place.basis });
-      if (!alive || mine !== detailGeneration) return;
-      set(view, {
+      if (!live.alive || mine !== detailGeneration) return;
+      live.set({
         funnel: data.analyticsFunnel, velocity: data.analyticsVelocity, sources: data.analyticsSources,
         breakdown: data.analyticsBreakdown, detailError: null,
       });
     } catch (failure) {
-      if (alive && mine === detailGeneration) view.update({ detailError: failureMessage(failure) });
+      if (live.alive && mine === detailGeneration) view.update({ detailError: failureMessage(failure) });
     }
   };
 
@@ -163,52 +158,31 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     const s = view.state;
     try {
       const { analyticsFunnel } = await request<{ analyticsFunnel: Funnel }>(ANALYTICS_FUNNEL_QUERY, { node: nodeVar(s), period: s.place.period, basis: s.place.basis });
-      if (alive && mine === detailGeneration) set(view, { funnel: analyticsFunnel, detailError: null });
+      if (live.alive && mine === detailGeneration) live.set({ funnel: analyticsFunnel, detailError: null });
     } catch (failure) {
-      if (alive && mine === detailGeneration) view.update({ detailError: failureMessage(failure) });
+      if (live.alive && mine === detailGeneration) view.update({ detailError: failureMessage(failure) });
     }
   };
 
-  /** The stalled deals' first page, or the next page appended (`more`). */
+  /** The stalled deals again, as many as are shown (at least a page), or the next page appended (`more`). */
   const loadStalled = async (view: View<State>, more: boolean) => {
     const mine = ++stalledGeneration;
     const s = view.state;
     const offset = more ? s.stalled?.deals.length ?? 0 : 0;
+    const first = more ? STALLED_PAGE : keptFirst(STALLED_PAGE, s.stalled?.deals.length);
     view.update({ stalledLoading: true });
     try {
       const { analyticsStalled } = await request<{ analyticsStalled: StalledPage }>(ANALYTICS_STALLED_QUERY, {
-        node: nodeVar(s), stageId: s.stalledStage || null, first: STALLED_PAGE, offset,
+        node: nodeVar(s), stageId: s.stalledStage || null, first, offset,
       });
-      if (!alive || mine !== stalledGeneration) return;
+      if (!live.alive || mine !== stalledGeneration) return;
       view.update((st) => ({
         stalledLoading: false,
         stalled: more && st.stalled ? { total: analyticsStalled.total, deals: [...st.stalled.deals, ...analyticsStalled.deals] } : analyticsStalled,
       }));
     } catch (failure) {
-      if (alive && mine === stalledGeneration) view.update({ stalledLoading: false, detailError: failureMessage(failure) });
+      if (live.alive && mine === stalledGeneration) view.update({ stalledLoading: false, detailError: failureMessage(failure) });
     }
-  };
-
-  const refresh = debounce(() => {
-    if (!alive) return;
-    void loadDetail(view);
-    void loadStalled(view, false);
-  }, DETAIL_DELAY_MS);
-
-  // The first message of a subscription is the snapshot we already drew; a later one (a change, or the
-  // snapshot after a reconnect, which may follow missed changes) moves the tiles and re-reads the rest.
-  const watch = (view: View<State>) => {
-    stopLive?.();
-    const s = view.state;
-    let first = true;
-    stopLive = subscribe<{ analyticsChanged: ResultsComparison }>(ANALYTICS_SUBSCRIPTION, { node: nodeVar(s), period: s.place.period }, {
-      next: ({ analyticsChanged }) => {
-        if (!alive || analyticsChanged.period.key !== view.state.place.period) return;
-        view.update({ results: analyticsChanged, updatedAt: new Date() });
-        if (!first) refresh.call();
-        first = false;
-      },
-    });
   };
 
   const goTo = (view: View<State>, period: string) => {
@@ -228,30 +202,12 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
 
   // ------------------------------------------------------------ charts
 
-  let charts: typeof import('@/features/analytics/cockpit-charts') | null = null;
-  const drawn = new Map<ChartKey, { el: HTMLElement; chart: Chart; input: unknown[] }>();
-
-  const loadCharts = async (view: View<State>) => {
-    if (charts) return;
-    try {
-      charts = await import('@/features/analytics/cockpit-charts');
-      if (alive) syncCharts(view.state);
-    } catch {
-      if (alive) view.update({ chartsFailed: true });
-    }
-  };
-
-  const disposeCharts = () => {
-    drawn.forEach((d) => d.chart.dispose());
-    drawn.clear();
-  };
-
   const words = () => ({
     current: t('an.series.current'), previous: t('an.series.previous'), lastYear: t('an.series.lastYear'), conversion: t('an.series.conversion'),
   });
 
-  const chartInputs = (s: State): Partial<Record<ChartKey, { input: unknown[]; build: () => { option: EChartsCoreOption; height?: number } }>> => {
-    const out: Partial<Record<ChartKey, { input: unknown[]; build: () => { option: EChartsCoreOption; height?: number } }>> = {};
+  const chartInputs = (s: State): Partial<Record<ChartKey, ChartSpec>> => {
+    const out: Partial<Record<ChartKey, ChartSpec>> = {};
     const f = s.funnel;
     if (f && f.steps.some((x) => x.entered > 0)) {
       out.funnel = { input: [f, s.narrow], build: () => ({ option: funnelOption(f.steps, f.previous, f.lastYear, words(), (r) => rate(r), undefined, s.narrow) }) };
@@ -271,38 +227,6 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
       };
     }
     return out;
-  };
-
-  // After each draw: a chart per host element, its option set again only when its figures changed.
-  const syncCharts = (s: State) => {
-    if (!charts) return;
-    const inputs = chartInputs(s);
-    for (const key of ['funnel', 'velocity', 'breakdown'] as const) {
-      const el = root.querySelector<HTMLElement>(`[data-chart="${key}"]`);
-      const spec = inputs[key];
-      const current = drawn.get(key);
-      if (!el || !spec) {
-        current?.chart.dispose();
-        drawn.delete(key);
-        continue;
-      }
-      if (current && current.el !== el) {
-        current.chart.dispose();
-        drawn.delete(key);
-      }
-      const entry = drawn.get(key) ?? { el, chart: charts.chartIn(el, getLocale()), input: [] };
-      drawn.set(key, entry);
-      if (entry.input.length === spec.input.length && entry.input.every((x, i) => x === spec.input[i])) continue;
-      const { option, height } = spec.build();
-      entry.chart.set(option, height);
-      entry.input = spec.input;
-    }
-  };
-
-  /** Update, then sync the charts once lit-html has drawn the hosts (the redraw is the earlier microtask). */
-  const set = (view: View<State>, patch: Partial<State>) => {
-    view.update(patch);
-    queueMicrotask(() => alive && syncCharts(view.state));
   };
 
   // ------------------------------------------------------------ pieces
@@ -588,24 +512,17 @@ export const analyticsScreen: Screen = (root, { location, me: maybeMe }) => {
     },
   }, draw);
 
-  void loadOverview(view);
-  readFiscalStart((fiscalStart) => alive && view.update({ fiscalStart }));
-  const stopFollowing = followScreen(media, () => set(view, { narrow: media.matches }), {
-    before: () => {
-      disposeCharts();
-      queueMicrotask(() => alive && syncCharts(view.state));
+  const live = cockpit(root, view, media, {
+    charts: chartInputs, delayMs: DETAIL_DELAY_MS,
+    reload: () => void loadOverview(view),
+    refresh: () => {
+      void loadDetail(view);
+      void loadStalled(view, false);
     },
-    after: () => {
-      if (alive) void loadOverview(view);
-    },
+    // The tiles move with every message; the rest is read again.
+    changed: (results) => view.update({ results, updatedAt: new Date() }),
   });
-
-  return () => {
-    alive = false;
-    stopLive?.();
-    refresh.cancel();
-    stopFollowing();
-    disposeCharts();
-    view.stop();
-  };
+  void loadOverview(view);
+  readFiscalStart((fiscalStart) => live.alive && view.update({ fiscalStart }));
+  return live.stop;
 };

@@ -10,7 +10,6 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { replaceParams } from '@/app/router';
 import type { Screen } from '@/app/screen';
 import { paretoHeight, paretoOption } from '@/features/analytics/chart-options';
-import type { Chart } from '@/features/analytics/cockpit-charts';
 import {
   BEHAVIOUR_QUERY,
   CHURN_QUERY,
@@ -42,14 +41,14 @@ import {
   share,
   TIERS,
 } from '@/features/analytics/customers-logic';
-import { ANALYTICS_SUBSCRIPTION, type AnalyticsNode, type AnalyticsPeriod, type NodeRef } from '@/features/analytics/documents';
-import { drill, errorCard, followScreen, pageHead, readFiscalStart } from '@/features/analytics/frame';
+import type { AnalyticsNode, AnalyticsPeriod, NodeRef } from '@/features/analytics/documents';
+import { cockpit, drill, errorCard, pageHead, readFiscalStart, type ChartSpec } from '@/features/analytics/frame';
 import {
-  debounce,
   delta,
   formatDelta,
   formatRate,
   grainOf,
+  keptFirst,
   nodeParam,
   readParams,
   sectionHref,
@@ -58,7 +57,7 @@ import {
   type Grain,
   type Place,
 } from '@/features/analytics/logic';
-import { request, subscribe } from '@/graphql/client';
+import { request } from '@/graphql/client';
 import { failureMessage } from '@/graphql/errors';
 import type { Me } from '@/graphql/types';
 import { formatNumber, formatTime, getLocale, t, type MessageKey } from '@/i18n';
@@ -117,10 +116,8 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
   const currency = me.org.currency;
   const start = readParams(location.params);
   const media = window.matchMedia(NARROW);
-  let alive = true;
   let generation = 0;
   let contributionGeneration = 0;
-  let stopLive: (() => void) | null = null;
 
   const money = (amount: string | number | null, compact = false) =>
     amount === null ? '—' : formatMoney(amount, currency, getLocale(), compact);
@@ -141,21 +138,23 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
     const s = view.state;
     view.update({ loading: !s.periods, error: null });
     try {
-      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: PAGE, churnFirst: CHURN_FIRST, valueFirst: VALUE_FIRST });
-      if (!alive || mine !== generation) return;
+      // The churn list as long as the reader opened it: a live refresh does not close it.
+      const churnFirst = keptFirst(CHURN_FIRST, s.churn?.items.length);
+      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: PAGE, churnFirst, valueFirst: VALUE_FIRST });
+      if (!live.alive || mine !== generation) return;
       const key = data.analyticsResults.period.key;
       const place = { ...view.state.place, period: key };
-      set(view, {
+      live.set({
         node: data.analyticsNode, periods: data.analyticsResults, value: data.analyticsCustomers, churn: data.analyticsChurnRisk,
         saturation: data.analyticsSaturation.items, behaviour: data.analyticsBehaviour, place, grain: grainOf(key) ?? view.state.grain,
         loading: false, detailError: null, updatedAt: new Date(),
       });
       replaceParams(placeParams(place, view.state.by));
-      watch(view);
+      live.watch();
       void loadContribution(view, false);
-      void loadCharts(view);
+      void live.loadCharts();
     } catch (failure) {
-      if (alive && mine === generation) view.update({ error: failureMessage(failure), loading: false });
+      if (live.alive && mine === generation) view.update({ error: failureMessage(failure), loading: false });
     }
   };
 
@@ -163,19 +162,21 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
     const mine = ++contributionGeneration;
     const s = view.state;
     const offset = more ? s.contribution?.items.length ?? 0 : 0;
+    // Read again, as many as are shown (a new period or dimension starts from null: one page).
+    const first = more ? PAGE : keptFirst(PAGE, s.contribution?.items.length);
     view.update({ contributionLoading: true });
     try {
       const { analyticsContribution } = await request<{ analyticsContribution: Contribution }>(CONTRIBUTION_QUERY, {
-        by: s.by, node: s.place.node, period: s.place.period, first: PAGE, offset,
+        by: s.by, node: s.place.node, period: s.place.period, first, offset,
       });
-      if (!alive || mine !== contributionGeneration) return;
+      if (!live.alive || mine !== contributionGeneration) return;
       const before = view.state.contribution;
-      set(view, {
+      live.set({
         contributionLoading: false,
         contribution: more && before ? { ...analyticsContribution, items: [...before.items, ...analyticsContribution.items] } : analyticsContribution,
       });
     } catch (failure) {
-      if (alive && mine === contributionGeneration) view.update({ contributionLoading: false, detailError: failureMessage(failure) });
+      if (live.alive && mine === contributionGeneration) view.update({ contributionLoading: false, detailError: failureMessage(failure) });
     }
   };
 
@@ -204,29 +205,11 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
     view.update({ churnLoading: true });
     try {
       const { analyticsChurnRisk } = await request<{ analyticsChurnRisk: ChurnRisk }>(CHURN_QUERY, { node: s.place.node, first: PAGE, offset: s.churn.items.length });
-      if (!alive) return;
+      if (!live.alive) return;
       view.update((st) => ({ churnLoading: false, churn: st.churn ? { ...analyticsChurnRisk, items: [...st.churn.items, ...analyticsChurnRisk.items] } : analyticsChurnRisk }));
     } catch (failure) {
-      if (alive) view.update({ churnLoading: false, detailError: failureMessage(failure) });
+      if (live.alive) view.update({ churnLoading: false, detailError: failureMessage(failure) });
     }
-  };
-
-  const refresh = debounce(() => {
-    if (alive) void load(view);
-  }, DETAIL_DELAY_MS);
-
-  // The first message is the snapshot of the period's results; a later one means money moved.
-  const watch = (view: View<State>) => {
-    stopLive?.();
-    const s = view.state;
-    let first = true;
-    stopLive = subscribe<{ analyticsChanged: { period: { key: string } } }>(ANALYTICS_SUBSCRIPTION, { node: s.place.node, period: s.place.period }, {
-      next: ({ analyticsChanged }) => {
-        if (!alive || analyticsChanged.period.key !== view.state.place.period) return;
-        if (!first) refresh.call();
-        first = false;
-      },
-    });
   };
 
   const goTo = (view: View<State>, period: string) => {
@@ -245,49 +228,24 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
 
   // ------------------------------------------------------------ the chart
 
-  let charts: typeof import('@/features/analytics/cockpit-charts') | null = null;
-  let drawn: { el: HTMLElement; chart: Chart; input: unknown[] } | null = null;
-
-  const loadCharts = async (view: View<State>) => {
-    if (charts) return;
-    try {
-      charts = await import('@/features/analytics/cockpit-charts');
-      if (alive) syncChart(view.state);
-    } catch {
-      if (alive) view.update({ chartsFailed: true });
-    }
-  };
-
-  const dispose = () => {
-    drawn?.chart.dispose();
-    drawn = null;
-  };
-
   const chartLimit = (narrow: boolean) => (narrow ? 10 : 20);
 
-  const syncChart = (s: State) => {
-    if (!charts) return;
-    const el = root.querySelector<HTMLElement>('[data-chart="pareto"]');
+  const chartInputs = (s: State): Partial<Record<'pareto', ChartSpec>> => {
     const c = s.contribution;
-    if (!el || !c || !c.items.length) {
-      dispose();
-      return;
-    }
-    if (drawn && drawn.el !== el) dispose();
-    drawn ??= { el, chart: charts.chartIn(el, getLocale()), input: [] };
-    const input = [c, s.narrow];
-    if (drawn.input.length === input.length && drawn.input.every((x, i) => x === input[i])) return;
-    const series = paretoSeries(c.items, chartLimit(s.narrow), t('an.cu.noLine'));
-    drawn.chart.set(
-      paretoOption(series, { revenue: t('an.col.revenue'), cumulative: t('an.cu.cumulative') }, (n) => money(n, true), (r) => rate(r), undefined, s.narrow),
-      paretoHeight(series.labels.length, s.narrow),
-    );
-    drawn.input = input;
-  };
-
-  const set = (view: View<State>, patch: Partial<State>) => {
-    view.update(patch);
-    queueMicrotask(() => alive && syncChart(view.state));
+    if (!c || !c.items.length) return {};
+    const series = () => paretoSeries(c.items, chartLimit(s.narrow), t('an.cu.noLine'));
+    return {
+      pareto: {
+        input: [c, s.narrow],
+        build: () => {
+          const p = series();
+          return {
+            option: paretoOption(p, { revenue: t('an.col.revenue'), cumulative: t('an.cu.cumulative') }, (n) => money(n, true), (r) => rate(r), undefined, s.narrow),
+            height: paretoHeight(p.labels.length, s.narrow),
+          };
+        },
+      },
+    };
   };
 
   // ------------------------------------------------------------ pieces
@@ -608,24 +566,13 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
     },
   }, draw);
 
-  void load(view);
-  readFiscalStart((fiscalStart) => alive && view.update({ fiscalStart }));
-  const stopFollowing = followScreen(media, () => set(view, { narrow: media.matches }), {
-    before: () => {
-      dispose();
-      queueMicrotask(() => alive && syncChart(view.state));
-    },
-    after: () => {
-      if (alive) void load(view);
-    },
+  const live = cockpit(root, view, media, {
+    charts: chartInputs, delayMs: DETAIL_DELAY_MS,
+    reload: () => void load(view),
+    // Everything again, keeping the rows the reader opened (load and loadContribution read as many as are shown).
+    refresh: () => void load(view),
   });
-
-  return () => {
-    alive = false;
-    stopLive?.();
-    refresh.cancel();
-    stopFollowing();
-    dispose();
-    view.stop();
-  };
+  void load(view);
+  readFiscalStart((fiscalStart) => live.alive && view.update({ fiscalStart }));
+  return live.stop;
 };

@@ -1,12 +1,23 @@
 // The cockpit's frame, shared by its sections (/analytics, the pipeline; /analytics/customers): the
 // section tabs, the node's breadcrumb and drill-down chips, and the period picker. Each screen keeps
 // its own state and passes what these need; a link keeps the node and period across sections.
+// `cockpit` is the life both screens share around their own reads: charts, live figures, the screen, the teardown.
+import type { EChartsCoreOption } from 'echarts/core';
 import { html, nothing } from 'lit-html';
 import { whenLocaleSaved } from '@/app/session';
-import { FISCAL_QUARTER_QUERY, type AnalyticsNode, type AnalyticsNodeBase, type NodeRef } from '@/features/analytics/documents';
-import { fiscalStartFrom, GRAINS, sectionHref, stepPeriod, switchGrain, type Grain, type Place, type Section } from '@/features/analytics/logic';
-import { request } from '@/graphql/client';
-import { formatTime, onLocaleChange, t, type MessageKey } from '@/i18n';
+import type { Chart } from '@/features/analytics/cockpit-charts';
+import {
+  ANALYTICS_SUBSCRIPTION,
+  FISCAL_QUARTER_QUERY,
+  type AnalyticsNode,
+  type AnalyticsNodeBase,
+  type NodeRef,
+  type ResultsComparison,
+} from '@/features/analytics/documents';
+import { debounce, fiscalStartFrom, GRAINS, sectionHref, stepPeriod, switchGrain, type Grain, type Place, type Section } from '@/features/analytics/logic';
+import { request, subscribe } from '@/graphql/client';
+import { formatTime, getLocale, onLocaleChange, t, type MessageKey } from '@/i18n';
+import type { View } from '@/ui/view';
 
 export const SECTIONS: readonly Section[] = ['pipeline', 'customers'];
 
@@ -108,7 +119,7 @@ export function readFiscalStart(apply: (month: number) => void): void {
 }
 
 /** Follows the phone/desktop switch and the reader's language (names come in it; ECharts takes its locale at init). */
-export function followScreen(media: MediaQueryList, onNarrow: () => void, onLocale: { before: () => void; after: () => void }): () => void {
+function followScreen(media: MediaQueryList, onNarrow: () => void, onLocale: { before: () => void; after: () => void }): () => void {
   media.addEventListener('change', onNarrow);
   const stopLocale = onLocaleChange(() => {
     onLocale.before();
@@ -117,5 +128,142 @@ export function followScreen(media: MediaQueryList, onNarrow: () => void, onLoca
   return () => {
     stopLocale();
     media.removeEventListener('change', onNarrow);
+  };
+}
+
+/** One chart's figures (compared by identity: the option is built again only when one changed) and how to draw them. */
+export interface ChartSpec {
+  input: unknown[];
+  build: () => { option: EChartsCoreOption; height?: number };
+}
+
+export interface CockpitState {
+  place: Place;
+  narrow: boolean;
+  chartsFailed: boolean;
+}
+
+export interface CockpitHooks<S> {
+  /** The charts the state has figures for, by their host's `data-chart`. */
+  charts: (s: S) => Partial<Record<string, ChartSpec>>;
+  /** Every figure again (the reader's language changed: names come in it). */
+  reload: () => void;
+  /** After a change pushed live, debounced: re-read, keeping what the reader opened (rows shown, pages, scroll). */
+  refresh: () => void;
+  /** Each message of the live figures, the first (the snapshot already drawn) included. */
+  changed?: (figures: ResultsComparison) => void;
+  delayMs: number;
+}
+
+export interface Cockpit<S> {
+  /** False once the screen is left: late answers are dropped. */
+  readonly alive: boolean;
+  /** Update, then sync the charts once lit-html has drawn their hosts (the redraw is the earlier microtask). */
+  set: (patch: Partial<S>) => void;
+  /** (Re)subscribes to the figures of the node and period now in the state. */
+  watch: () => void;
+  /** ECharts, imported on first need (only the cockpit's routes download it). */
+  loadCharts: () => Promise<void>;
+  stop: () => void;
+}
+
+/**
+ * The life both sections share around their own reads: a chart per `[data-chart]` host, its option set again only when
+ * its figures changed; the live subscription (its first message is the snapshot already drawn; a later one, a change or
+ * the snapshot after a reconnect, calls `refresh`); the phone/desktop switch and the language; and the teardown.
+ */
+export function cockpit<S extends CockpitState>(root: HTMLElement, view: View<S>, media: MediaQueryList, hooks: CockpitHooks<S>): Cockpit<S> {
+  let alive = true;
+  let charts: typeof import('@/features/analytics/cockpit-charts') | null = null;
+  let stopLive: (() => void) | null = null;
+  const drawn = new Map<string, { el: HTMLElement; chart: Chart; input: unknown[] }>();
+
+  const dispose = () => {
+    drawn.forEach((d) => d.chart.dispose());
+    drawn.clear();
+  };
+
+  const sync = () => {
+    if (!alive || !charts) return;
+    const specs = hooks.charts(view.state);
+    const shown = new Set<string>();
+    for (const el of root.querySelectorAll<HTMLElement>('[data-chart]')) {
+      const key = el.dataset.chart ?? '';
+      const spec = specs[key];
+      if (!spec) continue;
+      shown.add(key);
+      let entry = drawn.get(key);
+      if (entry && entry.el !== el) {
+        entry.chart.dispose();
+        entry = undefined;
+      }
+      entry ??= { el, chart: charts.chartIn(el, getLocale()), input: [] };
+      drawn.set(key, entry);
+      if (entry.input.length === spec.input.length && entry.input.every((x, i) => x === spec.input[i])) continue;
+      const { option, height } = spec.build();
+      entry.chart.set(option, height);
+      entry.input = spec.input;
+    }
+    for (const [key, entry] of drawn) {
+      if (shown.has(key)) continue;
+      entry.chart.dispose();
+      drawn.delete(key);
+    }
+  };
+
+  const set = (patch: Partial<S>) => {
+    view.update(patch);
+    queueMicrotask(sync);
+  };
+
+  const refresh = debounce(() => alive && hooks.refresh(), hooks.delayMs);
+
+  const watch = () => {
+    stopLive?.();
+    const { node, period } = view.state.place;
+    let first = true;
+    stopLive = subscribe<{ analyticsChanged: ResultsComparison }>(ANALYTICS_SUBSCRIPTION, { node, period }, {
+      next: ({ analyticsChanged }) => {
+        if (!alive || analyticsChanged.period.key !== view.state.place.period) return;
+        hooks.changed?.(analyticsChanged);
+        if (!first) refresh.call();
+        first = false;
+      },
+    });
+  };
+
+  const loadCharts = async () => {
+    if (charts) return;
+    try {
+      charts = await import('@/features/analytics/cockpit-charts');
+      sync();
+    } catch {
+      if (alive) view.update({ chartsFailed: true } as Partial<S>);
+    }
+  };
+
+  const stopFollowing = followScreen(media, () => set({ narrow: media.matches } as Partial<S>), {
+    before: () => {
+      dispose();
+      queueMicrotask(sync);
+    },
+    after: () => {
+      if (alive) hooks.reload();
+    },
+  });
+
+  return {
+    get alive() {
+      return alive;
+    },
+    set, watch, loadCharts,
+    stop: () => {
+      alive = false;
+      stopLive?.();
+      refresh.cancel();
+      stopFollowing();
+      dispose();
+      view.stop();
+    },
   };
 }

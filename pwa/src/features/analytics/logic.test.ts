@@ -19,8 +19,7 @@ import {
   switchGrain,
   targetShare,
   TILES,
-  writeParams,
-} from '@/features/analytics/logic';
+  writeParams, keptFirst, MAX_FIRST } from '@/features/analytics/logic';
 
 describe('period keys', () => {
   it('name their grain, and nothing else does', () => {
@@ -153,5 +152,14 @@ describe('figures', () => {
     expect(Object.fromEntries(TILES.map((tile) => [tile.id, tile.figure(r)]))).toEqual({
       revenue: '3000.00', won: 3, winRate: 0.75, aov: '1000.00', margin: '900.00', collections: '1500.00', collectionRate: 0.5, dso: 31.2, cycle: 14,
     });
+  });
+});
+
+describe('a list read again', () => {
+  it('reads as many rows as are shown, at least a page, at most the API allows', () => {
+    expect(keptFirst(10, undefined)).toBe(10);
+    expect(keptFirst(10, 3)).toBe(10);
+    expect(keptFirst(10, 60)).toBe(60);
+    expect(keptFirst(20, 5000)).toBe(MAX_FIRST);
   });
 });

@@ -266,6 +266,14 @@ export function targetShare(revenue: string, target: string | null): number | nu
 }
 
 /** Calls `fn` once, `ms` after the last of a burst of calls. */
+/** The most rows a cockpit list reads at once (the API's MAX_PAGE). */
+export const MAX_FIRST = 200;
+
+/** How many rows to read again: as many as are shown (the reader's "more" pages stay open), at least `first`. */
+export function keptFirst(first: number, shown: number | undefined): number {
+  return Math.min(MAX_FIRST, Math.max(first, shown ?? 0));
+}
+
 export function debounce(fn: () => void, ms: number): { call: () => void; cancel: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectedShare, kpiKey, kpiSlides, paceState, revenueGauge, tvMoney } from '@/features/tv/kpi-logic';
+import { collectedShare, kpiKey, kpiSlides, paceState, personKpiSlides, revenueGauge, tvMoney } from '@/features/tv/kpi-logic';
 import type { TvSlide } from '@/features/tv/logic';
 
 const board = (scope: 'ORG' | 'TEAM', teamId: string | null = null, period: TvSlide['period'] = 'MONTH'): TvSlide => ({
@@ -23,6 +23,16 @@ describe('KPI slides of a playlist', () => {
 
   it('has none without boards', () => {
     expect(kpiSlides([])).toEqual([]);
+  });
+
+  it("shows a person the org's tiles, then their own team's once", () => {
+    const org = [board('ORG'), board('ORG', null, 'WEEK')];
+    expect(personKpiSlides(org, { id: '7', name: 'Team A' })).toEqual([
+      { kind: 'kpi', teamId: null, teamName: null },
+      { kind: 'kpi', teamId: '7', teamName: 'Team A' },
+    ]);
+    expect(personKpiSlides([board('TEAM', '7')], { id: '7', name: 'Team A' }).map(kpiKey)).toEqual(['kpi:7']);
+    expect(personKpiSlides(org, null).map(kpiKey)).toEqual(['kpi:org']);
   });
 });
 

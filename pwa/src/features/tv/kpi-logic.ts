@@ -34,6 +34,16 @@ export function kpiSlides(boards: readonly TvSlide[]): TvKpiSlide[] {
   return slides;
 }
 
+/**
+ * A signed-in person's /tv: the org's tiles (for its org boards), then their own team's. Both are public to every
+ * person of the org, as on the office TV (analytics/tv.py public_to); another team's are not.
+ */
+export function personKpiSlides(boards: readonly TvSlide[], team: { id: string; name: string } | null | undefined): TvKpiSlide[] {
+  const slides = kpiSlides(boards);
+  if (team && !slides.some((s) => s.teamId === team.id)) slides.push({ kind: 'kpi', teamId: team.id, teamName: team.name });
+  return slides;
+}
+
 export function paceState(pace: number | null): PaceState {
   if (pace === null || !Number.isFinite(pace)) return 'noTarget';
   if (pace >= 1 + PACE_TOLERANCE) return 'ahead';

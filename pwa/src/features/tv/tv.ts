@@ -13,7 +13,7 @@ import {
   type Display,
   type TvKpis,
 } from '@/features/tv/documents';
-import { kpiKey, kpiSlides, type TvKpiSlide } from '@/features/tv/kpi-logic';
+import { kpiKey, kpiSlides, personKpiSlides, type TvKpiSlide } from '@/features/tv/kpi-logic';
 import { renderKpiSlide } from '@/features/tv/kpi-slide';
 import { displaySlides, missedCelebrations, slideKey, type TvSlide } from '@/features/tv/logic';
 import { showCelebration } from '@/features/tv/overlay';
@@ -345,8 +345,8 @@ export const tvScreen: Screen = (root, { location, me }) => {
       pinnedPeriod ? parsePeriod(pinnedPeriod, 'MONTH') : null,
       pinnedMetric ? parseMetric(pinnedMetric, 'POINTS') : null,
     ).map(orgSlide);
-    // The org's KPI tiles for an admin's screen (a manager's reach stops at their teams; their TV is paired instead).
-    const kpis = me.user.role === 'ADMIN' ? kpiSlides(slides) : [];
+    // The org's KPI tiles and the person's own team's: public to everyone in the org, as on the office TV.
+    const kpis = personKpiSlides(slides, me.user.team);
     disposers.push(runPlaylist(stage, { title: me.org.name, slides, kpis, rotateMs: ROTATE_MS }));
     return () => disposers.forEach((d) => d());
   }
