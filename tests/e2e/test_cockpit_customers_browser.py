@@ -148,6 +148,17 @@ async def test_behaviour_shows_more_than_fifty_reps(company: Company, browser: B
     await more.click()
     await expect(rows).to_have_count(57)
     await expect(more).to_have_count(0)
+    # A live refresh reads as many reps as are shown: the list stays at 57.
+    reread = lambda r: "AnalyticsCustomersOverview" in (r.request.post_data or "")  # noqa: E731
+    async with page.expect_response(reread, timeout=20_000) as answer:
+        async with GraphQLClient(company.server.url) as rep:
+            await rep.login(w.rep.email)
+            stages = await stage_ids(rep)
+            deal = await open_deal(rep, w, amount="300.00")
+            assert (await move(rep, deal, stages["won"], reason="Signed"))["__typename"] == "DealSuccess"
+    assert '"first": 57' in ((await answer.value).request.post_data or "").replace('":', '": ')
+    await page.wait_for_timeout(800)  # drawn
+    await expect(rows).to_have_count(57)
     await context.close()
 
 

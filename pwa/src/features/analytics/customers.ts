@@ -140,7 +140,7 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
     try {
       // The churn list as long as the reader opened it: a live refresh does not close it.
       const churnFirst = keptFirst(CHURN_FIRST, s.churn?.items.length);
-      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: PAGE, churnFirst, valueFirst: VALUE_FIRST });
+      const data = await request<CustomersOverview>(CUSTOMERS_OVERVIEW_QUERY, { node: s.place.node, period: s.place.period, first: keptFirst(PAGE, s.behaviour?.items.length), churnFirst, valueFirst: VALUE_FIRST });
       if (!live.alive || mine !== generation) return;
       const key = data.analyticsResults.period.key;
       const place = { ...view.state.place, period: key };
@@ -189,13 +189,13 @@ export const customersAnalyticsScreen: Screen = (root, { location, me: maybeMe }
       const { analyticsBehaviour } = await request<{ analyticsBehaviour: Behaviour }>(BEHAVIOUR_QUERY, {
         node: s.place.node, period: s.place.period, first: PAGE, offset: s.behaviour.items.length,
       });
-      if (!alive) return;
+      if (!live.alive) return;
       view.update((st) => ({
         behaviourLoading: false,
         behaviour: st.behaviour ? { ...analyticsBehaviour, items: [...st.behaviour.items, ...analyticsBehaviour.items] } : analyticsBehaviour,
       }));
     } catch (failure) {
-      if (alive) view.update({ behaviourLoading: false, detailError: failureMessage(failure) });
+      if (live.alive) view.update({ behaviourLoading: false, detailError: failureMessage(failure) });
     }
   };
 
