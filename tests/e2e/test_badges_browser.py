@@ -91,7 +91,7 @@ async def test_an_admins_badge_is_earned_and_shown_on_the_reps_profile(server, w
     phone = await phone_context.new_page()
     await _login(phone, server.url, world.rep.email)
     await phone.get_by_test_id("home-profile").click()
-    await expect(phone.get_by_test_id("profile-page")).to_be_visible()
+    await expect(phone.get_by_test_id("profile-page")).to_be_visible(timeout=15_000)  # a lazy route: slow under a loaded machine
     medal = phone.locator(f'[data-testid="badge"][data-key="custom-{definition_id}"]')
     await expect(medal).to_have_attribute("data-earned", "true")
     await expect(medal.get_by_test_id("badge-name")).to_have_text("Early bird")
