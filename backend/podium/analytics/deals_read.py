@@ -111,16 +111,6 @@ def owners_of(scope: Scope, node: Node) -> frozenset[int] | None:
     return frozenset(m.id for m in scope.tree.members_under(node.id))
 
 
-def owner_of(scope: Scope, nodes: Sequence[Node]) -> dict[int, list[Node]]:
-    """Each owner under any of these nodes → the nodes it counts for (children of one node: at most one each)."""
-    found: dict[int, list[Node]] = {}
-    for node in nodes:
-        owners = owners_of(scope, node)
-        for owner in owners if owners is not None else scope.tree.members:
-            found.setdefault(owner, []).append(node)
-    return found
-
-
 def _where(model: Any, org_id: int, grain: str, keys: Sequence[str], rows: Collection[int]) -> list[ColumnElement[bool]]:
     """The rows of these owner ids: people's own, or nodes' (deals_nodes.row_of); never a sum over many owners."""
     ids = sorted(set(rows))
